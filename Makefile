@@ -1,0 +1,59 @@
+# Two commands for a fresh machine: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_PASSWORD ?= tandem-demo
+
+.PHONY: run test bench build deps test-deps system-deps lint clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+deps: $(VENV)/.installed node_modules/.installed
+
+build: node_modules/.installed
+	npm run --silent build
+
+run: deps build
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo --password "$(DEMO_PASSWORD)"
+	@echo ""
+	@echo "  Demo visitor page:  http://$(HOST):$(PORT)/demo/"
+	@echo "  Agent dashboard:    http://$(HOST):$(PORT)/agent/   (log in as agent / $(DEMO_PASSWORD))"
+	@echo ""
+	DEBUG=1 $(VENV)/bin/daphne -b $(HOST) -p $(PORT) cobrowse.asgi:application
+
+# Debian packages the browser and scale tests need; installed only when missing.
+system-deps:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+test-deps: deps system-deps build
+
+lint: test-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	npx tsc --noEmit -p static/tsconfig.json
+
+test: lint
+	$(VENV)/bin/pytest -q
+
+bench: test-deps
+	$(PY) bench/mirror_latency.py
+
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles

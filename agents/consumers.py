@@ -1,0 +1,41 @@
+"""The dashboard socket: a live list of the active sessions in the agent's groups."""
+
+from channels.db import database_sync_to_async
+
+from agents import selectors
+from cobrowse import groups
+from cobrowse.errors import ErrorCode, TandemError
+from cobrowse.protocol import DASHBOARD_FRAMES
+from cobrowse.sockets import FrameConsumer
+
+
+class DashboardConsumer(FrameConsumer):
+    frames = DASHBOARD_FRAMES
+    role = "dashboard"
+
+    async def connect(self) -> None:
+        self.group_ids: list[int] = []
+        user = self.scope.get("user")
+        await self.accept()
+        if user is None or not user.is_authenticated:
+            await self.fail(TandemError(ErrorCode.UNAUTHENTICATED, "Log in to see sessions."))
+            return
+        self.group_ids, sessions = await database_sync_to_async(selectors.dashboard_state)(
+            user=user
+        )
+        for group_id in self.group_ids:
+            await self.channel_layer.group_add(groups.dashboard(group_id), self.channel_name)
+        await self.send_frame({"t": "sessions", "sessions": sessions})
+
+    async def disconnect(self, code) -> None:
+        for group_id in self.group_ids:
+            await self.channel_layer.group_discard(groups.dashboard(group_id), self.channel_name)
+
+    async def dashboard_session(self, message: dict) -> None:
+        await self.send_frame({"t": "session", "session": message["session"]})
+
+    async def dashboard_ended(self, message: dict) -> None:
+        await self.send_frame({"t": "session_ended", "key": message["key"]})
+
+    async def dashboard_agents(self, message: dict) -> None:
+        await self.send_frame({"t": "agents", "key": message["key"], "count": message["count"]})

@@ -1,0 +1,22 @@
+"""ASGI entry point: HTTP to Django, WebSockets to the Channels consumers."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cobrowse.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from cobrowse.routing import websocket_urlpatterns  # noqa: E402
+
+# No AllowedHostsOriginValidator here: visitor sockets come from integrators' origins and
+# are checked against each group's trusted domains; agent sockets need a logged-in member.
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
+    }
+)

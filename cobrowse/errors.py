@@ -1,0 +1,34 @@
+"""The one domain error of Tandem, and the error frame it becomes on a socket."""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    BAD_JSON = "bad_json"
+    BAD_FRAME = "bad_frame"
+    UNKNOWN_TYPE = "unknown_type"
+    TOO_BIG = "too_big"
+    RATE_LIMITED = "rate_limited"
+    ORIGIN = "origin"
+    UNKNOWN_GROUP = "unknown_group"
+    UNKNOWN_SITE = "unknown_site"
+    SITE_DISABLED = "site_disabled"
+    KEY_IN_USE = "key_in_use"
+    NOT_STARTED = "not_started"
+    ALREADY_STARTED = "already_started"
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
+    UNAUTHENTICATED = "unauthenticated"
+    ENDED = "ended"
+
+
+class TandemError(Exception):
+    """A client did something the domain does not allow; `code` is machine-readable."""
+
+    def __init__(self, code: ErrorCode, msg: str) -> None:
+        super().__init__(msg)
+        self.code = code
+        self.msg = msg
+
+    def frame(self) -> dict:
+        return {"t": "error", "code": str(self.code), "msg": self.msg}

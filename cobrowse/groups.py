@@ -1,0 +1,16 @@
+"""Every channel-layer group name, in one place: dotted ASCII, never user text."""
+
+
+def session_agents(session_id: int) -> str:
+    """The agents watching a session: mirror frames fan out here."""
+    return f"session.{session_id}.agents"
+
+
+def session_visitor(session_id: int) -> str:
+    """The visitor socket of a session: snapshot requests and agent counts go here."""
+    return f"session.{session_id}.visitor"
+
+
+def dashboard(group_id: int) -> str:
+    """Every open agent dashboard of a group: session list changes go here."""
+    return f"dashboard.{group_id}"

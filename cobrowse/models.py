@@ -1,0 +1,140 @@
+"""Groups, their sites, trusted domains and masking rules, and co-browse sessions.
+
+Models hold data and small invariants; workflows live in `cobrowse.services`.
+No page content is ever stored here: a session's timeline records lifecycle events only.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+SITE_NAME_RE = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+SESSION_KEY_RE = r"^[A-Za-z0-9]{1,32}$"
+_HOST_PATTERN_RE = re.compile(
+    r"^(?:(?P<scheme>https?)://)?(?P<host>(?:\*\.)?[a-z0-9.-]+|\[[0-9a-f:]+\])(?::(?P<port>\d{1,5}))?$"
+)
+
+
+def validate_host_pattern(value: str) -> None:
+    if not _HOST_PATTERN_RE.match(value.strip().lower()):
+        raise ValidationError(
+            "Enter a host such as example.com, *.example.com, or https://app.example.com:8443."
+        )
+
+
+def validate_mask_selectors(value: str) -> None:
+    for line in value.splitlines():
+        selector = line.strip()
+        if selector and any(ch in selector for ch in "{};<>"):
+            raise ValidationError(f"Not a CSS selector: {selector!r}")
+
+
+class Group(models.Model):
+    """An account: its public numeric id goes in the visitor's script tag (`data-groupid`)."""
+
+    public_id = models.PositiveIntegerField(
+        unique=True, validators=[MinValueValidator(1)], help_text="The number in the script tag."
+    )
+    name = models.CharField(max_length=100)
+    mask_selectors = models.TextField(
+        blank=True,
+        validators=[validate_mask_selectors],
+        help_text="CSS selectors, one per line, whose elements never leave the visitor's page.",
+    )
+
+    class Meta:
+        ordering = ["public_id"]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.name}"
+
+    @property
+    def mask_selector_list(self) -> list[str]:
+        return [line.strip() for line in self.mask_selectors.splitlines() if line.strip()]
+
+
+class Site(models.Model):
+    """One deployment of a group's website (`production`, `staging`) named by `data-site`."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(max_length=40, validators=[RegexValidator(SITE_NAME_RE)])
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["group", "name"]
+        constraints = [models.UniqueConstraint(fields=["group", "name"], name="site_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.group.public_id}/{self.name}"
+
+
+class TrustedDomain(models.Model):
+    """A host pattern whose pages may open visitor sockets for the group."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="trusted_domains")
+    pattern = models.CharField(max_length=255, validators=[validate_host_pattern])
+
+    class Meta:
+        ordering = ["group", "pattern"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "pattern"], name="trusted_domain_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.pattern
+
+
+class CobrowseSession(models.Model):
+    class State(models.TextChoices):
+        ACTIVE = "active"
+        ENDED = "ended"
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="sessions")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="sessions")
+    key = models.CharField(max_length=32, validators=[RegexValidator(SESSION_KEY_RE)])
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    visitor_user_agent = models.CharField(max_length=512, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            # A key names at most one live session, so /agent/session/<key>/ is unambiguous.
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(state="active"), name="session_unique_live_key"
+            )
+        ]
+        indexes = [models.Index(fields=["group", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == self.State.ACTIVE
+
+
+class SessionEvent(models.Model):
+    """One lifecycle event on a session's timeline: who did what, when. Never page content."""
+
+    class Type(models.TextChoices):
+        STARTED = "started"
+        AGENT_JOINED = "agent_joined"
+        AGENT_LEFT = "agent_left"
+        ENDED = "ended"
+
+    session = models.ForeignKey(CobrowseSession, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=20, choices=Type.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.CharField(max_length=150, help_text="'visitor', 'system' or an agent's name.")
+    detail = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.type} by {self.actor}"

@@ -1,0 +1,102 @@
+"""The wire protocol as data: every frame a client may send, per socket, and its validator.
+
+`docs/protocol.md` describes the same tables; `static/src/protocol.ts` mirrors them as
+TypeScript types. A new frame type is a new entry here plus a handler in the consumer.
+"""
+
+from dataclasses import dataclass
+
+import orjson
+
+from cobrowse.errors import ErrorCode, TandemError
+
+MAX_CHUNKS = 1024
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: type | tuple[type, ...]
+    required: bool = True
+    max_len: int | None = None
+
+
+_SEQ = Field(int)
+_CHUNK_FIELDS = {"part": Field(int, False), "parts": Field(int, False), "d": Field(str, False)}
+
+# Frames a visitor page sends on the visitor socket.
+VISITOR_FRAMES: dict[str, dict[str, Field]] = {
+    "start": {
+        "site": Field(str, max_len=40),
+        "key": Field((str, type(None)), False, max_len=32),
+        "ua": Field(str, False, max_len=512),
+    },
+    "ev": {"s": _SEQ, "e": Field(list, False), **_CHUNK_FIELDS},
+    "snap": {
+        "s": _SEQ,
+        "to": Field(list, False),
+        "e": Field(list, False),
+        **_CHUNK_FIELDS,
+    },
+    "stop": {},
+}
+
+# Frames an agent's viewer sends on the agent socket.
+AGENT_FRAMES: dict[str, dict[str, Field]] = {
+    "resync": {},
+}
+
+# Frames the agent dashboard sends: none yet; it only listens.
+DASHBOARD_FRAMES: dict[str, dict[str, Field]] = {}
+
+
+def frame_parse(text: str | None, *, table: dict[str, dict[str, Field]], max_bytes: int) -> dict:
+    """Decode and validate one client frame against `table`; raise TandemError when bad."""
+    if text is None:
+        raise TandemError(ErrorCode.BAD_FRAME, "Binary frames are not accepted on this socket.")
+    if len(text) > max_bytes:
+        raise TandemError(ErrorCode.TOO_BIG, f"Frame exceeds {max_bytes} bytes.")
+    try:
+        frame = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        raise TandemError(ErrorCode.BAD_JSON, "Frame is not valid JSON.") from None
+    if not isinstance(frame, dict):
+        raise TandemError(ErrorCode.BAD_FRAME, "Frame must be a JSON object.")
+    frame_type = frame.get("t")
+    if not isinstance(frame_type, str):
+        raise TandemError(ErrorCode.BAD_FRAME, "Frame needs a string field 't'.")
+    fields = table.get(frame_type)
+    if fields is None:
+        raise TandemError(ErrorCode.UNKNOWN_TYPE, f"Unknown frame type {frame_type[:40]!r}.")
+    for name, field in fields.items():
+        _check_field(frame_type, name, field, frame)
+    if "parts" in fields:
+        _check_chunking(frame_type, frame)
+    return frame
+
+
+def _check_field(frame_type: str, name: str, field: Field, frame: dict) -> None:
+    if name not in frame:
+        if field.required:
+            raise TandemError(ErrorCode.BAD_FRAME, f"'{frame_type}' frame needs field '{name}'.")
+        return
+    value = frame[name]
+    # bool is an int in Python; a sequence number of `true` is still wrong.
+    if not isinstance(value, field.kind) or (isinstance(value, bool) and field.kind is int):
+        raise TandemError(ErrorCode.BAD_FRAME, f"Field '{name}' of '{frame_type}' has wrong type.")
+    if field.max_len is not None and isinstance(value, str) and len(value) > field.max_len:
+        raise TandemError(ErrorCode.BAD_FRAME, f"Field '{name}' of '{frame_type}' is too long.")
+
+
+def _check_chunking(frame_type: str, frame: dict) -> None:
+    """A mirror frame carries either `e` (events) or one chunk `d` of `parts`."""
+    if frame["s"] < 0:
+        raise TandemError(ErrorCode.BAD_FRAME, f"'{frame_type}' sequence must not be negative.")
+    chunked = "d" in frame
+    if chunked == ("e" in frame):
+        raise TandemError(ErrorCode.BAD_FRAME, f"'{frame_type}' needs exactly one of 'e' or 'd'.")
+    if chunked:
+        part, parts = frame.get("part"), frame.get("parts")
+        if part is None or parts is None or not (0 <= part < parts <= MAX_CHUNKS):
+            raise TandemError(
+                ErrorCode.BAD_FRAME, f"Chunked '{frame_type}' needs 0 <= part < parts <= 1024."
+            )

@@ -1,0 +1,81 @@
+"""Reads of groups, sites and sessions, with the permission checks that guard them."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from cobrowse.errors import ErrorCode, TandemError
+from cobrowse.models import CobrowseSession, Group, Site
+
+
+def group_get(*, public_id: int) -> Group:
+    try:
+        return Group.objects.get(public_id=public_id)
+    except Group.DoesNotExist:
+        raise TandemError(ErrorCode.UNKNOWN_GROUP, f"No group {public_id}.") from None
+
+
+def site_get(*, group: Group, name: str) -> Site:
+    try:
+        site = Site.objects.get(group=group, name=name)
+    except Site.DoesNotExist:
+        raise TandemError(
+            ErrorCode.UNKNOWN_SITE, f"Group {group.public_id} has no site {name[:40]!r}."
+        ) from None
+    if not site.enabled:
+        raise TandemError(ErrorCode.SITE_DISABLED, f"Site {name!r} is disabled.")
+    return site
+
+
+def group_trusted_patterns(*, group: Group) -> list[str]:
+    return list(group.trusted_domains.values_list("pattern", flat=True))
+
+
+def loader_config(*, group_public_id: int | None, site_name: str) -> dict:
+    """What the visitor loader needs to know about its group, or the error it will report."""
+    if group_public_id is None:
+        raise TandemError(ErrorCode.UNKNOWN_GROUP, "The script tag names no numeric group.")
+    group = group_get(public_id=group_public_id)
+    site_get(group=group, name=site_name)
+    return {"group": group.public_id, "site": site_name, "maskSelectors": group.mask_selector_list}
+
+
+def agent_group_ids(*, user: AbstractBaseUser | AnonymousUser) -> list[int]:
+    """Primary keys of the groups the user is an agent of."""
+    if not user.is_authenticated:
+        return []
+    return list(user.memberships.values_list("group_id", flat=True))
+
+
+def access_session(*, user: AbstractBaseUser | AnonymousUser, key: str) -> CobrowseSession:
+    """The live session `key`, if `user` may watch it; otherwise the one domain error."""
+    if not user.is_authenticated:
+        raise TandemError(ErrorCode.UNAUTHENTICATED, "Log in as an agent to watch sessions.")
+    session = (
+        CobrowseSession.objects.select_related("group", "site")
+        .filter(key=key, state=CobrowseSession.State.ACTIVE)
+        .first()
+    )
+    # One answer for "no such session" and "not yours": a key reveals nothing to outsiders.
+    if session is None or session.group_id not in agent_group_ids(user=user):
+        raise TandemError(ErrorCode.NOT_FOUND, f"No live session {key[:32]!r} in your groups.")
+    return session
+
+
+def session_list_active(*, group_ids: list[int]) -> list[CobrowseSession]:
+    return list(
+        CobrowseSession.objects.select_related("group", "site")
+        .filter(group_id__in=group_ids, state=CobrowseSession.State.ACTIVE)
+        .order_by("-started_at")[:500]
+    )
+
+
+def session_summary(*, session: CobrowseSession, agents: int) -> dict:
+    """The JSON shape of a session on the dashboard."""
+    return {
+        "key": session.key,
+        "group": session.group.public_id,
+        "groupName": session.group.name,
+        "site": session.site.name,
+        "startedAt": session.started_at.isoformat(),
+        "userAgent": session.visitor_user_agent,
+        "agents": agents,
+    }

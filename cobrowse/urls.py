@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from cobrowse import demo_views, views
+
+urlpatterns = [
+    path("cobrowse/loader.js", views.loader, name="loader"),
+    path("cobrowse/CobrowseJS.ashx", views.loader, name="loader-glance"),
+    path("demo/", demo_views.demo_home, name="demo"),
+    path("demo/checkout/", demo_views.demo_checkout, name="demo-checkout"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("agent/", include("agents.urls")),
+    path("admin/", admin.site.urls),
+    path("", demo_views.home, name="home"),
+]

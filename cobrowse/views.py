@@ -1,0 +1,55 @@
+"""The visitor loader: one small script per group and site, with its configuration inlined."""
+
+import logging
+from functools import cache
+from pathlib import Path
+
+import orjson
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from cobrowse.errors import TandemError
+from cobrowse.selectors import loader_config
+
+log = logging.getLogger("tandem.loader")
+
+VERSION = "0.1.0"
+_DIST = Path(settings.BASE_DIR) / "static" / "dist"
+
+
+@cache
+def _bundle(name: str) -> str:
+    return (_DIST / name).read_text(encoding="utf-8")
+
+
+def _group_param(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
+
+
+@require_GET
+def loader(request: HttpRequest) -> HttpResponse:
+    """Serve the loader with its group's config; an unknown group still gets a loader."""
+    group = _group_param(request.GET.get("group"))
+    site = request.GET.get("site", "production")[:40]
+    config: dict = {"version": VERSION}
+    try:
+        config |= loader_config(group_public_id=group, site_name=site)
+    except TandemError as error:
+        log.info("loader for unknown group/site group=%s code=%s", group, error.code)
+        config |= {"group": group, "site": site, "error": error.msg}
+    base = request.build_absolute_uri("/").rstrip("/")
+    ws_base = ("wss://" if request.is_secure() else "ws://") + request.get_host()
+    config |= {
+        "server": base,
+        "socket": f"{ws_base}/ws/visitor/{group or 0}/",
+        "recorder": f"{base}{settings.STATIC_URL}recorder.js",
+        "maxFrame": settings.TANDEM_WS_MAX_FRAME_BYTES,
+    }
+    # The config is JSON inside a script: escape "<" so no "</script>" can end it early.
+    config_json = orjson.dumps(config).decode().replace("<", "\\u003c")
+    body = f"(function(TANDEM_CONFIG){{{_bundle('loader.js')}}})({config_json});\n"
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,26 @@
+// Builds the browser bundles into static/dist/ (served by Django) and reports their sizes.
+import { build } from "esbuild";
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+
+const outdir = new URL("./dist/", import.meta.url).pathname;
+const common = { bundle: true, minify: true, target: ["es2020"], logLevel: "warning", legalComments: "none" };
+
+await Promise.all([
+  // The loader is wrapped by the loader view, which passes TANDEM_CONFIG in.
+  build({ ...common, entryPoints: { loader: "static/src/visitor/loader.ts" }, outdir, format: "iife" }),
+  // Loaded by the loader with import() once a session starts.
+  build({ ...common, entryPoints: { recorder: "static/src/visitor/recorder.ts" }, outdir, format: "esm" }),
+  build({
+    ...common,
+    entryPoints: { viewer: "static/src/agent/viewer.ts", dashboard: "static/src/agent/dashboard.ts" },
+    outdir,
+    format: "iife",
+  }),
+]);
+
+for (const name of ["loader.js", "recorder.js", "viewer.js", "viewer.css", "dashboard.js"]) {
+  const bytes = readFileSync(outdir + name);
+  const gz = gzipSync(bytes).length;
+  console.log(`${name.padEnd(14)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KB  gzip ${(gz / 1024).toFixed(1).padStart(6)} KB`);
+}

@@ -1,0 +1,65 @@
+// The agent dashboard: the live list of active sessions in the agent's groups.
+import type { ServerToDashboard, SessionSummary } from "../protocol";
+
+function row(session: SessionSummary): HTMLTableRowElement {
+  const tr = document.createElement("tr");
+  tr.dataset.key = session.key;
+  const cells = [
+    session.key,
+    `${session.groupName} (${session.group})`,
+    session.site,
+    new Date(session.startedAt).toLocaleTimeString(),
+    String(session.agents),
+  ];
+  for (const text of cells) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    tr.append(td);
+  }
+  tr.cells[4].className = "agents";
+  const link = document.createElement("a");
+  link.href = `/agent/session/${encodeURIComponent(session.key)}/`;
+  link.textContent = "Watch";
+  link.className = "watch";
+  const action = document.createElement("td");
+  action.append(link);
+  tr.append(action);
+  return tr;
+}
+
+function startDashboard(table: HTMLTableElement): () => void {
+  const body = table.tBodies[0];
+  const empty = document.getElementById("no-sessions");
+  const refreshEmpty = () => empty?.toggleAttribute("hidden", body.rows.length > 0);
+  const find = (key: string) => body.querySelector<HTMLTableRowElement>(`tr[data-key="${CSS.escape(key)}"]`);
+  const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/agent/dashboard/`);
+  socket.onmessage = (message) => {
+    const frame = JSON.parse(String(message.data)) as ServerToDashboard;
+    switch (frame.t) {
+      case "sessions":
+        body.replaceChildren(...frame.sessions.map(row));
+        break;
+      case "session":
+        find(frame.session.key)?.remove();
+        body.prepend(row(frame.session));
+        break;
+      case "session_ended":
+        find(frame.key)?.remove();
+        break;
+      case "agents": {
+        const cell = find(frame.key)?.querySelector(".agents");
+        if (cell) cell.textContent = String(frame.count);
+        break;
+      }
+      case "error":
+        table.dataset.error = frame.msg;
+        break;
+    }
+    refreshEmpty();
+    table.dataset.ready = "true";
+  };
+  return () => socket.close();
+}
+
+const table = document.getElementById("sessions");
+if (table instanceof HTMLTableElement) startDashboard(table);

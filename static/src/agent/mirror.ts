@@ -1,0 +1,60 @@
+// Keeping an agent's view in step with the visitor: sequence numbers, gaps, snapshots.
+import type { eventWithTime } from "@rrweb/types";
+import { ChunkAssembler } from "../chunks";
+import type { MirrorFrame } from "../protocol";
+
+const MAX_BUFFERED = 5000;
+
+export type MirrorSink = {
+  /** Replace the view with a full snapshot (meta + full snapshot events). */
+  reset(events: eventWithTime[]): void;
+  /** Apply incremental events in order. */
+  apply(events: eventWithTime[]): void;
+  /** Ask the server for a fresh snapshot. */
+  resync(): void;
+};
+
+/** Orders mirror frames: applies them in sequence, or asks for a snapshot on a gap. */
+export class MirrorStream {
+  private expected = -1; // next `ev` sequence number; -1 until a snapshot arrives
+  private buffered: MirrorFrame[] = [];
+  private assembler = new ChunkAssembler();
+
+  constructor(private readonly sink: MirrorSink) {}
+
+  get synced(): boolean {
+    return this.expected >= 0;
+  }
+
+  receive(raw: MirrorFrame): void {
+    const frame = this.assembler.push(raw);
+    if (!frame || !frame.e) return;
+    if (frame.t === "snap") {
+      this.sink.reset(frame.e);
+      this.expected = frame.s + 1;
+      const waiting = this.buffered.filter((f) => f.s >= this.expected).sort((a, b) => a.s - b.s);
+      this.buffered = [];
+      for (const f of waiting) this.receive(f);
+      return;
+    }
+    if (!this.synced) {
+      if (this.buffered.length < MAX_BUFFERED) this.buffered.push(frame);
+      return;
+    }
+    if (frame.s < this.expected) return; // already covered by the snapshot
+    if (frame.s > this.expected) {
+      this.expected = -1;
+      this.buffered = [frame];
+      this.sink.resync();
+      return;
+    }
+    this.expected += 1;
+    this.sink.apply(frame.e);
+  }
+
+  /** A frame went missing before it could be numbered (e.g. a lost chunk). */
+  lost(): void {
+    this.expected = -1;
+    this.sink.resync();
+  }
+}

@@ -1,0 +1,136 @@
+// The live viewer: the visitor's page replayed with rrweb in a sandboxed iframe
+// (no allow-scripts), scaled to fit the agent's window without cropping.
+import { Replayer } from "@rrweb/replay";
+import "@rrweb/replay/dist/style.css";
+import type { eventWithTime } from "@rrweb/types";
+import type { ServerToAgent } from "../protocol";
+import { MirrorStream } from "./mirror";
+
+const RESYNC_RETRY_MS = 3000;
+
+// Masked elements arrive as empty boxes; make them visibly masked for the agent.
+const REPLAY_STYLES = [
+  "[data-tandem-masked]{background:repeating-linear-gradient(45deg,#d9d9de 0 6px,#eeeef2 6px 12px)!important;color:transparent!important}",
+];
+
+function startViewer(root: HTMLElement): () => void {
+  const key = root.dataset.key!;
+  const stage = root.querySelector<HTMLElement>(".stage")!;
+  const status = root.querySelector<HTMLElement>(".status")!;
+  const agents = root.querySelector<HTMLElement>(".agents")!;
+  let replayer: Replayer | null = null;
+  let lastStamp = 0;
+  let resyncTimer: number | undefined;
+
+  const setState = (state: string, text: string) => {
+    root.dataset.state = state;
+    status.textContent = text;
+  };
+
+  // Replay now: stamp events with the agent's clock so none waits on the visitor's.
+  const restamp = (events: eventWithTime[]) => {
+    for (const event of events) {
+      lastStamp = Math.max(Date.now(), lastStamp + 1);
+      event.timestamp = lastStamp;
+    }
+    return events;
+  };
+
+  const fit = () => {
+    const wrapper = stage.querySelector<HTMLElement>(".replayer-wrapper");
+    const frame = wrapper?.querySelector("iframe");
+    if (!wrapper || !frame) return;
+    const width = Number(frame.getAttribute("width")) || frame.offsetWidth;
+    const height = Number(frame.getAttribute("height")) || frame.offsetHeight;
+    if (!width || !height) return;
+    const scale = Math.min(stage.clientWidth / width, stage.clientHeight / height);
+    wrapper.style.transform = `scale(${scale})`;
+    wrapper.style.left = `${(stage.clientWidth - width * scale) / 2}px`;
+    wrapper.style.top = `${(stage.clientHeight - height * scale) / 2}px`;
+    root.dataset.scale = scale.toFixed(4);
+    root.dataset.viewport = `${width}x${height}`;
+  };
+
+  const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/agent/session/${key}/`);
+
+  const stream = new MirrorStream({
+    reset(events) {
+      if (!replayer) {
+        replayer = new Replayer([], {
+          root: stage,
+          liveMode: true,
+          mouseTail: false,
+          insertStyleRules: REPLAY_STYLES,
+          showWarning: false,
+          triggerFocus: false,
+        });
+        replayer.on("resize", () => requestAnimationFrame(fit));
+        replayer.on("fullsnapshot-rebuilded", () => {
+          setState("live", "Live");
+          requestAnimationFrame(fit);
+        });
+        replayer.startLive(Date.now());
+      }
+      for (const event of restamp(events)) replayer.addEvent(event);
+      window.clearTimeout(resyncTimer);
+    },
+    apply(events) {
+      for (const event of restamp(events)) replayer?.addEvent(event);
+    },
+    resync() {
+      setState("syncing", "Catching up…");
+      requestSnapshot();
+    },
+  });
+
+  function requestSnapshot() {
+    window.clearTimeout(resyncTimer);
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ t: "resync" }));
+    resyncTimer = window.setTimeout(() => {
+      if (!stream.synced) requestSnapshot();
+    }, RESYNC_RETRY_MS);
+  }
+
+  socket.onmessage = (message) => {
+    const frame = JSON.parse(String(message.data)) as ServerToAgent;
+    switch (frame.t) {
+      case "joined":
+        setState("waiting", "Waiting for the visitor's page…");
+        agents.textContent = String(frame.agents);
+        resyncTimer = window.setTimeout(() => !stream.synced && requestSnapshot(), RESYNC_RETRY_MS);
+        break;
+      case "ev":
+      case "snap":
+        stream.receive(frame);
+        break;
+      case "agents":
+        agents.textContent = String(frame.count);
+        break;
+      case "ended":
+        window.clearTimeout(resyncTimer);
+        setState("ended", "The session has ended.");
+        break;
+      case "error":
+        setState("error", frame.msg);
+        break;
+    }
+  };
+  socket.onclose = () => {
+    window.clearTimeout(resyncTimer);
+    if (root.dataset.state !== "ended" && root.dataset.state !== "error") {
+      setState("closed", "Disconnected from the session.");
+    }
+  };
+  window.addEventListener("resize", fit);
+  setState("connecting", "Connecting…");
+
+  return () => {
+    window.removeEventListener("resize", fit);
+    window.clearTimeout(resyncTimer);
+    socket.close();
+    replayer?.destroy();
+  };
+}
+
+const root = document.getElementById("viewer");
+if (root) startViewer(root);

@@ -1,0 +1,61 @@
+// The wire protocol as TypeScript types: the same frames as cobrowse/protocol.py and
+// docs/protocol.md. rrweb events travel inside mirror frames untouched.
+import type { eventWithTime } from "@rrweb/types";
+
+export type ErrorFrame = { t: "error"; code: string; msg: string };
+
+/** An rrweb batch: whole (`e`) or one chunk (`part` of `parts`, JSON text slice `d`). */
+export type MirrorFrame = {
+  t: "ev" | "snap";
+  s: number;
+  to?: string[];
+  e?: eventWithTime[];
+  part?: number;
+  parts?: number;
+  d?: string;
+};
+
+export type VisitorToServer =
+  | { t: "start"; site: string; key: string | null; ua: string }
+  | MirrorFrame
+  | { t: "stop" };
+
+export type ServerToVisitor =
+  | { t: "started"; key: string; agents: number }
+  | { t: "agents"; count: number }
+  | { t: "snapshot"; to: string[] }
+  | { t: "ended"; reason: string }
+  | ErrorFrame;
+
+export type AgentToServer = { t: "resync" };
+
+export type ServerToAgent =
+  | {
+      t: "joined";
+      key: string;
+      group: number;
+      site: string;
+      userAgent: string;
+      agents: number;
+    }
+  | MirrorFrame
+  | { t: "agents"; count: number }
+  | { t: "ended"; reason: string }
+  | ErrorFrame;
+
+export type SessionSummary = {
+  key: string;
+  group: number;
+  groupName: string;
+  site: string;
+  startedAt: string;
+  userAgent: string;
+  agents: number;
+};
+
+export type ServerToDashboard =
+  | { t: "sessions"; sessions: SessionSummary[] }
+  | { t: "session"; session: SessionSummary }
+  | { t: "session_ended"; key: string }
+  | { t: "agents"; key: string; count: number }
+  | ErrorFrame;

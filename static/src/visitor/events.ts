@@ -1,0 +1,28 @@
+// A small typed event emitter for the visitor API's addEventListener/removeEventListener.
+export type Listener = (payload?: unknown) => void;
+
+export class Emitter {
+  private listeners = new Map<string, Set<Listener>>();
+
+  on(name: string, fn: Listener): void {
+    if (typeof fn !== "function") return;
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    set.add(fn);
+  }
+
+  off(name: string, fn: Listener): void {
+    this.listeners.get(name)?.delete(fn);
+  }
+
+  emit(name: string, payload?: unknown): void {
+    for (const fn of [...(this.listeners.get(name) ?? [])]) {
+      try {
+        fn(payload);
+      } catch (error) {
+        // One integrator handler failing must not stop the others, or the session.
+        console.error(`[Tandem] a '${name}' listener threw`, error);
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+// The visitor loader: defines the Glance globals over one SessionClient. Small on
+// purpose; the recorder is imported only when a session starts.
+import { loaderConfig } from "./config";
+import { SessionClient, type StartOptions } from "./session";
+
+type Listener = (payload?: unknown) => void;
+
+type GlanceNamespace = {
+  VERSION?: string;
+  Cobrowse?: Record<string, unknown>;
+  [name: string]: unknown;
+};
+
+declare global {
+  interface Window {
+    GLANCE?: GlanceNamespace;
+    GLANCE_COBROWSE?: Record<string, unknown>;
+  }
+}
+
+function scriptAttributes(): Record<string, string> {
+  const script =
+    (document.currentScript as HTMLScriptElement | null) ??
+    document.querySelector<HTMLScriptElement>("script#glance-cobrowse, script#cobrowsescript");
+  return script ? { ...script.dataset } as Record<string, string> : {};
+}
+
+function install(): void {
+  const config = loaderConfig();
+  const glance: GlanceNamespace = (window.GLANCE ??= {});
+  const cobrowse = (glance.Cobrowse ??= {});
+  if (cobrowse.Visitor) return; // the script tag was included twice
+  const attrs = scriptAttributes();
+  const client = new SessionClient(config);
+
+  if (config.error) console.error(`[Tandem] co-browsing is unavailable on this page: ${config.error}`);
+  if (attrs.groupid && config.group !== null && attrs.groupid !== String(config.group)) {
+    console.warn(`[Tandem] data-groupid ${attrs.groupid} differs from the script's group ${config.group}`);
+  }
+
+  glance.VERSION = config.version;
+  cobrowse.Loader = {
+    version: config.version,
+    groupid: config.group,
+    site: config.site,
+    attributes: attrs,
+  };
+  cobrowse.Visitor = {
+    startSession: (options?: StartOptions) => client.start(options ?? {}),
+    stopSession: () => client.stop(),
+    inSession: () => client.inSession(),
+    getKey: () => client.getKey(),
+    addEventListener: (name: string, fn: Listener) => client.events.on(name, fn),
+    removeEventListener: (name: string, fn: Listener) => client.events.off(name, fn),
+  };
+  window.GLANCE_COBROWSE = {
+    ...(window.GLANCE_COBROWSE ?? {}),
+    groupid: config.group,
+    site: config.site,
+    version: config.version,
+    presence: attrs.presence,
+    visitorid: attrs.visitorid,
+  };
+}
+
+install();

@@ -1,0 +1,169 @@
+// Masking in the visitor's browser: the last check on every rrweb event before it leaves.
+//
+// rrweb's blockSelector already keeps masked elements out of what it records; this
+// filter does not trust that alone. It looks at the live node behind every serialized
+// node, attribute change, text change and input event, and drops or blanks anything
+// inside a masked element, whatever path produced it (controlled-input value
+// attributes, a password field switched to text, shadow roots, srcdoc iframes...).
+import { EventType, IncrementalSource, NodeType } from "@rrweb/types";
+import type {
+  attributeMutation,
+  eventWithTime,
+  mutationData,
+  serializedNodeWithId,
+} from "@rrweb/types";
+
+/** Always masked, whatever the group configures. */
+export const BUILTIN_MASKS = [
+  'input[type="password" i]',
+  'input[autocomplete^="cc-" i]',
+  "[data-tandem-mask]",
+  "[data-rr-is-password]",
+];
+
+/** The group's selectors plus the built-in ones, as one selector; invalid ones are dropped. */
+export function maskSelector(groupSelectors: string[]): string {
+  const probe = document.createDocumentFragment();
+  const valid = groupSelectors.filter((selector) => {
+    try {
+      probe.querySelector(selector);
+      return true;
+    } catch {
+      console.warn(`[Tandem] ignoring invalid masking selector: ${selector}`);
+      return false;
+    }
+  });
+  return [...BUILTIN_MASKS, ...valid].join(", ");
+}
+
+type NodeLookup = { getNode(id: number): Node | null };
+type Where = "outside" | "root" | "inside";
+
+const ELEMENT = 1;
+const DOCUMENT = 9;
+const FRAGMENT = 11;
+
+export function createMaskFilter(selector: string, mirror: NodeLookup) {
+  // Once masked, always masked: a password field switched to text stays hidden.
+  const masked = new WeakSet<Node>();
+
+  function isMaskRoot(node: Node): boolean {
+    if (node.nodeType !== ELEMENT) return false;
+    if (masked.has(node)) return true;
+    let hit = false;
+    try {
+      hit = (node as Element).matches(selector);
+    } catch {
+      hit = true; // an element we cannot test is not one we send
+    }
+    if (hit) masked.add(node);
+    return hit;
+  }
+
+  /** Where `node` stands relative to masked elements, across shadow roots and iframes. */
+  function where(node: Node): Where {
+    let current: Node | null = node;
+    let self = true;
+    while (current) {
+      if (isMaskRoot(current)) return self ? "root" : "inside";
+      self = false;
+      const parent: Node | null = current.parentNode;
+      if (parent) {
+        current = parent.nodeType === FRAGMENT && "host" in parent ? (parent as ShadowRoot).host : parent;
+      } else if (current.nodeType === DOCUMENT) {
+        current = frameOf(current as Document);
+      } else {
+        current = null;
+      }
+    }
+    return "outside";
+  }
+
+  function frameOf(doc: Document): Element | null {
+    try {
+      return doc.defaultView?.frameElement ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  function blank(sn: serializedNodeWithId, live: Node): void {
+    if (sn.type !== NodeType.Element) return;
+    const rect = (live as Element).getBoundingClientRect();
+    const attrs: Record<string, string> = {
+      rr_width: String(sn.attributes.rr_width ?? `${rect.width}px`),
+      rr_height: String(sn.attributes.rr_height ?? `${rect.height}px`),
+      "data-tandem-masked": "",
+    };
+    if (typeof sn.attributes.class === "string") attrs.class = sn.attributes.class;
+    sn.attributes = attrs;
+    sn.childNodes = [];
+  }
+
+  /** Attributes that can carry content no matter where the element is. */
+  function scrubAttributes(tagName: string, attrs: Record<string, unknown>, live: Node): void {
+    delete attrs.srcdoc; // the iframe's own document is recorded, and filtered, separately
+    if (tagName === "input" && (live as HTMLInputElement).type === "hidden") delete attrs.value;
+  }
+
+  /** Filter a serialized subtree in place; false when the node itself must not be sent. */
+  function cleanTree(sn: serializedNodeWithId): boolean {
+    const live = mirror.getNode(sn.id);
+    if (!live) return false;
+    if (sn.type === NodeType.Element) {
+      if (isMaskRoot(live)) {
+        blank(sn, live);
+        return true;
+      }
+      scrubAttributes(sn.tagName, sn.attributes, live);
+    }
+    if ("childNodes" in sn && sn.childNodes) {
+      sn.childNodes = sn.childNodes.filter(cleanTree);
+    }
+    return true;
+  }
+
+  function cleanAttributes(change: attributeMutation): boolean {
+    const live = mirror.getNode(change.id);
+    if (!live || where(live) !== "outside") return false;
+    scrubAttributes((live as Element).tagName?.toLowerCase() ?? "", change.attributes, live);
+    return Object.keys(change.attributes).length > 0;
+  }
+
+  function cleanMutation(data: mutationData): void {
+    data.adds = data.adds.filter((add) => {
+      const live = mirror.getNode(add.node.id);
+      if (!live) return false;
+      const place = where(live);
+      if (place === "inside") return false;
+      if (place === "root") {
+        blank(add.node, live);
+        return true;
+      }
+      return cleanTree(add.node);
+    });
+    data.attributes = data.attributes.filter(cleanAttributes);
+    data.texts = data.texts.filter((text) => {
+      const live = mirror.getNode(text.id);
+      return !!live && where(live) === "outside";
+    });
+  }
+
+  /** The event to send, cleaned in place, or null when nothing of it may leave. */
+  return function filter(event: eventWithTime): eventWithTime | null {
+    if (event.type === EventType.FullSnapshot) {
+      return cleanTree(event.data.node) ? event : null;
+    }
+    if (event.type !== EventType.IncrementalSnapshot) return event;
+    const data = event.data;
+    if (data.source === IncrementalSource.Mutation) {
+      cleanMutation(data);
+      return event;
+    }
+    if (data.source === IncrementalSource.Input) {
+      const live = mirror.getNode(data.id);
+      return live && where(live) === "outside" ? event : null;
+    }
+    return event;
+  };
+}
