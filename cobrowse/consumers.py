@@ -6,7 +6,6 @@ messages are handled by one method per type (`session.ended` -> `session_ended`)
 
 import logging
 
-import orjson
 from channels.db import database_sync_to_async
 
 from cobrowse import groups, mirror, selectors, services
@@ -183,9 +182,7 @@ class AgentConsumer(FrameConsumer):
         await self.send_frame({"t": "agents", "count": message["count"]})
 
     async def session_ended(self, message: dict) -> None:
-        await self.send(
-            text_data=orjson.dumps({"t": "ended", "reason": message["reason"]}).decode()
-        )
+        await self.send_frame({"t": "ended", "reason": message["reason"]})
         await self.channel_layer.group_discard(
             groups.session_agents(self.session.id), self.channel_name
         )
