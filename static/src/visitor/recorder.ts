@@ -20,7 +20,10 @@ export type Recorder = {
 
 // rrweb's defaults suit recordings: mouse positions flushed every 500 ms and scroll
 // sampled every 100 ms. Live co-browsing wants every change out in milliseconds.
-const LIVE_SAMPLING = { mousemove: 16, mousemoveCallback: 16, scroll: 16, media: 200 };
+// Positions are not throttled at all (rrweb's position throttle drops the trailing
+// move, so the pointer would stop short of where the visitor left it); browsers already
+// deliver mousemove at most once a frame, and batches go out every 16 ms.
+const LIVE_SAMPLING = { mousemove: 0, mousemoveCallback: 16, scroll: 16, media: 200 };
 
 export function startRecorder(options: RecorderOptions): Recorder {
   const selector = maskSelector(options.maskSelectors);
