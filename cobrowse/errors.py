@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     UNAUTHENTICATED = "unauthenticated"
     ENDED = "ended"
+    INTERNAL = "internal"
 
 
 class TandemError(Exception):

@@ -54,6 +54,12 @@ class FrameConsumer(AsyncWebsocketConsumer):
             await getattr(self, f"on_{frame['t']}")(frame, text_data)
         except TandemError as error:
             await self.fail(error)
+        except Exception:
+            # A bug of ours must not cost the client its socket, nor others theirs.
+            log.exception("%s frame failed %s", self.role, self.who())
+            await self.send_frame(
+                {"t": "error", "code": str(ErrorCode.INTERNAL), "msg": "Internal error."}
+            )
 
     async def fail(self, error: TandemError) -> None:
         """Tell the client what was wrong; close the socket when the error is fatal."""
