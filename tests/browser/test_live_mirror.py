@@ -83,3 +83,21 @@ def test_the_visitor_stopping_ends_the_session_on_both_sides(server, open_visito
     names = visitor.page.locator("#events li").evaluate_all("els => els.map(e => e.dataset.name)")
     assert names == ["sessionstarting", "sessionstart", "agents", "agents", "sessionend"]
     assert visitor.page.evaluate("GLANCE.Cobrowse.Visitor.inSession()") is False
+
+
+def test_viewer_renders_the_pages_own_styles_and_images(server, open_visitor, open_viewer):
+    visitor = open_visitor(f"{server.url}/demo/")
+    key = visitor.start()
+    viewer = open_viewer(key)
+    mirror = replay(viewer)
+
+    logo = mirror.locator(".shop-header img")
+    expect(logo).to_be_visible()
+    logo.evaluate(
+        "img => img.complete && img.naturalWidth > 0 ? true : "
+        "new Promise((ok) => img.addEventListener('load', () => ok(true)))"
+    )
+    assert logo.evaluate("img => img.naturalWidth") > 0
+    page_bg = visitor.page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert mirror.locator("body").evaluate("b => getComputedStyle(b).backgroundColor") == page_bg
+    assert page_bg == "rgb(251, 248, 241)"
