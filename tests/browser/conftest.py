@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import pytest
 from playwright.sync_api import BrowserContext, FrameLocator, Page
 
-from tests.conftest import PASSWORD, Server
+from tests.servers import PASSWORD, Server
 
 START_SESSION = """(key) => new Promise((resolve, reject) => {
   const visitor = GLANCE.Cobrowse.Visitor;

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, replay
-from tests.conftest import (
+from tests.servers import (
     ROOT,
     Server,
     free_port,

@@ -1,0 +1,125 @@
+"""Starting real Tandem servers (daphne subprocesses) for browser tests and benchmarks.
+
+Each server runs on its own SQLite file (or a shared one, for several processes on one
+Redis), seeded with the demo group 72 and its agent, a second agent of group 72, and an
+outsider who is an agent of another group (73). Only 127.0.0.1 is ever used.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "browser-test-pass"
+
+SEED = f"""
+from django.contrib.auth import get_user_model
+from agents.models import Membership
+from cobrowse.models import Group, Site, TrustedDomain
+User = get_user_model()
+demo = Group.objects.get(public_id=72)
+other, _ = Group.objects.get_or_create(public_id=73, defaults={{"name": "Other"}})
+Site.objects.get_or_create(group=other, name="production")
+TrustedDomain.objects.get_or_create(group=other, pattern="127.0.0.1")
+for name, group in [("agent2", demo), ("outsider", other)]:
+    user, _ = User.objects.get_or_create(username=name)
+    user.set_password("{PASSWORD}")
+    user.save()
+    Membership.objects.get_or_create(user=user, group=group)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url: str, proc: subprocess.Popen, log: Path, attempts: int = 300) -> None:
+    """Poll until the server answers; fail with its log if it exits or never does."""
+    for _ in range(attempts):
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited:\n{log.read_text()[-3000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.05)  # polling a socket that is not listening yet
+    raise RuntimeError(f"server never answered at {url}:\n{log.read_text()[-3000:]}")
+
+
+@dataclass
+class Server:
+    url: str
+    env: dict
+    proc: subprocess.Popen
+    log: Path
+
+
+def prepare_database(env: dict) -> None:
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
+    subprocess.run(
+        [*manage, "demo", "--password", PASSWORD],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    subprocess.run([*manage, "shell", "-c", SEED], env=env, check=True, cwd=ROOT)
+
+
+def start_server(env: dict, log: Path) -> Server:
+    port = free_port()
+    daphne = str(Path(sys.executable).parent / "daphne")
+    handle = log.open("w")
+    proc = subprocess.Popen(
+        [daphne, "-b", "127.0.0.1", "-p", str(port), "cobrowse.asgi:application"],
+        env=env,
+        cwd=ROOT,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_for_http(url + "/demo/", proc, log)
+    return Server(url=url, env=env, proc=proc, log=log)
+
+
+def stop_server(server: Server) -> None:
+    server.proc.terminate()
+    try:
+        server.proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.proc.kill()
+
+
+def server_env(tmp: Path, **extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    env |= {
+        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "cobrowse.settings",
+        "DEBUG": "0",
+        **extra,
+    }
+    return env
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, never a downloaded browser."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
