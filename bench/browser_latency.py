@@ -1,0 +1,260 @@
+"""End-to-end visitor -> agent latency in real browsers, against baselines in the same run.
+
+Two Chromium pages on this machine: a visitor on the demo site and an agent watching it
+in the live viewer. Each probe is timed in the pages themselves (performance.timeOrigin +
+performance.now(), one clock for both), one at a time, so the figures are latency and
+not queueing:
+
+- dom:     the visitor appends an element; the agent's replay iframe shows it.
+- pointer: the visitor moves the mouse; the agent's replayed pointer arrives there.
+
+Baselines, measured in the same run:
+- raw relay:       the same timestamps sent page -> a bare `websockets` relay -> page:
+                   the floor any browser -> server -> browser path pays.
+- rrweb defaults:  the pointer probe with rrweb's stock sampling (positions flushed
+                   every 500 ms), i.e. what Tandem's live tuning saves.
+
+Run with `make bench` or `.venv/bin/python bench/browser_latency.py [--probes N]`.
+Figures only; nothing here asserts on time.
+"""
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import (  # noqa: E402
+    PASSWORD,
+    launch_chromium,
+    prepare_database,
+    server_env,
+    start_server,
+    stop_server,
+)
+
+LIVE_SAMPLING = "mousemove:0,mousemoveCallback:16,scroll:16,media:200"
+
+OBSERVE_DOM = """() => {
+  window.latencies = [];
+  const doc = document.querySelector('#viewer .stage iframe').contentDocument;
+  new MutationObserver((records) => {
+    const now = performance.timeOrigin + performance.now();
+    for (const record of records) for (const node of record.addedNodes) {
+      if (node.dataset && node.dataset.sent) window.latencies.push(now - Number(node.dataset.sent));
+    }
+  }).observe(doc.body, { childList: true, subtree: true });
+}"""
+
+APPEND = """() => {
+  const li = document.createElement('li');
+  li.dataset.sent = String(performance.timeOrigin + performance.now());
+  document.getElementById('wishlist').append(li);
+}"""
+
+OBSERVE_POINTER = """() => {
+  window.latencies = [];
+  window.target = null;
+  const mouse = document.querySelector('#viewer .replayer-mouse');
+  new MutationObserver(() => {
+    const t = window.target;
+    if (t && mouse.style.left === t.x + 'px' && mouse.style.top === t.y + 'px') {
+      window.latencies.push(performance.timeOrigin + performance.now() - t.sent);
+      window.target = null;
+    }
+  }).observe(mouse, { attributes: true, attributeFilter: ['style'] });
+}"""
+
+NOW = "performance.timeOrigin + performance.now()"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def open_session(browser, url: str, sampling: str | None = None):
+    """A visitor on the demo page and an agent watching it live."""
+    visitor_context = browser.new_context(viewport={"width": 1024, "height": 700})
+    if sampling is not None:
+
+        def patch(route):
+            body = route.fetch().text()
+            route.fulfill(
+                body=body.replace(LIVE_SAMPLING, sampling), content_type="text/javascript"
+            )
+
+        visitor_context.route("**/static/recorder.js", patch)
+    visitor = visitor_context.new_page()
+    visitor.goto(f"{url}/demo/")
+    key = visitor.evaluate(
+        """() => new Promise((resolve) => {
+          GLANCE.Cobrowse.Visitor.addEventListener('sessionstart',
+            () => resolve(GLANCE.Cobrowse.Visitor.getKey()));
+          GLANCE.Cobrowse.Visitor.startSession();
+        })"""
+    )
+    agent = browser.new_context(viewport={"width": 1200, "height": 800}).new_page()
+    agent.goto(f"{url}/accounts/login/?next=/agent/session/{key}/")
+    agent.fill("input[name=username]", "agent")
+    agent.fill("input[name=password]", PASSWORD)
+    agent.click("button[type=submit]")
+    agent.wait_for_selector("#viewer[data-state=live]")
+    return visitor, agent
+
+
+def close_session(visitor, agent) -> None:
+    visitor.context.close()
+    agent.context.close()
+
+
+def dom_probe(visitor, agent, probes: int) -> list[float]:
+    agent.evaluate(OBSERVE_DOM)
+    for i in range(probes):
+        visitor.evaluate(APPEND)
+        agent.wait_for_function("(n) => window.latencies.length > n", arg=i)
+    return agent.evaluate("window.latencies")
+
+
+def pointer_probe(visitor, agent, probes: int) -> list[float]:
+    visitor.mouse.move(5, 5)
+    agent.wait_for_selector("#viewer .replayer-mouse")
+    agent.evaluate(OBSERVE_POINTER)
+    for i in range(probes):
+        x, y = 100 + (i % 40) * 13, 150 + (i % 17) * 11
+        sent = visitor.evaluate(NOW)
+        agent.evaluate("(t) => { window.target = t; }", {"x": x, "y": y, "sent": sent})
+        visitor.mouse.move(x, y)
+        agent.wait_for_function("(n) => window.latencies.length > n", arg=i, timeout=10_000)
+    return agent.evaluate("window.latencies")
+
+
+class RawRelay:
+    """A bare `websockets` relay on 127.0.0.1: /v frames go to every /a socket."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.agents: set = set()
+        self.port = 0
+        ready = threading.Event()
+        threading.Thread(target=self._run, args=(ready,), daemon=True).start()
+        ready.wait(10)
+
+    def _run(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_until_complete(self._serve(ready))
+
+    async def _serve(self, ready: threading.Event) -> None:
+        from websockets.asyncio.server import serve
+
+        async def handler(ws) -> None:
+            if ws.request.path == "/a":
+                self.agents.add(ws)
+                try:
+                    await ws.wait_closed()
+                finally:
+                    self.agents.discard(ws)
+                return
+            async for message in ws:
+                for agent in list(self.agents):
+                    await agent.send(message)
+
+        async with serve(handler, "127.0.0.1", 0) as server:
+            self.port = server.sockets[0].getsockname()[1]
+            self.stop = self.loop.create_future()
+            ready.set()
+            await self.stop
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.stop.set_result, None)
+
+
+def raw_probe(browser, url: str, relay: RawRelay, probes: int) -> list[float]:
+    page_a = browser.new_page()
+    page_b = browser.new_page()
+    page_a.goto(f"{url}/demo/")
+    page_b.goto(f"{url}/demo/")
+    page_b.evaluate(
+        """(port) => new Promise((resolve) => {
+          window.latencies = [];
+          const ws = new WebSocket(`ws://127.0.0.1:${port}/a`);
+          ws.onmessage = (m) => window.latencies.push(
+            performance.timeOrigin + performance.now() - Number(m.data));
+          ws.onopen = resolve;
+        })""",
+        relay.port,
+    )
+    page_a.evaluate(
+        """(port) => new Promise((resolve) => {
+          window.relay = new WebSocket(`ws://127.0.0.1:${port}/v`);
+          window.relay.onopen = resolve;
+        })""",
+        relay.port,
+    )
+    for i in range(probes):
+        page_a.evaluate(f"window.relay.send(String({NOW}))")
+        page_b.wait_for_function("(n) => window.latencies.length > n", arg=i)
+    values = page_b.evaluate("window.latencies")
+    page_a.close()
+    page_b.close()
+    return values
+
+
+def row(name: str, values: list[float], base: list[float] | None) -> str:
+    p50, p99 = statistics.median(values), percentile(values, 0.99)
+    if base:
+        b50, b99 = statistics.median(base), percentile(base, 0.99)
+        ratio = f"x{p50 / b50:6.2f}   x{p99 / b99:6.2f}"
+    else:
+        ratio = "    (baseline)   "
+    return f"{name:<30} {len(values):>6} {p50:>8.2f} {p99:>8.2f}   {ratio}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--probes", type=int, default=200, help="probes per measurement")
+    args = parser.parse_args()
+    probes = max(5, min(args.probes, 5000))
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = server_env(Path(tmp), TANDEM_LOG_LEVEL="WARNING")
+        prepare_database(env)
+        server = start_server(env, Path(tmp) / "daphne.log")
+        relay = RawRelay()
+        try:
+            with sync_playwright() as playwright:
+                browser = launch_chromium(playwright)
+                raw = raw_probe(browser, server.url, relay, probes)
+                visitor, agent = open_session(browser, server.url)
+                dom = dom_probe(visitor, agent, probes)
+                pointer = pointer_probe(visitor, agent, probes)
+                close_session(visitor, agent)
+                visitor, agent = open_session(browser, server.url, sampling="")
+                default_pointer = pointer_probe(visitor, agent, max(5, probes // 10))
+                close_session(visitor, agent)
+                browser.close()
+        finally:
+            relay.close()
+            stop_server(server)
+
+    print("\nEnd-to-end visitor -> agent latency in Chromium (ms), one probe at a time")
+    print(f"{'measurement':<30} {'probes':>6} {'p50':>8} {'p99':>8}   p50/base  p99/base")
+    print(row("raw websockets relay", raw, None))
+    print(row("tandem: DOM change", dom, raw))
+    print(row("tandem: pointer (live tuning)", pointer, raw))
+    print(row("rrweb default sampling: pointer", default_pointer, raw))
+    print(
+        f"\nlive tuning vs rrweb defaults, pointer p50: "
+        f"x{statistics.median(default_pointer) / statistics.median(pointer):.1f} faster"
+    )
+
+
+if __name__ == "__main__":
+    main()
