@@ -6,6 +6,7 @@ from agents import selectors
 from cobrowse import groups
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.protocol import DASHBOARD_FRAMES
+from cobrowse.selectors import agent_group_ids
 from cobrowse.sockets import FrameConsumer
 
 
@@ -17,14 +18,21 @@ class DashboardConsumer(FrameConsumer):
         self.group_ids: list[int] = []
         user = self.scope.get("user")
         await self.accept()
-        if user is None or not user.is_authenticated:
-            await self.fail(TandemError(ErrorCode.UNAUTHENTICATED, "Log in to see sessions."))
+        try:
+            self.check_own_origin()
+            if user is None or not user.is_authenticated:
+                raise TandemError(ErrorCode.UNAUTHENTICATED, "Log in to see sessions.")
+        except TandemError as error:
+            await self.fail(error)
             return
-        self.group_ids, sessions = await database_sync_to_async(selectors.dashboard_state)(
-            user=user
-        )
+        # Listen first, then read: a session that starts in between arrives twice (the
+        # page keys rows by session key) rather than not at all.
+        self.group_ids = await database_sync_to_async(agent_group_ids)(user=user)
         for group_id in self.group_ids:
             await self.channel_layer.group_add(groups.dashboard(group_id), self.channel_name)
+        sessions = await database_sync_to_async(selectors.dashboard_sessions)(
+            group_ids=self.group_ids
+        )
         await self.send_frame({"t": "sessions", "sessions": sessions})
 
     async def disconnect(self, code) -> None:

@@ -17,13 +17,6 @@ from cobrowse.sockets import CLOSE_ENDED, FrameConsumer
 log = logging.getLogger("tandem.session")
 
 
-def _header(scope: dict, name: bytes) -> str:
-    for key, value in scope.get("headers", []):
-        if key == name:
-            return value.decode("latin-1")
-    return ""
-
-
 @database_sync_to_async
 def _visitor_group(public_id: int, origin: str):
     group = selectors.group_get(public_id=public_id)
@@ -46,7 +39,7 @@ class VisitorConsumer(FrameConsumer):
         await self.accept()
         try:
             self.group = await _visitor_group(
-                self.scope["url_route"]["kwargs"]["group"], _header(self.scope, b"origin")
+                self.scope["url_route"]["kwargs"]["group"], self.header(b"origin")
             )
         except TandemError as error:
             await self.fail(error)
@@ -77,7 +70,7 @@ class VisitorConsumer(FrameConsumer):
             raise TandemError(ErrorCode.FORBIDDEN, "This socket was refused.")
         if self.session is not None:
             raise TandemError(ErrorCode.ALREADY_STARTED, "This socket already has a session.")
-        user_agent = frame.get("ua") or _header(self.scope, b"user-agent")
+        user_agent = frame.get("ua") or self.header(b"user-agent")
         self.session = await database_sync_to_async(services.session_start)(
             group=self.group, site_name=frame["site"], key=frame.get("key"), user_agent=user_agent
         )
@@ -130,18 +123,26 @@ class AgentConsumer(FrameConsumer):
         await self.accept()
         key = self.scope["url_route"]["kwargs"]["key"]
         try:
-            self.session = await database_sync_to_async(selectors.access_session)(
+            self.check_own_origin()
+            session = await database_sync_to_async(selectors.access_session)(
                 user=self.user, key=key
             )
+            # Listen before joining: an end that commits in between still reaches us,
+            # and the join itself refuses a session that has already ended.
+            await self.channel_layer.group_add(groups.session_agents(session.id), self.channel_name)
+            try:
+                count = await database_sync_to_async(services.session_agent_join)(
+                    session=session, agent=self.user
+                )
+            except TandemError:
+                await self.channel_layer.group_discard(
+                    groups.session_agents(session.id), self.channel_name
+                )
+                raise
         except TandemError as error:
             await self.fail(error)
             return
-        await self.channel_layer.group_add(
-            groups.session_agents(self.session.id), self.channel_name
-        )
-        count = await database_sync_to_async(services.session_agent_join)(
-            session=self.session, agent=self.user
-        )
+        self.session = session
         await self.send_frame(
             {
                 "t": "joined",
@@ -182,9 +183,21 @@ class AgentConsumer(FrameConsumer):
         await self.send_frame({"t": "agents", "count": message["count"]})
 
     async def session_ended(self, message: dict) -> None:
+        if self.session is None:  # the join was refused; the socket is closing already
+            return
         await self.send_frame({"t": "ended", "reason": message["reason"]})
         await self.channel_layer.group_discard(
             groups.session_agents(self.session.id), self.channel_name
         )
         self.session = None
         await self.close(code=CLOSE_ENDED, reason="session ended")
+
+
+class NoSuchSocketConsumer(FrameConsumer):
+    """Any other socket path: a clear error frame and close, not a server traceback."""
+
+    role = "unrouted"
+
+    async def connect(self) -> None:
+        await self.accept()
+        await self.fail(TandemError(ErrorCode.NOT_FOUND, "No socket at this path."))

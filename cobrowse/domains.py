@@ -53,3 +53,20 @@ def pattern_matches(pattern: str, origin: str) -> bool:
 
 def origin_trusted(origin: str, patterns: list[str]) -> bool:
     return any(pattern_matches(pattern, origin) for pattern in patterns)
+
+
+def origin_is_own(origin: str, host: str, also_trusted: list[str]) -> bool:
+    """True when a page of `origin` is one of Tandem's own: same host and port as the
+    socket's `Host` header, or listed in `also_trusted` (CSRF_TRUSTED_ORIGINS).
+
+    The agent's sockets carry its login cookie, so any page the agent visits could
+    open one; only Tandem's own pages may.
+    """
+    parsed = origin_parts(origin)
+    if parsed is None:
+        return False
+    scheme, hostname, port = parsed
+    if any(origin_parts(trusted) == parsed for trusted in also_trusted):
+        return True
+    own = origin_parts(f"{scheme}://{host}") if host else None
+    return own == (scheme, hostname, port)

@@ -44,10 +44,11 @@ async def snapshot_deliver(*, session_id: int, recipients: list | None, text: st
         await mirror_broadcast(session_id=session_id, text=text)
         return
     layer = get_channel_layer()
-    for rid in recipients[:_MAX_RECIPIENTS]:
+    # The same request named twice is answered once.
+    for rid in dict.fromkeys(str(rid) for rid in recipients[:_MAX_RECIPIENTS]):
         try:
             channel = signing.loads(
-                str(rid),
+                rid,
                 salt=_salt(session_id),
                 max_age=settings.TANDEM_SNAPSHOT_REQUEST_MAX_AGE,
             )

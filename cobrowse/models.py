@@ -99,6 +99,8 @@ class CobrowseSession(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     visitor_user_agent = models.CharField(max_length=512, blank=True)
+    # Agent sockets open on the session now; every process reads and writes it here.
+    agents_watching = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-started_at"]

@@ -53,7 +53,8 @@ def frame_parse(text: str | None, *, table: dict[str, dict[str, Field]], max_byt
     """Decode and validate one client frame against `table`; raise TandemError when bad."""
     if text is None:
         raise TandemError(ErrorCode.BAD_FRAME, "Binary frames are not accepted on this socket.")
-    if len(text) > max_bytes:
+    # Cheap bound first: a character is at most four UTF-8 bytes.
+    if len(text) * 4 > max_bytes and len(text.encode()) > max_bytes:
         raise TandemError(ErrorCode.TOO_BIG, f"Frame exceeds {max_bytes} bytes.")
     try:
         frame = orjson.loads(text)

@@ -3,10 +3,11 @@
 from django.urls import path, re_path
 
 from agents.consumers import DashboardConsumer
-from cobrowse.consumers import AgentConsumer, VisitorConsumer
+from cobrowse.consumers import AgentConsumer, NoSuchSocketConsumer, VisitorConsumer
 
 websocket_urlpatterns = [
     path("ws/visitor/<int:group>/", VisitorConsumer.as_asgi()),
     re_path(r"^ws/agent/session/(?P<key>[A-Za-z0-9]{1,32})/$", AgentConsumer.as_asgi()),
     path("ws/agent/dashboard/", DashboardConsumer.as_asgi()),
+    re_path(r"", NoSuchSocketConsumer.as_asgi()),
 ]

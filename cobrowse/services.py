@@ -10,8 +10,9 @@ import secrets
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from cobrowse import groups
@@ -29,24 +30,6 @@ def _broadcast(group: str, message: dict) -> None:
     """Send to a channel-layer group once the surrounding transaction has committed."""
     layer = get_channel_layer()
     transaction.on_commit(lambda: async_to_sync(layer.group_send)(group, message))
-
-
-def _agents_cache_key(session_id: int) -> str:
-    return f"tandem.session.{session_id}.agents"
-
-
-def session_agent_count(*, session_id: int) -> int:
-    return max(0, int(cache.get(_agents_cache_key(session_id), 0)))
-
-
-def _agent_count_change(session_id: int, delta: int) -> int:
-    key = _agents_cache_key(session_id)
-    cache.add(key, 0, timeout=24 * 3600)
-    try:
-        return max(0, cache.incr(key, delta))
-    except ValueError:  # expired between add and incr
-        cache.set(key, max(0, delta), timeout=24 * 3600)
-        return max(0, delta)
 
 
 def _new_key() -> str:
@@ -109,7 +92,6 @@ def session_end(*, session_id: int, actor: str, reason: str) -> bool:
         _broadcast(
             groups.dashboard(session.group_id), {"type": "dashboard.ended", "key": session.key}
         )
-    cache.delete(_agents_cache_key(session.id))
     log.info(
         "session ended group=%s key=%s reason=%s", session.group.public_id, session.key, reason
     )
@@ -126,28 +108,47 @@ def _agents_changed(session: CobrowseSession, count: int) -> None:
     )
 
 
+def _session_locked(session_id: int) -> CobrowseSession | None:
+    """The session row, locked for this transaction; None when it is no longer live."""
+    return (
+        CobrowseSession.objects.select_for_update()
+        .filter(id=session_id, state=CobrowseSession.State.ACTIVE)
+        .first()
+    )
+
+
 def session_agent_join(*, session: CobrowseSession, agent: AbstractBaseUser) -> int:
     """Record an agent starting to watch; returns the number of agents now watching."""
     with transaction.atomic():
+        if _session_locked(session.id) is None:
+            raise TandemError(ErrorCode.ENDED, f"Session {session.key!r} has ended.")
+        CobrowseSession.objects.filter(id=session.id).update(
+            agents_watching=F("agents_watching") + 1
+        )
+        count = CobrowseSession.objects.values_list("agents_watching", flat=True).get(id=session.id)
         SessionEvent.objects.create(
             session=session, type=SessionEvent.Type.AGENT_JOINED, actor=agent.get_username()
         )
-        count = _agent_count_change(session.id, 1)
         _agents_changed(session, count)
     log.info("agent joined key=%s agent=%s count=%s", session.key, agent.get_username(), count)
     return count
 
 
 def session_agent_leave(*, session: CobrowseSession, agent: AbstractBaseUser) -> int:
+    """Record an agent no longer watching; returns the number of agents still watching."""
     with transaction.atomic():
-        still_live = CobrowseSession.objects.filter(
-            id=session.id, state=CobrowseSession.State.ACTIVE
-        ).exists()
+        still_live = _session_locked(session.id) is not None
+        CobrowseSession.objects.filter(id=session.id).update(
+            agents_watching=Greatest(F("agents_watching") - 1, 0)
+        )
         SessionEvent.objects.create(
             session=session, type=SessionEvent.Type.AGENT_LEFT, actor=agent.get_username()
         )
-        count = _agent_count_change(session.id, -1) if still_live else 0
+        count = 0
         if still_live:
+            count = CobrowseSession.objects.values_list("agents_watching", flat=True).get(
+                id=session.id
+            )
             _agents_changed(session, count)
     log.info("agent left key=%s agent=%s count=%s", session.key, agent.get_username(), count)
     return count

@@ -14,6 +14,8 @@ if not SECRET_KEY:
     # A fixed key for local use only; any deployment sets SECRET_KEY.
     SECRET_KEY = "tandem-local-development-key-not-for-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+# Origins of Tandem's own pages when a proxy changes the Host header (e.g. https://tandem.example.com).
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "daphne",
@@ -102,7 +104,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Only deployments that run collectstatic name a directory; local use serves the build.
+STATIC_ROOT = env_str("STATIC_ROOT", "") or None
 STATICFILES_DIRS = [BASE_DIR / "static" / "dist", BASE_DIR / "static" / "public"]
 # Serve straight from the build output: no collectstatic step for local use or tests.
 WHITENOISE_USE_FINDERS = True
@@ -114,10 +117,14 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 # Per-socket limits. A frame over the size limit is answered with an error frame and
 # close code 1009; a socket over the rate limit with an error frame and close code 1008.
-TANDEM_WS_MAX_FRAME_BYTES = env_int("TANDEM_WS_MAX_FRAME_BYTES", 256 * 1024, minimum=4096)
+# daphne drops any WebSocket message over 1 MiB before Tandem sees it; stay below that so
+# a too-big frame is answered with an error frame instead of a silent disconnect.
+TANDEM_WS_MAX_FRAME_BYTES = env_int(
+    "TANDEM_WS_MAX_FRAME_BYTES", 256 * 1024, minimum=4096, maximum=1024 * 1024 - 1024
+)
 TANDEM_WS_RATE_PER_SECOND = env_int("TANDEM_WS_RATE_PER_SECOND", 200, minimum=1)
 TANDEM_WS_RATE_BURST = env_int("TANDEM_WS_RATE_BURST", 600, minimum=1)
-# How long a session key stays reserved for an agent's snapshot request, in seconds.
+# Seconds a signed snapshot request (an agent's `rid`) stays valid for the visitor's reply.
 TANDEM_SNAPSHOT_REQUEST_MAX_AGE = env_int("TANDEM_SNAPSHOT_REQUEST_MAX_AGE", 60, minimum=1)
 
 LOGGING = {

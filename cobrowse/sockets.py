@@ -10,6 +10,7 @@ import orjson
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from cobrowse.domains import origin_is_own
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.limits import TokenBucket
 from cobrowse.protocol import Field, frame_parse
@@ -68,6 +69,23 @@ class FrameConsumer(AsyncWebsocketConsumer):
         close_code = _CLOSE_FOR.get(error.code)
         if close_code is not None:
             await self.close(code=close_code, reason=error.msg[:120])
+
+    def header(self, name: bytes) -> str:
+        for key, value in self.scope.get("headers", []):
+            if key == name:
+                return value.decode("latin-1")
+        return ""
+
+    def check_own_origin(self) -> None:
+        """Refuse a socket opened by a page that is not Tandem's own (an agent's cookie
+        rides along on every socket its browser opens, whichever page asks). Clients
+        that send no Origin are not browsers, so cannot borrow a browser's cookie."""
+        origin = self.header(b"origin")
+        if origin and not origin_is_own(
+            origin, self.header(b"host"), settings.CSRF_TRUSTED_ORIGINS
+        ):
+            msg = f"Origin {origin[:100]!r} may not open this socket."
+            raise TandemError(ErrorCode.ORIGIN, msg)
 
     async def send_frame(self, frame: dict) -> None:
         await self.send(text_data=orjson.dumps(frame).decode())

@@ -2,24 +2,33 @@
 import type { eventWithTime } from "@rrweb/types";
 import type { MirrorFrame } from "./protocol";
 
-/** The text frames that carry `events`; one frame unless it would exceed `maxChars`. */
+const utf8 = new TextEncoder();
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** The text frames that carry `events`; one frame unless it would exceed `maxBytes` of UTF-8. */
 export function mirrorTexts(
   head: { t: "ev" | "snap"; s: number; to?: string[] },
   events: eventWithTime[],
-  maxChars: number,
+  maxBytes: number,
 ): string[] {
   const whole = JSON.stringify({ ...head, e: events });
-  if (whole.length <= maxChars) return [whole];
+  // A UTF-16 code unit is at most three UTF-8 bytes: most frames skip the encoding.
+  if (whole.length * 3 <= maxBytes || utf8.encode(whole).length <= maxBytes) return [whole];
   const data = JSON.stringify(events);
-  // A UTF-8 character may take four bytes; keep each chunk well under the byte limit too.
-  const size = Math.max(1024, Math.floor(maxChars / 4) - 256);
-  const parts = Math.ceil(data.length / size);
-  const texts: string[] = [];
-  for (let part = 0; part < parts; part++) {
-    const d = data.slice(part * size, (part + 1) * size);
-    texts.push(JSON.stringify({ ...head, part, parts, d }));
+  // Each code unit of `data` stays at most three bytes once escaped again inside `d`.
+  const size = Math.max(1024, Math.floor((maxBytes - 256) / 3));
+  const pieces: string[] = [];
+  for (let start = 0; start < data.length; ) {
+    let end = Math.min(start + size, data.length);
+    // Never split a surrogate pair: half an emoji is not valid JSON text on the server.
+    if (end < data.length && isHighSurrogate(data.charCodeAt(end - 1))) end -= 1;
+    pieces.push(data.slice(start, end));
+    start = end;
   }
-  return texts;
+  return pieces.map((d, part) => JSON.stringify({ ...head, part, parts: pieces.length, d }));
 }
 
 /** Joins chunked frames; returns a whole frame (with `e`) when one is complete. */

@@ -8,7 +8,7 @@ import { createMaskFilter, maskSelector } from "./mask";
 
 export type RecorderOptions = {
   maskSelectors: string[];
-  maxFrameChars: number;
+  maxFrameBytes: number;
   send: (text: string) => void;
 };
 
@@ -37,7 +37,7 @@ export function startRecorder(options: RecorderOptions): Recorder {
   let pendingRequests: string[] = [];
 
   function send(head: { t: "ev" | "snap"; s: number; to?: string[] }, events: eventWithTime[]) {
-    for (const text of mirrorTexts(head, events, options.maxFrameChars)) options.send(text);
+    for (const text of mirrorTexts(head, events, options.maxFrameBytes)) options.send(text);
   }
 
   function flush() {

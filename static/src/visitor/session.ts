@@ -95,7 +95,7 @@ export class SessionClient {
       const socket = this.socket!;
       this.recorder = module.startRecorder({
         maskSelectors: this.config.maskSelectors ?? [],
-        maxFrameChars: this.config.maxFrame,
+        maxFrameBytes: this.config.maxFrame,
         send: (text) => {
           if (socket.readyState === WebSocket.OPEN) socket.send(text);
         },

@@ -1,0 +1,62 @@
+"""An agent opens the dashboard and the viewer pages; anonymous users are sent to log in."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+@pytest.mark.parametrize("url", ["/agent/", "/agent/session/123456/", "/agent/join/?key=123456"])
+def test_anonymous_user_is_sent_to_log_in(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("url", ["/agent/", "/agent/session/123456/", "/accounts/login/"])
+def test_agent_pages_run_only_tandems_own_scripts(agent_client, url):
+    response = agent_client.get(url)
+
+    assert response.status_code == 200
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"
+    assert policy["object-src"] == "'none'"
+    assert policy["frame-ancestors"] == "'none'"
+    body = response.content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body), "inline script under CSP"
+
+
+def test_dashboard_greets_the_agent(agent_client):
+    body = agent_client.get("/agent/").content.decode()
+
+    assert "agent" in body
+    assert "not an agent of any group" not in body
+
+
+def test_user_of_no_group_is_told_so(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user(username="shopper"))
+
+    body = client.get("/agent/").content.decode()
+
+    assert "not an agent of any group" in body
+
+
+def test_viewer_page_names_its_session(agent_client):
+    body = agent_client.get("/agent/session/123456/").content.decode()
+
+    assert 'data-key="123456"' in body
+
+
+def test_viewer_of_a_malformed_key_does_not_exist(agent_client):
+    assert agent_client.get("/agent/session/12-34/").status_code == 404
