@@ -1,0 +1,818 @@
+"""Visitor -> agent mirror latency and throughput under load: Tandem against a raw relay.
+
+N synthetic visitors each stream rrweb-sized mirror frames (`{"t": "ev", "s": n, "e": [...]}`,
+a mix of DOM mutations of ~1.3-1.7 KB and pointer, click, scroll and input frames of
+~300-400 B) at a fixed rate to one watching agent each. Every event carries its send time
+(`time.perf_counter_ns()`: all clients live in this one process, so one clock); the agent
+side computes the latency of each frame on receipt and checks its sequence number.
+
+Everything is started here on 127.0.0.1 and stopped at the end, also on error:
+
+- raw websockets relay: a bare `websockets` server (a subprocess of this script) handing
+  each visitor socket's frames to its paired agent socket, no validation, no channel
+  layer. The floor for "Python relays a WebSocket frame on this machine".
+- tandem: a real daphne server (`cobrowse.asgi:application`) on a temporary SQLite
+  database with the demo data; in-memory channel layer.
+- with --redis: tandem on a throwaway `redis-server`, once with channels_redis's
+  RedisChannelLayer and once with its RedisPubSubChannelLayer.
+
+Printed per variant: the send rate achieved, p50/p90/p99/max latency in ms (with the
+ratio to the raw relay), delivered events/s, frames lost (not delivered within 10 s of
+the last send), and the CPU the server and this client process used (100% = one core).
+Figures only; nothing here asserts on time. See bench/README.md for how to read them.
+
+Run with `make bench` or
+`.venv/bin/python bench/mirror_latency.py [--visitors 20] [--rate 50] [--seconds 10] [--redis]`.
+"""
+
+import argparse
+import asyncio
+import gc
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import AsyncExitStack, ExitStack, contextmanager
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, OpenerDirector, ProxyHandler, Request, build_opener
+
+import orjson
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+from websockets.typing import Origin
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+GROUP = 72
+SITE = "production"
+PASSWORD = "benchpass"
+
+STEP_TIMEOUT = 15.0  # seconds for any one set-up step (connect, handshake frame)
+DRAIN_SECONDS = 10.0  # how long frames still in flight after the last send may take
+POLL_INTERVAL = 0.05  # seconds between readiness polls of a starting process
+POLL_ATTEMPTS = 400  # readiness polls before giving up (~20 s plus connect time)
+LEAD_IN = 0.3  # seconds between the end of set-up and the first frame
+MAX_HANDSHAKE_FRAMES = 50  # frames skipped while waiting for one expected frame type
+MAX_NOTES = 5  # odd frames or closes remembered per visitor/agent pair
+STOCK_RATE_LIMIT = 200  # TANDEM_WS_RATE_PER_SECOND's default, frames/s per socket
+
+# Log lines worth reporting: logged warnings and errors, and the last line of a traceback.
+PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL)\b|^[\w.]*(Error|Exception)\b")
+STAMP = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+ +")
+ACCESS = re.compile(r"^\S+:\d+ - - \[")  # daphne's access log: one line per request or socket
+OVER_CAPACITY = "channels over capacity"  # channels_redis dropping a frame for a full channel
+LAYER_PUBSUB = "channels_redis.pubsub.RedisPubSubChannelLayer"
+
+
+# --- Synthetic rrweb events -------------------------------------------------------------
+# rrweb event types: 2 full snapshot, 3 incremental, 4 meta. Incremental sources:
+# 0 mutation, 1 mouse move, 2 mouse interaction, 3 scroll, 5 input.
+
+
+def meta_event() -> dict:
+    return {"type": 4, "data": {"href": f"http://{HOST}/bench", "width": 1280, "height": 800}}
+
+
+def full_snapshot_event(target_bytes: int = 50_000) -> dict:
+    """A document of list items, grown until its JSON is about `target_bytes`."""
+    items: list[dict] = []
+    body = {"type": 2, "tagName": "body", "attributes": {}, "childNodes": items, "id": 4}
+    html = {"type": 2, "tagName": "html", "attributes": {}, "childNodes": [body], "id": 3}
+    document = {"type": 0, "childNodes": [{"type": 1, "name": "html", "id": 2}, html], "id": 1}
+    event = {"type": 2, "data": {"node": document, "initialOffset": {"left": 0, "top": 0}}}
+    next_id = 5
+    while len(orjson.dumps(event)) < target_bytes and next_id < 100_000:
+        items.append(_list_item(next_id, f"Product {next_id} - in stock, ships tomorrow"))
+        next_id += 2
+    return event
+
+
+def _list_item(node_id: int, text: str) -> dict:
+    return {
+        "type": 2,
+        "tagName": "li",
+        "attributes": {"class": "product-row", "data-sku": f"SKU-{node_id:06d}"},
+        "childNodes": [{"type": 3, "textContent": text, "id": node_id + 1}],
+        "id": node_id,
+    }
+
+
+def mutation_event(first_id: int, adds: int) -> dict:
+    """A DOM mutation: `adds` new list items, two class changes, one text change."""
+    return {
+        "type": 3,
+        "data": {
+            "source": 0,
+            "texts": [{"id": 11, "value": f"{adds} new results for your search"}],
+            "attributes": [
+                {"id": 7, "attributes": {"class": "cart cart--updated", "aria-busy": "false"}},
+                {"id": 9, "attributes": {"style": "transform: translateY(-12px); opacity: 1"}},
+            ],
+            "removes": [{"parentId": 5, "id": first_id - 1}],
+            "adds": [
+                {
+                    "parentId": 5,
+                    "nextId": None,
+                    "node": _list_item(first_id + 2 * i, f"Result {i}: blue cotton shirt, size M"),
+                }
+                for i in range(adds)
+            ],
+        },
+    }
+
+
+def mouse_move_event(x: int, y: int) -> dict:
+    positions = [
+        {"x": x + 3 * i, "y": y + 2 * i, "id": 42, "timeOffset": -16 * (3 - i)} for i in range(4)
+    ]
+    return {"type": 3, "data": {"source": 1, "positions": positions}}
+
+
+def click_event() -> dict:
+    return {"type": 3, "data": {"source": 2, "type": 2, "id": 42, "x": 318, "y": 207}}
+
+
+def scroll_event(y: int) -> dict:
+    return {"type": 3, "data": {"source": 3, "id": 1, "x": 0, "y": y}}
+
+
+def input_event() -> dict:
+    return {"type": 3, "data": {"source": 5, "id": 57, "text": "blue shirt", "isChecked": False}}
+
+
+def frame_cycle() -> list[list[dict]]:
+    """The events of ten consecutive frames; visitors walk this cycle at their own phase."""
+    return [
+        [mutation_event(1000, 6)],
+        [mouse_move_event(100, 200)],
+        [mouse_move_event(112, 208)],
+        [click_event(), mouse_move_event(124, 216)],
+        [mouse_move_event(136, 224)],
+        [mutation_event(2000, 3), mouse_move_event(148, 232)],
+        [scroll_event(640), mouse_move_event(160, 240)],
+        [mouse_move_event(172, 248)],
+        [input_event(), mouse_move_event(184, 256)],
+        [mouse_move_event(196, 264)],
+    ]
+
+
+def stamp(events: list[dict]) -> None:
+    """Write the send time into every event (rrweb's own wall-clock timestamp too)."""
+    sent = time.perf_counter_ns()
+    wall_ms = time.time_ns() // 1_000_000
+    for event in events:
+        event["sent"] = sent
+        event["timestamp"] = wall_ms
+
+
+def ev_text(seq: int, events: list[dict]) -> str:
+    # The templates are shared by all visitors; stamping and encoding happen with no
+    # await in between, so no other task sees a half-stamped template.
+    stamp(events)
+    return orjson.dumps({"t": "ev", "s": seq, "e": events}).decode()
+
+
+def snap_text(to: list) -> str:
+    events = [meta_event(), full_snapshot_event()]
+    stamp(events)
+    return orjson.dumps({"t": "snap", "s": 0, "to": to, "e": events}).decode()
+
+
+# --- Processes: start on 127.0.0.1, poll until ready, always stop -----------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def start_process(
+    stack: ExitStack, command: Sequence[str], env: dict[str, str], log: Path
+) -> subprocess.Popen:
+    """Start `command` with output to `log`; `stack` stops it however the run ends."""
+    with log.open("w") as handle:
+        proc = subprocess.Popen(
+            list(command), env=env, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT
+        )
+    stack.callback(stop_process, proc)
+    return proc
+
+
+def stop_process(proc: subprocess.Popen, grace: float = 10) -> bool:
+    """SIGTERM, then SIGKILL after `grace` seconds; True when it exited on SIGTERM."""
+    if proc.poll() is not None:
+        return True
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+        return True
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+        return False
+
+
+def wait_idle(pid: int, polls: int = 50) -> None:
+    """Poll until a process stops using CPU (two quiet polls in a row), at most `polls` times.
+
+    daphne can hang for good on SIGTERM while a socket's disconnect handler is still
+    running (its on_commit hook waits on the event loop that is shutting down), so the
+    server gets to finish the sockets we just closed before it is stopped.
+    """
+    quiet, last = 0, cpu_seconds(pid)
+    for _ in range(polls):
+        time.sleep(POLL_INTERVAL * 2)
+        now = cpu_seconds(pid)
+        quiet = quiet + 1 if now - last < 0.01 else 0
+        if quiet >= 2 or math.isnan(now):
+            return
+        last = now
+
+
+def wait_ready(name: str, proc: subprocess.Popen, log: Path, ready: Callable[[], bool]) -> None:
+    """Poll `ready` a bounded number of times; fail with the log if the process dies."""
+    for _ in range(POLL_ATTEMPTS):
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with {proc.returncode}:\n{tail(log)}")
+        if ready():
+            return
+        time.sleep(POLL_INTERVAL)
+    raise RuntimeError(f"{name} never became ready:\n{tail(log)}")
+
+
+def tail(log: Path, lines: int = 40) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection((HOST, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def redis_pong(port: int) -> bool:
+    try:
+        with socket.create_connection((HOST, port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def http_opener(jar: CookieJar | None = None) -> OpenerDirector:
+    """urllib without proxies: every request goes straight to 127.0.0.1."""
+    return build_opener(ProxyHandler({}), HTTPCookieProcessor(CookieJar() if jar is None else jar))
+
+
+def http_ok(url: str) -> bool:
+    try:
+        with http_opener().open(url, timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc); NaN elsewhere."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return math.nan
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# --- Tandem: database, server, agent login ----------------------------------------------
+
+
+def tandem_env(tmp: Path, rate: int) -> dict[str, str]:
+    """The servers' environment: a fresh SQLite file, no inherited Redis or debug settings."""
+    unset = {"DATABASE_URL", "REDIS_URL", "TANDEM_CHANNEL_LAYER", "DEBUG"}
+    env = {key: value for key, value in os.environ.items() if key not in unset}
+    env |= {
+        "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+        "DJANGO_SETTINGS_MODULE": "cobrowse.settings",
+        "DEBUG": "0",
+        "TANDEM_LOG_LEVEL": "WARNING",
+    }
+    if rate > STOCK_RATE_LIMIT * 2 // 3:
+        # Leave headroom above the offered rate so the limiter never closes a socket.
+        env |= {"TANDEM_WS_RATE_PER_SECOND": str(rate * 2), "TANDEM_WS_RATE_BURST": str(rate * 6)}
+    return env
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (["migrate", "--noinput", "-v0"], ["demo", "--password", PASSWORD]):
+        done = subprocess.run(
+            [*manage, *command], env=env, cwd=ROOT, capture_output=True, text=True, timeout=180
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"manage.py {command[0]} failed:\n{done.stdout}{done.stderr}")
+
+
+def start_tandem(stack: ExitStack, env: dict[str, str], log: Path) -> tuple[int, subprocess.Popen]:
+    """A daphne server on a free port; returns (port, process) once it answers HTTP."""
+    port = free_port()
+    command = [str(BIN / "daphne"), "-b", HOST, "-p", str(port), "cobrowse.asgi:application"]
+    proc = start_process(stack, command, env, log)
+    wait_ready("daphne", proc, log, lambda: http_ok(f"http://{HOST}:{port}/accounts/login/"))
+    return port, proc
+
+
+def agent_cookie(port: int) -> str:
+    """Log in as the demo agent through the login form; return the Cookie header value."""
+    jar = CookieJar()
+    opener = http_opener(jar)
+    login = f"http://{HOST}:{port}/accounts/login/"
+    with opener.open(login, timeout=10) as response:
+        response.read()
+    form = {
+        "username": "agent",
+        "password": PASSWORD,
+        "csrfmiddlewaretoken": cookie(jar, "csrftoken"),
+    }
+    request = Request(login, data=urlencode(form).encode(), headers={"Referer": login})
+    with opener.open(request, timeout=10) as response:
+        response.read()
+    session = cookie(jar, "sessionid")
+    if not session:
+        raise RuntimeError("login as agent failed: no sessionid cookie")
+    return f"sessionid={session}"
+
+
+def cookie(jar: CookieJar, name: str) -> str:
+    return next((c.value or "" for c in jar if c.name == name), "")
+
+
+def start_redis(stack: ExitStack, log: Path) -> str:
+    """A throwaway redis-server on a free port, nothing persisted; returns its URL."""
+    port = free_port()
+    command = ["redis-server", "--port", str(port), "--bind", HOST]
+    command += ["--save", "", "--appendonly", "no"]
+    proc = start_process(stack, command, dict(os.environ), log)
+    wait_ready("redis-server", proc, log, lambda: redis_pong(port))
+    return f"redis://{HOST}:{port}/0"
+
+
+# --- The raw relay (runs as `mirror_latency.py --serve-relay PORT`) ---------------------
+
+
+async def serve_relay(port: int) -> None:
+    """/a/<pair> sockets receive every frame their /v/<pair> socket sends, as sent."""
+    agents: dict[str, ServerConnection] = {}
+
+    async def handler(ws: ServerConnection) -> None:
+        role, _, pair = ws.request.path.strip("/").partition("/") if ws.request else ("", "", "")
+        if role == "a":
+            agents[pair] = ws
+            await ws.send('{"t":"ready"}')
+            await ws.wait_closed()
+            if agents.get(pair) is ws:
+                del agents[pair]
+            return
+        async for message in ws:
+            agent = agents.get(pair)
+            if agent is not None:
+                try:
+                    await agent.send(message)
+                except ConnectionClosed:
+                    pass
+
+    stop = asyncio.get_running_loop().create_future()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set_result, None)
+    async with serve(handler, HOST, port, compression=None, max_size=2**22, ping_interval=None):
+        await stop
+
+
+def start_relay(stack: ExitStack, log: Path) -> tuple[int, int]:
+    port = free_port()
+    command = [sys.executable, str(Path(__file__).resolve()), "--serve-relay", str(port)]
+    proc = start_process(stack, command, dict(os.environ), log)
+    wait_ready("raw relay", proc, log, lambda: port_open(port))
+    return port, proc.pid
+
+
+# --- Clients: pairs of visitor and agent sockets ---------------------------------------
+
+
+@dataclass
+class Pair:
+    index: int
+    visitor: ClientConnection
+    agent: ClientConnection
+    sent: int = 0
+    sending: bool = True
+    received: int = 0
+    last_seq: int = 0
+    events: int = 0
+    last_receive_ns: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def note(self, text: str) -> None:
+        """Remember something odd on this pair's sockets (the first few only)."""
+        if len(self.notes) < MAX_NOTES:
+            self.notes.append(text)
+
+
+async def ws_open(
+    stack: AsyncExitStack, url: str, origin: str, headers: dict[str, str] | None = None
+) -> ClientConnection:
+    """A client socket closed by `stack`; no proxy, no compression (daphne offers none)."""
+    return await stack.enter_async_context(
+        connect(
+            url,
+            origin=Origin(origin),
+            additional_headers=headers,
+            proxy=None,
+            compression=None,
+            max_size=2**22,
+            open_timeout=STEP_TIMEOUT,
+            close_timeout=2,
+            ping_interval=None,
+        )
+    )
+
+
+async def expect(ws: ClientConnection, frame_type: str) -> dict:
+    """The next frame of `frame_type`, skipping others; an error frame fails set-up."""
+    async with asyncio.timeout(STEP_TIMEOUT):
+        for _ in range(MAX_HANDSHAKE_FRAMES):
+            frame = orjson.loads(await ws.recv())
+            if frame.get("t") == frame_type:
+                return frame
+            if frame.get("t") == "error":
+                raise RuntimeError(f"waiting for {frame_type!r}, got {frame}")
+    raise RuntimeError(f"no {frame_type!r} frame in {MAX_HANDSHAKE_FRAMES} frames")
+
+
+async def open_tandem_pair(stack: AsyncExitStack, port: int, cookie: str, index: int) -> Pair:
+    """Visitor starts a session, agent joins, visitor answers the snapshot request."""
+    origin = f"http://{HOST}:{port}"
+    visitor = await ws_open(stack, f"ws://{HOST}:{port}/ws/visitor/{GROUP}/", origin)
+    await visitor.send(orjson.dumps({"t": "start", "site": SITE}).decode())
+    key = (await expect(visitor, "started"))["key"]
+    agent_url = f"ws://{HOST}:{port}/ws/agent/session/{key}/"
+    agent = await ws_open(stack, agent_url, origin, {"Cookie": cookie})
+    await expect(agent, "joined")
+    request = await expect(visitor, "snapshot")
+    await visitor.send(snap_text(request["to"]))
+    await expect(agent, "snap")
+    return Pair(index, visitor, agent)
+
+
+async def open_relay_pair(stack: AsyncExitStack, port: int, index: int) -> Pair:
+    """The same sockets on the raw relay: agent first, then the visitor's snapshot."""
+    origin = f"http://{HOST}:{port}"
+    agent = await ws_open(stack, f"ws://{HOST}:{port}/a/{index}", origin)
+    await expect(agent, "ready")
+    visitor = await ws_open(stack, f"ws://{HOST}:{port}/v/{index}", origin)
+    await visitor.send(snap_text([]))
+    await expect(agent, "snap")
+    return Pair(index, visitor, agent)
+
+
+# --- The load: send on a schedule, measure on receipt -----------------------------------
+
+
+@dataclass(frozen=True)
+class Shape:
+    visitors: int
+    rate: int
+    seconds: float
+
+    @property
+    def frames_per_visitor(self) -> int:
+        return max(1, round(self.rate * self.seconds))
+
+
+async def send_frames(pair: Pair, shape: Shape, cycle: list[list[dict]], start: float) -> None:
+    """Frames 1..N at `shape.rate`; a late frame goes at once, the schedule is kept."""
+    interval = 1 / shape.rate
+    for seq in range(1, shape.frames_per_visitor + 1):
+        delay = start + (seq - 1) * interval - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        try:
+            await pair.visitor.send(ev_text(seq, cycle[(pair.index + seq) % len(cycle)]))
+        except ConnectionClosed as closed:
+            pair.note(f"visitor socket closed while sending: {closed}")
+            break
+        pair.sent = seq
+    pair.sending = False
+    if pair.last_seq >= pair.sent:
+        pair.done.set()
+
+
+async def receive_frames(pair: Pair) -> None:
+    """Agent side: latency of each mirror frame on receipt; done once the last one is in."""
+    try:
+        async for message in pair.agent:
+            now = time.perf_counter_ns()
+            frame = orjson.loads(message)
+            if frame.get("t") != "ev":
+                pair.note(f"agent got {str(frame)[:200]}")
+                continue
+            events = frame["e"]
+            pair.latencies_ms.append((now - events[0]["sent"]) / 1e6)
+            pair.received += 1
+            pair.events += len(events)
+            if frame["s"] <= pair.last_seq:
+                pair.note(f"agent got frame {frame['s']} after {pair.last_seq}")
+            pair.last_seq = frame["s"]
+            pair.last_receive_ns = now
+            if not pair.sending and pair.last_seq >= pair.sent:
+                pair.done.set()
+    except ConnectionClosed as closed:
+        pair.note(f"agent socket closed: {closed}")
+    finally:
+        pair.done.set()
+
+
+async def watch_visitor(pair: Pair) -> None:
+    """Keep the visitor socket read; note anything but agent counts (errors, closes)."""
+    try:
+        async for message in pair.visitor:
+            frame = orjson.loads(message)
+            if frame.get("t") not in ("agents", "snapshot"):
+                pair.note(f"visitor got {str(frame)[:200]}")
+    except ConnectionClosed as closed:
+        pair.note(f"visitor socket closed: {closed}")
+
+
+@dataclass
+class Measurement:
+    name: str
+    shape: Shape
+    sent: int
+    send_seconds: float
+    received: int
+    events: int
+    window_seconds: float
+    latencies_ms: list[float]
+    client_cpu: float
+    server_cpu: float
+    notes: list[str]
+
+    @property
+    def lost(self) -> int:
+        return self.sent - self.received
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies_ms:
+            return math.nan
+        return self.latencies_ms[min(len(self.latencies_ms) - 1, int(q * len(self.latencies_ms)))]
+
+
+async def run_load(name: str, pairs: list[Pair], shape: Shape, server_pid: int) -> Measurement:
+    """Stream from every pair at once, wait (bounded) for stragglers, sum the figures."""
+    cycle = frame_cycle()
+    readers = [asyncio.create_task(receive_frames(p)) for p in pairs]
+    readers += [asyncio.create_task(watch_visitor(p)) for p in pairs]
+    cpu_client, cpu_server = time.process_time(), cpu_seconds(server_pid)
+    start = time.perf_counter() + LEAD_IN
+    stagger = 1 / (shape.rate * len(pairs))  # spread the visitors' frames over each interval
+    senders = [
+        asyncio.create_task(send_frames(p, shape, cycle, start + i * stagger))
+        for i, p in enumerate(pairs)
+    ]
+    notes: list[str] = []
+    _, late = await asyncio.wait(senders, timeout=shape.seconds * 3 + 30)
+    for task in late:
+        task.cancel()
+    if late:
+        notes.append(f"{len(late)} senders did not finish in time and were stopped")
+    send_seconds = time.perf_counter() - start
+    waiters = [asyncio.create_task(p.done.wait()) for p in pairs]
+    await asyncio.wait(waiters, timeout=DRAIN_SECONDS)
+    wall = time.perf_counter() - start
+    client_cpu = (time.process_time() - cpu_client) / wall
+    server_cpu = (cpu_seconds(server_pid) - cpu_server) / wall
+    for task in readers + senders + waiters:
+        task.cancel()
+    await asyncio.gather(*readers, *senders, *waiters, return_exceptions=True)
+    last_ns = max((p.last_receive_ns for p in pairs), default=0)
+    return Measurement(
+        name=name,
+        shape=shape,
+        sent=sum(p.sent for p in pairs),
+        send_seconds=send_seconds,
+        received=sum(p.received for p in pairs),
+        events=sum(p.events for p in pairs),
+        window_seconds=max(last_ns / 1e9 - start, 1e-9),
+        latencies_ms=sorted(ms for p in pairs for ms in p.latencies_ms),
+        client_cpu=client_cpu,
+        server_cpu=server_cpu,
+        notes=notes + [f"pair {p.index}: {note}" for p in pairs for note in p.notes],
+    )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic GC in this client while it measures: its pauses (up to tens of ms) would
+    otherwise land in the tail of every variant. Reference counting still frees each frame."""
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.unfreeze()
+        gc.collect()
+
+
+async def open_pairs(count: int, opener: Callable[[int], Awaitable[Pair]]) -> list[Pair]:
+    # One after another: session start writes to SQLite, and set-up is not what we time.
+    return [await opener(index) for index in range(count)]
+
+
+async def load_relay(port: int, pid: int, shape: Shape) -> Measurement:
+    async with AsyncExitStack() as stack:
+        pairs = await open_pairs(shape.visitors, lambda i: open_relay_pair(stack, port, i))
+        with gc_paused():
+            return await run_load("raw websockets relay", pairs, shape, pid)
+
+
+async def load_tandem(name: str, port: int, pid: int, cookie: str, shape: Shape) -> Measurement:
+    async with AsyncExitStack() as stack:
+        pairs = await open_pairs(shape.visitors, lambda i: open_tandem_pair(stack, port, cookie, i))
+        with gc_paused():
+            return await run_load(name, pairs, shape, pid)
+
+
+# --- Variants ---------------------------------------------------------------------------
+
+
+def measure_relay(tmp: Path, shape: Shape) -> Measurement:
+    with ExitStack() as stack:
+        port, pid = start_relay(stack, tmp / "relay.log")
+        return asyncio.run(load_relay(port, pid, shape))
+
+
+def measure_tandem(name: str, env: dict[str, str], log: Path, shape: Shape) -> Measurement:
+    with ExitStack() as stack:
+        port, proc = start_tandem(stack, env, log)
+        try:
+            cookie = agent_cookie(port)
+            measurement = asyncio.run(load_tandem(name, port, proc.pid, cookie, shape))
+        except BaseException:
+            print(f"{name} failed; server log tail:\n{tail(log)}", file=sys.stderr)
+            raise
+        wait_idle(proc.pid)
+        if not stop_process(proc, grace=5):
+            measurement.notes.append("daphne still running 5 s after SIGTERM: killed")
+    measurement.notes += log_summary(log)
+    return measurement
+
+
+def log_summary(log: Path, shown: int = 8) -> list[str]:
+    """What went wrong in a server log: dropped frames, then each distinct error once."""
+    text = log.read_text(errors="replace")
+    lines = [line for line in text.splitlines() if not ACCESS.match(line)]
+    notes = []
+    full = sum(OVER_CAPACITY in line for line in lines)
+    if full:
+        notes.append(f"server log: {full} x '{OVER_CAPACITY}' (the layer dropped frames)")
+    problems = [STAMP.sub("", line) for line in lines if PROBLEM.search(line)]
+    if problems:
+        distinct = list(dict.fromkeys(problems))
+        tracebacks = sum(line.startswith("Traceback") for line in lines)
+        notes.append(
+            f"server log: {len(problems)} warning/error lines, {tracebacks} tracebacks; "
+            f"{len(distinct)} distinct (first {shown}):"
+        )
+        notes += [f"    {line[:200]}" for line in distinct[:shown]]
+    return notes
+
+
+def tandem_variants(stack: ExitStack, tmp: Path, redis: bool) -> list[tuple[str, dict[str, str]]]:
+    variants: list[tuple[str, dict[str, str]]] = [("tandem, in-memory layer", {})]
+    if not redis:
+        return variants
+    if shutil.which("redis-server") is None:
+        print("--redis: redis-server not found on PATH; Redis variants skipped", flush=True)
+        return variants
+    url = start_redis(stack, tmp / "redis.log")
+    variants.append(("tandem, redis layer", {"REDIS_URL": url}))
+    variants.append(
+        ("tandem, redis pubsub layer", {"REDIS_URL": url, "TANDEM_CHANNEL_LAYER": LAYER_PUBSUB})
+    )
+    return variants
+
+
+def run(shape: Shape, redis: bool) -> list[Measurement]:
+    with tempfile.TemporaryDirectory(prefix="tandem-bench-") as name, ExitStack() as stack:
+        tmp = Path(name)
+        print(f"measuring: raw websockets relay ({shape.seconds:g} s)", flush=True)
+        results = [measure_relay(tmp, shape)]
+        env = tandem_env(tmp, shape.rate)
+        prepare_database(env)
+        for index, (variant, extra) in enumerate(tandem_variants(stack, tmp, redis)):
+            print(f"measuring: {variant} ({shape.seconds:g} s)", flush=True)
+            log = tmp / f"daphne-{index}.log"
+            results.append(measure_tandem(variant, env | extra, log, shape))
+        return results
+
+
+# --- Report -----------------------------------------------------------------------------
+
+COLUMNS = (
+    f"{'variant':<27}{'visitors':>8}{'sent/s':>8}"
+    f"{'p50 ms':>16}{'p90 ms':>16}{'p99 ms':>16}{'max ms':>16}"
+    f"{'events/s':>16}{'lost':>7}{'cpu srv':>9}{'cpu cli':>9}"
+)
+
+
+def cell(value: float, base: float | None, digits: int = 2) -> str:
+    """`value (xratio)`, with fewer decimals for big numbers so columns stay aligned."""
+    text = f"{value:.{digits if value < 100 else 0}f}"
+    if base is None or not base or math.isnan(base):
+        return text
+    ratio = value / base
+    return f"{text} (x{ratio:.1f})" if ratio < 10 else f"{text} (x{ratio:.0f})"
+
+
+def row(m: Measurement, base: Measurement | None) -> str:
+    quantiles = (0.5, 0.9, 0.99, 1.0)
+    latency = "".join(
+        f"{cell(m.percentile(q), base.percentile(q) if base else None):>16}" for q in quantiles
+    )
+    events = cell(
+        m.events / m.window_seconds, base.events / base.window_seconds if base else None, 0
+    )
+    return (
+        f"{m.name:<27}{m.shape.visitors:>8}{m.sent / m.send_seconds:>8.0f}{latency}"
+        f"{events:>16}{m.lost:>7}{m.server_cpu:>9.0%}{m.client_cpu:>9.0%}"
+    )
+
+
+def report(results: list[Measurement], shape: Shape) -> None:
+    base = results[0]
+    print(
+        f"\nVisitor -> agent mirror latency: {shape.visitors} visitors x {shape.rate} frames/s "
+        f"for {shape.seconds:g} s, one agent each; ratios (xN) against the raw relay"
+    )
+    print(COLUMNS)
+    print("-" * len(COLUMNS))
+    print(row(base, None))
+    for measurement in results[1:]:
+        print(row(measurement, base))
+    for measurement in results:
+        if measurement.server_cpu > 0.85:
+            measurement.notes.append(
+                "server process near one full core: latency includes queueing at saturation"
+            )
+        if measurement.client_cpu > 0.85:
+            measurement.notes.append(
+                "client process near one full core: figures include client-side queueing"
+            )
+        if measurement.notes:
+            print(f"\n{measurement.name}:")
+            print("\n".join(f"  {note}" for note in measurement.notes[:40]))
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--visitors", type=int, default=20, help="visitor/agent pairs (1-200)")
+    parser.add_argument("--rate", type=int, default=50, help="frames/s per visitor (1-500)")
+    parser.add_argument("--seconds", type=float, default=10, help="seconds of load (1-60)")
+    parser.add_argument("--redis", action="store_true", help="also Tandem on redis-server")
+    parser.add_argument("--serve-relay", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main() -> None:
+    args = parse_args()
+    if args.serve_relay:
+        asyncio.run(serve_relay(args.serve_relay))
+        return
+    shape = Shape(
+        visitors=max(1, min(args.visitors, 200)),
+        rate=max(1, min(args.rate, 500)),
+        seconds=max(1.0, min(args.seconds, 60.0)),
+    )
+    if shape.rate > STOCK_RATE_LIMIT * 2 // 3:
+        print(f"note: --rate {shape.rate} is near Tandem's per-socket limit; raised for this run")
+    report(run(shape, args.redis), shape)
+
+
+if __name__ == "__main__":
+    main()
