@@ -3,7 +3,7 @@
 from channels.db import database_sync_to_async
 
 from agents import selectors
-from cobrowse import groups
+from cobrowse import groups, services
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.protocol import DASHBOARD_FRAMES
 from cobrowse.selectors import agent_group_ids
@@ -30,6 +30,7 @@ class DashboardConsumer(FrameConsumer):
         self.group_ids = await database_sync_to_async(agent_group_ids)(user=user)
         for group_id in self.group_ids:
             await self.channel_layer.group_add(groups.dashboard(group_id), self.channel_name)
+        await database_sync_to_async(services.sessions_end_abandoned)(group_ids=self.group_ids)
         sessions = await database_sync_to_async(selectors.dashboard_sessions)(
             group_ids=self.group_ids
         )

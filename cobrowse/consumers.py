@@ -4,9 +4,12 @@ Thin edges: validate (in `FrameConsumer`), call one service, reply. Channel-laye
 messages are handled by one method per type (`session.ended` -> `session_ended`).
 """
 
+import asyncio
 import logging
+from datetime import datetime
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 
 from cobrowse import groups, mirror, selectors, services
 from cobrowse.domains import origin_trusted
@@ -27,8 +30,29 @@ def _visitor_group(public_id: int, origin: str):
     return group
 
 
+_pending_ends: set[asyncio.Task] = set()
+
+
+def _end_if_not_back(session_id: int, left_at: datetime, delay: float) -> None:
+    """After `delay` seconds, end the session unless a visitor page came back to it."""
+
+    async def run() -> None:
+        await asyncio.sleep(delay)
+        try:
+            await database_sync_to_async(services.session_end_if_abandoned)(
+                session_id=session_id, left_at=left_at
+            )
+        except Exception:
+            log.exception("ending abandoned session failed session=%s", session_id)
+
+    task = asyncio.get_running_loop().create_task(run())
+    _pending_ends.add(task)
+    task.add_done_callback(_pending_ends.discard)
+
+
 class VisitorConsumer(FrameConsumer):
-    """The visitor page: starts a session, then streams its rrweb frames."""
+    """A visitor page: starts or resumes a session, then streams its rrweb frames while its
+    tab has the session's focus."""
 
     frames = VISITOR_FRAMES
     role = "visitor"
@@ -36,6 +60,7 @@ class VisitorConsumer(FrameConsumer):
     async def connect(self) -> None:
         self.group = None
         self.session = None
+        self.focused = False
         await self.accept()
         try:
             self.group = await _visitor_group(
@@ -45,13 +70,24 @@ class VisitorConsumer(FrameConsumer):
             await self.fail(error)
 
     async def disconnect(self, code) -> None:
-        if self.session is not None:
-            await self.channel_layer.group_discard(
-                groups.session_visitor(self.session.id), self.channel_name
+        if self.session is None:
+            return
+        session_id = self.session.id
+        await self.channel_layer.group_discard(
+            groups.session_visitor(session_id), self.channel_name
+        )
+        left_at = await database_sync_to_async(services.session_visitor_left)(
+            session_id=session_id, channel=self.channel_name
+        )
+        if left_at is None:
+            return
+        grace = settings.TANDEM_VISITOR_GRACE_SECONDS
+        if grace == 0:
+            await database_sync_to_async(services.session_end_if_abandoned)(
+                session_id=session_id, left_at=left_at
             )
-            await database_sync_to_async(services.session_end)(
-                session_id=self.session.id, actor="visitor", reason="disconnected"
-            )
+        else:
+            _end_if_not_back(session_id, left_at, grace)
 
     def who(self) -> str:
         group = self.group.public_id if self.group else "-"
@@ -65,27 +101,79 @@ class VisitorConsumer(FrameConsumer):
             raise TandemError(ErrorCode.NOT_STARTED, "Send 'start' before mirror frames.")
         return self.session.id
 
-    async def on_start(self, frame: dict, text: str) -> None:
+    def _may_begin(self) -> None:
         if self.group is None:
             raise TandemError(ErrorCode.FORBIDDEN, "This socket was refused.")
         if self.session is not None:
             raise TandemError(ErrorCode.ALREADY_STARTED, "This socket already has a session.")
+
+    async def _session_frame(self, frame_type: str) -> None:
+        session = self.session
+        await self.send_frame(
+            {
+                "t": frame_type,
+                "key": session.key,
+                "agents": session.agents_watching,
+                "resume": services.resume_token(session=session),
+                "state": services.visitor_state(session=session),
+            }
+        )
+
+    async def on_start(self, frame: dict, text: str) -> None:
+        self._may_begin()
         user_agent = frame.get("ua") or self.header(b"user-agent")
         self.session = await database_sync_to_async(services.session_start)(
-            group=self.group, site_name=frame["site"], key=frame.get("key"), user_agent=user_agent
+            group=self.group,
+            site_name=frame["site"],
+            key=frame.get("key"),
+            user_agent=user_agent,
+            channel=self.channel_name,
         )
+        self.focused = True
         await self.channel_layer.group_add(
             groups.session_visitor(self.session.id), self.channel_name
         )
-        await self.send_frame({"t": "started", "key": self.session.key, "agents": 0})
+        await self._session_frame("started")
+
+    async def on_resume(self, frame: dict, text: str) -> None:
+        """A new page of the tab (or the same page after a dropped connection) rejoins."""
+        self._may_begin()
+        session_id = services.resume_claims(group=self.group, token=frame["token"])
+        # Listen first: an end that commits from here on reaches this socket, and one that
+        # committed before is seen by session_resume, which refuses ended sessions.
+        await self.channel_layer.group_add(groups.session_visitor(session_id), self.channel_name)
+        try:
+            self.session = await database_sync_to_async(services.session_resume)(
+                session_id=session_id, channel=self.channel_name, why=frame.get("why") or ""
+            )
+        except TandemError:
+            await self.channel_layer.group_discard(
+                groups.session_visitor(session_id), self.channel_name
+            )
+            raise
+        self.focused = True
+        await self._session_frame("resumed")
+
+    async def on_focus(self, frame: dict, text: str) -> None:
+        session_id = self._live_session_id()
+        changed = await database_sync_to_async(services.session_focus)(
+            session_id=session_id, channel=self.channel_name
+        )
+        if not changed and not self.focused:
+            self.focused = True
+            await self.send_frame({"t": "focus"})
 
     async def on_ev(self, frame: dict, text: str) -> None:
-        await mirror.mirror_broadcast(session_id=self._live_session_id(), text=text)
+        session_id = self._live_session_id()
+        if self.focused:  # a tab that just lost focus may still flush a batch: drop it
+            await mirror.mirror_broadcast(session_id=session_id, text=text)
 
     async def on_snap(self, frame: dict, text: str) -> None:
-        await mirror.snapshot_deliver(
-            session_id=self._live_session_id(), recipients=frame.get("to"), text=text
-        )
+        session_id = self._live_session_id()
+        if self.focused:
+            await mirror.snapshot_deliver(
+                session_id=session_id, recipients=frame.get("to"), text=text
+            )
 
     async def on_stop(self, frame: dict, text: str) -> None:
         session_id = self._live_session_id()
@@ -96,7 +184,14 @@ class VisitorConsumer(FrameConsumer):
     # Channel-layer messages.
 
     async def snapshot_request(self, message: dict) -> None:
-        await self.send_frame({"t": "snapshot", "to": [message["rid"]]})
+        if self.focused:
+            await self.send_frame({"t": "snapshot", "to": [message["rid"]]})
+
+    async def visitor_focus(self, message: dict) -> None:
+        focused = message["channel"] == self.channel_name
+        if focused != self.focused:
+            self.focused = focused
+            await self.send_frame({"t": "focus" if focused else "blur"})
 
     async def agents_count(self, message: dict) -> None:
         await self.send_frame({"t": "agents", "count": message["count"]})
@@ -183,7 +278,7 @@ class AgentConsumer(FrameConsumer):
         await self.send_frame({"t": "agents", "count": message["count"]})
 
     async def session_ended(self, message: dict) -> None:
-        if self.session is None:  # the join was refused; the socket is closing already
+        if self.session is None:  # the join was refused and the socket closed
             return
         await self.send_frame({"t": "ended", "reason": message["reason"]})
         await self.channel_layer.group_discard(

@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     UNAUTHENTICATED = "unauthenticated"
     ENDED = "ended"
+    BAD_TOKEN = "bad_token"
     INTERNAL = "internal"
 
 

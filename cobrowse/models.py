@@ -101,6 +101,12 @@ class CobrowseSession(models.Model):
     visitor_user_agent = models.CharField(max_length=512, blank=True)
     # Agent sockets open on the session now; every process reads and writes it here.
     agents_watching = models.PositiveIntegerField(default=0, editable=False)
+    # Visitor tabs connected now; when the last leaves, the session waits for it to come
+    # back (a navigation, a dropped connection) before it ends.
+    visitors_connected = models.PositiveIntegerField(default=0, editable=False)
+    visitor_left_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The channel of the visitor tab that has focus: only it streams the mirror.
+    focused_channel = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at"]
@@ -127,6 +133,9 @@ class SessionEvent(models.Model):
         STARTED = "started"
         AGENT_JOINED = "agent_joined"
         AGENT_LEFT = "agent_left"
+        NAVIGATED = "navigated"
+        RECONNECTED = "reconnected"
+        FOCUS = "focus"
         ENDED = "ended"
 
     session = models.ForeignKey(CobrowseSession, on_delete=models.CASCADE, related_name="events")

@@ -37,6 +37,11 @@ VISITOR_FRAMES: dict[str, dict[str, Field]] = {
         "e": Field(list, False),
         **_CHUNK_FIELDS,
     },
+    "resume": {
+        "token": Field(str, max_len=1000),
+        "why": Field(str, False, max_len=20),
+    },
+    "focus": {},
     "stop": {},
 }
 

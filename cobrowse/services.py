@@ -6,10 +6,13 @@ the dashboards) only after the transaction commits.
 
 import logging
 import secrets
+from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
@@ -37,9 +40,10 @@ def _new_key() -> str:
 
 
 def session_start(
-    *, group: Group, site_name: str, key: str | None, user_agent: str
+    *, group: Group, site_name: str, key: str | None, user_agent: str, channel: str = ""
 ) -> CobrowseSession:
-    """Open a live session for a visitor; `key` is the page's own, or None for a random one."""
+    """Open a live session for a visitor; `key` is the page's own, or None for a random one.
+    `channel` is the visitor socket's, which holds the session's focus."""
     site = site_get(group=group, name=site_name)
     if key is not None and not (key.isascii() and key.isalnum()):
         raise TandemError(ErrorCode.BAD_FRAME, "A session key is 1-32 letters or digits.")
@@ -48,7 +52,12 @@ def session_start(
         try:
             with transaction.atomic():
                 session = CobrowseSession.objects.create(
-                    group=group, site=site, key=candidate, visitor_user_agent=user_agent[:512]
+                    group=group,
+                    site=site,
+                    key=candidate,
+                    visitor_user_agent=user_agent[:512],
+                    visitors_connected=1,
+                    focused_channel=channel,
                 )
                 SessionEvent.objects.create(
                     session=session, type=SessionEvent.Type.STARTED, actor="visitor"
@@ -152,3 +161,117 @@ def session_agent_leave(*, session: CobrowseSession, agent: AbstractBaseUser) ->
             _agents_changed(session, count)
     log.info("agent left key=%s agent=%s count=%s", session.key, agent.get_username(), count)
     return count
+
+
+# Visitor tabs: navigations, dropped connections, focus.
+
+_RESUME_SALT = "tandem.resume"
+
+
+def resume_token(*, session: CobrowseSession) -> str:
+    """A signed, expiring token with which a page of this visitor rejoins the session."""
+    return signing.dumps({"s": session.id, "g": session.group_id}, salt=_RESUME_SALT)
+
+
+def resume_claims(*, group: Group, token: str) -> int:
+    """The session id a resume token names, if it is genuine, fresh and for `group`."""
+    try:
+        claims = signing.loads(
+            token, salt=_RESUME_SALT, max_age=settings.TANDEM_RESUME_TOKEN_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        raise TandemError(ErrorCode.BAD_TOKEN, "The resume token has expired.") from None
+    except signing.BadSignature:
+        raise TandemError(ErrorCode.BAD_TOKEN, "The resume token is not valid.") from None
+    if not isinstance(claims, dict) or claims.get("g") != group.id:
+        raise TandemError(ErrorCode.BAD_TOKEN, "The resume token is for another group.")
+    session_id = claims.get("s")
+    if not isinstance(session_id, int):
+        raise TandemError(ErrorCode.BAD_TOKEN, "The resume token is not valid.")
+    return session_id
+
+
+def session_resume(*, session_id: int, channel: str, why: str) -> CobrowseSession:
+    """Attach a visitor socket to a live session and give it focus.
+
+    `why` is "reconnect" (the same page after a dropped connection) or anything else for
+    a new page of the tab; the timeline records which.
+    """
+    with transaction.atomic():
+        if _session_locked(session_id) is None:
+            raise TandemError(ErrorCode.ENDED, "This co-browsing session has ended.")
+        CobrowseSession.objects.filter(id=session_id).update(
+            visitors_connected=F("visitors_connected") + 1,
+            visitor_left_at=None,
+            focused_channel=channel,
+        )
+        session = CobrowseSession.objects.select_related("group", "site").get(id=session_id)
+        kind = SessionEvent.Type.RECONNECTED if why == "reconnect" else SessionEvent.Type.NAVIGATED
+        SessionEvent.objects.create(session=session, type=kind, actor="visitor")
+        _broadcast(
+            groups.session_visitor(session_id), {"type": "visitor.focus", "channel": channel}
+        )
+    log.info("session resumed key=%s why=%s", session.key, kind)
+    return session
+
+
+def session_visitor_left(*, session_id: int, channel: str):
+    """A visitor socket closed; returns the time the last one left, or None while others
+    remain (or the session is over). The caller ends the session if none comes back."""
+    with transaction.atomic():
+        session = _session_locked(session_id)
+        if session is None:
+            return None
+        remaining = max(0, session.visitors_connected - 1)
+        left_at = timezone.now() if remaining == 0 else None
+        CobrowseSession.objects.filter(id=session_id).update(
+            visitors_connected=remaining,
+            visitor_left_at=left_at,
+            focused_channel="" if session.focused_channel == channel else session.focused_channel,
+        )
+    return left_at
+
+
+def session_end_if_abandoned(*, session_id: int, left_at) -> bool:
+    """End the session if no visitor came back since `left_at`."""
+    with transaction.atomic():
+        session = _session_locked(session_id)
+        if session is None or session.visitors_connected or session.visitor_left_at != left_at:
+            return False
+        return session_end(session_id=session_id, actor="visitor", reason="disconnected")
+
+
+def sessions_end_abandoned(*, group_ids: list[int]) -> int:
+    """End the sessions whose visitor left longer ago than the grace period: the process
+    that was to end them may have stopped in between. Returns how many ended."""
+    cutoff = timezone.now() - timedelta(seconds=settings.TANDEM_VISITOR_GRACE_SECONDS)
+    stale = CobrowseSession.objects.filter(
+        group_id__in=group_ids,
+        state=CobrowseSession.State.ACTIVE,
+        visitors_connected=0,
+        visitor_left_at__lt=cutoff,
+    ).values_list("id", "visitor_left_at")
+    return sum(
+        session_end_if_abandoned(session_id=session_id, left_at=left_at)
+        for session_id, left_at in stale
+    )
+
+
+def session_focus(*, session_id: int, channel: str) -> bool:
+    """The visitor tab on `channel` takes the session's focus; the others are told to blur.
+    False when it had the focus already."""
+    with transaction.atomic():
+        session = _session_locked(session_id)
+        if session is None or session.focused_channel == channel:
+            return False
+        CobrowseSession.objects.filter(id=session_id).update(focused_channel=channel)
+        SessionEvent.objects.create(session=session, type=SessionEvent.Type.FOCUS, actor="visitor")
+        _broadcast(
+            groups.session_visitor(session_id), {"type": "visitor.focus", "channel": channel}
+        )
+    return True
+
+
+def visitor_state(*, session: CobrowseSession) -> dict:
+    """What a visitor page learns about its session when it starts or continues it."""
+    return {"key": session.key, "agents": session.agents_watching}

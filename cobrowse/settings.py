@@ -126,6 +126,14 @@ TANDEM_WS_RATE_PER_SECOND = env_int("TANDEM_WS_RATE_PER_SECOND", 200, minimum=1)
 TANDEM_WS_RATE_BURST = env_int("TANDEM_WS_RATE_BURST", 600, minimum=1)
 # Seconds a signed snapshot request (an agent's `rid`) stays valid for the visitor's reply.
 TANDEM_SNAPSHOT_REQUEST_MAX_AGE = env_int("TANDEM_SNAPSHOT_REQUEST_MAX_AGE", 60, minimum=1)
+# A visitor page keeps its session across navigations and dropped connections:
+# it retries for TANDEM_VISITOR_RECONNECT_SECONDS, and the server keeps a session whose
+# visitor is gone for TANDEM_VISITOR_GRACE_SECONDS (a little longer) before ending it.
+TANDEM_VISITOR_RECONNECT_SECONDS = env_int("TANDEM_VISITOR_RECONNECT_SECONDS", 60, minimum=1)
+TANDEM_VISITOR_GRACE_SECONDS = env_int("TANDEM_VISITOR_GRACE_SECONDS", 75, minimum=0)
+# How long the signed resume token a visitor page keeps in sessionStorage stays valid;
+# every resume issues a fresh one.
+TANDEM_RESUME_TOKEN_MAX_AGE = env_int("TANDEM_RESUME_TOKEN_MAX_AGE", 8 * 3600, minimum=60)
 
 LOGGING = {
     "version": 1,

@@ -45,6 +45,7 @@ def loader(request: HttpRequest) -> HttpResponse:
         "socket": f"{ws_base}/ws/visitor/{group or 0}/",
         "recorder": f"{base}{settings.STATIC_URL}recorder.js",
         "maxFrame": settings.TANDEM_WS_MAX_FRAME_BYTES,
+        "reconnectMs": settings.TANDEM_VISITOR_RECONNECT_SECONDS * 1000,
     }
     # The config is JSON inside a script: escape "<" so no "</script>" can end it early.
     config_json = orjson.dumps(config).decode().replace("<", "\\u003c")

@@ -18,8 +18,10 @@ export function mirrorTexts(
   // A UTF-16 code unit is at most three UTF-8 bytes: most frames skip the encoding.
   if (whole.length * 3 <= maxBytes || utf8.encode(whole).length <= maxBytes) return [whole];
   const data = JSON.stringify(events);
-  // Each code unit of `data` stays at most three bytes once escaped again inside `d`.
-  const size = Math.max(1024, Math.floor((maxBytes - 256) / 3));
+  // Each code unit of `data` stays at most three bytes once escaped again inside `d`;
+  // the head (with its list of request ids) takes its own share of the frame.
+  const headBytes = utf8.encode(JSON.stringify({ ...head, part: 0, parts: 0, d: "" })).length + 16;
+  const size = Math.max(1024, Math.floor((maxBytes - headBytes) / 3));
   const pieces: string[] = [];
   for (let start = 0; start < data.length; ) {
     let end = Math.min(start + size, data.length);

@@ -17,11 +17,18 @@ export type MirrorFrame = {
 
 export type VisitorToServer =
   | { t: "start"; site: string; key: string | null; ua: string }
+  | { t: "resume"; token: string; why: "navigate" | "reconnect" }
+  | { t: "focus" }
   | MirrorFrame
   | { t: "stop" };
 
+/** What a page learns of its session when it starts or rejoins it (getSessionState). */
+export type VisitorSessionState = { key: string; agents: number };
+
 export type ServerToVisitor =
-  | { t: "started"; key: string; agents: number }
+  | { t: "started" | "resumed"; key: string; agents: number; resume: string; state: VisitorSessionState }
+  | { t: "blur" }
+  | { t: "focus" }
   | { t: "agents"; count: number }
   | { t: "snapshot"; to: string[] }
   | { t: "ended"; reason: string }

@@ -127,8 +127,9 @@ async def test_ended_session_leaves_the_list(demo_group, agent, visitor_socket, 
 
 
 async def test_visitor_leaving_the_page_removes_the_session(
-    demo_group, agent, visitor_socket, dashboard_socket
+    demo_group, agent, visitor_socket, dashboard_socket, settings
 ):
+    settings.TANDEM_VISITOR_GRACE_SECONDS = 0  # no wait for the page to come back
     visitor = await visitor_socket()
     key = await start_session(visitor)
     dashboard = await dashboard_socket(agent)

@@ -77,8 +77,9 @@ async def test_relayed_page_content_leaves_no_trace(
 
 
 async def test_session_rows_hold_only_lifecycle_facts(
-    demo_group, agent, visitor_socket, agent_socket
+    demo_group, agent, visitor_socket, agent_socket, settings
 ):
+    settings.TANDEM_VISITOR_GRACE_SECONDS = 0  # no wait for the page to come back
     visitor = await visitor_socket()
     key = await start_session(visitor)
     viewer, rid = await join(agent_socket, visitor, key, agent)
@@ -98,6 +99,9 @@ async def test_session_rows_hold_only_lifecycle_facts(
         "ended_at",
         "visitor_user_agent",
         "agents_watching",
+        "visitors_connected",
+        "visitor_left_at",
+        "focused_channel",
     }
     assert SECRET not in repr(
         [getattr(session, f.attname) for f in CobrowseSession._meta.concrete_fields]

@@ -16,7 +16,13 @@ async def test_visitor_starts_a_session_with_a_six_digit_key(demo_group, visitor
     await send(visitor, {"t": "start", "site": "production"})
 
     started = await receive(visitor)
-    assert started == {"t": "started", "key": started["key"], "agents": 0}
+    assert started == {
+        "t": "started",
+        "key": started["key"],
+        "agents": 0,
+        "resume": started["resume"],
+        "state": {"key": started["key"], "agents": 0},
+    }
     assert re.fullmatch(r"\d{6}", started["key"])
     session = await CobrowseSession.objects.select_related("group", "site").aget(key=started["key"])
     assert (session.group.public_id, session.site.name) == (72, "production")

@@ -34,7 +34,8 @@ async def test_visitor_stops_the_session(demo_group, visitor_socket):
     )
 
 
-async def test_visitor_leaving_the_page_ends_the_session(demo_group, visitor_socket):
+async def test_visitor_leaving_the_page_ends_the_session(demo_group, visitor_socket, settings):
+    settings.TANDEM_VISITOR_GRACE_SECONDS = 0  # no wait for the page to come back
     visitor = await visitor_socket()
     key = await start_session(visitor)
 
@@ -64,8 +65,9 @@ async def test_watching_agent_is_told_and_closed_when_visitor_stops(
 
 
 async def test_watching_agent_is_told_and_closed_when_visitor_leaves(
-    demo_group, agent, visitor_socket, agent_socket
+    demo_group, agent, visitor_socket, agent_socket, settings
 ):
+    settings.TANDEM_VISITOR_GRACE_SECONDS = 0  # no wait for the page to come back
     visitor = await visitor_socket()
     key = await start_session(visitor)
     viewer, _ = await join(agent_socket, visitor, key, agent)

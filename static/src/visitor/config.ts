@@ -9,6 +9,8 @@ export type LoaderConfig = {
   socket: string;
   recorder: string;
   maxFrame: number;
+  /** How long a page retries a dropped connection before it gives up, in ms. */
+  reconnectMs: number;
 };
 
 declare const TANDEM_CONFIG: LoaderConfig;

@@ -45,11 +45,15 @@ function install(): void {
     site: config.site,
     attributes: attrs,
   };
+  const reconnectSeconds = Number(attrs.reconnectTimeout);
+  if (reconnectSeconds > 0) config.reconnectMs = reconnectSeconds * 1000;
+
   cobrowse.Visitor = {
     startSession: (options?: StartOptions) => client.start(options ?? {}),
     stopSession: () => client.stop(),
     inSession: () => client.inSession(),
     getKey: () => client.getKey(),
+    getSessionState: () => client.getSessionState(),
     addEventListener: (name: string, fn: Listener) => client.events.on(name, fn),
     removeEventListener: (name: string, fn: Listener) => client.events.off(name, fn),
   };
@@ -61,6 +65,13 @@ function install(): void {
     presence: attrs.presence,
     visitorid: attrs.visitorid,
   };
+
+  // Continue the tab's session once the page's own scripts have added their listeners.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", () => client.continueStored(), { once: true });
+  } else {
+    setTimeout(() => client.continueStored(), 0);
+  }
 }
 
 install();

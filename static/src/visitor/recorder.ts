@@ -13,8 +13,8 @@ export type RecorderOptions = {
 };
 
 export type Recorder = {
-  /** Send a fresh full snapshot to the agents whose requests are `to`. */
-  snapshot(to: string[]): void;
+  /** Send a fresh full snapshot to the agents whose requests are `to`, or to all (null). */
+  snapshot(to: string[] | null): void;
   stop(): void;
 };
 
@@ -95,7 +95,11 @@ export function startRecorder(options: RecorderOptions): Recorder {
   }
 
   return {
-    snapshot(to: string[]) {
+    snapshot(to: string[] | null) {
+      if (to === null) {
+        record.takeFullSnapshot(true);
+        return;
+      }
       // Agents joining together get one snapshot between them.
       if (pendingRequests.length === 0) queueMicrotask(answerRequests);
       pendingRequests.push(...to);

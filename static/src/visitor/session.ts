@@ -1,31 +1,61 @@
 // The one internal session client every vendor facade adapts: it owns the visitor
 // socket, the session state and the recorder, and reports lifecycle events.
+//
+// A session outlives its page: the tab keeps the key and a server-signed resume token in
+// sessionStorage, so the next page of the tab continues the session, and a dropped socket
+// is retried with backoff until the server takes the page back or the time runs out.
 import type { ServerToVisitor } from "../protocol";
 import type { LoaderConfig } from "./config";
 import { Emitter } from "./events";
 import type { Recorder, startRecorder } from "./recorder";
 
 type RecorderModule = { startRecorder: typeof startRecorder };
-type State = "idle" | "starting" | "active";
+// starting: asked for a new session; continuing: a new page asked to rejoin its session.
+type State = "idle" | "starting" | "continuing" | "active";
+type Stored = { key: string; token: string };
 
 export type StartOptions = { sessionKey?: string | number };
+export type SessionState = { key: string; agents: number; [name: string]: unknown };
+
+const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000, 5000];
+// Activity that shows the visitor is using this tab: it takes the session's focus.
+const FOCUS_EVENTS = ["focus", "pointerdown", "keydown"] as const;
 
 export class SessionClient {
   readonly events = new Emitter();
   private state: State = "idle";
   private key: string | null = null;
+  private token: string | null = null;
+  private sessionState: SessionState | null = null;
   private socket: WebSocket | null = null;
+  // True once the server has attached the current socket to the session.
+  private linked = false;
+  private focused = true;
+  private reconnecting = false;
+  private giveUpAt = 0;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private recorder: Recorder | null = null;
   private recorderModule: Promise<RecorderModule> | null = null;
+  private readonly storageKey: string;
+  private readonly takeFocus = () => {
+    if (!this.focused && this.linked) this.send({ t: "focus" });
+  };
 
-  constructor(private readonly config: LoaderConfig) {}
+  constructor(private readonly config: LoaderConfig) {
+    this.storageKey = `tandem.cobrowse.${config.group ?? 0}`;
+  }
 
   inSession(): boolean {
-    return this.state === "active";
+    return this.state === "active" || this.state === "continuing";
   }
 
   getKey(): string | null {
     return this.key;
+  }
+
+  getSessionState(): SessionState | null {
+    return this.sessionState ? { ...this.sessionState } : null;
   }
 
   start(options: StartOptions = {}): void {
@@ -38,24 +68,28 @@ export class SessionClient {
     }
     const key = options.sessionKey === undefined || options.sessionKey === null ? null : String(options.sessionKey);
     this.recorderModule ??= this.loadRecorder();
-    const socket = new WebSocket(this.config.socket);
-    this.socket = socket;
-    socket.onopen = () => {
-      socket.send(JSON.stringify({ t: "start", site: this.config.site, key, ua: navigator.userAgent }));
-    };
-    socket.onmessage = (message) => this.receive(JSON.parse(String(message.data)) as ServerToVisitor);
-    socket.onclose = () => {
-      if (this.socket !== socket) return;
-      if (this.state === "starting") this.fail("service", "Could not reach the co-browsing service.");
-      else if (this.state === "active") this.end();
-    };
+    this.connect({ t: "start", site: this.config.site, key, ua: navigator.userAgent });
+  }
+
+  /** After a page load: rejoin the session this tab was in, if it was in one. */
+  continueStored(): void {
+    const stored = this.readStored();
+    if (!stored || this.state !== "idle") return;
+    if (this.config.error) {
+      this.clearStored();
+      return;
+    }
+    this.state = "continuing";
+    this.key = stored.key;
+    this.token = stored.token;
+    this.events.emit("sessioncontinue");
+    this.recorderModule ??= this.loadRecorder();
+    this.connect({ t: "resume", token: stored.token, why: "navigate" });
   }
 
   stop(): void {
     if (this.state === "idle") return;
-    if (this.socket?.readyState === WebSocket.OPEN && this.state === "active") {
-      this.socket.send(JSON.stringify({ t: "stop" }));
-    }
+    if (this.linked) this.send({ t: "stop" });
     if (this.state === "starting") {
       this.teardown();
       return;
@@ -63,41 +97,143 @@ export class SessionClient {
     this.end();
   }
 
+  private connect(hello: object): void {
+    const socket = new WebSocket(this.config.socket);
+    this.socket = socket;
+    this.linked = false;
+    socket.onopen = () => socket.send(JSON.stringify(hello));
+    socket.onmessage = (message) => {
+      if (this.socket === socket) this.receive(JSON.parse(String(message.data)) as ServerToVisitor);
+    };
+    socket.onclose = () => {
+      if (this.socket === socket) this.dropped();
+    };
+  }
+
+  private send(frame: object): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
   private receive(frame: ServerToVisitor): void {
     switch (frame.t) {
       case "started":
         this.state = "active";
-        this.key = frame.key;
+        this.attach(frame.key, frame.resume, frame.state);
         this.events.emit("sessionstart");
         this.events.emit("agents", { count: frame.agents });
         void this.record();
         break;
+      case "resumed":
+        this.attach(frame.key, frame.resume, frame.state);
+        if (this.reconnecting) {
+          this.reconnecting = false;
+          this.events.emit("connection", { status: "ok" });
+          // Whatever changed while the socket was down never reached the agents.
+          if (this.recorder) this.recorder.snapshot(null);
+          else void this.record();
+        } else {
+          this.state = "active";
+          this.events.emit("statereceived");
+          this.events.emit("agents", { count: frame.agents });
+          void this.record();
+        }
+        break;
       case "agents":
+        if (this.sessionState) this.sessionState.agents = frame.count;
         this.events.emit("agents", { count: frame.count });
         break;
       case "snapshot":
         this.recorder?.snapshot(frame.to);
         break;
+      case "blur":
+        if (!this.focused) break;
+        this.focused = false;
+        this.recorder?.stop();
+        this.recorder = null;
+        this.events.emit("blur");
+        break;
+      case "focus":
+        if (this.focused) break;
+        this.focused = true;
+        this.events.emit("focus");
+        void this.record();
+        break;
       case "ended":
         this.end();
         break;
       case "error":
-        console.warn(`[Tandem] ${frame.code}: ${frame.msg}`);
-        if (this.state === "starting") this.fail("service", frame.msg);
+        this.refused(frame.code, frame.msg);
         break;
     }
+  }
+
+  private attach(key: string, token: string, state: SessionState): void {
+    this.key = key;
+    this.token = token;
+    this.sessionState = { ...state };
+    this.linked = true;
+    this.focused = true;
+    this.writeStored({ key, token });
+    for (const name of FOCUS_EVENTS) window.addEventListener(name, this.takeFocus, true);
+  }
+
+  private refused(code: string, msg: string): void {
+    console.warn(`[Tandem] ${code}: ${msg}`);
+    if (this.state === "starting") {
+      this.fail("service", msg);
+    } else if (!this.linked && code === "ended") {
+      this.end(); // the session ended while this page loaded or was away
+    } else if (!this.linked) {
+      // The server will not take this page back (a forged or expired token).
+      this.clearStored();
+      this.reconnecting ? this.giveUp(msg) : this.fail("service", msg);
+    }
+  }
+
+  /** The socket closed without us closing it. */
+  private dropped(): void {
+    this.socket = null;
+    this.linked = false;
+    if (this.state === "starting") {
+      this.fail("service", "Could not reach the co-browsing service.");
+      return;
+    }
+    if (this.state === "idle") return;
+    if (!this.reconnecting) {
+      this.reconnecting = true;
+      this.attempt = 0;
+      this.giveUpAt = Date.now() + this.config.reconnectMs;
+      this.events.emit("connection", { status: "reconnecting" });
+    }
+    const left = this.giveUpAt - Date.now();
+    if (left <= 0) {
+      this.giveUp("Lost the connection to the co-browsing service.");
+      return;
+    }
+    const delay = Math.min(RETRY_DELAYS_MS[Math.min(this.attempt, RETRY_DELAYS_MS.length - 1)], left);
+    this.attempt += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.reconnecting && this.token) this.connect({ t: "resume", token: this.token, why: "reconnect" });
+    }, delay);
+  }
+
+  private giveUp(msg: string): void {
+    this.clearStored();
+    this.teardown();
+    this.events.emit("error", { code: "conndrop", msg });
+    this.events.emit("sessionend");
   }
 
   private async record(): Promise<void> {
     try {
       const module = await this.recorderModule!;
-      if (this.state !== "active" || this.recorder) return;
-      const socket = this.socket!;
+      if (this.state !== "active" || !this.focused || this.recorder) return;
       this.recorder = module.startRecorder({
         maskSelectors: this.config.maskSelectors ?? [],
         maxFrameBytes: this.config.maxFrame,
         send: (text) => {
-          if (socket.readyState === WebSocket.OPEN) socket.send(text);
+          if (this.linked && this.socket?.readyState === WebSocket.OPEN) this.socket.send(text);
         },
       });
     } catch (error) {
@@ -118,18 +254,58 @@ export class SessionClient {
   }
 
   private end(): void {
-    const wasActive = this.state === "active";
+    const wasInSession = this.inSession();
+    this.clearStored();
     this.teardown();
-    if (wasActive) this.events.emit("sessionend");
+    if (wasInSession) this.events.emit("sessionend");
   }
 
   private teardown(): void {
     this.state = "idle";
     this.key = null;
+    this.token = null;
+    this.sessionState = null;
+    this.linked = false;
+    this.reconnecting = false;
+    this.focused = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    for (const name of FOCUS_EVENTS) window.removeEventListener(name, this.takeFocus, true);
     this.recorder?.stop();
     this.recorder = null;
     const socket = this.socket;
     this.socket = null;
     if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000);
+  }
+
+  // The tab's memory of its session. Storage can be unavailable (privacy modes,
+  // sandboxed frames): then a session simply ends with its page.
+
+  private readStored(): Stored | null {
+    try {
+      const raw = window.sessionStorage.getItem(this.storageKey);
+      const stored = raw ? (JSON.parse(raw) as Partial<Stored>) : null;
+      return stored && typeof stored.key === "string" && typeof stored.token === "string"
+        ? { key: stored.key, token: stored.token }
+        : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private writeStored(stored: Stored): void {
+    try {
+      window.sessionStorage.setItem(this.storageKey, JSON.stringify(stored));
+    } catch {
+      // see above
+    }
+  }
+
+  private clearStored(): void {
+    try {
+      window.sessionStorage.removeItem(this.storageKey);
+    } catch {
+      // see above
+    }
   }
 }
