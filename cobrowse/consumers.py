@@ -11,10 +11,10 @@ from datetime import datetime
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from cobrowse import groups, mirror, selectors, services
+from cobrowse import control, groups, mirror, selectors, services
 from cobrowse.domains import origin_trusted
 from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.protocol import AGENT_FRAMES, VISITOR_FRAMES
+from cobrowse.protocol import AGENT_FRAMES, INPUT_KINDS, VISITOR_FRAMES
 from cobrowse.sockets import CLOSE_ENDED, FrameConsumer
 
 log = logging.getLogger("tandem.session")
@@ -181,11 +181,39 @@ class VisitorConsumer(FrameConsumer):
             session_id=session_id, actor="visitor", reason="stopped"
         )
 
+    async def on_rc(self, frame: dict, text: str) -> None:
+        session_id = self._live_session_id()
+        if frame["enabled"]:
+            await database_sync_to_async(services.rc_answer)(session_id=session_id, accept=True)
+        else:
+            await database_sync_to_async(services.rc_end)(session_id=session_id, actor="visitor")
+
+    async def on_rc_decline(self, frame: dict, text: str) -> None:
+        await database_sync_to_async(services.rc_answer)(
+            session_id=self._live_session_id(), accept=False
+        )
+
+    async def on_rc_refused(self, frame: dict, text: str) -> None:
+        await control.input_refused(
+            session_id=self._live_session_id(), rid=frame["to"], msg=frame["msg"]
+        )
+
     # Channel-layer messages.
 
     async def snapshot_request(self, message: dict) -> None:
         if self.focused:
             await self.send_frame({"t": "snapshot", "to": [message["rid"]]})
+
+    async def rc_requested(self, message: dict) -> None:
+        if self.focused:
+            await self.send_frame({"t": "rcrequested", "agent": message["agent"]})
+
+    async def rc_changed(self, message: dict) -> None:
+        await self.send_frame({"t": "rc", "enabled": message["enabled"]})
+
+    async def rc_input(self, message: dict) -> None:
+        if self.focused:
+            await self.send_frame({"t": "input", **message["input"]})
 
     async def visitor_focus(self, message: dict) -> None:
         focused = message["channel"] == self.channel_name
@@ -214,6 +242,7 @@ class AgentConsumer(FrameConsumer):
 
     async def connect(self) -> None:
         self.session = None
+        self.rc_on = False
         self.user = self.scope.get("user")
         await self.accept()
         key = self.scope["url_route"]["kwargs"]["key"]
@@ -238,9 +267,11 @@ class AgentConsumer(FrameConsumer):
             await self.fail(error)
             return
         self.session = session
+        self.rc_on = session.rc_state == "on"
         await self.send_frame(
             {
                 "t": "joined",
+                "rc": self.rc_on,
                 "key": self.session.key,
                 "group": self.session.group.public_id,
                 "site": self.session.site.name,
@@ -264,10 +295,31 @@ class AgentConsumer(FrameConsumer):
         name = self.user.get_username() if self.user and self.user.is_authenticated else "-"
         return f"agent={name} key={self.session.key if self.session else '-'}"
 
-    async def on_resync(self, frame: dict, text: str) -> None:
+    def _session_id(self) -> int:
         if self.session is None:
             raise TandemError(ErrorCode.FORBIDDEN, "This socket was refused.")
-        await mirror.snapshot_request(session_id=self.session.id, reply_to=self.channel_name)
+        return self.session.id
+
+    async def on_resync(self, frame: dict, text: str) -> None:
+        await mirror.snapshot_request(session_id=self._session_id(), reply_to=self.channel_name)
+
+    async def on_rc_request(self, frame: dict, text: str) -> None:
+        await database_sync_to_async(services.rc_request)(
+            session_id=self._session_id(), agent=self.user
+        )
+
+    async def on_rc_end(self, frame: dict, text: str) -> None:
+        await database_sync_to_async(services.rc_end)(
+            session_id=self._session_id(), actor=self.user.get_username()
+        )
+
+    async def on_input(self, frame: dict, text: str) -> None:
+        session_id = self._session_id()
+        if not self.rc_on:
+            raise TandemError(ErrorCode.RC_OFF, "The visitor has not given you control.")
+        if frame["kind"] not in INPUT_KINDS:
+            raise TandemError(ErrorCode.BAD_FRAME, f"Unknown input kind {frame['kind']!r}.")
+        await control.input_relay(session_id=session_id, reply_to=self.channel_name, frame=frame)
 
     # Channel-layer messages.
 
@@ -276,6 +328,21 @@ class AgentConsumer(FrameConsumer):
 
     async def agents_count(self, message: dict) -> None:
         await self.send_frame({"t": "agents", "count": message["count"]})
+
+    async def rc_pending(self, message: dict) -> None:
+        await self.send_frame({"t": "rc_pending", "agent": message["agent"]})
+
+    async def rc_declined(self, message: dict) -> None:
+        await self.send_frame({"t": "rc_declined"})
+
+    async def rc_changed(self, message: dict) -> None:
+        self.rc_on = message["enabled"]
+        await self.send_frame({"t": "rc", "enabled": self.rc_on})
+
+    async def rc_refused(self, message: dict) -> None:
+        await self.send_frame(
+            {"t": "error", "code": str(ErrorCode.MASKED), "msg": message["msg"][:200]}
+        )
 
     async def session_ended(self, message: dict) -> None:
         if self.session is None:  # the join was refused and the socket closed

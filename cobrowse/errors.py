@@ -21,6 +21,8 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
     ENDED = "ended"
     BAD_TOKEN = "bad_token"
+    RC_OFF = "rc_off"
+    MASKED = "masked"
     INTERNAL = "internal"
 
 

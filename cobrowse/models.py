@@ -107,6 +107,13 @@ class CobrowseSession(models.Model):
     visitor_left_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The channel of the visitor tab that has focus: only it streams the mirror.
     focused_channel = models.CharField(max_length=200, blank=True, editable=False)
+    # Remote control: an agent asked (requested), the visitor agreed (on), or neither.
+    rc_state = models.CharField(
+        max_length=10,
+        choices=[("off", "off"), ("requested", "requested"), ("on", "on")],
+        default="off",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -136,6 +143,10 @@ class SessionEvent(models.Model):
         NAVIGATED = "navigated"
         RECONNECTED = "reconnected"
         FOCUS = "focus"
+        RC_REQUESTED = "rc_requested"
+        RC_ON = "rc_on"
+        RC_DECLINED = "rc_declined"
+        RC_OFF = "rc_off"
         ENDED = "ended"
 
     session = models.ForeignKey(CobrowseSession, on_delete=models.CASCADE, related_name="events")

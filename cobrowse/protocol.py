@@ -42,13 +42,30 @@ VISITOR_FRAMES: dict[str, dict[str, Field]] = {
         "why": Field(str, False, max_len=20),
     },
     "focus": {},
+    # Remote control: the visitor's answer to a request, its end, and a refused input.
+    "rc": {"enabled": Field(bool)},
+    "rc_decline": {},
+    "rc_refused": {"to": Field(str, max_len=1000), "msg": Field(str, max_len=200)},
     "stop": {},
 }
 
 # Frames an agent's viewer sends on the agent socket.
 AGENT_FRAMES: dict[str, dict[str, Field]] = {
     "resync": {},
+    "rc_request": {},
+    "rc_end": {},
+    # One input of the agent's, applied to the visitor's page by mirror node id.
+    "input": {
+        "kind": Field(str, max_len=10),
+        "id": Field(int),
+        "value": Field((str, bool), False, max_len=10_000),
+        "x": Field((int, float), False),
+        "y": Field((int, float), False),
+    },
 }
+
+# What an agent may do on the visitor's page under remote control.
+INPUT_KINDS = frozenset({"click", "input", "scroll"})
 
 # Frames the agent dashboard sends: none yet; it only listens.
 DASHBOARD_FRAMES: dict[str, dict[str, Field]] = {}

@@ -274,4 +274,61 @@ def session_focus(*, session_id: int, channel: str) -> bool:
 
 def visitor_state(*, session: CobrowseSession) -> dict:
     """What a visitor page learns about its session when it starts or continues it."""
-    return {"key": session.key, "agents": session.agents_watching}
+    return {"key": session.key, "agents": session.agents_watching, "rc": session.rc_state == "on"}
+
+
+# Remote control: an agent asks, the visitor answers, either side ends it.
+
+
+def _rc_changed(session: CobrowseSession, enabled: bool, **extra) -> None:
+    message = {"type": "rc.changed", "enabled": enabled, **extra}
+    _broadcast(groups.session_visitor(session.id), message)
+    _broadcast(groups.session_agents(session.id), message)
+
+
+def rc_request(*, session_id: int, agent: AbstractBaseUser) -> None:
+    """An agent asks the visitor for control of the page."""
+    with transaction.atomic():
+        session = _session_locked(session_id)
+        if session is None:
+            raise TandemError(ErrorCode.ENDED, "The session has ended.")
+        if session.rc_state == "on":
+            raise TandemError(ErrorCode.BAD_FRAME, "Remote control is already on.")
+        CobrowseSession.objects.filter(id=session_id).update(rc_state="requested")
+        name = agent.get_username()
+        SessionEvent.objects.create(
+            session=session, type=SessionEvent.Type.RC_REQUESTED, actor=name
+        )
+        _broadcast(groups.session_visitor(session_id), {"type": "rc.requested", "agent": name})
+        _broadcast(groups.session_agents(session_id), {"type": "rc.pending", "agent": name})
+    log.info("rc requested key=%s agent=%s", session.key, name)
+
+
+def rc_answer(*, session_id: int, accept: bool) -> None:
+    """The visitor accepts or declines the pending request."""
+    with transaction.atomic():
+        session = _session_locked(session_id)
+        if session is None or session.rc_state != "requested":
+            raise TandemError(ErrorCode.BAD_FRAME, "No remote control request is waiting.")
+        state, kind = (
+            ("on", SessionEvent.Type.RC_ON) if accept else ("off", SessionEvent.Type.RC_DECLINED)
+        )
+        CobrowseSession.objects.filter(id=session_id).update(rc_state=state)
+        SessionEvent.objects.create(session=session, type=kind, actor="visitor")
+        if accept:
+            _rc_changed(session, True)
+        else:
+            _broadcast(groups.session_agents(session_id), {"type": "rc.declined"})
+    log.info("rc %s key=%s", "accepted" if accept else "declined", session.key)
+
+
+def rc_end(*, session_id: int, actor: str) -> None:
+    """Either side ends remote control (or withdraws a pending request)."""
+    with transaction.atomic():
+        session = _session_locked(session_id)
+        if session is None or session.rc_state == "off":
+            return
+        CobrowseSession.objects.filter(id=session_id).update(rc_state="off")
+        SessionEvent.objects.create(session=session, type=SessionEvent.Type.RC_OFF, actor=actor)
+        _rc_changed(session, False)
+    log.info("rc ended key=%s by=%s", session.key, actor)

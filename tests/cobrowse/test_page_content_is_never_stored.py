@@ -102,6 +102,7 @@ async def test_session_rows_hold_only_lifecycle_facts(
         "visitors_connected",
         "visitor_left_at",
         "focused_channel",
+        "rc_state",
     }
     assert SECRET not in repr(
         [getattr(session, f.attname) for f in CobrowseSession._meta.concrete_fields]

@@ -59,7 +59,7 @@ async def test_next_page_of_the_tab_continues_the_session_for_the_watching_agent
     assert resumed["t"] == "resumed"
     assert resumed["key"] == started["key"]
     assert resumed["agents"] == 1
-    assert resumed["state"] == {"key": started["key"], "agents": 1}
+    assert resumed["state"] == {"key": started["key"], "agents": 1, "rc": False}
     assert resumed["resume"]
     session = await latest_session(started["key"])
     assert session.state == CobrowseSession.State.ACTIVE
