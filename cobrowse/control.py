@@ -20,7 +20,7 @@ def _salt(session_id: int) -> str:
 
 async def input_relay(*, session_id: int, reply_to: str, frame: dict) -> None:
     """Send one agent input to the session's focused visitor page."""
-    data = {name: frame[name] for name in ("kind", "id", "value", "x", "y") if name in frame}
+    data = {name: frame[name] for name in ("kind", "p", "id", "value", "x", "y") if name in frame}
     data["rid"] = signing.dumps(reply_to, salt=_salt(session_id), compress=True)
     await get_channel_layer().group_send(
         groups.session_visitor(session_id), {"type": "rc.input", "input": data}

@@ -34,6 +34,7 @@ VISITOR_FRAMES: dict[str, dict[str, Field]] = {
     "snap": {
         "s": _SEQ,
         "to": Field(list, False),
+        "p": Field(str, False, max_len=40),
         "e": Field(list, False),
         **_CHUNK_FIELDS,
     },
@@ -57,6 +58,7 @@ AGENT_FRAMES: dict[str, dict[str, Field]] = {
     # One input of the agent's, applied to the visitor's page by mirror node id.
     "input": {
         "kind": Field(str, max_len=10),
+        "p": Field(str, False, max_len=40),
         "id": Field(int),
         "value": Field((str, bool), False, max_len=10_000),
         "x": Field((int, float), False),

@@ -4,20 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cobrowse', '0003_visitor_tabs'),
+        ("cobrowse", "0003_visitor_tabs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cobrowsesession',
-            name='rc_state',
-            field=models.CharField(choices=[('off', 'off'), ('requested', 'requested'), ('on', 'on')], default='off', editable=False, max_length=10),
+            model_name="cobrowsesession",
+            name="rc_state",
+            field=models.CharField(
+                choices=[("off", "off"), ("requested", "requested"), ("on", "on")],
+                default="off",
+                editable=False,
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='sessionevent',
-            name='type',
-            field=models.CharField(choices=[('started', 'Started'), ('agent_joined', 'Agent Joined'), ('agent_left', 'Agent Left'), ('navigated', 'Navigated'), ('reconnected', 'Reconnected'), ('focus', 'Focus'), ('rc_requested', 'Rc Requested'), ('rc_on', 'Rc On'), ('rc_declined', 'Rc Declined'), ('rc_off', 'Rc Off'), ('ended', 'Ended')], max_length=20),
+            model_name="sessionevent",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("started", "Started"),
+                    ("agent_joined", "Agent Joined"),
+                    ("agent_left", "Agent Left"),
+                    ("navigated", "Navigated"),
+                    ("reconnected", "Reconnected"),
+                    ("focus", "Focus"),
+                    ("rc_requested", "Rc Requested"),
+                    ("rc_on", "Rc On"),
+                    ("rc_declined", "Rc Declined"),
+                    ("rc_off", "Rc Off"),
+                    ("ended", "Ended"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -10,7 +10,7 @@ function isHighSurrogate(code: number): boolean {
 
 /** The text frames that carry `events`; one frame unless it would exceed `maxBytes` of UTF-8. */
 export function mirrorTexts(
-  head: { t: "ev" | "snap"; s: number; to?: string[] },
+  head: { t: "ev" | "snap"; s: number; to?: string[]; p?: string },
   events: eventWithTime[],
   maxBytes: number,
 ): string[] {
@@ -56,6 +56,6 @@ export class ChunkAssembler {
     const e = JSON.parse(this.pieces.join("")) as eventWithTime[];
     this.current = null;
     this.pieces = [];
-    return { t: frame.t, s: frame.s, to: frame.to, e };
+    return { t: frame.t, s: frame.s, to: frame.to, p: frame.p, e };
   }
 }

@@ -9,6 +9,8 @@ export type MirrorFrame = {
   t: "ev" | "snap";
   s: number;
   to?: string[];
+  /** On snapshots: the visitor page the node ids that follow belong to. */
+  p?: string;
   e?: eventWithTime[];
   part?: number;
   parts?: number;
@@ -19,22 +21,43 @@ export type VisitorToServer =
   | { t: "start"; site: string; key: string | null; ua: string }
   | { t: "resume"; token: string; why: "navigate" | "reconnect" }
   | { t: "focus" }
+  | { t: "rc"; enabled: boolean }
+  | { t: "rc_decline" }
+  | { t: "rc_refused"; to: string; msg: string }
   | MirrorFrame
   | { t: "stop" };
 
 /** What a page learns of its session when it starts or rejoins it (getSessionState). */
-export type VisitorSessionState = { key: string; agents: number };
+export type VisitorSessionState = { key: string; agents: number; rc: boolean };
+
+/** One input of an agent in control, addressed by rrweb mirror node id. */
+export type AgentInput = {
+  kind: "click" | "input" | "scroll";
+  /** The page (from its latest snapshot) that `id` belongs to. */
+  p?: string;
+  id: number;
+  value?: string | boolean;
+  x?: number;
+  y?: number;
+};
 
 export type ServerToVisitor =
   | { t: "started" | "resumed"; key: string; agents: number; resume: string; state: VisitorSessionState }
   | { t: "blur" }
   | { t: "focus" }
+  | { t: "rcrequested"; agent: string }
+  | { t: "rc"; enabled: boolean }
+  | ({ t: "input"; rid: string } & AgentInput)
   | { t: "agents"; count: number }
   | { t: "snapshot"; to: string[] }
   | { t: "ended"; reason: string }
   | ErrorFrame;
 
-export type AgentToServer = { t: "resync" };
+export type AgentToServer =
+  | { t: "resync" }
+  | { t: "rc_request" }
+  | { t: "rc_end" }
+  | ({ t: "input" } & AgentInput);
 
 export type ServerToAgent =
   | {
@@ -44,7 +67,11 @@ export type ServerToAgent =
       site: string;
       userAgent: string;
       agents: number;
+      rc: boolean;
     }
+  | { t: "rc"; enabled: boolean }
+  | { t: "rc_pending"; agent: string }
+  | { t: "rc_declined" }
   | MirrorFrame
   | { t: "agents"; count: number }
   | { t: "ended"; reason: string }

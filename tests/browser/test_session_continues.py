@@ -78,7 +78,11 @@ def test_next_page_of_the_tab_continues_the_session_and_the_agents_view(
     ]
     assert page.evaluate("GLANCE.Cobrowse.Visitor.getKey()") == key
     assert page.evaluate("GLANCE.Cobrowse.Visitor.inSession()") is True
-    assert page.evaluate("GLANCE.Cobrowse.Visitor.getSessionState()") == {"key": key, "agents": 1}
+    assert page.evaluate("GLANCE.Cobrowse.Visitor.getSessionState()") == {
+        "key": key,
+        "agents": 1,
+        "rc": False,
+    }
     expect(mirror.locator("#heading")).to_have_text("Basket")
     add_note(page, "added on the basket page")
     expect(mirror.locator("#notes li")).to_have_text("added on the basket page")

@@ -7,7 +7,7 @@ const MAX_BUFFERED = 5000;
 
 export type MirrorSink = {
   /** Replace the view with a full snapshot (meta + full snapshot events). */
-  reset(events: eventWithTime[]): void;
+  reset(events: eventWithTime[], page: string | undefined): void;
   /** Apply incremental events in order. */
   apply(events: eventWithTime[]): void;
   /** Ask the server for a fresh snapshot. */
@@ -30,7 +30,7 @@ export class MirrorStream {
     const frame = this.assembler.push(raw);
     if (!frame || !frame.e) return;
     if (frame.t === "snap") {
-      this.sink.reset(frame.e);
+      this.sink.reset(frame.e, frame.p);
       this.expected = frame.s + 1;
       const waiting = this.buffered.filter((f) => f.s >= this.expected).sort((a, b) => a.s - b.s);
       this.buffered = [];

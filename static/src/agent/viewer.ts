@@ -4,6 +4,7 @@ import { Replayer } from "@rrweb/replay";
 import "@rrweb/replay/dist/style.css";
 import type { eventWithTime } from "@rrweb/types";
 import type { ServerToAgent } from "../protocol";
+import { RemoteControl } from "./control";
 import { MirrorStream } from "./mirror";
 
 const RESYNC_RETRY_MS = 3000;
@@ -52,9 +53,13 @@ function startViewer(root: HTMLElement): () => void {
   };
 
   const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/agent/session/${key}/`);
+  const control = new RemoteControl(root, (frame) => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+  });
 
   const stream = new MirrorStream({
-    reset(events) {
+    reset(events, page) {
+      control.page = page;
       if (!replayer) {
         replayer = new Replayer([], {
           root: stage,
@@ -67,6 +72,7 @@ function startViewer(root: HTMLElement): () => void {
         replayer.on("resize", () => requestAnimationFrame(fit));
         replayer.on("fullsnapshot-rebuilded", () => {
           setState("live", "Live");
+          control.attach(replayer!);
           requestAnimationFrame(fit);
         });
         replayer.startLive(Date.now());
@@ -97,6 +103,7 @@ function startViewer(root: HTMLElement): () => void {
       case "joined":
         setState("waiting", "Waiting for the visitor's page…");
         agents.textContent = String(frame.agents);
+        control.changed(frame.rc);
         resyncTimer = window.setTimeout(() => !stream.synced && requestSnapshot(), RESYNC_RETRY_MS);
         break;
       case "ev":
@@ -110,8 +117,19 @@ function startViewer(root: HTMLElement): () => void {
         window.clearTimeout(resyncTimer);
         setState("ended", "The session has ended.");
         break;
+      case "rc":
+        control.changed(frame.enabled);
+        break;
+      case "rc_pending":
+        control.pending();
+        break;
+      case "rc_declined":
+        control.declined();
+        break;
       case "error":
-        setState("error", frame.msg);
+        // Refused inputs leave the session as it was; anything else ends this view.
+        if (frame.code === "masked" || frame.code === "rc_off") control.refused(frame.msg);
+        else setState("error", frame.msg);
         break;
     }
   };

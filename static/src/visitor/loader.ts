@@ -54,6 +54,7 @@ function install(): void {
     inSession: () => client.inSession(),
     getKey: () => client.getKey(),
     getSessionState: () => client.getSessionState(),
+    endRemoteControl: () => client.endRemoteControl(),
     addEventListener: (name: string, fn: Listener) => client.events.on(name, fn),
     removeEventListener: (name: string, fn: Listener) => client.events.off(name, fn),
   };

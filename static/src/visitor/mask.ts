@@ -150,7 +150,7 @@ export function createMaskFilter(selector: string, mirror: NodeLookup) {
   }
 
   /** The event to send, cleaned in place, or null when nothing of it may leave. */
-  return function filter(event: eventWithTime): eventWithTime | null {
+  function filter(event: eventWithTime): eventWithTime | null {
     if (event.type === EventType.FullSnapshot) {
       return cleanTree(event.data.node) ? event : null;
     }
@@ -165,5 +165,12 @@ export function createMaskFilter(selector: string, mirror: NodeLookup) {
       return live && where(live) === "outside" ? event : null;
     }
     return event;
-  };
+  }
+
+  /** True when `node` is masked or inside a masked element: no agent may touch it. */
+  function isMasked(node: Node): boolean {
+    return where(node) !== "outside";
+  }
+
+  return Object.assign(filter, { isMasked });
 }

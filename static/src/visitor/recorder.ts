@@ -4,6 +4,7 @@ import { record } from "@rrweb/record";
 import { EventType } from "@rrweb/types";
 import type { eventWithTime } from "@rrweb/types";
 import { mirrorTexts } from "../chunks";
+import type { AgentInput } from "../protocol";
 import { createMaskFilter, maskSelector } from "./mask";
 
 export type RecorderOptions = {
@@ -13,6 +14,8 @@ export type RecorderOptions = {
 };
 
 export type Recorder = {
+  /** Apply an agent's input to the page; returns why it was refused, or null. */
+  apply(input: AgentInput): string | null;
   /** Send a fresh full snapshot to the agents whose requests are `to`, or to all (null). */
   snapshot(to: string[] | null): void;
   stop(): void;
@@ -29,6 +32,8 @@ export function startRecorder(options: RecorderOptions): Recorder {
   const selector = maskSelector(options.maskSelectors);
   const filter = createMaskFilter(selector, record.mirror);
   let seq = 0;
+  // rrweb numbers nodes afresh on every page: inputs name the page their ids belong to.
+  const page = Math.random().toString(36).slice(2, 12);
   let queue: eventWithTime[] = [];
   let flushScheduled = false;
   // Snapshot events go to these requests when set; to every agent when null.
@@ -36,7 +41,7 @@ export function startRecorder(options: RecorderOptions): Recorder {
   let snapshotEvents: eventWithTime[] = [];
   let pendingRequests: string[] = [];
 
-  function send(head: { t: "ev" | "snap"; s: number; to?: string[] }, events: eventWithTime[]) {
+  function send(head: { t: "ev" | "snap"; s: number; to?: string[]; p?: string }, events: eventWithTime[]) {
     for (const text of mirrorTexts(head, events, options.maxFrameBytes)) options.send(text);
   }
 
@@ -56,7 +61,9 @@ export function startRecorder(options: RecorderOptions): Recorder {
       snapshotEvents.push(event);
       if (event.type === EventType.FullSnapshot) {
         flush(); // the snapshot's base is every event sent before it
-        const head = snapshotFor ? { t: "snap" as const, s: seq, to: snapshotFor } : { t: "snap" as const, s: seq };
+        const head = snapshotFor
+          ? { t: "snap" as const, s: seq, to: snapshotFor, p: page }
+          : { t: "snap" as const, s: seq, p: page };
         send(head, snapshotEvents);
         snapshotEvents = [];
       }
@@ -95,6 +102,14 @@ export function startRecorder(options: RecorderOptions): Recorder {
   }
 
   return {
+    apply(input: AgentInput) {
+      if (input.p !== page) return "The visitor's page changed; try again.";
+      const node = record.mirror.getNode(input.id);
+      if (!node) return "That part of the page is gone.";
+      if (filter.isMasked(node)) return "This field is private: only the visitor can use it.";
+      applyInput(node, input);
+      return null;
+    },
     snapshot(to: string[] | null) {
       if (to === null) {
         record.takeFullSnapshot(true);
@@ -109,4 +124,44 @@ export function startRecorder(options: RecorderOptions): Recorder {
       stopRecording?.();
     },
   };
+}
+
+// Setting `value` through the prototype's setter lets frameworks that track the
+// property (React's controlled inputs) see the change as if the visitor typed it.
+function setValue(element: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, value: string) {
+  const setter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(element), "value")?.set;
+  if (setter) setter.call(element, value);
+  else element.value = value;
+}
+
+function applyInput(node: Node, input: AgentInput): void {
+  const element = node as HTMLElement;
+  switch (input.kind) {
+    case "click":
+      if (typeof element.click === "function") element.click();
+      else element.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true, view: window }));
+      break;
+    case "input":
+      if (element instanceof HTMLInputElement && (element.type === "checkbox" || element.type === "radio")) {
+        element.checked = input.value === true;
+      } else if (
+        element instanceof HTMLInputElement ||
+        element instanceof HTMLTextAreaElement ||
+        element instanceof HTMLSelectElement
+      ) {
+        setValue(element, String(input.value ?? ""));
+      } else {
+        return;
+      }
+      element.dispatchEvent(new Event("input", { bubbles: true }));
+      element.dispatchEvent(new Event("change", { bubbles: true }));
+      break;
+    case "scroll": {
+      const x = Number(input.x) || 0;
+      const y = Number(input.y) || 0;
+      if (node.nodeType === Node.DOCUMENT_NODE) window.scrollTo(x, y);
+      else element.scrollTo?.(x, y);
+      break;
+    }
+  }
 }

@@ -4,7 +4,7 @@
 // A session outlives its page: the tab keeps the key and a server-signed resume token in
 // sessionStorage, so the next page of the tab continues the session, and a dropped socket
 // is retried with backoff until the server takes the page back or the time runs out.
-import type { ServerToVisitor } from "../protocol";
+import type { AgentInput, ServerToVisitor } from "../protocol";
 import type { LoaderConfig } from "./config";
 import { Emitter } from "./events";
 import type { Recorder, startRecorder } from "./recorder";
@@ -15,7 +15,7 @@ type State = "idle" | "starting" | "continuing" | "active";
 type Stored = { key: string; token: string };
 
 export type StartOptions = { sessionKey?: string | number };
-export type SessionState = { key: string; agents: number; [name: string]: unknown };
+export type SessionState = { key: string; agents: number; rc: boolean; [name: string]: unknown };
 
 const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000, 5000];
 // Activity that shows the visitor is using this tab: it takes the session's focus.
@@ -31,6 +31,7 @@ export class SessionClient {
   // True once the server has attached the current socket to the session.
   private linked = false;
   private focused = true;
+  private rc = false;
   private reconnecting = false;
   private giveUpAt = 0;
   private attempt = 0;
@@ -135,8 +136,19 @@ export class SessionClient {
           this.state = "active";
           this.events.emit("statereceived");
           this.events.emit("agents", { count: frame.agents });
+          // Control given on an earlier page carries on here.
+          if (frame.state.rc) this.setRc(true);
           void this.record();
         }
+        break;
+      case "rcrequested":
+        this.rcRequested();
+        break;
+      case "rc":
+        this.setRc(frame.enabled);
+        break;
+      case "input":
+        this.applyInput(frame);
         break;
       case "agents":
         if (this.sessionState) this.sessionState.agents = frame.count;
@@ -165,6 +177,36 @@ export class SessionClient {
         this.refused(frame.code, frame.msg);
         break;
     }
+  }
+
+  /** End remote control from the visitor's side. */
+  endRemoteControl(): void {
+    if (this.rc && this.linked) this.send({ t: "rc", enabled: false });
+  }
+
+  private rcRequested(): void {
+    let answered = false;
+    const answer = (frame: object) => () => {
+      if (answered || !this.linked) return;
+      answered = true;
+      this.send(frame);
+    };
+    this.events.emit("rcrequested", {
+      accept: answer({ t: "rc", enabled: true }),
+      decline: answer({ t: "rc_decline" }),
+    });
+  }
+
+  private setRc(enabled: boolean): void {
+    this.rc = enabled;
+    if (this.sessionState) this.sessionState.rc = enabled;
+    this.events.emit("rc", { enabled });
+  }
+
+  private applyInput(frame: AgentInput & { rid: string }): void {
+    if (!this.rc || !this.recorder) return;
+    const refusal = this.recorder.apply(frame);
+    if (refusal) this.send({ t: "rc_refused", to: frame.rid, msg: refusal });
   }
 
   private attach(key: string, token: string, state: SessionState): void {
@@ -268,6 +310,7 @@ export class SessionClient {
     this.linked = false;
     this.reconnecting = false;
     this.focused = true;
+    this.rc = false;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     for (const name of FOCUS_EVENTS) window.removeEventListener(name, this.takeFocus, true);
