@@ -35,7 +35,13 @@ def loader_config(*, group_public_id: int | None, site_name: str) -> dict:
         raise TandemError(ErrorCode.UNKNOWN_GROUP, "The script tag names no numeric group.")
     group = group_get(public_id=group_public_id)
     site_get(group=group, name=site_name)
-    return {"group": group.public_id, "site": site_name, "maskSelectors": group.mask_selector_list}
+    return {
+        "group": group.public_id,
+        "site": site_name,
+        "maskSelectors": group.mask_selector_list,
+        # The page accepts glance_invoke messages only from these (static/src/visitor/invoke.ts).
+        "trustedDomains": group_trusted_patterns(group=group),
+    }
 
 
 def agent_group_ids(*, user: AbstractBaseUser | AnonymousUser) -> list[int]:

@@ -70,12 +70,33 @@ def session_start(
                     },
                 )
         except IntegrityError:
+            if key and _end_abandoned_key(group=group, key=key):
+                return session_start(
+                    group=group,
+                    site_name=site_name,
+                    key=key,
+                    user_agent=user_agent,
+                    channel=channel,
+                )
             continue
         log.info("session started group=%s key=%s", group.public_id, session.key)
         return session
     if key:
         raise TandemError(ErrorCode.KEY_IN_USE, f"Session key {key!r} is already in use.")
     raise TandemError(ErrorCode.KEY_IN_USE, "Could not find a free session key; try again.")
+
+
+def _end_abandoned_key(*, group: Group, key: str) -> bool:
+    """End the live session `key` of `group` if no visitor page is connected to it (its
+    tab was closed and the grace period is still running): the visitor starting again
+    with the same key wants a new session. False when the key is really in use."""
+    abandoned = CobrowseSession.objects.filter(
+        group=group, key=key, state=CobrowseSession.State.ACTIVE, visitors_connected=0
+    ).values_list("id", "visitor_left_at")
+    return any(
+        session_end_if_abandoned(session_id=session_id, left_at=left_at, reason="replaced")
+        for session_id, left_at in abandoned
+    )
 
 
 def session_end(*, session_id: int, actor: str, reason: str) -> bool:
@@ -232,13 +253,13 @@ def session_visitor_left(*, session_id: int, channel: str):
     return left_at
 
 
-def session_end_if_abandoned(*, session_id: int, left_at) -> bool:
+def session_end_if_abandoned(*, session_id: int, left_at, reason: str = "disconnected") -> bool:
     """End the session if no visitor came back since `left_at`."""
     with transaction.atomic():
         session = _session_locked(session_id)
         if session is None or session.visitors_connected or session.visitor_left_at != left_at:
             return False
-        return session_end(session_id=session_id, actor="visitor", reason="disconnected")
+        return session_end(session_id=session_id, actor="visitor", reason=reason)
 
 
 def sessions_end_abandoned(*, group_ids: list[int]) -> int:

@@ -7,6 +7,7 @@ from cobrowse import demo_views, views
 urlpatterns = [
     path("cobrowse/loader.js", views.loader, name="loader"),
     path("cobrowse/CobrowseJS.ashx", views.loader, name="loader-glance"),
+    path("cobrowse/GlanceCobrowseInvokeVisitor.js", views.invoke_visitor, name="invoke-visitor"),
     path("demo/", demo_views.demo_home, name="demo"),
     path("demo/checkout/", demo_views.demo_checkout, name="demo-checkout"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

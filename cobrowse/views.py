@@ -1,4 +1,5 @@
-"""The visitor loader: one small script per group and site, with its configuration inlined."""
+"""The visitor loader: one small script per group and site, with its configuration inlined;
+and the InvokeVisitor helper that chat windows include."""
 
 import logging
 from functools import cache
@@ -51,6 +52,17 @@ def loader(request: HttpRequest) -> HttpResponse:
     config_json = orjson.dumps(config).decode().replace("<", "\\u003c")
     body = f"(function(TANDEM_CONFIG){{{_bundle('loader.js')}}})({config_json});\n"
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def invoke_visitor(request: HttpRequest) -> HttpResponse:
+    """GLANCE.Cobrowse.InvokeVisitor for chat windows: the same script for every group."""
+    response = HttpResponse(
+        _bundle("invokevisitor.js"), content_type="text/javascript; charset=utf-8"
+    )
     response["Cache-Control"] = "public, max-age=300"
     response["Access-Control-Allow-Origin"] = "*"
     return response

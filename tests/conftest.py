@@ -5,6 +5,7 @@ Browser tests talk to the server only over HTTP and WebSockets, as users do.
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -55,15 +56,40 @@ class _PagesHandler(SimpleHTTPRequestHandler):
         pass
 
 
+@contextmanager
+def _serve_pages(host: str, tandem: str) -> Iterator[str]:
+    """tests/browser/pages on a free port of `host` (a loopback address), as an origin URL."""
+    handler = type("Handler", (_PagesHandler,), {"tandem": tandem})
+    httpd = ThreadingHTTPServer((host, 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 @pytest.fixture(scope="session")
 def pages_url(server: Server) -> Iterator[str]:
     """Test pages on another port of 127.0.0.1: a trusted domain that is not Tandem itself."""
-    handler = type("Handler", (_PagesHandler,), {"tandem": server.url})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with _serve_pages("127.0.0.1", server.url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def other_pages_url(server: Server) -> Iterator[str]:
+    """The same pages on a third port of 127.0.0.1: another origin, trusted by the demo group
+    (its pattern `127.0.0.1` allows any port), e.g. a chat window beside the visitor page."""
+    with _serve_pages("127.0.0.1", server.url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def untrusted_pages_url(server: Server) -> Iterator[str]:
+    """The same pages on 127.0.0.2 (still loopback), a host no test group trusts."""
+    with _serve_pages("127.0.0.2", server.url) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

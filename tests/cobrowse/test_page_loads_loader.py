@@ -32,6 +32,7 @@ def test_loader_carries_the_groups_config_and_the_glance_api(client, demo_group,
     assert config["group"] == 72
     assert config["site"] == "production"
     assert config["maskSelectors"] == [".demo-private", "#card-number"]
+    assert config["trustedDomains"] == ["127.0.0.1", "localhost"]
     assert config["socket"] == "ws://testserver/ws/visitor/72/"
     assert config["maxFrame"] == settings.TANDEM_WS_MAX_FRAME_BYTES
     assert "error" not in config
@@ -64,6 +65,7 @@ def test_loader_of_an_unknown_group_or_site_reports_the_error(
     config = inlined_config(response.content.decode())
     assert error_part in config["error"]
     assert "maskSelectors" not in config
+    assert "trustedDomains" not in config
 
 
 def test_loader_defaults_to_the_production_site(client, demo_group):

@@ -5,60 +5,15 @@ from django.core.exceptions import ValidationError
 
 from cobrowse.domains import origin_parts, origin_trusted, pattern_matches
 from cobrowse.models import validate_host_pattern
+from tests.domain_cases import KEEPS_OUT, LETS_IN
 
 
-@pytest.mark.parametrize(
-    ("pattern", "origin"),
-    [
-        ("example.com", "https://example.com"),
-        ("example.com", "http://example.com:8080"),
-        ("Example.COM", "https://EXAMPLE.com"),
-        (" example.com ", "https://example.com"),
-        ("*.example.com", "https://a.example.com"),
-        ("*.example.com", "https://a.b.example.com"),
-        ("*.example.com", "https://example.com"),
-        ("https://example.com", "https://example.com"),
-        ("https://example.com", "https://example.com:443"),
-        ("http://example.com", "http://example.com"),
-        ("example.com:8443", "https://example.com:8443"),
-        ("https://app.example.com:8443", "https://app.example.com:8443"),
-        ("example.com:80", "http://example.com"),
-        ("*.example.com:8443", "https://shop.example.com:8443"),
-        ("127.0.0.1", "http://127.0.0.1:5000"),
-        ("[::1]", "http://[::1]:8000"),
-        ("[::1]:8000", "http://[::1]:8000"),
-    ],
-)
+@pytest.mark.parametrize(("pattern", "origin"), LETS_IN)
 def test_pattern_lets_origin_in(pattern, origin):
     assert pattern_matches(pattern, origin)
 
 
-@pytest.mark.parametrize(
-    ("pattern", "origin"),
-    [
-        ("example.com", "https://a.example.com"),
-        ("example.com", "https://example.com.evil.net"),
-        ("example.com", "https://notexample.com"),
-        ("*.example.com", "https://badexample.com"),
-        ("*.example.com", "https://example.com.evil.net"),
-        ("*.example.com", "https://aexample.com"),
-        ("https://example.com", "http://example.com"),
-        ("http://example.com", "https://example.com"),
-        ("example.com:8443", "https://example.com"),
-        ("example.com:8443", "https://example.com:8444"),
-        ("https://app.example.com:8443", "http://app.example.com:8443"),
-        ("example.com:80", "https://example.com"),
-        ("[::1]:8000", "http://[::1]:8001"),
-        ("127.0.0.1", "http://127.0.0.2"),
-        ("example.com", ""),
-        ("example.com", "null"),
-        ("example.com", "example.com"),
-        ("example.com", "ftp://example.com"),
-        ("example.com", "file:///etc/passwd"),
-        ("example.com", "https://example.com:99999"),
-        ("example.com", "https://example.com:port"),
-    ],
-)
+@pytest.mark.parametrize(("pattern", "origin"), KEEPS_OUT)
 def test_pattern_keeps_origin_out(pattern, origin):
     assert not pattern_matches(pattern, origin)
 

@@ -280,3 +280,36 @@ async def test_last_tab_closing_starts_the_grace_period_not_the_first(
     assert (await latest_session(started["key"])).state == CobrowseSession.State.ACTIVE
     await second_tab.disconnect()
     assert (await latest_session(started["key"])).state == CobrowseSession.State.ENDED
+
+
+async def test_visitor_starting_again_with_the_same_key_after_closing_the_tab_gets_a_new_session(
+    demo_group, visitor_socket
+):
+    """A fixed key (the visitor id, say) is free again once its tab is gone, grace or not."""
+    first = await visitor_socket()
+    await send(first, {"t": "start", "site": "production", "key": "v42"})
+    old = await receive(first)
+    await first.disconnect()
+
+    again = await visitor_socket()
+    await send(again, {"t": "start", "site": "production", "key": "v42"})
+    new = await receive(again)
+
+    assert new["t"] == "started" and new["key"] == "v42"
+    sessions = [s async for s in CobrowseSession.objects.filter(key="v42").order_by("id")]
+    assert [s.state for s in sessions] == ["ended", "active"]
+    assert await sessions[0].events.filter(type="ended").values_list(
+        "detail", flat=True
+    ).afirst() == ("replaced")
+    assert old["resume"] != new["resume"]
+
+
+async def test_key_of_a_session_with_a_connected_tab_stays_taken(demo_group, visitor_socket):
+    first = await visitor_socket()
+    await send(first, {"t": "start", "site": "production", "key": "v43"})
+    await receive(first)
+
+    other = await visitor_socket()
+    await send(other, {"t": "start", "site": "production", "key": "v43"})
+
+    assert await receive_error(other) == "key_in_use"

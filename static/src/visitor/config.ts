@@ -4,6 +4,8 @@ export type LoaderConfig = {
   group: number | null;
   site: string;
   maskSelectors?: string[];
+  /** The group's trusted host patterns: who may send glance_invoke messages. */
+  trustedDomains?: string[];
   error?: string;
   server: string;
   socket: string;

@@ -1,6 +1,7 @@
 // The visitor loader: defines the Glance globals over one SessionClient. Small on
 // purpose; the recorder is imported only when a session starts.
 import { loaderConfig } from "./config";
+import { listenForInvoke, type VisitorApi } from "./invoke";
 import { SessionClient, type StartOptions } from "./session";
 
 type Listener = (payload?: unknown) => void;
@@ -58,6 +59,7 @@ function install(): void {
     addEventListener: (name: string, fn: Listener) => client.events.on(name, fn),
     removeEventListener: (name: string, fn: Listener) => client.events.off(name, fn),
   };
+  listenForInvoke(config, cobrowse.Visitor as VisitorApi);
   window.GLANCE_COBROWSE = {
     ...(window.GLANCE_COBROWSE ?? {}),
     groupid: config.group,
