@@ -44,6 +44,7 @@ def loader(request: HttpRequest) -> HttpResponse:
         "server": base,
         "socket": f"{ws_base}/ws/visitor/{group or 0}/",
         "recorder": f"{base}{settings.STATIC_URL}recorder.js",
+        "ui": f"{base}{settings.STATIC_URL}ui.js",
         "maxFrame": settings.TANDEM_WS_MAX_FRAME_BYTES,
     }
     # The config is JSON inside a script: escape "<" so no "</script>" can end it early.

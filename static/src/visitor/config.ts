@@ -8,6 +8,7 @@ export type LoaderConfig = {
   server: string;
   socket: string;
   recorder: string;
+  ui: string;
   maxFrame: number;
 };
 

@@ -2,6 +2,7 @@
 // purpose; the recorder is imported only when a session starts.
 import { loaderConfig } from "./config";
 import { SessionClient, type StartOptions } from "./session";
+import { installDefaultUi } from "./ui-entry";
 
 type Listener = (payload?: unknown) => void;
 
@@ -53,6 +54,7 @@ function install(): void {
     addEventListener: (name: string, fn: Listener) => client.events.on(name, fn),
     removeEventListener: (name: string, fn: Listener) => client.events.off(name, fn),
   };
+  installDefaultUi({ cobrowse, config, attrs });
   window.GLANCE_COBROWSE = {
     ...(window.GLANCE_COBROWSE ?? {}),
     groupid: config.group,
