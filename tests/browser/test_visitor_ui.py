@@ -244,3 +244,103 @@ def test_page_styles_do_not_reach_the_ui_and_its_styles_stay_out(server, pages_u
         own_panel.evaluate("el => getComputedStyle(el).position"),
     ]
     assert before == after == ["rgb(255, 0, 0)", "static"]
+
+
+# Until the session client fires rcrequested, rc and connection, these drive the UI bundle
+# itself with a stand-in for GLANCE.Cobrowse.Visitor, on a page without the default UI.
+STAND_IN_UI = """async (url) => {
+  const { createVisitorUi } = await import(url);
+  window.calls = [];
+  window.active = true;
+  window.ui = createVisitorUi({
+    startSession: () => calls.push("startSession"),
+    stopSession: () => calls.push("stopSession"),
+    inSession: () => window.active,
+    getKey: () => "123456",
+    addEventListener: () => {},
+  });
+  ui.handle("sessionstart");
+  window.requestControl = () => ui.handle("rcrequested", {
+    accept: () => calls.push("accept"),
+    decline: () => calls.push("decline"),
+  });
+}"""
+RC_TITLE = "Let the agent control this page?"
+
+
+def stand_in_ui(server, pages_url, new_context) -> Page:
+    page = new_context().new_page()
+    page.goto(f"{pages_url}/custom-ui.html")
+    page.evaluate(STAND_IN_UI, f"{server.url}/static/ui.js")
+    expect(panel(page)).to_contain_text("123456")
+    return page
+
+
+def test_remote_control_prompt_takes_focus_and_answers_once(server, pages_url, new_context):
+    page = stand_in_ui(server, pages_url, new_context)
+
+    page.evaluate("requestControl()")
+    prompt = page.get_by_role("alertdialog", name=RC_TITLE)
+    expect(prompt).to_be_visible()
+    expect(prompt.get_by_role("button", name="Deny")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(prompt).to_be_hidden()
+    assert page.evaluate("calls") == ["decline"]
+
+    page.evaluate("requestControl()")
+    prompt.get_by_role("button", name="Allow").click()
+    expect(prompt).to_be_hidden()
+    assert page.evaluate("calls") == ["decline", "accept"]
+
+    indicator = panel(page).get_by_text("The agent can control this page.")
+    expect(indicator).to_be_hidden()
+    page.evaluate("ui.handle('rc', {enabled: true})")
+    expect(indicator).to_be_visible()
+    page.evaluate("ui.handle('rc', {enabled: false})")
+    expect(indicator).to_be_hidden()
+    expect(page.locator("[aria-live=polite]")).to_have_text(
+        "The agent no longer controls this page."
+    )
+
+
+def test_session_end_withdraws_an_unanswered_remote_control_prompt(server, pages_url, new_context):
+    page = stand_in_ui(server, pages_url, new_context)
+    page.evaluate("requestControl()")
+    prompt = page.get_by_role("alertdialog", name=RC_TITLE)
+    expect(prompt).to_be_visible()
+
+    page.evaluate("active = false; ui.handle('sessionend')")
+
+    expect(prompt).to_be_hidden()
+    expect(panel(page)).to_be_hidden()
+    assert page.evaluate("calls") == []
+
+
+def test_connection_warning_shows_while_reconnecting(server, pages_url, new_context):
+    page = stand_in_ui(server, pages_url, new_context)
+    text = "Connection lost. Reconnecting…"
+    warning = panel(page).get_by_text(text)
+    expect(warning).to_be_hidden()
+
+    page.evaluate("ui.handle('connection', {status: 'reconnecting'})")
+    expect(warning).to_be_visible()
+    expect(page.locator("[aria-live=assertive]")).to_have_text(text)
+
+    page.evaluate("ui.handle('connection', {status: 'ok'})")
+    expect(warning).to_be_hidden()
+    expect(page.locator("[aria-live=polite]")).to_have_text("Connection restored.")
+
+
+def test_a_dropped_connection_ends_in_an_error_the_visitor_closes(server, pages_url, new_context):
+    page = stand_in_ui(server, pages_url, new_context)
+    page.evaluate("ui.handle('connection', {status: 'reconnecting'})")
+
+    page.evaluate("active = false; ui.handle('error', {code: 'conndrop', msg: 'Connection lost.'})")
+
+    status = panel(page)
+    expect(status).to_contain_text("Co-browsing has stopped")
+    expect(status).to_contain_text("Connection lost.")
+    expect(status.get_by_text("Connection lost. Reconnecting…")).to_be_hidden()
+    status.get_by_role("button", name="Close").click()
+    expect(status).to_be_hidden()
+    assert page.evaluate("calls") == []
