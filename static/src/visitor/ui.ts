@@ -91,19 +91,9 @@ function element<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-export function createVisitorUi(visitor: VisitorApi): VisitorUi {
-  const host = document.createElement("div");
-  // Marked before it is ever in the document, so no recorder mutation sees it unmarked.
-  host.setAttribute(UI_HOST_ATTRIBUTE, "");
-  const root = host.attachShadow({ mode: "open" });
-  const style = document.createElement("style");
-  style.textContent = UI_CSS;
+type Panel = ReturnType<typeof buildPanel>;
 
-  const polite = element("div", "sr-only");
-  polite.setAttribute("aria-live", "polite");
-  const assertive = element("div", "sr-only");
-  assertive.setAttribute("aria-live", "assertive");
-
+function buildPanel() {
   const panel = element("section", "panel");
   panel.setAttribute("aria-label", TEXT.region);
   const title = element("p", "title");
@@ -121,6 +111,49 @@ export function createVisitorUi(visitor: VisitorApi): VisitorUi {
   const stop = element("button", "stop");
   stop.type = "button";
   panel.append(title, keyBox, agents, rc, warning, error, stop);
+  return { panel, title, keyBox, digits, spokenKey, agents, rc, warning, error, stop };
+}
+
+function renderPanel(parts: Panel, state: State): void {
+  const { phase } = state;
+  parts.panel.hidden = phase === "idle";
+  if (phase === "idle") return;
+  parts.title.textContent =
+    phase === "starting"
+      ? TEXT.connecting
+      : phase === "active"
+        ? TEXT.active
+        : state.failedWhileStarting
+          ? TEXT.failedStart
+          : TEXT.failedLater;
+  parts.keyBox.hidden = phase !== "active" || !state.key;
+  if (state.key) {
+    parts.digits.replaceChildren(...keyGroups(state.key).map((group) => element("span", "", group)));
+    parts.spokenKey.textContent = state.key.split("").join(" ");
+  }
+  parts.agents.hidden = phase !== "active";
+  parts.agents.textContent = agentsText(state.agents);
+  parts.rc.hidden = phase !== "active" || !state.rc;
+  parts.warning.hidden = phase === "failed" || !state.reconnecting;
+  parts.error.hidden = !state.error;
+  parts.error.textContent = state.error ?? "";
+  parts.stop.textContent =
+    phase === "starting" ? TEXT.cancel : phase === "active" ? TEXT.stop : TEXT.close;
+}
+
+export function createVisitorUi(visitor: VisitorApi): VisitorUi {
+  const host = document.createElement("div");
+  // Marked before it is ever in the document, so no recorder mutation sees it unmarked.
+  host.setAttribute(UI_HOST_ATTRIBUTE, "");
+  const root = host.attachShadow({ mode: "open" });
+  const style = document.createElement("style");
+  style.textContent = UI_CSS;
+  const polite = element("div", "sr-only");
+  polite.setAttribute("aria-live", "polite");
+  const assertive = element("div", "sr-only");
+  assertive.setAttribute("aria-live", "assertive");
+  const parts = buildPanel();
+  const { panel, stop } = parts;
   root.append(style, polite, assertive, panel);
 
   let state: State = { ...IDLE };
@@ -142,31 +175,8 @@ export function createVisitorUi(visitor: VisitorApi): VisitorUi {
   }
 
   function render(): void {
-    const { phase } = state;
-    panel.hidden = phase === "idle";
-    if (phase === "idle") return;
-    mount();
-    title.textContent =
-      phase === "starting"
-        ? TEXT.connecting
-        : phase === "active"
-          ? TEXT.active
-          : state.failedWhileStarting
-            ? TEXT.failedStart
-            : TEXT.failedLater;
-    keyBox.hidden = phase !== "active" || !state.key;
-    if (state.key) {
-      digits.replaceChildren(...keyGroups(state.key).map((group) => element("span", "", group)));
-      spokenKey.textContent = state.key.split("").join(" ");
-    }
-    agents.hidden = phase !== "active";
-    agents.textContent = agentsText(state.agents);
-    rc.hidden = phase !== "active" || !state.rc;
-    warning.hidden = phase === "failed" || !state.reconnecting;
-    error.hidden = !state.error;
-    error.textContent = state.error ?? "";
-    stop.textContent =
-      phase === "starting" ? TEXT.cancel : phase === "active" ? TEXT.stop : TEXT.close;
+    if (state.phase !== "idle") mount();
+    renderPanel(parts, state);
   }
 
   function update(change: Partial<State>): void {
