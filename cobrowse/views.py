@@ -45,6 +45,7 @@ def loader(request: HttpRequest) -> HttpResponse:
         "server": base,
         "socket": f"{ws_base}/ws/visitor/{group or 0}/",
         "recorder": f"{base}{settings.STATIC_URL}recorder.js",
+        "ui": f"{base}{settings.STATIC_URL}ui.js",
         "maxFrame": settings.TANDEM_WS_MAX_FRAME_BYTES,
         "reconnectMs": settings.TANDEM_VISITOR_RECONNECT_SECONDS * 1000,
     }

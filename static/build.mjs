@@ -13,6 +13,8 @@ await Promise.all([
   build({ ...common, entryPoints: { invokevisitor: "static/src/invoke/invokevisitor.ts" }, outdir, format: "iife" }),
   // Loaded by the loader with import() once a session starts.
   build({ ...common, entryPoints: { recorder: "static/src/visitor/recorder.ts" }, outdir, format: "esm" }),
+  // The default visitor UI, loaded with import() when a session starts or the terms are shown.
+  build({ ...common, entryPoints: { ui: "static/src/visitor/ui.ts" }, outdir, format: "esm" }),
   build({
     ...common,
     entryPoints: { viewer: "static/src/agent/viewer.ts", dashboard: "static/src/agent/dashboard.ts" },
@@ -21,7 +23,7 @@ await Promise.all([
   }),
 ]);
 
-for (const name of ["loader.js", "invokevisitor.js", "recorder.js", "viewer.js", "viewer.css", "dashboard.js"]) {
+for (const name of ["loader.js", "invokevisitor.js", "recorder.js", "ui.js", "viewer.js", "viewer.css", "dashboard.js"]) {
   const bytes = readFileSync(outdir + name);
   const gz = gzipSync(bytes).length;
   console.log(`${name.padEnd(17)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KB  gzip ${(gz / 1024).toFixed(1).padStart(6)} KB`);

@@ -35,6 +35,7 @@ def test_loader_carries_the_groups_config_and_the_glance_api(client, demo_group,
     assert config["trustedDomains"] == ["127.0.0.1", "localhost"]
     assert config["socket"] == "ws://testserver/ws/visitor/72/"
     assert config["maxFrame"] == settings.TANDEM_WS_MAX_FRAME_BYTES
+    assert config["ui"] == "http://testserver/static/ui.js"
     assert "error" not in config
 
 

@@ -10,6 +10,7 @@ export type LoaderConfig = {
   server: string;
   socket: string;
   recorder: string;
+  ui: string;
   maxFrame: number;
   /** How long a page retries a dropped connection before it gives up, in ms. */
   reconnectMs: number;

@@ -3,6 +3,7 @@
 import { loaderConfig } from "./config";
 import { listenForInvoke, type VisitorApi } from "./invoke";
 import { SessionClient, type StartOptions } from "./session";
+import { installDefaultUi } from "./ui-entry";
 
 type Listener = (payload?: unknown) => void;
 
@@ -60,6 +61,7 @@ function install(): void {
     removeEventListener: (name: string, fn: Listener) => client.events.off(name, fn),
   };
   listenForInvoke(config, cobrowse.Visitor as VisitorApi);
+  installDefaultUi({ cobrowse, config, attrs });
   window.GLANCE_COBROWSE = {
     ...(window.GLANCE_COBROWSE ?? {}),
     groupid: config.group,

@@ -13,8 +13,12 @@ import type {
   serializedNodeWithId,
 } from "@rrweb/types";
 
+/** Marks Tandem's own visitor UI (ui.ts): blocked like a mask, but never shown to agents. */
+export const UI_HOST_ATTRIBUTE = "data-tandem-ui";
+
 /** Always masked, whatever the group configures. */
 export const BUILTIN_MASKS = [
+  `[${UI_HOST_ATTRIBUTE}]`,
   'input[type="password" i]',
   'input[autocomplete^="cc-" i]',
   "[data-tandem-mask]",
@@ -93,9 +97,12 @@ export function createMaskFilter(selector: string, mirror: NodeLookup) {
     const attrs: Record<string, string> = {
       rr_width: String(sn.attributes.rr_width ?? `${rect.width}px`),
       rr_height: String(sn.attributes.rr_height ?? `${rect.height}px`),
-      "data-tandem-masked": "",
     };
-    if (typeof sn.attributes.class === "string") attrs.class = sn.attributes.class;
+    // The UI's zero-size host stays an anonymous empty box: not striped, no class.
+    if (!(live as Element).hasAttribute(UI_HOST_ATTRIBUTE)) {
+      attrs["data-tandem-masked"] = "";
+      if (typeof sn.attributes.class === "string") attrs.class = sn.attributes.class;
+    }
     sn.attributes = attrs;
     sn.childNodes = [];
   }

@@ -1,0 +1,103 @@
+// The loader's side of the default visitor UI: defines GLANCE.Cobrowse.VisitorUI, listens
+// to the session's events from the start, and imports the UI bundle only when it is needed
+// (a session starts or continues, or the page asks for the terms dialog).
+import type { LoaderConfig } from "./config";
+
+type Listener = (payload?: unknown) => void;
+
+/** The part of GLANCE.Cobrowse.Visitor the UI drives: what any integrator's UI uses too. */
+export type VisitorApi = {
+  startSession(options?: { sessionKey?: string | number }): void;
+  stopSession(): void;
+  inSession(): boolean;
+  getKey(): string | null;
+  addEventListener(name: string, fn: Listener): void;
+};
+
+export type TermsOptions = { sessionKey?: string | number };
+
+/** What the UI bundle (ui.ts) gives back once loaded. */
+export type VisitorUi = {
+  handle(name: string, payload: unknown): void;
+  showTerms(options: TermsOptions): void;
+};
+
+export type UiModule = { createVisitorUi(visitor: VisitorApi): VisitorUi };
+
+/** The events the default UI reacts to, as GLANCE.Cobrowse.Visitor fires them. */
+export const UI_EVENTS = [
+  "sessionstarting",
+  "sessionstart",
+  "sessioncontinue",
+  "agents",
+  "connection",
+  "rcrequested",
+  "rc",
+  "error",
+  "sessionend",
+] as const;
+
+type InstallOptions = {
+  cobrowse: Record<string, unknown>;
+  config: LoaderConfig;
+  attrs: Record<string, string>;
+};
+
+/**
+ * Installs the default UI unless the script tag says `data-ui="custom"`: then, as with
+ * Glance, GLANCE.Cobrowse.VisitorUI stays undefined and the page drives everything itself.
+ * Call after GLANCE.Cobrowse.Visitor is defined.
+ */
+export function installDefaultUi({ cobrowse, config, attrs }: InstallOptions): void {
+  if (attrs.ui === "custom") return;
+  const visitor = cobrowse.Visitor as VisitorApi;
+  let ui: VisitorUi | null = null;
+  let loading: Promise<VisitorUi> | null = null;
+  // Events that fire while the bundle loads are replayed to it in order, so it never
+  // misses the sessionstarting that caused the load.
+  let early: [string, unknown][] = [];
+
+  function load(): Promise<VisitorUi> {
+    loading ??= (import(/* webpackIgnore: true */ config.ui) as Promise<UiModule>).then(
+      (module) => {
+        const created = module.createVisitorUi(visitor);
+        ui = created;
+        for (const [name, payload] of early) created.handle(name, payload);
+        early = [];
+        return created;
+      },
+      (error: unknown) => {
+        console.error("[Tandem] could not load the co-browsing UI", error);
+        loading = null; // the next event or showTerms tries again
+        early = [];
+        throw error;
+      },
+    );
+    return loading;
+  }
+
+  for (const name of UI_EVENTS) {
+    visitor.addEventListener(name, (payload) => {
+      if (ui) {
+        ui.handle(name, payload);
+        return;
+      }
+      early.push([name, payload]);
+      load().catch(() => undefined);
+    });
+  }
+  // A session carried over from the previous page may already be running.
+  if (visitor.inSession()) {
+    early.push(["sessioncontinue", undefined]);
+    load().catch(() => undefined);
+  }
+
+  cobrowse.VisitorUI = {
+    showTerms(options?: TermsOptions) {
+      load().then(
+        (loaded) => loaded.showTerms(options ?? {}),
+        () => undefined,
+      );
+    },
+  };
+}

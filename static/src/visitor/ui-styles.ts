@@ -1,0 +1,112 @@
+// The visitor UI's stylesheet, scoped to its shadow root. The :host rules are !important
+// because, across a shadow boundary, an important rule from inside beats the page's own:
+// no page stylesheet can hide, move or restyle the UI. Sizes are in px so a page that
+// changes the root font size does not shrink the UI. Colours meet WCAG AA contrast.
+export const UI_CSS = `
+:host {
+  all: initial !important;
+  display: block !important;
+  position: fixed !important;
+  top: 0 !important;
+  left: 0 !important;
+  width: 0 !important;
+  height: 0 !important;
+  overflow: visible !important;
+  z-index: 2147483647 !important;
+  visibility: visible !important;
+  opacity: 1 !important;
+  transform: none !important;
+  pointer-events: auto !important;
+}
+* { box-sizing: border-box; }
+[hidden] { display: none !important; }
+.panel, .modal {
+  font: 400 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  color: #1b1b1f;
+  background: #ffffff;
+  text-align: start;
+  letter-spacing: normal;
+}
+.panel {
+  position: fixed;
+  right: 16px;
+  bottom: 16px;
+  width: min(320px, calc(100vw - 32px));
+  padding: 16px;
+  border: 1px solid #c4c6d0;
+  border-radius: 12px;
+  box-shadow: 0 8px 28px rgb(0 0 0 / 0.22);
+  animation: tandem-in 160ms ease-out;
+}
+.title { margin: 0 0 8px; font-size: 16px; font-weight: 700; }
+.key { margin: 0 0 8px; }
+.key-label { display: block; font-size: 13px; color: #44474f; }
+.digits {
+  display: block;
+  font: 700 30px/1.2 ui-monospace, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace;
+  letter-spacing: 0.06em;
+  font-variant-numeric: tabular-nums;
+  color: #1b1b1f;
+  user-select: all;
+}
+.digits span + span { margin-left: 0.45em; }
+.agents { margin: 0 0 12px; color: #44474f; }
+.note {
+  margin: 0 0 12px;
+  padding: 8px 10px;
+  border-radius: 8px;
+  border: 1px solid transparent;
+  font-size: 14px;
+}
+.rc { background: #e8f0fe; color: #0b3d91; }
+.warning { background: #fff4d6; color: #5c3c00; }
+.error { background: #fde7e9; color: #8c1d18; }
+.sr-only {
+  position: absolute;
+  width: 1px;
+  height: 1px;
+  margin: -1px;
+  padding: 0;
+  overflow: hidden;
+  clip: rect(0 0 0 0);
+  white-space: nowrap;
+  border: 0;
+}
+button {
+  font-family: inherit;
+  font-size: 15px;
+  font-weight: 600;
+  line-height: 1.2;
+  min-height: 40px;
+  padding: 8px 16px;
+  border-radius: 8px;
+  border: 2px solid transparent;
+  cursor: pointer;
+}
+button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
+.primary { background: #0b57d0; color: #ffffff; }
+.primary:hover { background: #0842a0; }
+.secondary { background: #ffffff; color: #0b57d0; border-color: #747775; }
+.secondary:hover { background: #f0f4fc; }
+.stop { background: #b3261e; color: #ffffff; width: 100%; }
+.stop:hover { background: #8c1d18; }
+.modal {
+  width: min(440px, calc(100vw - 32px));
+  padding: 24px;
+  border: 1px solid #c4c6d0;
+  border-radius: 12px;
+  box-shadow: 0 12px 40px rgb(0 0 0 / 0.3);
+  animation: tandem-in 160ms ease-out;
+}
+.modal::backdrop { background: rgb(0 0 0 / 0.45); }
+.modal-title { margin: 0 0 12px; font-size: 20px; font-weight: 700; line-height: 1.3; }
+.modal-body { margin: 0 0 20px; }
+.actions { display: flex; justify-content: flex-end; gap: 12px; flex-wrap: wrap; }
+@keyframes tandem-in { from { opacity: 0; transform: translateY(8px); } }
+@media (prefers-reduced-motion: reduce) {
+  .panel, .modal { animation: none; }
+}
+@media (forced-colors: active) {
+  .panel, .modal, .note { border-color: CanvasText; }
+}
+`;
