@@ -1,10 +1,11 @@
 """Browser fixtures: visitor pages with a tap on every frame they send, and agent viewers."""
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from playwright.sync_api import BrowserContext, FrameLocator, Page
+from playwright.sync_api import BrowserContext, FrameLocator, Page, WebSocketRoute
 
 from tests.servers import PASSWORD, Server
 
@@ -85,3 +86,27 @@ def open_viewer(new_context, server) -> Callable[..., Page]:
 def replay(viewer: Page) -> FrameLocator:
     """The mirrored page inside the agent's viewer."""
     return viewer.frame_locator("#viewer .stage iframe")
+
+
+class SocketSwitch:
+    """Stands between the visitor page and Tandem: lets sockets through, cuts them, or
+    refuses new ones, as a flaky network would."""
+
+    def __init__(self, page: Page) -> None:
+        self.open: list[WebSocketRoute] = []
+        self.allow = True
+        page.route_web_socket(re.compile(r".*/ws/visitor/.*"), self.handle)
+
+    def handle(self, route: WebSocketRoute) -> None:
+        if not self.allow:
+            route.close(code=1006, reason="network down")
+            return
+        route.connect_to_server()
+        self.open.append(route)
+
+    def cut(self) -> None:
+        """The network goes down: every open socket drops, new ones fail."""
+        self.allow = False
+        for route in self.open:
+            route.close(code=1006, reason="network down")
+        self.open.clear()

@@ -11,6 +11,12 @@ CARD = "4111111111111111"
 CSC = "737"
 
 
+def leaked(secret: str, text: str) -> bool:
+    """True when `secret` appears in `text` other than inside a longer number (a three-digit
+    card code turns up in millisecond timestamps by chance)."""
+    return re.search(rf"(?<![0-9]){re.escape(secret)}(?![0-9])", text) is not None
+
+
 def _viewer_html(viewer) -> str:
     return (
         viewer.locator("#viewer .stage iframe")
@@ -40,10 +46,10 @@ def test_checkout_password_and_card_never_leave_the_page(server, open_visitor, o
     sent = visitor.sent_text()
     assert "ada@example.org" in sent  # the tap sees what was sent
     for secret in [PASSWORD, CARD, CSC, "12/29", "4417 2231 9001", "12 Birch Lane"]:
-        assert secret not in sent
+        assert not leaked(secret, sent), secret
     html = _viewer_html(viewer)
     for secret in [PASSWORD, CARD, CSC, "4417 2231 9001", "12 Birch Lane"]:
-        assert secret not in html
+        assert not leaked(secret, html), secret
     # Masked fields are there, as empty boxes marked so the agent sees they are masked:
     # password, three card fields, the group's .demo-private and the [data-tandem-mask] block.
     expect(mirror.locator("[data-tandem-masked]")).to_have_count(6)

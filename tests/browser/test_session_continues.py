@@ -1,11 +1,9 @@
 """A session outlives its page: navigations, reloads, dropped connections and a second tab,
 seen through the Glance visitor events an integrator's page listens to."""
 
-import re
+from playwright.sync_api import Page, expect
 
-from playwright.sync_api import Page, WebSocketRoute, expect
-
-from tests.browser.conftest import replay
+from tests.browser.conftest import SocketSwitch, replay
 
 STORAGE_KEY = "tandem.cobrowse.72"
 
@@ -31,30 +29,6 @@ def add_note(page: Page, text: str) -> None:
         }""",
         text,
     )
-
-
-class SocketSwitch:
-    """Stands between the visitor page and Tandem: lets sockets through, cuts them, or
-    refuses new ones, as a flaky network would."""
-
-    def __init__(self, page: Page) -> None:
-        self.open: list[WebSocketRoute] = []
-        self.allow = True
-        page.route_web_socket(re.compile(r".*/ws/visitor/.*"), self.handle)
-
-    def handle(self, route: WebSocketRoute) -> None:
-        if not self.allow:
-            route.close(code=1006, reason="network down")
-            return
-        route.connect_to_server()
-        self.open.append(route)
-
-    def cut(self) -> None:
-        """The network goes down: every open socket drops, new ones fail."""
-        self.allow = False
-        for route in self.open:
-            route.close(code=1006, reason="network down")
-        self.open.clear()
 
 
 def test_next_page_of_the_tab_continues_the_session_and_the_agents_view(

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import replay
+from tests.browser.conftest import SocketSwitch, replay
 
 RECORD_EVENTS = """() => {
   window.seen = [];
@@ -246,8 +246,9 @@ def test_page_styles_do_not_reach_the_ui_and_its_styles_stay_out(server, pages_u
     assert before == after == ["rgb(255, 0, 0)", "static"]
 
 
-# Until the session client fires rcrequested, rc and connection, these drive the UI bundle
-# itself with a stand-in for GLANCE.Cobrowse.Visitor, on a page without the default UI.
+# The UI's own behaviour in every state, driven through its bundle with a stand-in for
+# GLANCE.Cobrowse.Visitor on a page without the default UI; the tests after these drive
+# the same states through a real session, agent and network.
 STAND_IN_UI = """async (url) => {
   const { createVisitorUi } = await import(url);
   window.calls = [];
@@ -344,3 +345,55 @@ def test_a_dropped_connection_ends_in_an_error_the_visitor_closes(server, pages_
     status.get_by_role("button", name="Close").click()
     expect(status).to_be_hidden()
     assert page.evaluate("calls") == []
+
+
+def test_agents_request_shows_the_prompt_and_allowing_gives_control(
+    server, pages_url, open_visitor, open_viewer
+):
+    visitor = open_visitor(f"{pages_url}/ui.html")
+    page = visitor.page
+    key = visitor.start()
+    viewer = open_viewer(key)
+    expect(replay(viewer).locator("#content")).to_be_visible()
+
+    viewer.get_by_role("button", name="Request control").click()
+
+    prompt = page.get_by_role("alertdialog", name=RC_TITLE)
+    expect(prompt).to_be_visible()
+    expect(prompt.get_by_role("button", name="Deny")).to_be_focused()
+    prompt.get_by_role("button", name="Allow").click()
+    expect(viewer.locator(".rc-status")).to_have_text("You have control of the visitor's page.")
+    indicator = panel(page).get_by_text("The agent can control this page.")
+    expect(indicator).to_be_visible()
+    viewer.get_by_role("button", name="End control").click()
+    expect(indicator).to_be_hidden()
+
+
+def test_denying_in_the_prompt_tells_the_agent(server, pages_url, open_visitor, open_viewer):
+    visitor = open_visitor(f"{pages_url}/ui.html")
+    key = visitor.start()
+    viewer = open_viewer(key)
+    viewer.get_by_role("button", name="Request control").click()
+    prompt = visitor.page.get_by_role("alertdialog", name=RC_TITLE)
+    expect(prompt).to_be_visible()
+
+    visitor.page.keyboard.press("Escape")
+
+    expect(prompt).to_be_hidden()
+    expect(viewer.locator(".rc-status")).to_have_text("The visitor declined control.")
+
+
+def test_real_dropped_connection_shows_the_warning_until_reconnected(
+    server, pages_url, open_visitor
+):
+    visitor = open_visitor(f"{pages_url}/ui.html")
+    network = SocketSwitch(visitor.page)
+    visitor.start()
+    warning = panel(visitor.page).get_by_text("Connection lost. Reconnecting…")
+
+    network.cut()
+    expect(warning).to_be_visible()
+    network.allow = True
+
+    expect(warning).to_be_hidden()
+    expect(panel(visitor.page)).to_be_visible()
