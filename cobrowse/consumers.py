@@ -175,6 +175,11 @@ class VisitorConsumer(FrameConsumer):
                 session_id=session_id, recipients=frame.get("to"), text=text
             )
 
+    async def on_handoff(self, frame: dict, text: str) -> None:
+        self._live_session_id()
+        token = services.handoff_token(session=self.session)
+        await self.send_frame({"t": "handoff", "token": token})
+
     async def on_stop(self, frame: dict, text: str) -> None:
         session_id = self._live_session_id()
         await database_sync_to_async(services.session_end)(
@@ -210,6 +215,9 @@ class VisitorConsumer(FrameConsumer):
 
     async def rc_changed(self, message: dict) -> None:
         await self.send_frame({"t": "rc", "enabled": message["enabled"]})
+
+    async def accessibility_changed(self, message: dict) -> None:
+        await self.send_frame({"t": "accessibility", "enabled": message["enabled"]})
 
     async def rc_input(self, message: dict) -> None:
         if self.focused:
@@ -272,6 +280,7 @@ class AgentConsumer(FrameConsumer):
             {
                 "t": "joined",
                 "rc": self.rc_on,
+                "accessibility": session.accessibility,
                 "key": self.session.key,
                 "group": self.session.group.public_id,
                 "site": self.session.site.name,
@@ -308,6 +317,11 @@ class AgentConsumer(FrameConsumer):
             session_id=self._session_id(), agent=self.user
         )
 
+    async def on_accessibility(self, frame: dict, text: str) -> None:
+        await database_sync_to_async(services.accessibility_set)(
+            session_id=self._session_id(), enabled=frame["enabled"], agent=self.user
+        )
+
     async def on_rc_end(self, frame: dict, text: str) -> None:
         await database_sync_to_async(services.rc_end)(
             session_id=self._session_id(), actor=self.user.get_username()
@@ -334,6 +348,9 @@ class AgentConsumer(FrameConsumer):
 
     async def rc_declined(self, message: dict) -> None:
         await self.send_frame({"t": "rc_declined"})
+
+    async def accessibility_changed(self, message: dict) -> None:
+        await self.send_frame({"t": "accessibility", "enabled": message["enabled"]})
 
     async def rc_changed(self, message: dict) -> None:
         self.rc_on = message["enabled"]

@@ -107,6 +107,8 @@ class CobrowseSession(models.Model):
     visitor_left_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The channel of the visitor tab that has focus: only it streams the mirror.
     focused_channel = models.CharField(max_length=200, blank=True, editable=False)
+    # An agent switched on accessibility mode (e.g. it works with a screen reader).
+    accessibility = models.BooleanField(default=False, editable=False)
     # Remote control: an agent asked (requested), the visitor agreed (on), or neither.
     rc_state = models.CharField(
         max_length=10,
@@ -147,6 +149,7 @@ class SessionEvent(models.Model):
         RC_ON = "rc_on"
         RC_DECLINED = "rc_declined"
         RC_OFF = "rc_off"
+        ACCESSIBILITY = "accessibility"
         ENDED = "ended"
 
     session = models.ForeignKey(CobrowseSession, on_delete=models.CASCADE, related_name="events")

@@ -43,6 +43,8 @@ VISITOR_FRAMES: dict[str, dict[str, Field]] = {
         "why": Field(str, False, max_len=20),
     },
     "focus": {},
+    # Ask for a short-lived token that continues the session on another trusted domain.
+    "handoff": {},
     # Remote control: the visitor's answer to a request, its end, and a refused input.
     "rc": {"enabled": Field(bool)},
     "rc_decline": {},
@@ -54,6 +56,7 @@ VISITOR_FRAMES: dict[str, dict[str, Field]] = {
 AGENT_FRAMES: dict[str, dict[str, Field]] = {
     "resync": {},
     "rc_request": {},
+    "accessibility": {"enabled": Field(bool)},
     "rc_end": {},
     # One input of the agent's, applied to the visitor's page by mirror node id.
     "input": {

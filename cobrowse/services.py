@@ -194,6 +194,13 @@ def resume_token(*, session: CobrowseSession) -> str:
     return signing.dumps({"s": session.id, "g": session.group_id}, salt=_RESUME_SALT)
 
 
+def handoff_token(*, session: CobrowseSession) -> str:
+    """A resume token for a page on another trusted domain; it travels in that page's URL,
+    so it expires after TANDEM_HANDOFF_TOKEN_MAX_AGE seconds."""
+    claims = {"s": session.id, "g": session.group_id, "h": 1}
+    return signing.dumps(claims, salt=_RESUME_SALT)
+
+
 def resume_claims(*, group: Group, token: str) -> int:
     """The session id a resume token names, if it is genuine, fresh and for `group`."""
     try:
@@ -206,6 +213,11 @@ def resume_claims(*, group: Group, token: str) -> int:
         raise TandemError(ErrorCode.BAD_TOKEN, "The resume token is not valid.") from None
     if not isinstance(claims, dict) or claims.get("g") != group.id:
         raise TandemError(ErrorCode.BAD_TOKEN, "The resume token is for another group.")
+    if claims.get("h"):
+        try:
+            signing.loads(token, salt=_RESUME_SALT, max_age=settings.TANDEM_HANDOFF_TOKEN_MAX_AGE)
+        except signing.SignatureExpired:
+            raise TandemError(ErrorCode.BAD_TOKEN, "The link's session token expired.") from None
     session_id = claims.get("s")
     if not isinstance(session_id, int):
         raise TandemError(ErrorCode.BAD_TOKEN, "The resume token is not valid.")
@@ -228,7 +240,8 @@ def session_resume(*, session_id: int, channel: str, why: str) -> CobrowseSessio
         )
         session = CobrowseSession.objects.select_related("group", "site").get(id=session_id)
         kind = SessionEvent.Type.RECONNECTED if why == "reconnect" else SessionEvent.Type.NAVIGATED
-        SessionEvent.objects.create(session=session, type=kind, actor="visitor")
+        detail = "other domain" if why == "crossdomain" else ""
+        SessionEvent.objects.create(session=session, type=kind, actor="visitor", detail=detail)
         _broadcast(
             groups.session_visitor(session_id), {"type": "visitor.focus", "channel": channel}
         )
@@ -295,7 +308,30 @@ def session_focus(*, session_id: int, channel: str) -> bool:
 
 def visitor_state(*, session: CobrowseSession) -> dict:
     """What a visitor page learns about its session when it starts or continues it."""
-    return {"key": session.key, "agents": session.agents_watching, "rc": session.rc_state == "on"}
+    return {
+        "key": session.key,
+        "agents": session.agents_watching,
+        "rc": session.rc_state == "on",
+        "accessibility": session.accessibility,
+    }
+
+
+def accessibility_set(*, session_id: int, enabled: bool, agent: AbstractBaseUser) -> None:
+    """An agent switches accessibility mode on or off; the visitor page is told."""
+    with transaction.atomic():
+        session = _session_locked(session_id)
+        if session is None or session.accessibility == enabled:
+            return
+        CobrowseSession.objects.filter(id=session_id).update(accessibility=enabled)
+        SessionEvent.objects.create(
+            session=session,
+            type=SessionEvent.Type.ACCESSIBILITY,
+            actor=agent.get_username(),
+            detail="on" if enabled else "off",
+        )
+        message = {"type": "accessibility.changed", "enabled": enabled}
+        _broadcast(groups.session_visitor(session_id), message)
+        _broadcast(groups.session_agents(session_id), message)
 
 
 # Remote control: an agent asks, the visitor answers, either side ends it.

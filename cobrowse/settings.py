@@ -134,6 +134,9 @@ TANDEM_VISITOR_GRACE_SECONDS = env_int("TANDEM_VISITOR_GRACE_SECONDS", 75, minim
 # How long the signed resume token a visitor page keeps in sessionStorage stays valid;
 # every resume issues a fresh one.
 TANDEM_RESUME_TOKEN_MAX_AGE = env_int("TANDEM_RESUME_TOKEN_MAX_AGE", 8 * 3600, minimum=60)
+# A token that carries a session to another trusted domain travels in a URL: it lives
+# only long enough for that page to load.
+TANDEM_HANDOFF_TOKEN_MAX_AGE = env_int("TANDEM_HANDOFF_TOKEN_MAX_AGE", 120, minimum=5)
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,7 @@ export type VisitorToServer =
   | { t: "start"; site: string; key: string | null; ua: string }
   | { t: "resume"; token: string; why: "navigate" | "reconnect" }
   | { t: "focus" }
+  | { t: "handoff" }
   | { t: "rc"; enabled: boolean }
   | { t: "rc_decline" }
   | { t: "rc_refused"; to: string; msg: string }
@@ -28,7 +29,7 @@ export type VisitorToServer =
   | { t: "stop" };
 
 /** What a page learns of its session when it starts or rejoins it (getSessionState). */
-export type VisitorSessionState = { key: string; agents: number; rc: boolean };
+export type VisitorSessionState = { key: string; agents: number; rc: boolean; accessibility: boolean };
 
 /** One input of an agent in control, addressed by rrweb mirror node id. */
 export type AgentInput = {
@@ -46,6 +47,8 @@ export type ServerToVisitor =
   | { t: "blur" }
   | { t: "focus" }
   | { t: "rcrequested"; agent: string }
+  | { t: "accessibility"; enabled: boolean }
+  | { t: "handoff"; token: string }
   | { t: "rc"; enabled: boolean }
   | ({ t: "input"; rid: string } & AgentInput)
   | { t: "agents"; count: number }
@@ -56,6 +59,7 @@ export type ServerToVisitor =
 export type AgentToServer =
   | { t: "resync" }
   | { t: "rc_request" }
+  | { t: "accessibility"; enabled: boolean }
   | { t: "rc_end" }
   | ({ t: "input" } & AgentInput);
 
@@ -68,8 +72,10 @@ export type ServerToAgent =
       userAgent: string;
       agents: number;
       rc: boolean;
+      accessibility: boolean;
     }
   | { t: "rc"; enabled: boolean }
+  | { t: "accessibility"; enabled: boolean }
   | { t: "rc_pending"; agent: string }
   | { t: "rc_declined" }
   | MirrorFrame

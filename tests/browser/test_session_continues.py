@@ -56,6 +56,7 @@ def test_next_page_of_the_tab_continues_the_session_and_the_agents_view(
         "key": key,
         "agents": 1,
         "rc": False,
+        "accessibility": False,
     }
     expect(mirror.locator("#heading")).to_have_text("Basket")
     add_note(page, "added on the basket page")

@@ -41,6 +41,7 @@ async def test_agent_of_the_group_joins_and_the_visitor_is_asked_for_a_snapshot(
         "userAgent": "TestBrowser/1.0",
         "agents": 1,
         "rc": False,
+        "accessibility": False,
     }
     assert await receive(viewer) == {"t": "agents", "count": 1}
     assert await receive(visitor) == {"t": "agents", "count": 1}

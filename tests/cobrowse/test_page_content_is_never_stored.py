@@ -103,6 +103,7 @@ async def test_session_rows_hold_only_lifecycle_facts(
         "visitor_left_at",
         "focused_channel",
         "rc_state",
+        "accessibility",
     }
     assert SECRET not in repr(
         [getattr(session, f.attname) for f in CobrowseSession._meta.concrete_fields]

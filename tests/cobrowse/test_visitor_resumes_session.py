@@ -59,7 +59,12 @@ async def test_next_page_of_the_tab_continues_the_session_for_the_watching_agent
     assert resumed["t"] == "resumed"
     assert resumed["key"] == started["key"]
     assert resumed["agents"] == 1
-    assert resumed["state"] == {"key": started["key"], "agents": 1, "rc": False}
+    assert resumed["state"] == {
+        "key": started["key"],
+        "agents": 1,
+        "rc": False,
+        "accessibility": False,
+    }
     assert resumed["resume"]
     session = await latest_session(started["key"])
     assert session.state == CobrowseSession.State.ACTIVE
@@ -313,3 +318,71 @@ async def test_key_of_a_session_with_a_connected_tab_stays_taken(demo_group, vis
     await send(other, {"t": "start", "site": "production", "key": "v43"})
 
     assert await receive_error(other) == "key_in_use"
+
+
+async def test_handoff_token_continues_the_session_on_another_trusted_domain(
+    demo_group, visitor_socket
+):
+    page = await visitor_socket(origin="http://127.0.0.1:5000")
+    started = await start(page)
+    await send(page, {"t": "handoff"})
+    handoff = await receive(page)
+    assert handoff["t"] == "handoff" and handoff["token"] != started["resume"]
+
+    other_domain = await visitor_socket(origin="http://localhost:8000")
+    resumed = await resume(other_domain, handoff["token"], why="crossdomain")
+
+    assert resumed["t"] == "resumed" and resumed["key"] == started["key"]
+    session = await latest_session(started["key"])
+    assert await session.events.filter(type="navigated").values_list(
+        "detail", flat=True
+    ).afirst() == ("other domain")
+
+
+async def test_handoff_token_expires_quickly(demo_group, visitor_socket, settings):
+    page = await visitor_socket()
+    await start(page)
+    await send(page, {"t": "handoff"})
+    token = (await receive(page))["token"]
+    later = time.time() + settings.TANDEM_HANDOFF_TOKEN_MAX_AGE + 5
+
+    other_domain = await visitor_socket(origin="http://localhost:8000")
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        await send(other_domain, {"t": "resume", "token": token, "why": "crossdomain"})
+        assert await receive_error(other_domain) == "bad_token"
+
+
+async def test_handoff_needs_a_session(demo_group, visitor_socket):
+    page = await visitor_socket()
+
+    await send(page, {"t": "handoff"})
+
+    assert await receive_error(page) == "not_started"
+
+
+async def test_agent_accessibility_mode_reaches_the_visitor_and_later_pages(
+    demo_group, agent, visitor_socket, agent_socket
+):
+    page = await visitor_socket()
+    started = await start(page)
+    viewer, _ = await join(agent_socket, page, started["key"], agent)
+
+    await send(viewer, {"t": "accessibility", "enabled": True})
+
+    assert await receive(page) == {"t": "accessibility", "enabled": True}
+    assert await receive(viewer) == {"t": "accessibility", "enabled": True}
+    await page.disconnect()
+    next_page = await visitor_socket()
+    assert (await resume(next_page, started["resume"]))["state"]["accessibility"] is True
+    session = await latest_session(started["key"])
+    events = session.events.filter(type="accessibility").values_list("actor", "detail")
+    assert [e async for e in events] == [("agent", "on")]
+
+
+async def test_visitor_cannot_switch_accessibility_mode(demo_group, visitor_socket):
+    page = await visitor_socket()
+    await start(page)
+
+    await send(page, {"t": "accessibility", "enabled": True})
+
+    assert await receive_error(page) == "unknown_type"

@@ -3,7 +3,7 @@
 import { Replayer } from "@rrweb/replay";
 import "@rrweb/replay/dist/style.css";
 import type { eventWithTime } from "@rrweb/types";
-import type { ServerToAgent } from "../protocol";
+import type { AgentToServer, ServerToAgent } from "../protocol";
 import { RemoteControl } from "./control";
 import { MirrorStream } from "./mirror";
 
@@ -53,9 +53,20 @@ function startViewer(root: HTMLElement): () => void {
   };
 
   const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/agent/session/${key}/`);
-  const control = new RemoteControl(root, (frame) => {
+  const send = (frame: AgentToServer) => {
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
-  });
+  };
+  const control = new RemoteControl(root, send);
+  // Accessibility mode: a high-contrast, larger view for the agent, and the visitor's
+  // page is told (its `accessibility` event).
+  const a11y = root.querySelector<HTMLButtonElement>(".a11y-toggle")!;
+  const showA11y = (enabled: boolean) => {
+    a11y.setAttribute("aria-pressed", String(enabled));
+    root.dataset.a11y = enabled ? "on" : "off";
+  };
+  a11y.addEventListener("click", () =>
+    send({ t: "accessibility", enabled: a11y.getAttribute("aria-pressed") !== "true" }),
+  );
 
   const stream = new MirrorStream({
     reset(events, page) {
@@ -104,6 +115,7 @@ function startViewer(root: HTMLElement): () => void {
         setState("waiting", "Waiting for the visitor's page…");
         agents.textContent = String(frame.agents);
         control.changed(frame.rc);
+        showA11y(frame.accessibility);
         resyncTimer = window.setTimeout(() => !stream.synced && requestSnapshot(), RESYNC_RETRY_MS);
         break;
       case "ev":
@@ -119,6 +131,9 @@ function startViewer(root: HTMLElement): () => void {
         break;
       case "rc":
         control.changed(frame.enabled);
+        break;
+      case "accessibility":
+        showA11y(frame.enabled);
         break;
       case "rc_pending":
         control.pending();

@@ -2,7 +2,7 @@
 // purpose; the recorder is imported only when a session starts.
 import { loaderConfig } from "./config";
 import { listenForInvoke, type VisitorApi } from "./invoke";
-import { SessionClient, type StartOptions } from "./session";
+import { CONTINUE_PARAM, SessionClient, type StartOptions } from "./session";
 import { installDefaultUi } from "./ui-entry";
 
 type Listener = (payload?: unknown) => void;
@@ -57,6 +57,7 @@ function install(): void {
     getKey: () => client.getKey(),
     getSessionState: () => client.getSessionState(),
     endRemoteControl: () => client.endRemoteControl(),
+    crossDomain: (url: string) => client.crossDomain(String(url)),
     addEventListener: (name: string, fn: Listener) => client.events.on(name, fn),
     removeEventListener: (name: string, fn: Listener) => client.events.off(name, fn),
   };
@@ -71,12 +72,22 @@ function install(): void {
     visitorid: attrs.visitorid,
   };
 
+  // A session handed over from another domain: take its token out of the address bar
+  // (and so out of history and referrers) before anything else can read it.
+  const handoff = takeParam(CONTINUE_PARAM);
   // Continue the tab's session once the page's own scripts have added their listeners.
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", () => client.continueStored(), { once: true });
-  } else {
-    setTimeout(() => client.continueStored(), 0);
-  }
+  const go = () => client.continueOnLoad(handoff);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", go, { once: true });
+  else setTimeout(go, 0);
+}
+
+function takeParam(name: string): string | null {
+  const url = new URL(location.href);
+  const value = url.searchParams.get(name);
+  if (value === null) return null;
+  url.searchParams.delete(name);
+  history.replaceState(history.state, "", url.href);
+  return value;
 }
 
 install();

@@ -15,7 +15,16 @@ type State = "idle" | "starting" | "continuing" | "active";
 type Stored = { key: string; token: string };
 
 export type StartOptions = { sessionKey?: string | number };
-export type SessionState = { key: string; agents: number; rc: boolean; [name: string]: unknown };
+export type SessionState = {
+  key: string;
+  agents: number;
+  rc: boolean;
+  accessibility: boolean;
+  [name: string]: unknown;
+};
+
+/** The URL parameter that carries a session to a page on another trusted domain. */
+export const CONTINUE_PARAM = "tandem_continue";
 
 const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000, 5000];
 // Activity that shows the visitor is using this tab: it takes the session's focus.
@@ -32,6 +41,7 @@ export class SessionClient {
   private linked = false;
   private focused = true;
   private rc = false;
+  private handoffTo: string | null = null;
   private reconnecting = false;
   private giveUpAt = 0;
   private attempt = 0;
@@ -72,20 +82,48 @@ export class SessionClient {
     this.connect({ t: "start", site: this.config.site, key, ua: navigator.userAgent });
   }
 
-  /** After a page load: rejoin the session this tab was in, if it was in one. */
-  continueStored(): void {
+  /** After a page load: rejoin the session this tab was in, or, with the visitor's
+   * consent (urlstartwarning), one a page on another trusted domain handed over. */
+  continueOnLoad(handoff: string | null): void {
     const stored = this.readStored();
-    if (!stored || this.state !== "idle") return;
-    if (this.config.error) {
-      this.clearStored();
+    if (this.state !== "idle" || this.config.error) {
+      if (stored) this.clearStored();
       return;
     }
+    if (stored) {
+      this.resume(stored.key, stored.token, "navigate");
+    } else if (handoff) {
+      let answered = false;
+      this.events.emit("urlstartwarning", {
+        accept: () => {
+          if (answered || this.state !== "idle") return;
+          answered = true;
+          this.resume(null, handoff, "crossdomain");
+        },
+        decline: () => {
+          answered = true;
+        },
+      });
+    }
+  }
+
+  /** Carry the session to `url` (a page on another of the group's trusted domains). */
+  crossDomain(url: string): void {
+    if (!this.linked) {
+      console.warn("[Tandem] crossDomain() needs a running session");
+      return;
+    }
+    this.handoffTo = url;
+    this.send({ t: "handoff" });
+  }
+
+  private resume(key: string | null, token: string, why: "navigate" | "crossdomain"): void {
     this.state = "continuing";
-    this.key = stored.key;
-    this.token = stored.token;
+    this.key = key;
+    this.token = token;
     this.events.emit("sessioncontinue");
     this.recorderModule ??= this.loadRecorder();
-    this.connect({ t: "resume", token: stored.token, why: "navigate" });
+    this.connect({ t: "resume", token, why });
   }
 
   stop(): void {
@@ -136,8 +174,9 @@ export class SessionClient {
           this.state = "active";
           this.events.emit("statereceived");
           this.events.emit("agents", { count: frame.agents });
-          // Control given on an earlier page carries on here.
+          // Control and accessibility mode from an earlier page carry on here.
           if (frame.state.rc) this.setRc(true);
+          if (frame.state.accessibility) this.events.emit("accessibility", { enabled: true });
           void this.record();
         }
         break;
@@ -146,6 +185,13 @@ export class SessionClient {
         break;
       case "rc":
         this.setRc(frame.enabled);
+        break;
+      case "accessibility":
+        if (this.sessionState) this.sessionState.accessibility = frame.enabled;
+        this.events.emit("accessibility", { enabled: frame.enabled });
+        break;
+      case "handoff":
+        this.goWithHandoff(frame.token);
         break;
       case "input":
         this.applyInput(frame);
@@ -182,6 +228,21 @@ export class SessionClient {
   /** End remote control from the visitor's side. */
   endRemoteControl(): void {
     if (this.rc && this.linked) this.send({ t: "rc", enabled: false });
+  }
+
+  private goWithHandoff(token: string): void {
+    const target = this.handoffTo;
+    this.handoffTo = null;
+    if (!target) return;
+    let url: URL;
+    try {
+      url = new URL(target, location.href);
+    } catch {
+      console.warn(`[Tandem] crossDomain(): not a URL: ${target}`);
+      return;
+    }
+    url.searchParams.set(CONTINUE_PARAM, token);
+    location.assign(url.href);
   }
 
   private rcRequested(): void {

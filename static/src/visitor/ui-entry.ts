@@ -29,10 +29,13 @@ export const UI_EVENTS = [
   "sessionstarting",
   "sessionstart",
   "sessioncontinue",
+  "statereceived",
   "agents",
   "connection",
   "rcrequested",
   "rc",
+  "urlstartwarning",
+  "accessibility",
   "error",
   "sessionend",
 ] as const;

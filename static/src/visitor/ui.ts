@@ -54,6 +54,13 @@ const TEXT = {
   rcBody:
     "The agent is asking to click, type and scroll on this page for you. Hidden fields stay " +
     "hidden and cannot be changed by the agent. Stop sharing at any time to end it.",
+  crossTitle: "Keep sharing on this site?",
+  crossBody:
+    "You came here from a page you were sharing with an agent. Continue co-browsing on this " +
+    "site too?",
+  continueSharing: "Continue sharing",
+  notHere: "Not here",
+  a11yOn: "The agent is using accessibility mode.",
   allow: "Allow",
   deny: "Deny",
   rcOn: "The agent can control this page.",
@@ -269,6 +276,8 @@ export function createVisitorUi(visitor: VisitorApi): VisitorUi {
     },
     sessionstart: () => started(false),
     sessioncontinue: () => started(true),
+    // A session carried over from another domain learns its key only now.
+    statereceived: () => update({ key: visitor.getKey() }),
     agents: (payload) => {
       const count = Number((payload as { count?: unknown } | undefined)?.count);
       if (!Number.isFinite(count) || count === state.agents) return;
@@ -282,6 +291,22 @@ export function createVisitorUi(visitor: VisitorApi): VisitorUi {
       announce(reconnecting ? TEXT.reconnecting : TEXT.reconnected, reconnecting);
     },
     rcrequested: requestControl,
+    urlstartwarning: (payload) => {
+      const { accept, decline } = (payload ?? {}) as { accept?: unknown; decline?: unknown };
+      if (typeof accept !== "function" || typeof decline !== "function") return;
+      mount();
+      openModal({
+        root,
+        role: "alertdialog",
+        title: TEXT.crossTitle,
+        body: TEXT.crossBody,
+        decline: { label: TEXT.notHere, run: () => decline() },
+        accept: { label: TEXT.continueSharing, run: () => accept() },
+      });
+    },
+    accessibility: (payload) => {
+      if ((payload as { enabled?: unknown } | undefined)?.enabled === true) announce(TEXT.a11yOn);
+    },
     rc: (payload) => {
       const enabled = (payload as { enabled?: unknown } | undefined)?.enabled === true;
       if (enabled === state.rc) return;
