@@ -142,3 +142,18 @@ def test_control_carries_on_after_the_visitor_navigates(
     expect(viewer.locator(".rc-status")).to_have_text("You have control of the visitor's page.")
     mirror.locator("#bump").click()
     expect(page.locator("#count")).to_have_text("1")
+
+
+def test_agent_scrolling_the_replay_scrolls_the_visitors_page(
+    server, pages_url, open_visitor, open_viewer
+):
+    visitor, viewer, mirror = in_control(open_visitor, open_viewer, pages_url)
+    page = visitor.page
+    page.evaluate("window.consent.accept()")
+    wait_for_event(page, "rc", {"enabled": True})
+    assert page.evaluate("window.scrollY") == 0
+
+    mirror.locator("#heading").hover()
+    viewer.mouse.wheel(0, 1500)
+
+    page.wait_for_function("() => window.scrollY > 500")
