@@ -75,9 +75,11 @@ def test_the_visitor_stopping_ends_the_session_on_both_sides(server, open_visito
     visitor = open_visitor(f"{server.url}/demo/")
     key = visitor.start()
     viewer = open_viewer(key)
-    expect(visitor.page.locator("#agent-count")).to_have_text("1")
+    expect(visitor.page.get_by_role("region", name="Co-browsing")).to_contain_text(
+        "1 agent is viewing"
+    )
 
-    visitor.page.click("#stop")
+    visitor.page.get_by_role("button", name="Stop sharing").click()
 
     expect(viewer.locator("#viewer")).to_have_attribute("data-state", "ended")
     names = visitor.page.locator("#events li").evaluate_all("els => els.map(e => e.dataset.name)")

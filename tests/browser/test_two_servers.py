@@ -85,12 +85,14 @@ def test_mirror_works_across_two_server_processes(two_servers, open_visitor, new
     agent.wait_for_selector("#viewer[data-state=live]")
 
     expect(replay(agent).locator("#heading")).to_have_text("Notebooks")
-    expect(visitor.page.locator("#agent-count")).to_have_text("1")
+    expect(visitor.page.get_by_role("region", name="Co-browsing")).to_contain_text(
+        "1 agent is viewing"
+    )
     visitor.page.fill("#question", "across processes")
     visitor.page.click("#add-note")
     expect(replay(agent).locator("#wishlist li")).to_have_text(["across processes"])
 
-    visitor.page.click("#stop")
+    visitor.page.get_by_role("button", name="Stop sharing").click()
     expect(agent.locator("#viewer")).to_have_attribute("data-state", "ended")
 
 

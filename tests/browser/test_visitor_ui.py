@@ -397,3 +397,21 @@ def test_real_dropped_connection_shows_the_warning_until_reconnected(
 
     expect(warning).to_be_hidden()
     expect(panel(visitor.page)).to_be_visible()
+
+
+def test_demo_shop_starts_a_session_through_the_default_ui(server, open_visitor, open_viewer):
+    page = open_visitor(f"{server.url}/demo/").page
+
+    page.get_by_role("button", name="Get help from an agent").click()
+    page.get_by_role("dialog", name=TERMS_TITLE).get_by_role("button", name="Accept").click()
+
+    digits = panel(page).locator(".digits")
+    expect(digits).to_have_text(re.compile(r"^\d{6}$"))
+    expect(page.locator("#events [data-name=sessionstart]")).to_have_count(1)
+    key = digits.text_content() or ""
+    viewer = open_viewer(key)
+    expect(replay(viewer).locator(".shop-name")).to_have_text("Paper & Pine")
+    page.get_by_role("link", name="Checkout").click()
+    expect(page.locator("#events [data-name=statereceived]")).to_have_count(1)
+    expect(panel(page).locator(".digits")).to_have_text(key)
+    expect(replay(viewer).locator("#heading")).to_have_text("Checkout")

@@ -1,11 +1,14 @@
 // The demo shop's own script: a co-browse button, an event log and a tiny single-page app.
 (function () {
-  var visitor = window.GLANCE && GLANCE.Cobrowse && GLANCE.Cobrowse.Visitor;
+  // The default visitor UI shows the terms, the session key, the agents and a stop
+  // button; this page only offers the way in and logs what the visitor API reports.
+  var cobrowse = window.GLANCE && GLANCE.Cobrowse;
   var log = document.getElementById("events");
-  var start = document.getElementById("start");
-  var stop = document.getElementById("stop");
-  var keyBox = document.getElementById("session-key");
-  var agentBox = document.getElementById("agent-count");
+  var EVENTS = [
+    "sessionstarting", "sessionstart", "sessioncontinue", "statereceived", "sessionend",
+    "agents", "connection", "blur", "focus", "rcrequested", "rc", "accessibility",
+    "urlstartwarning", "error",
+  ];
 
   function note(name, payload) {
     var item = document.createElement("li");
@@ -15,26 +18,14 @@
     log.appendChild(item);
   }
 
-  if (visitor) {
-    ["sessionstarting", "sessionstart", "sessionend", "agents", "error"].forEach(function (name) {
-      visitor.addEventListener(name, function (payload) {
-        note(name, payload);
-        if (name === "sessionstart") {
-          keyBox.textContent = visitor.getKey();
-          start.hidden = true;
-          stop.hidden = false;
-        } else if (name === "sessionend" || name === "error") {
-          keyBox.textContent = "—";
-          agentBox.textContent = "0";
-          start.hidden = false;
-          stop.hidden = true;
-        } else if (name === "agents") {
-          agentBox.textContent = String(payload.count);
-        }
-      });
+  if (cobrowse && cobrowse.Visitor) {
+    EVENTS.forEach(function (name) {
+      cobrowse.Visitor.addEventListener(name, function (payload) { note(name, payload); });
     });
-    start.addEventListener("click", function () { visitor.startSession(); });
-    stop.addEventListener("click", function () { visitor.stopSession(); });
+    document.getElementById("start").addEventListener("click", function () {
+      if (cobrowse.VisitorUI) cobrowse.VisitorUI.showTerms({});
+      else cobrowse.Visitor.startSession();
+    });
   }
 
   var addNote = document.getElementById("add-note");
