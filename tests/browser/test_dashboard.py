@@ -27,6 +27,26 @@ def test_dashboard_shows_a_session_live_and_drops_it_when_it_ends(
     expect(agent.locator(f"#sessions tr[data-key='{key}']")).to_have_count(0)
 
 
+def test_dashboard_counts_the_agents_watching_each_session(
+    server, open_visitor, open_viewer, new_context
+):
+    dashboard = new_context().new_page()
+    log_in(dashboard, server)
+    visitor = open_visitor(f"{server.url}/demo/")
+    key = visitor.start()
+    count = dashboard.locator(f"#sessions tr[data-key='{key}'] .agents")
+    expect(count).to_have_text("0")
+
+    first = open_viewer(key)
+    expect(count).to_have_text("1")
+    second = open_viewer(key, username="agent2")
+    expect(count).to_have_text("2")
+    first.close()
+    expect(count).to_have_text("1")
+    second.close()
+    expect(count).to_have_text("0")
+
+
 def test_agent_of_another_group_sees_neither_the_session_nor_its_mirror(
     server, open_visitor, new_context
 ):
