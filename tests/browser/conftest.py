@@ -83,6 +83,16 @@ def open_viewer(new_context, server) -> Callable[..., Page]:
     return open_
 
 
+def wait_for_event(page: Page, name: str, payload=None) -> None:
+    """Wait until the test page's `window.seen` log has event `name` (with `payload`, when
+    one is given): the pages under tests/browser/pages record the visitor events so."""
+    page.wait_for_function(
+        """([name, payload]) => window.seen.some(([seen, value]) => seen === name
+             && (payload === null || JSON.stringify(value) === JSON.stringify(payload)))""",
+        arg=[name, payload],
+    )
+
+
 def replay(viewer: Page) -> FrameLocator:
     """The mirrored page inside the agent's viewer."""
     return viewer.frame_locator("#viewer .stage iframe")

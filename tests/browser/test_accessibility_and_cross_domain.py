@@ -3,18 +3,9 @@ another of the group's trusted domains when the visitor agrees (urlstartwarning)
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.browser.conftest import replay
-
-
-def wait_for_event(page: Page, name: str, payload=None) -> None:
-    page.wait_for_function(
-        """([name, payload]) => window.seen.some(([seen, value]) => seen === name
-             && (payload === null || JSON.stringify(value) === JSON.stringify(payload)))""",
-        arg=[name, payload],
-    )
-
+from tests.browser.conftest import replay, wait_for_event
 
 ON_OTHER_DOMAIN = re.compile(r"^http://localhost:\d+/handoff\.html")
 

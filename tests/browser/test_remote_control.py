@@ -6,15 +6,7 @@ import json
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import replay
-
-
-def wait_for_event(page: Page, name: str, payload=None) -> None:
-    page.wait_for_function(
-        """([name, payload]) => window.seen.some(([seen, value]) => seen === name
-             && (payload === null || JSON.stringify(value) === JSON.stringify(payload)))""",
-        arg=[name, payload],
-    )
+from tests.browser.conftest import replay, wait_for_event
 
 
 def received_by(page: Page) -> list[dict]:

@@ -3,17 +3,9 @@ seen through the Glance visitor events an integrator's page listens to."""
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import SocketSwitch, replay
+from tests.browser.conftest import SocketSwitch, replay, wait_for_event
 
 STORAGE_KEY = "tandem.cobrowse.72"
-
-
-def wait_for_event(page: Page, name: str, payload: dict | None = None) -> None:
-    page.wait_for_function(
-        """([name, payload]) => window.seen.some(([seen, value]) => seen === name
-             && (payload === null || JSON.stringify(value) === JSON.stringify(payload)))""",
-        arg=[name, payload],
-    )
 
 
 def event_names(page: Page) -> list[str]:
