@@ -8,6 +8,7 @@ import { RemoteControl } from "./control";
 import { MirrorStream } from "./mirror";
 
 const RESYNC_RETRY_MS = 3000;
+const MAX_EVENTS_PER_REPLAYER = 20_000;
 
 // Masked elements arrive as empty boxes; make them visibly masked for the agent.
 const REPLAY_STYLES = [
@@ -68,31 +69,47 @@ function startViewer(root: HTMLElement): () => void {
     send({ t: "accessibility", enabled: a11y.getAttribute("aria-pressed") !== "true" }),
   );
 
+  // The replayer keeps every event it was given: each snapshot starts a fresh one, and a
+  // long stretch without one asks for a snapshot, so an all-day session stays small.
+  let sinceSnapshot = 0;
+  let refreshAsked = false;
+
+  const newReplayer = () => {
+    const created = new Replayer([], {
+      root: stage,
+      liveMode: true,
+      mouseTail: false,
+      insertStyleRules: REPLAY_STYLES,
+      showWarning: false,
+      triggerFocus: false,
+    });
+    created.on("resize", () => requestAnimationFrame(fit));
+    created.on("fullsnapshot-rebuilded", () => {
+      setState("live", "Live");
+      control.attach(created);
+      requestAnimationFrame(fit);
+    });
+    created.startLive(Date.now());
+    return created;
+  };
+
   const stream = new MirrorStream({
     reset(events, page) {
       control.page = page;
-      if (!replayer) {
-        replayer = new Replayer([], {
-          root: stage,
-          liveMode: true,
-          mouseTail: false,
-          insertStyleRules: REPLAY_STYLES,
-          showWarning: false,
-          triggerFocus: false,
-        });
-        replayer.on("resize", () => requestAnimationFrame(fit));
-        replayer.on("fullsnapshot-rebuilded", () => {
-          setState("live", "Live");
-          control.attach(replayer!);
-          requestAnimationFrame(fit);
-        });
-        replayer.startLive(Date.now());
-      }
+      replayer?.destroy();
+      replayer = newReplayer();
       for (const event of restamp(events)) replayer.addEvent(event);
+      sinceSnapshot = 0;
+      refreshAsked = false;
       window.clearTimeout(resyncTimer);
     },
     apply(events) {
       for (const event of restamp(events)) replayer?.addEvent(event);
+      sinceSnapshot += events.length;
+      if (sinceSnapshot > MAX_EVENTS_PER_REPLAYER && !refreshAsked) {
+        refreshAsked = true;
+        send({ t: "resync" });
+      }
     },
     resync() {
       setState("syncing", "Catching up…");
