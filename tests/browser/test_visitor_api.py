@@ -95,3 +95,20 @@ def test_unknown_group_still_loads_and_reports_a_service_error_on_start(
     tandem_messages = [line for line in console if "[Tandem]" in line]
     assert len(tandem_messages) == 1 and tandem_messages[0].startswith("error: ")
     assert page.evaluate("GLANCE.Cobrowse.Visitor.inSession()") is False
+
+
+def test_recorder_that_cannot_load_ends_the_session_with_a_service_error(
+    server, pages_url, open_visitor
+):
+    visitor = open_visitor(f"{pages_url}/plain.html")
+    page = visitor.page
+    page.route("**/static/recorder.js", lambda route: route.abort())
+    page.evaluate(RECORD_EVENTS)
+
+    page.evaluate("GLANCE.Cobrowse.Visitor.startSession()")
+
+    page.wait_for_function("window.seen.some(([name]) => name === 'sessionend')")
+    names = [name for name, _ in page.evaluate("window.seen")]
+    assert names == ["sessionstarting", "sessionstart", "agents", "error", "sessionend"]
+    assert page.evaluate("window.seen[3][1].code") == "service"
+    assert page.evaluate("GLANCE.Cobrowse.Visitor.inSession()") is False

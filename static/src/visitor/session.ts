@@ -340,8 +340,10 @@ export class SessionClient {
         },
       });
     } catch (error) {
+      // Without the recorder the agent would watch nothing: end the session, say why.
       console.error("[Tandem] could not start the recorder", error);
       this.events.emit("error", { code: "service", msg: "Could not load the recorder." });
+      this.stop();
     }
   }
 
