@@ -8,6 +8,7 @@ from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.protocol import DASHBOARD_FRAMES
 from cobrowse.selectors import agent_group_ids
 from cobrowse.sockets import FrameConsumer
+from presence import services as presence
 
 
 class DashboardConsumer(FrameConsumer):
@@ -35,6 +36,22 @@ class DashboardConsumer(FrameConsumer):
             group_ids=self.group_ids
         )
         await self.send_frame({"t": "sessions", "sessions": sessions})
+        visitors = await database_sync_to_async(presence.dashboard_visitors)(
+            group_ids=self.group_ids
+        )
+        await self.send_frame({"t": "visitors", "visitors": visitors})
+
+    async def on_signal(self, frame: dict, text: str) -> None:
+        if not self.group_ids:
+            raise TandemError(ErrorCode.FORBIDDEN, "This socket was refused.")
+        sent = await database_sync_to_async(presence.signal_visitor)(
+            agent=self.scope["user"],
+            group_public_id=frame["group"],
+            visitor_id=frame["visitorid"],
+            mtype=frame["mtype"],
+            data=frame.get("data"),
+        )
+        await self.send_frame({"t": "signaled", "visitorid": frame["visitorid"], **sent})
 
     async def disconnect(self, code) -> None:
         for group_id in self.group_ids:
@@ -45,6 +62,14 @@ class DashboardConsumer(FrameConsumer):
 
     async def dashboard_ended(self, message: dict) -> None:
         await self.send_frame({"t": "session_ended", "key": message["key"]})
+
+    async def dashboard_visitor(self, message: dict) -> None:
+        await self.send_frame({"t": "visitor", "visitor": message["visitor"]})
+
+    async def dashboard_visitor_gone(self, message: dict) -> None:
+        await self.send_frame(
+            {"t": "visitor_gone", "group": message["group"], "visitorid": message["visitorid"]}
+        )
 
     async def dashboard_agents(self, message: dict) -> None:
         await self.send_frame({"t": "agents", "key": message["key"], "count": message["count"]})

@@ -12,7 +12,6 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from cobrowse import control, groups, mirror, selectors, services
-from cobrowse.domains import origin_trusted
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.protocol import AGENT_FRAMES, INPUT_KINDS, VISITOR_FRAMES
 from cobrowse.sockets import CLOSE_ENDED, FrameConsumer
@@ -20,14 +19,7 @@ from cobrowse.sockets import CLOSE_ENDED, FrameConsumer
 log = logging.getLogger("tandem.session")
 
 
-@database_sync_to_async
-def _visitor_group(public_id: int, origin: str):
-    group = selectors.group_get(public_id=public_id)
-    if not origin_trusted(origin, selectors.group_trusted_patterns(group=group)):
-        raise TandemError(
-            ErrorCode.ORIGIN, f"Origin {origin[:100]!r} is not trusted by this group."
-        )
-    return group
+_visitor_group = database_sync_to_async(selectors.group_for_page)
 
 
 _pending_ends: set[asyncio.Task] = set()

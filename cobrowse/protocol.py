@@ -72,8 +72,15 @@ AGENT_FRAMES: dict[str, dict[str, Field]] = {
 # What an agent may do on the visitor's page under remote control.
 INPUT_KINDS = frozenset({"click", "input", "scroll"})
 
-# Frames the agent dashboard sends: none yet; it only listens.
-DASHBOARD_FRAMES: dict[str, dict[str, Field]] = {}
+# Frames the agent dashboard sends: a signal or invoke for a visitor (presence).
+DASHBOARD_FRAMES: dict[str, dict[str, Field]] = {
+    "signal": {
+        "group": Field(int),
+        "visitorid": Field(str, max_len=100),
+        "mtype": Field(str, max_len=10),
+        "data": Field((dict, list, str, int, float, bool, type(None)), False),
+    },
+}
 
 
 def frame_parse(text: str | None, *, table: dict[str, dict[str, Field]], max_bytes: int) -> dict:

@@ -4,10 +4,12 @@ from django.urls import path, re_path
 
 from agents.consumers import DashboardConsumer
 from cobrowse.consumers import AgentConsumer, NoSuchSocketConsumer, VisitorConsumer
+from presence.consumers import PresenceConsumer
 
 websocket_urlpatterns = [
     path("ws/visitor/<int:group>/", VisitorConsumer.as_asgi()),
     re_path(r"^ws/agent/session/(?P<key>[A-Za-z0-9]{1,32})/$", AgentConsumer.as_asgi()),
     path("ws/agent/dashboard/", DashboardConsumer.as_asgi()),
+    path("ws/presence/<int:group>/", PresenceConsumer.as_asgi()),
     re_path(r"", NoSuchSocketConsumer.as_asgi()),
 ]

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from cobrowse.domains import origin_trusted
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.models import CobrowseSession, Group, Site
 
@@ -27,6 +28,16 @@ def site_get(*, group: Group, name: str) -> Site:
 
 def group_trusted_patterns(*, group: Group) -> list[str]:
     return list(group.trusted_domains.values_list("pattern", flat=True))
+
+
+def group_for_page(public_id: int, origin: str) -> Group:
+    """The group a visitor page's socket names, if the page's Origin is one it trusts."""
+    group = group_get(public_id=public_id)
+    if not origin_trusted(origin, group_trusted_patterns(group=group)):
+        raise TandemError(
+            ErrorCode.ORIGIN, f"Origin {origin[:100]!r} is not trusted by this group."
+        )
+    return group
 
 
 def loader_config(*, group_public_id: int | None, site_name: str) -> dict:

@@ -131,6 +131,12 @@ TANDEM_SNAPSHOT_REQUEST_MAX_AGE = env_int("TANDEM_SNAPSHOT_REQUEST_MAX_AGE", 60,
 # visitor is gone for TANDEM_VISITOR_GRACE_SECONDS (a little longer) before ending it.
 TANDEM_VISITOR_RECONNECT_SECONDS = env_int("TANDEM_VISITOR_RECONNECT_SECONDS", 60, minimum=1)
 TANDEM_VISITOR_GRACE_SECONDS = env_int("TANDEM_VISITOR_GRACE_SECONDS", 75, minimum=0)
+# Presence: a visitor whose page sent nothing (it pings every 30 s) for this long is gone;
+# an agent's message for an offline visitor waits this long for it to come back.
+TANDEM_PRESENCE_TIMEOUT_SECONDS = env_int("TANDEM_PRESENCE_TIMEOUT_SECONDS", 90, minimum=10)
+TANDEM_PRESENCE_MESSAGE_TTL_SECONDS = env_int(
+    "TANDEM_PRESENCE_MESSAGE_TTL_SECONDS", 24 * 3600, minimum=60
+)
 # How long the signed resume token a visitor page keeps in sessionStorage stays valid;
 # every resume issues a fresh one.
 TANDEM_RESUME_TOKEN_MAX_AGE = env_int("TANDEM_RESUME_TOKEN_MAX_AGE", 8 * 3600, minimum=60)

@@ -40,6 +40,7 @@ async def test_dashboard_lists_only_the_live_sessions_of_the_agents_groups(
     dashboard = await dashboard_socket(agent)
 
     listing = await receive(dashboard)
+    assert (await receive(dashboard))["t"] == "visitors"
     assert listing["t"] == "sessions"
     [session] = listing["sessions"]
     assert session == {
@@ -63,6 +64,7 @@ async def test_dashboard_shows_how_many_agents_watch_a_listed_session(
     dashboard = await dashboard_socket(agent)
 
     [session] = (await receive(dashboard))["sessions"]
+    assert (await receive(dashboard))["t"] == "visitors"
     assert (session["key"], session["agents"]) == (key, 1)
 
 
@@ -74,6 +76,7 @@ async def test_agent_of_another_group_sees_none_of_its_sessions(
     dashboard = await dashboard_socket(outsider)
 
     assert await receive(dashboard) == {"t": "sessions", "sessions": []}
+    assert (await receive(dashboard))["t"] == "visitors"
 
 
 async def test_user_who_is_no_agent_sees_an_empty_list(
@@ -85,6 +88,7 @@ async def test_user_who_is_no_agent_sees_an_empty_list(
     dashboard = await dashboard_socket(shopper)
 
     assert await receive(dashboard) == {"t": "sessions", "sessions": []}
+    assert (await receive(dashboard))["t"] == "visitors"
 
 
 async def test_new_session_in_the_agents_group_appears(
@@ -92,6 +96,7 @@ async def test_new_session_in_the_agents_group_appears(
 ):
     dashboard = await dashboard_socket(agent)
     assert await receive(dashboard) == {"t": "sessions", "sessions": []}
+    assert (await receive(dashboard))["t"] == "visitors"
 
     key = await start_session(await visitor_socket())
 
@@ -106,8 +111,10 @@ async def test_new_session_in_another_group_does_not_appear(
 ):
     dashboard = await dashboard_socket(agent)
     await receive(dashboard)
+    assert (await receive(dashboard))["t"] == "visitors"
     outsiders_dashboard = await dashboard_socket(outsider)
     await receive(outsiders_dashboard)
+    assert (await receive(outsiders_dashboard))["t"] == "visitors"
 
     key = await start_session(await visitor_socket(group=73))
 
@@ -120,6 +127,7 @@ async def test_ended_session_leaves_the_list(demo_group, agent, visitor_socket, 
     key = await start_session(visitor)
     dashboard = await dashboard_socket(agent)
     await receive(dashboard)
+    assert (await receive(dashboard))["t"] == "visitors"
 
     await send(visitor, {"t": "stop"})
 
@@ -134,6 +142,7 @@ async def test_visitor_leaving_the_page_removes_the_session(
     key = await start_session(visitor)
     dashboard = await dashboard_socket(agent)
     await receive(dashboard)
+    assert (await receive(dashboard))["t"] == "visitors"
 
     await visitor.disconnect()
 
@@ -147,6 +156,7 @@ async def test_agents_joining_and_leaving_update_the_count(
     key = await start_session(visitor)
     dashboard = await dashboard_socket(agent)
     await receive(dashboard)
+    assert (await receive(dashboard))["t"] == "visitors"
 
     viewer, _ = await join(agent_socket, visitor, key, agent2)
     assert await receive(dashboard) == {"t": "agents", "key": key, "count": 1}
@@ -157,6 +167,7 @@ async def test_agents_joining_and_leaving_update_the_count(
 async def test_dashboard_accepts_no_frames(demo_group, agent, dashboard_socket):
     dashboard = await dashboard_socket(agent)
     await receive(dashboard)
+    assert (await receive(dashboard))["t"] == "visitors"
 
     await send(dashboard, {"t": "resync"})
 

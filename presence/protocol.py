@@ -1,0 +1,15 @@
+"""Frames a visitor page sends on its presence socket (docs/protocol.md, "Presence")."""
+
+from cobrowse.protocol import Field
+
+PRESENCE_FRAMES: dict[str, dict[str, Field]] = {
+    "hello": {"visitorid": Field(str, max_len=100)},
+    "presence": {
+        "url": Field(str, False, max_len=2000),
+        "title": Field(str, False, max_len=500),
+        "browser": Field(str, False, max_len=500),
+        "data": Field(dict, False),
+    },
+    "ping": {},
+    "ack": {"id": Field(int)},
+}

@@ -1,0 +1,200 @@
+"""Presence: visitors coming and going, what they report, and agents' messages to them.
+
+Online state lives in `presence.registry` (the cache); messages for visitors live in the
+database until the visitor acknowledges them, so none is lost to a restart and none is
+delivered twice to a visitor that acknowledged it.
+"""
+
+import hashlib
+import logging
+import re
+from datetime import timedelta
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from cobrowse import groups
+from cobrowse.errors import ErrorCode, TandemError
+from cobrowse.models import Group
+from cobrowse.selectors import agent_group_ids, group_get
+from presence import registry
+from presence.models import PendingMessage
+
+log = logging.getLogger("tandem.presence")
+
+VISITOR_ID_RE = re.compile(r"[A-Za-z0-9_.\-]{1,100}")
+MAX_DATA_KEYS = 50
+MAX_VALUE_CHARS = 1000
+# What an agent may call on a visitor page: GLANCE.Cobrowse.Visitor's public functions.
+INVOKABLE = frozenset({"startSession", "stopSession"})
+
+
+def visitor_group(group_id: int, visitor_id: str) -> str:
+    """The channel-layer group of one visitor's connections (ids hashed: ASCII, bounded)."""
+    digest = hashlib.sha256(visitor_id.encode()).hexdigest()[:32]
+    return f"presence.{group_id}.{digest}"
+
+
+def _broadcast(group: str, message: dict) -> None:
+    layer = get_channel_layer()
+    transaction.on_commit(lambda: async_to_sync(layer.group_send)(group, message))
+
+
+def check_visitor_id(visitor_id: object) -> str:
+    if not isinstance(visitor_id, str) or not VISITOR_ID_RE.fullmatch(visitor_id):
+        raise TandemError(
+            ErrorCode.BAD_FRAME, "A visitor id is 1-100 letters, digits, '_', '-' or '.'."
+        )
+    return visitor_id
+
+
+def check_data(data: object) -> dict:
+    """Presence data: an object of string or number values, as Glance documents it."""
+    if not isinstance(data, dict):
+        raise TandemError(ErrorCode.BAD_FRAME, "Presence data must be an object.")
+    if len(data) > MAX_DATA_KEYS:
+        raise TandemError(ErrorCode.BAD_FRAME, f"Presence data has over {MAX_DATA_KEYS} keys.")
+    for name, value in data.items():
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise TandemError(
+                ErrorCode.BAD_FRAME, f"Presence value {name[:40]!r} must be a string or number."
+            )
+        if (isinstance(value, str) and len(value) > MAX_VALUE_CHARS) or len(name) > 100:
+            raise TandemError(ErrorCode.BAD_FRAME, f"Presence value {name[:40]!r} is too long.")
+    return data
+
+
+def summary(*, group: Group, entry: dict) -> dict:
+    """A visitor as the agent dashboard shows it."""
+    info = entry["info"]
+    return {
+        "group": group.public_id,
+        "visitorid": entry["visitorid"],
+        "url": info.get("url", ""),
+        "title": info.get("title", ""),
+        "browser": info.get("browser", ""),
+        "data": info.get("data", {}),
+        "since": entry["since"],
+    }
+
+
+def visitor_connect(*, group: Group, visitor_id: str, channel: str) -> list[dict]:
+    """A visitor tab connects and takes the focus; returns the messages waiting for it."""
+    check_visitor_id(visitor_id)
+    registry.visitor_online(group_id=group.id, visitor_id=visitor_id, channel=channel, info={})
+    entry = registry.visitor_get(group_id=group.id, visitor_id=visitor_id)
+    with transaction.atomic():
+        _broadcast(
+            visitor_group(group.id, visitor_id), {"type": "presence.focus", "channel": channel}
+        )
+        _broadcast(
+            groups.dashboard(group.id),
+            {"type": "dashboard.visitor", "visitor": summary(group=group, entry=entry)},
+        )
+    log.info("visitor online group=%s", group.public_id)
+    return pending_messages(group=group, visitor_id=visitor_id)
+
+
+def visitor_presence(*, group: Group, visitor_id: str, channel: str, info: dict) -> None:
+    """Merge what the page reports (url, title, browser, data) into the visitor's entry."""
+    if "data" in info:
+        check_data(info["data"])
+    entry = registry.visitor_update(
+        group_id=group.id, visitor_id=visitor_id, channel=channel, info=info
+    )
+    if entry is None:
+        return  # a tab that lost the focus no longer reports
+    with transaction.atomic():
+        _broadcast(
+            groups.dashboard(group.id),
+            {"type": "dashboard.visitor", "visitor": summary(group=group, entry=entry)},
+        )
+
+
+def visitor_disconnect(*, group: Group, visitor_id: str, channel: str) -> None:
+    if registry.visitor_offline(group_id=group.id, visitor_id=visitor_id, channel=channel):
+        with transaction.atomic():
+            _broadcast(
+                groups.dashboard(group.id),
+                {
+                    "type": "dashboard.visitor_gone",
+                    "group": group.public_id,
+                    "visitorid": visitor_id,
+                },
+            )
+
+
+def _frame(message: PendingMessage) -> dict:
+    if message.kind == PendingMessage.Kind.INVOKE:
+        return {
+            "t": "invoke",
+            "id": message.id,
+            "func": message.data["func"],
+            "args": message.data.get("args"),
+        }
+    return {"t": "signal", "id": message.id, "data": message.data}
+
+
+def pending_messages(*, group: Group, visitor_id: str) -> list[dict]:
+    """The visitor's unacknowledged messages, oldest first; expired ones are deleted."""
+    mine = PendingMessage.objects.filter(group=group, visitor_id=visitor_id)
+    mine.filter(expires_at__lte=timezone.now()).delete()
+    return [_frame(message) for message in mine]
+
+
+def message_ack(*, group: Group, visitor_id: str, message_id: int) -> None:
+    """The visitor has the message: it is never delivered again."""
+    PendingMessage.objects.filter(id=message_id, group=group, visitor_id=visitor_id).delete()
+
+
+def signal_visitor(
+    *, agent: AbstractBaseUser, group_public_id: int, visitor_id: str, mtype: str, data
+) -> dict:
+    """Store a signal or invoke for a visitor of one of the agent's groups and push it to the
+    visitor's focused tab if it is online. Returns {id, online}."""
+    group = group_get(public_id=group_public_id)
+    if group.id not in agent_group_ids(user=agent):
+        raise TandemError(ErrorCode.NOT_FOUND, f"No group {group_public_id} among yours.")
+    check_visitor_id(visitor_id)
+    if mtype == "invoke":
+        if not isinstance(data, dict) or data.get("func") not in INVOKABLE:
+            raise TandemError(
+                ErrorCode.BAD_FRAME, f"Invoke names one of {sorted(INVOKABLE)} as 'func'."
+            )
+        if data.get("args") is not None and not isinstance(data["args"], dict):
+            raise TandemError(ErrorCode.BAD_FRAME, "Invoke 'args' must be an object.")
+        data = {"func": data["func"], "args": data.get("args")}
+    elif mtype != "signal":
+        raise TandemError(ErrorCode.BAD_FRAME, "mtype is 'signal' or 'invoke'.")
+    ttl = timedelta(seconds=settings.TANDEM_PRESENCE_MESSAGE_TTL_SECONDS)
+    with transaction.atomic():
+        message = PendingMessage.objects.create(
+            group=group,
+            visitor_id=visitor_id,
+            kind=mtype,
+            data=data,
+            sent_by=agent.get_username(),
+            expires_at=timezone.now() + ttl,
+        )
+        _broadcast(
+            visitor_group(group.id, visitor_id),
+            {"type": "presence.message", "frame": _frame(message)},
+        )
+    online = registry.visitor_get(group_id=group.id, visitor_id=visitor_id) is not None
+    log.info("%s for visitor group=%s online=%s", mtype, group.public_id, online)
+    return {"id": message.id, "online": online}
+
+
+def dashboard_visitors(*, group_ids: list[int]) -> list[dict]:
+    """The online visitors of the agent's groups, as the dashboard lists them."""
+    visitors = []
+    for group in Group.objects.filter(id__in=group_ids):
+        visitors += [
+            summary(group=group, entry=entry)
+            for entry in registry.visitors_online(group_id=group.id)
+        ]
+    return visitors
