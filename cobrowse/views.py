@@ -48,6 +48,7 @@ def loader(request: HttpRequest) -> HttpResponse:
         "ui": f"{base}{settings.STATIC_URL}ui.js",
         "maxFrame": settings.TANDEM_WS_MAX_FRAME_BYTES,
         "reconnectMs": settings.TANDEM_VISITOR_RECONNECT_SECONDS * 1000,
+        "presenceSocket": f"{ws_base}/ws/presence/{group}/" if "error" not in config else None,
     }
     # The config is JSON inside a script: escape "<" so no "</script>" can end it early.
     config_json = orjson.dumps(config).decode().replace("<", "\\u003c")

@@ -93,6 +93,12 @@ def untrusted_pages_url(server: Server) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def serve_pages():
+    """`serve_pages(host, tandem_url)`: the test pages for a server a test starts itself."""
+    return _serve_pages
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 

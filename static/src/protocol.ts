@@ -93,8 +93,31 @@ export type SessionSummary = {
   agents: number;
 };
 
+/** A visitor online (presence), as the dashboard lists it. */
+export type VisitorSummary = {
+  group: number;
+  visitorid: string;
+  url: string;
+  title: string;
+  browser: string;
+  data: Record<string, string | number>;
+  since: number;
+};
+
+export type DashboardToServer = {
+  t: "signal";
+  group: number;
+  visitorid: string;
+  mtype: "signal" | "invoke";
+  data: unknown;
+};
+
 export type ServerToDashboard =
   | { t: "sessions"; sessions: SessionSummary[] }
+  | { t: "visitors"; visitors: VisitorSummary[] }
+  | { t: "visitor"; visitor: VisitorSummary }
+  | { t: "visitor_gone"; group: number; visitorid: string }
+  | { t: "signaled"; visitorid: string; id: number; online: boolean }
   | { t: "session"; session: SessionSummary }
   | { t: "session_ended"; key: string }
   | { t: "agents"; key: string; count: number }

@@ -1,5 +1,6 @@
 // The agent dashboard: the live list of active sessions in the agent's groups.
 import type { ServerToDashboard, SessionSummary } from "../protocol";
+import { VisitorsTable } from "./visitors";
 
 function row(session: SessionSummary): HTMLTableRowElement {
   const tr = document.createElement("tr");
@@ -33,8 +34,17 @@ function startDashboard(table: HTMLTableElement): () => void {
   const refreshEmpty = () => empty?.toggleAttribute("hidden", body.rows.length > 0);
   const find = (key: string) => body.querySelector<HTMLTableRowElement>(`tr[data-key="${CSS.escape(key)}"]`);
   const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/agent/dashboard/`);
+  const visitorsTable = document.getElementById("visitors");
+  const visitors =
+    visitorsTable instanceof HTMLTableElement
+      ? new VisitorsTable(visitorsTable, (frame) => socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify(frame)))
+      : null;
+  const messageForm = document.getElementById("message-visitor");
+  if (visitors && messageForm instanceof HTMLFormElement) visitors.bindMessageForm(messageForm);
   socket.onmessage = (message) => {
     const frame = JSON.parse(String(message.data)) as ServerToDashboard;
+    visitors?.handle(frame);
+    if (frame.t === "error") document.getElementById("signal-status")!.textContent = frame.msg;
     switch (frame.t) {
       case "sessions":
         body.replaceChildren(...frame.sessions.map(row));

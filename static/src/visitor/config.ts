@@ -12,6 +12,8 @@ export type LoaderConfig = {
   recorder: string;
   ui: string;
   maxFrame: number;
+  /** The presence socket of the group; absent when the group or site is unknown. */
+  presenceSocket?: string;
   /** How long a page retries a dropped connection before it gives up, in ms. */
   reconnectMs: number;
 };

@@ -2,6 +2,7 @@
 // purpose; the recorder is imported only when a session starts.
 import { loaderConfig } from "./config";
 import { listenForInvoke, type VisitorApi } from "./invoke";
+import { installPresence } from "../presence/visitor";
 import { CONTINUE_PARAM, SessionClient, type StartOptions } from "./session";
 import { installDefaultUi } from "./ui-entry";
 
@@ -69,8 +70,24 @@ function install(): void {
     site: config.site,
     version: config.version,
     presence: attrs.presence,
-    visitorid: attrs.visitorid,
+    // A visitor id the page set before the loader ran is kept unless the tag names one.
+    visitorid: attrs.visitorid ?? window.GLANCE_COBROWSE?.visitorid,
   };
+
+  // GLANCE.Presence.Visitor; with data-presence="on" it reports and listens by itself.
+  const PresenceVisitor = installPresence(config, () => cobrowse.Visitor as Record<string, never>) as {
+    new (): { presence(params?: object): void; connect(): void };
+  };
+  glance.Presence = { ...((glance.Presence as object) ?? {}), Visitor: PresenceVisitor };
+  if (attrs.presence === "on") {
+    const startPresence = () => {
+      const presence = new PresenceVisitor();
+      presence.presence();
+      presence.connect();
+    };
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startPresence, { once: true });
+    else startPresence();
+  }
 
   // A session handed over from another domain: take its token out of the address bar
   // (and so out of history and referrers) before anything else can read it.

@@ -1,0 +1,128 @@
+// The dashboard's "Visitors online" table: presence, live, with a message box and a
+// co-browse button per visitor (signalVisitor / invokeVisitor startSession).
+import type { DashboardToServer, ServerToDashboard, VisitorSummary } from "../protocol";
+
+type Send = (frame: DashboardToServer) => void;
+
+const rowId = (group: number, visitorid: string) => `${group}:${visitorid}`;
+
+function cell(text: string, className = ""): HTMLTableCellElement {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+export class VisitorsTable {
+  private readonly body: HTMLTableSectionElement;
+  // Session keys this agent asked a visitor to start: open the viewer once it exists.
+  readonly awaitingKeys = new Set<string>();
+
+  constructor(
+    table: HTMLTableElement,
+    private readonly send: Send,
+  ) {
+    this.body = table.tBodies[0];
+  }
+
+  /** The "message a visitor by id" form: reaches visitors who are not online too. */
+  bindMessageForm(form: HTMLFormElement): void {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const fields = new FormData(form);
+      this.send({
+        t: "signal",
+        group: Number(fields.get("group")),
+        visitorid: String(fields.get("visitorid")),
+        mtype: "signal",
+        data: { text: String(fields.get("text")) },
+      });
+      (form.elements.namedItem("text") as HTMLInputElement).value = "";
+    });
+  }
+
+  handle(frame: ServerToDashboard): void {
+    switch (frame.t) {
+      case "visitors":
+        this.body.replaceChildren(...frame.visitors.map((visitor) => this.row(visitor)));
+        break;
+      case "visitor": {
+        const fresh = this.row(frame.visitor);
+        const old = this.find(frame.visitor.group, frame.visitor.visitorid);
+        if (old) old.replaceWith(fresh);
+        else this.body.append(fresh);
+        break;
+      }
+      case "visitor_gone":
+        this.find(frame.group, frame.visitorid)?.remove();
+        break;
+      case "signaled":
+        this.status(frame.online ? `Sent to ${frame.visitorid}.` : `${frame.visitorid} is away: it will get it on return.`);
+        break;
+      case "session":
+        if (this.awaitingKeys.has(frame.session.key)) location.assign(`/agent/session/${encodeURIComponent(frame.session.key)}/`);
+        break;
+      default:
+        return;
+    }
+    document.getElementById("no-visitors")?.toggleAttribute("hidden", this.body.rows.length > 0);
+  }
+
+  private find(group: number, visitorid: string): HTMLTableRowElement | null {
+    return this.body.querySelector(`tr[data-visitor="${CSS.escape(rowId(group, visitorid))}"]`);
+  }
+
+  private status(text: string): void {
+    const status = document.getElementById("signal-status");
+    if (status) status.textContent = text;
+  }
+
+  private row(visitor: VisitorSummary): HTMLTableRowElement {
+    const tr = document.createElement("tr");
+    tr.dataset.visitor = rowId(visitor.group, visitor.visitorid);
+    const data = Object.entries(visitor.data)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(", ");
+    tr.append(
+      cell(visitor.visitorid, "visitorid"),
+      cell(visitor.title || visitor.url, "page"),
+      cell(visitor.browser, "browser"),
+      cell(data, "data"),
+      cell(new Date(visitor.since * 1000).toLocaleTimeString()),
+    );
+    if (visitor.url) tr.cells[1].title = visitor.url;
+
+    const form = document.createElement("form");
+    form.className = "signal";
+    const input = document.createElement("input");
+    input.name = "text";
+    input.setAttribute("aria-label", `Message for ${visitor.visitorid}`);
+    const button = document.createElement("button");
+    button.textContent = "Send";
+    form.append(input, button);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (!input.value) return;
+      this.send({ t: "signal", group: visitor.group, visitorid: visitor.visitorid, mtype: "signal", data: { text: input.value } });
+      input.value = "";
+    });
+    const message = document.createElement("td");
+    message.append(form);
+
+    const cobrowse = document.createElement("button");
+    cobrowse.type = "button";
+    cobrowse.className = "cobrowse";
+    cobrowse.textContent = "Co-browse";
+    cobrowse.setAttribute("aria-label", `Co-browse with ${visitor.visitorid}`);
+    cobrowse.addEventListener("click", () => {
+      const key = String(Math.floor(100_000 + Math.random() * 900_000));
+      this.awaitingKeys.add(key);
+      this.send({ t: "signal", group: visitor.group, visitorid: visitor.visitorid, mtype: "invoke", data: { func: "startSession", args: { sessionKey: key } } });
+      this.status(`Asked ${visitor.visitorid} to start session ${key}…`);
+    });
+    const action = document.createElement("td");
+    action.append(cobrowse);
+    tr.append(message, action);
+    return tr;
+  }
+}

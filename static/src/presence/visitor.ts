@@ -1,0 +1,203 @@
+// GLANCE.Presence.Visitor: tells the agents of the group who is on the site and what they
+// look at, and hands the visitor the agents' signals and invokes (see
+// ../shared/reference/glance-presence-visitor-api.txt for the contract).
+import type { LoaderConfig } from "../visitor/config";
+
+type PresenceParams = { groupid?: number | string; visitorid?: string };
+type PresenceData = Record<string, string | number>;
+type ErrorInfo = { code: string; msg: string };
+type Invokable = Record<string, ((args?: unknown) => unknown) | undefined>;
+
+type ServerFrame =
+  | { t: "connected"; visitorid: string }
+  | { t: "signal"; id: number; data: unknown }
+  | { t: "invoke"; id: number; func: string; args?: Record<string, unknown> | null }
+  | { t: "blur" }
+  | { t: "error"; code: string; msg: string };
+
+const PING_MS = 30_000;
+const RETRY_MS = [1000, 2000, 5000, 10_000, 30_000];
+// Ids of messages this tab already handed to the page: a message is acknowledged once
+// handled, but the ack may be lost with the connection; it must not fire twice.
+const SEEN_KEY = "tandem.presence.seen";
+const INVOKABLE = new Set(["startSession", "stopSession"]);
+
+function isFlat(data: unknown): data is PresenceData {
+  if (!data || typeof data !== "object" || Array.isArray(data)) return false;
+  return Object.values(data).every((value) => typeof value === "string" || (typeof value === "number" && isFinite(value)));
+}
+
+function seenIds(): number[] {
+  try {
+    return JSON.parse(sessionStorage.getItem(SEEN_KEY) ?? "[]") as number[];
+  } catch {
+    return [];
+  }
+}
+
+function markSeen(id: number): void {
+  try {
+    sessionStorage.setItem(SEEN_KEY, JSON.stringify([...seenIds(), id].slice(-100)));
+  } catch {
+    // storage unavailable: the server's ack still stops redelivery
+  }
+}
+
+export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Invokable | undefined): unknown {
+  class Visitor {
+    static instance: Visitor | null = null;
+
+    groupid: number | null;
+    visitorid: string | null;
+    onsignal: ((data: unknown) => void) | null = null;
+    onerror: ((error: ErrorInfo) => void) | null = null;
+    onblur: (() => void) | null = null;
+    private socket: WebSocket | null = null;
+    private wanted = false; // connect() was called and disconnect() was not
+    private sentPage = false;
+    private queue: object[] = [];
+    private ping: ReturnType<typeof setInterval> | undefined;
+    private retry: ReturnType<typeof setTimeout> | undefined;
+    private attempt = 0;
+
+    constructor(params: PresenceParams = {}) {
+      const defaults = (window.GLANCE_COBROWSE ?? {}) as PresenceParams;
+      const group = params.groupid ?? defaults.groupid ?? config.group;
+      this.groupid = group === undefined || group === null ? null : Number(group);
+      this.visitorid = params.visitorid ?? defaults.visitorid ?? null;
+      Visitor.instance = this;
+    }
+
+    static setVisitorId(visitorid: string): void {
+      window.GLANCE_COBROWSE = { ...(window.GLANCE_COBROWSE ?? {}), visitorid };
+      Visitor.instance?.setVisitorId(visitorid);
+    }
+
+    presence(params: { data?: unknown } = {}): void {
+      const data = params.data ?? {};
+      if (!isFlat(data)) {
+        this.error("badparams", "Presence data must be an object of string or number values.");
+        return;
+      }
+      const frame: Record<string, unknown> = { t: "presence", data };
+      if (!this.sentPage) {
+        Object.assign(frame, { url: location.href, title: document.title, browser: navigator.userAgent });
+        this.sentPage = true;
+      }
+      this.send(frame);
+      if (!this.socket) this.open();
+    }
+
+    connect(): void {
+      this.wanted = true;
+      if (!this.socket) this.open();
+    }
+
+    disconnect(): void {
+      this.wanted = false;
+      this.close();
+    }
+
+    setVisitorId(visitorid: string): void {
+      this.visitorid = visitorid;
+      if (this.socket) {
+        this.close();
+        this.sentPage = false;
+        this.open();
+      }
+    }
+
+    private open(): void {
+      if (!this.visitorid) {
+        this.error("badparams", "A visitor id is needed (GLANCE_COBROWSE.visitorid or setVisitorId).");
+        return;
+      }
+      if (this.groupid !== config.group || !config.presenceSocket) {
+        this.error("service", `Presence is not available for group ${this.groupid}.`);
+        return;
+      }
+      const socket = new WebSocket(config.presenceSocket);
+      this.socket = socket;
+      socket.onopen = () => {
+        socket.send(JSON.stringify({ t: "hello", visitorid: this.visitorid }));
+        for (const frame of this.queue.splice(0)) socket.send(JSON.stringify(frame));
+        this.ping = setInterval(() => this.send({ t: "ping" }), PING_MS);
+      };
+      socket.onmessage = (message) => this.receive(JSON.parse(String(message.data)) as ServerFrame);
+      socket.onclose = () => {
+        if (this.socket !== socket) return;
+        this.close();
+        if (this.wanted) {
+          // The server went away (a restart, a deploy): come back, and get what waited.
+          const delay = RETRY_MS[Math.min(this.attempt++, RETRY_MS.length - 1)];
+          this.retry = setTimeout(() => this.wanted && !this.socket && this.open(), delay);
+        }
+      };
+    }
+
+    private close(): void {
+      clearInterval(this.ping);
+      clearTimeout(this.retry);
+      const socket = this.socket;
+      this.socket = null;
+      if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000);
+    }
+
+    private send(frame: object): void {
+      if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+      else this.queue.push(frame);
+    }
+
+    private receive(frame: ServerFrame): void {
+      switch (frame.t) {
+        case "connected":
+          this.attempt = 0;
+          break;
+        case "signal":
+          this.deliver(frame.id, () => this.onsignal?.(frame.data));
+          break;
+        case "invoke":
+          this.deliver(frame.id, () => this.invoke(frame.func, frame.args));
+          break;
+        case "blur":
+          this.onblur?.();
+          break;
+        case "error":
+          this.error(frame.code, frame.msg);
+          break;
+      }
+    }
+
+    private deliver(id: number, handle: () => void): void {
+      if (!seenIds().includes(id)) {
+        markSeen(id);
+        try {
+          handle();
+        } catch (error) {
+          console.error("[Tandem] a presence handler threw", error);
+        }
+      }
+      this.send({ t: "ack", id });
+    }
+
+    private invoke(func: string, args: Record<string, unknown> | null | undefined): void {
+      const target = cobrowseVisitor();
+      const fn = INVOKABLE.has(func) ? target?.[func] : undefined;
+      if (typeof fn !== "function") {
+        console.warn(`[Tandem] presence invoke of an unknown function ignored: ${func}`);
+        return;
+      }
+      fn.call(target, args ?? undefined);
+    }
+
+    private error(code: string, msg: string): void {
+      console.warn(`[Tandem] presence ${code}: ${msg}`);
+      try {
+        this.onerror?.({ code, msg });
+      } catch (error) {
+        console.error("[Tandem] a presence onerror handler threw", error);
+      }
+    }
+  }
+  return Visitor;
+}

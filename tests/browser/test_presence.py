@@ -1,0 +1,137 @@
+"""Presence as an integrator's page and an agent use it: the visitor shows up on the
+dashboard, live, and the agent's messages and co-browse requests reach it."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import log_in, replay
+from tests.servers import prepare_database, server_env, start_server, stop_server
+
+
+def dashboard(new_context, server) -> Page:
+    page = new_context().new_page()
+    log_in(page, server)
+    expect(page.locator("#sessions")).to_have_attribute("data-ready", "true")
+    return page
+
+
+def visitor_row(agent: Page, visitor_id: str):
+    return agent.locator(f"#visitors tr[data-visitor='72:{visitor_id}']")
+
+
+def test_data_presence_on_shows_the_visitor_live_until_it_leaves(
+    server, pages_url, open_visitor, new_context
+):
+    agent = dashboard(new_context, server)
+
+    visitor = open_visitor(f"{pages_url}/presence-on.html")
+
+    row = visitor_row(agent, "shopper-1")
+    expect(row.locator(".page")).to_have_text("Garden chairs")
+    expect(row.locator(".browser")).to_contain_text("Chrome")
+    visitor.page.evaluate("GLANCE.Presence.Visitor.instance.presence({data: {cart: 3}})")
+    expect(row.locator(".data")).to_have_text("cart=3")
+    visitor.page.evaluate("GLANCE.Presence.Visitor.instance.presence({data: {coupon: 'SPRING'}})")
+    expect(row.locator(".data")).to_have_text("cart=3, coupon=SPRING")
+    visitor.page.close()
+    expect(row).to_have_count(0)
+
+
+def test_data_presence_api_waits_for_the_page_and_signals_reach_onsignal(
+    server, pages_url, open_visitor, new_context
+):
+    agent = dashboard(new_context, server)
+    page = open_visitor(f"{pages_url}/presence-api.html").page
+    page.wait_for_function("() => typeof GLANCE.Presence.Visitor === 'function'")
+    expect(agent.locator("#visitors tbody tr")).to_have_count(0)
+
+    page.evaluate("goOnline('api-1')")
+    row = visitor_row(agent, "api-1")
+    expect(row.locator(".data")).to_have_text("plan=gold")
+    assert page.evaluate("GLANCE.Presence.Visitor.instance.visitorid") == "api-1"
+    row.get_by_role("textbox", name="Message for api-1").fill("Can I help?")
+    row.get_by_role("button", name="Send").click()
+
+    page.wait_for_function("() => window.signals.length === 1")
+    assert page.evaluate("window.signals") == [{"text": "Can I help?"}]
+    expect(agent.locator("#signal-status")).to_have_text("Sent to api-1.")
+
+
+def test_presence_data_that_is_not_flat_is_rejected_with_onerror(server, pages_url, open_visitor):
+    page = open_visitor(f"{pages_url}/presence-api.html").page
+    page.evaluate("window.visitor = goOnline('api-2')")
+
+    page.evaluate("visitor.presence({data: {nested: {a: 1}}})")
+    page.evaluate("visitor.presence({data: ['x']})")
+
+    assert [e["code"] for e in page.evaluate("window.errors")] == ["badparams", "badparams"]
+
+
+def test_newer_tab_of_the_same_visitor_blurs_the_older(server, pages_url, open_visitor):
+    first = open_visitor(f"{pages_url}/presence-api.html").page
+    first.evaluate("goOnline('two-tabs')")
+    first.wait_for_function("() => GLANCE.Presence.Visitor.instance !== null")
+    second = first.context.new_page()
+    second.goto(f"{pages_url}/presence-api.html")
+
+    second.evaluate("goOnline('two-tabs')")
+
+    first.wait_for_function("() => window.blurred === 1")
+    assert second.evaluate("window.blurred") == 0
+
+
+def test_co_browse_button_invokes_start_session_and_the_agent_joins_it(
+    server, pages_url, open_visitor, new_context
+):
+    agent = dashboard(new_context, server)
+    page = open_visitor(f"{pages_url}/presence-api.html").page
+    page.evaluate("goOnline('cobrowse-me')")
+    row = visitor_row(agent, "cobrowse-me")
+
+    row.get_by_role("button", name="Co-browse with cobrowse-me").click()
+
+    agent.wait_for_url(re.compile(r"/agent/session/\d{6}/$"))
+    key = agent.url.rstrip("/").rsplit("/", 1)[1]
+    page.wait_for_function("(key) => window.sessionKeys.includes(key)", arg=key)
+    expect(agent.locator("#viewer")).to_have_attribute("data-state", "live")
+    expect(replay(agent).locator("h1")).to_have_text("Presence by API")
+
+
+def test_signal_sent_while_offline_survives_a_restart_and_arrives_once(
+    new_context, serve_pages, tmp_path_factory
+):
+    """Its own server: it is restarted between the agent's message and the visitor's return."""
+    tmp = tmp_path_factory.mktemp("presence-restart")
+    env = server_env(tmp)
+    prepare_database(env)
+    first = start_server(env, tmp / "first.log")
+    try:
+        agent = dashboard(new_context, first)
+        form = agent.locator("#message-visitor")
+        form.get_by_label("Visitor id").fill("away-1")
+        form.get_by_label("Message").fill("Your order shipped")
+        form.get_by_role("button", name="Send message").click()
+        expect(agent.locator("#signal-status")).to_have_text(
+            "away-1 is away: it will get it on return."
+        )
+    finally:
+        stop_server(first)
+
+    second = start_server(env, tmp / "second.log")
+    try:
+        with serve_pages("127.0.0.1", second.url) as pages:
+            page = new_context().new_page()
+            page.goto(f"{pages}/presence-api.html")
+            page.evaluate("goOnline('away-1')")
+            page.wait_for_function("() => window.signals.length === 1")
+            assert page.evaluate("window.signals") == [{"text": "Your order shipped"}]
+            # Back again later, in a new tab: acknowledged, so never again.
+            again = new_context().new_page()
+            again.goto(f"{pages}/presence-api.html")
+            again.evaluate("goOnline('away-1')")
+            agent = dashboard(new_context, second)
+            expect(visitor_row(agent, "away-1").locator(".data")).to_have_text("plan=gold")
+            assert again.evaluate("window.signals") == []
+    finally:
+        stop_server(second)
