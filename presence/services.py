@@ -20,7 +20,7 @@ from django.utils import timezone
 from cobrowse import groups
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.models import Group
-from cobrowse.selectors import agent_group_ids, group_get
+from cobrowse.selectors import agent_group_ids
 from presence import registry
 from presence.models import PendingMessage
 
@@ -29,8 +29,10 @@ log = logging.getLogger("tandem.presence")
 VISITOR_ID_RE = re.compile(r"[A-Za-z0-9_.\-]{1,100}")
 MAX_DATA_KEYS = 50
 MAX_VALUE_CHARS = 1000
-# What an agent may call on a visitor page: GLANCE.Cobrowse.Visitor's public functions.
+# What an agent may call on a visitor page: GLANCE.Cobrowse.Visitor's public functions,
+# by short name or by the full name Glance's REST examples use.
 INVOKABLE = frozenset({"startSession", "stopSession"})
+_GLANCE_PREFIX = "GLANCE.Cobrowse.Visitor."
 
 
 def visitor_group(group_id: int, visitor_id: str) -> str:
@@ -151,23 +153,44 @@ def message_ack(*, group: Group, visitor_id: str, message_id: int) -> None:
     PendingMessage.objects.filter(id=message_id, group=group, visitor_id=visitor_id).delete()
 
 
+def agent_group(*, agent: AbstractBaseUser, group_public_id: int) -> Group:
+    """One of the agent's groups by its public id; any other group, existing or not, is
+    not found (an agent cannot probe which group ids exist)."""
+    group = Group.objects.filter(public_id=group_public_id, id__in=agent_group_ids(user=agent))
+    found = group.first()
+    if found is None:
+        raise TandemError(ErrorCode.NOT_FOUND, f"No group {group_public_id} among yours.")
+    return found
+
+
+def lookup_visitor(
+    *, agent: AbstractBaseUser, group_public_id: int, visitor_id: str
+) -> dict | None:
+    """An online visitor (or unique code) of one of the agent's groups, as the dashboard
+    shows it; None when that visitor is not online now."""
+    group = agent_group(agent=agent, group_public_id=group_public_id)
+    entry = registry.visitor_get(group_id=group.id, visitor_id=check_visitor_id(visitor_id))
+    return summary(group=group, entry=entry) if entry else None
+
+
 def signal_visitor(
     *, agent: AbstractBaseUser, group_public_id: int, visitor_id: str, mtype: str, data
 ) -> dict:
     """Store a signal or invoke for a visitor of one of the agent's groups and push it to the
     visitor's focused tab if it is online. Returns {id, online}."""
-    group = group_get(public_id=group_public_id)
-    if group.id not in agent_group_ids(user=agent):
-        raise TandemError(ErrorCode.NOT_FOUND, f"No group {group_public_id} among yours.")
+    group = agent_group(agent=agent, group_public_id=group_public_id)
     check_visitor_id(visitor_id)
     if mtype == "invoke":
-        if not isinstance(data, dict) or data.get("func") not in INVOKABLE:
+        func = data.get("func") if isinstance(data, dict) else None
+        if isinstance(func, str) and func.startswith(_GLANCE_PREFIX):
+            func = func.removeprefix(_GLANCE_PREFIX)
+        if func not in INVOKABLE:
             raise TandemError(
                 ErrorCode.BAD_FRAME, f"Invoke names one of {sorted(INVOKABLE)} as 'func'."
             )
         if data.get("args") is not None and not isinstance(data["args"], dict):
             raise TandemError(ErrorCode.BAD_FRAME, "Invoke 'args' must be an object.")
-        data = {"func": data["func"], "args": data.get("args")}
+        data = {"func": func, "args": data.get("args")}
     elif mtype != "signal":
         raise TandemError(ErrorCode.BAD_FRAME, "mtype is 'signal' or 'invoke'.")
     ttl = timedelta(seconds=settings.TANDEM_PRESENCE_MESSAGE_TTL_SECONDS)
