@@ -14,6 +14,8 @@ from presence import services as presence
 class DashboardConsumer(FrameConsumer):
     frames = DASHBOARD_FRAMES
     role = "dashboard"
+    # A lookup or signal naming another group's visitor is refused; the dashboard stays.
+    keep_open = frozenset({ErrorCode.NOT_FOUND})
 
     async def connect(self) -> None:
         self.group_ids: list[int] = []
@@ -52,6 +54,23 @@ class DashboardConsumer(FrameConsumer):
             data=frame.get("data"),
         )
         await self.send_frame({"t": "signaled", "visitorid": frame["visitorid"], **sent})
+
+    async def on_lookup(self, frame: dict, text: str) -> None:
+        if not self.group_ids:
+            raise TandemError(ErrorCode.FORBIDDEN, "This socket was refused.")
+        visitor = await database_sync_to_async(presence.lookup_visitor)(
+            agent=self.scope["user"],
+            group_public_id=frame["group"],
+            visitor_id=frame["visitorid"],
+        )
+        await self.send_frame(
+            {
+                "t": "found",
+                "group": frame["group"],
+                "visitorid": frame["visitorid"],
+                "visitor": visitor,
+            }
+        )
 
     async def disconnect(self, code) -> None:
         for group_id in self.group_ids:

@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     BAD_TOKEN = "bad_token"
     RC_OFF = "rc_off"
     MASKED = "masked"
+    EXPIRED = "expired"
     INTERNAL = "internal"
 
 

@@ -80,6 +80,8 @@ DASHBOARD_FRAMES: dict[str, dict[str, Field]] = {
         "mtype": Field(str, max_len=10),
         "data": Field((dict, list, str, int, float, bool, type(None)), False),
     },
+    # Is this visitor id (or unique code) online now? Answered with `found`.
+    "lookup": {"group": Field(int), "visitorid": Field(str, max_len=100)},
 }
 
 

@@ -137,6 +137,9 @@ TANDEM_PRESENCE_TIMEOUT_SECONDS = env_int("TANDEM_PRESENCE_TIMEOUT_SECONDS", 90,
 TANDEM_PRESENCE_MESSAGE_TTL_SECONDS = env_int(
     "TANDEM_PRESENCE_MESSAGE_TTL_SECONDS", 24 * 3600, minimum=60
 )
+# A unique presence connection (connectUnique) holds its 6-digit id this long; each
+# extendUnique() adds as much again.
+TANDEM_PRESENCE_UNIQUE_SECONDS = env_int("TANDEM_PRESENCE_UNIQUE_SECONDS", 300, minimum=10)
 # How long the signed resume token a visitor page keeps in sessionStorage stays valid;
 # every resume issues a fresh one.
 TANDEM_RESUME_TOKEN_MAX_AGE = env_int("TANDEM_RESUME_TOKEN_MAX_AGE", 8 * 3600, minimum=60)

@@ -33,12 +33,15 @@ _CLOSE_FOR = {
     ErrorCode.NOT_FOUND: CLOSE_NOT_FOUND,
     ErrorCode.UNKNOWN_GROUP: CLOSE_NOT_FOUND,
     ErrorCode.ENDED: CLOSE_ENDED,
+    ErrorCode.EXPIRED: CLOSE_ENDED,
 }
 
 
 class FrameConsumer(AsyncWebsocketConsumer):
     frames: dict[str, dict[str, Field]] = {}
     role = "client"
+    # Errors that close other sockets but only refuse one request on this one.
+    keep_open: frozenset[ErrorCode] = frozenset()
 
     async def websocket_connect(self, message) -> None:
         self.bucket = TokenBucket(
@@ -67,7 +70,7 @@ class FrameConsumer(AsyncWebsocketConsumer):
         """Tell the client what was wrong; close the socket when the error is fatal."""
         log.warning("%s frame refused: code=%s %s %s", self.role, error.code, error.msg, self.who())
         await self.send_frame(error.frame())
-        close_code = _CLOSE_FOR.get(error.code)
+        close_code = None if error.code in self.keep_open else _CLOSE_FOR.get(error.code)
         if close_code is not None:
             await self.close(code=close_code, reason=error.msg[:120])
 

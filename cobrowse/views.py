@@ -30,7 +30,8 @@ def _group_param(raw: str | None) -> int | None:
 
 @require_GET
 def loader(request: HttpRequest) -> HttpResponse:
-    """Serve the loader with its group's config; an unknown group still gets a loader."""
+    """Serve the loader with its group's config; an unknown group still gets a loader.
+    `script=PresenceVisitor` (Glance's name) serves GLANCE.Presence.Visitor alone."""
     group = _group_param(request.GET.get("group"))
     site = request.GET.get("site", "production")[:40]
     config: dict = {"version": VERSION}
@@ -52,7 +53,8 @@ def loader(request: HttpRequest) -> HttpResponse:
     }
     # The config is JSON inside a script: escape "<" so no "</script>" can end it early.
     config_json = orjson.dumps(config).decode().replace("<", "\\u003c")
-    body = f"(function(TANDEM_CONFIG){{{_bundle('loader.js')}}})({config_json});\n"
+    bundle = "presence.js" if request.GET.get("script") == "PresenceVisitor" else "loader.js"
+    body = f"(function(TANDEM_CONFIG){{{_bundle(bundle)}}})({config_json});\n"
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
     response["Access-Control-Allow-Origin"] = "*"

@@ -1,6 +1,8 @@
 """The presence socket of a visitor page: who is here, what they look at, and the agents'
 signals and invokes for them."""
 
+import asyncio
+
 from channels.db import database_sync_to_async
 
 from cobrowse.errors import ErrorCode, TandemError
@@ -18,6 +20,8 @@ class PresenceConsumer(FrameConsumer):
         self.group = None
         self.visitor_id: str | None = None
         self.focused = False
+        self.deadline: float | None = None  # a unique connection's end, on registry.now()
+        self.expiry: asyncio.TimerHandle | None = None
         await self.accept()
         try:
             self.group = await database_sync_to_async(group_for_page)(
@@ -27,14 +31,26 @@ class PresenceConsumer(FrameConsumer):
             await self.fail(error)
 
     async def disconnect(self, code) -> None:
+        if self.expiry is not None:
+            self.expiry.cancel()
+        await self.leave()
+
+    async def leave(self) -> None:
+        """Go offline now: the visitor's entry and a unique id are freed at once."""
         if self.visitor_id is None:
             return
+        visitor_id, self.visitor_id = self.visitor_id, None
         await self.channel_layer.group_discard(
-            services.visitor_group(self.group.id, self.visitor_id), self.channel_name
+            services.visitor_group(self.group.id, visitor_id), self.channel_name
         )
         await database_sync_to_async(services.visitor_disconnect)(
-            group=self.group, visitor_id=self.visitor_id, channel=self.channel_name
+            group=self.group, visitor_id=visitor_id, channel=self.channel_name
         )
+
+    async def fail(self, error: TandemError) -> None:
+        if error.code == ErrorCode.EXPIRED:
+            await self.leave()
+        await super().fail(error)
 
     def who(self) -> str:
         return f"group={self.group.public_id if self.group else '-'}"
@@ -44,6 +60,7 @@ class PresenceConsumer(FrameConsumer):
             raise TandemError(ErrorCode.FORBIDDEN, "This socket was refused.")
         if self.visitor_id is None:
             raise TandemError(ErrorCode.NOT_STARTED, "Send 'hello' with a visitor id first.")
+        services.unique_check(deadline=self.deadline)
         return self.visitor_id
 
     async def on_hello(self, frame: dict, text: str) -> None:
@@ -51,18 +68,66 @@ class PresenceConsumer(FrameConsumer):
             raise TandemError(ErrorCode.FORBIDDEN, "This socket was refused.")
         if self.visitor_id is not None:
             raise TandemError(ErrorCode.ALREADY_STARTED, "This socket already said hello.")
+        if frame.get("unique"):
+            await self.hello_unique(frame)
+            return
+        if "visitorid" not in frame:
+            raise TandemError(ErrorCode.BAD_FRAME, "'hello' needs a visitorid or unique: true.")
         visitor_id = services.check_visitor_id(frame["visitorid"])
+        pending = await database_sync_to_async(services.visitor_connect)(
+            group=self.group, visitor_id=visitor_id, channel=self.channel_name
+        )
+        await self.listen_as(visitor_id)
+        for message in pending:
+            await self.send_frame(message)
+
+    async def hello_unique(self, frame: dict) -> None:
+        if "visitorid" in frame:
+            raise TandemError(ErrorCode.BAD_FRAME, "A unique connection is given its id.")
+        code, self.deadline = await database_sync_to_async(services.unique_connect)(
+            group=self.group, channel=self.channel_name
+        )
+        await self.listen_as(code)
+        await self.send_frame({"t": "unique", "visitorid": code, "seconds": self.remaining()})
+        self.expire_at_deadline()
+
+    async def listen_as(self, visitor_id: str) -> None:
         await self.channel_layer.group_add(
             services.visitor_group(self.group.id, visitor_id), self.channel_name
         )
         self.visitor_id = visitor_id
         self.focused = True
-        pending = await database_sync_to_async(services.visitor_connect)(
-            group=self.group, visitor_id=visitor_id, channel=self.channel_name
-        )
         await self.send_frame({"t": "connected", "visitorid": visitor_id})
-        for message in pending:
-            await self.send_frame(message)
+
+    def remaining(self) -> int:
+        return max(0, round(self.deadline - registry.now()))
+
+    def expire_at_deadline(self) -> None:
+        """Close a unique connection when its time is up, whether or not it sends."""
+        if self.expiry is not None:
+            self.expiry.cancel()
+        loop = asyncio.get_running_loop()
+        delay = max(0.0, self.deadline - registry.now()) + 0.05
+        self.expiry = loop.call_later(delay, lambda: loop.create_task(self.check_expiry()))
+
+    async def check_expiry(self) -> None:
+        try:
+            services.unique_check(deadline=self.deadline)
+        except TandemError as error:
+            await self.fail(error)
+        else:
+            self.expire_at_deadline()  # extended meanwhile
+
+    async def on_extend(self, frame: dict, text: str) -> None:
+        visitor_id = self._visitor()
+        if self.deadline is None:
+            raise TandemError(ErrorCode.BAD_FRAME, "Only a unique connection can be extended.")
+        before = self.deadline
+        self.deadline = await database_sync_to_async(services.unique_extend)(
+            group=self.group, code=visitor_id, channel=self.channel_name, deadline=self.deadline
+        )
+        await self.send_frame({"t": "extended", "seconds": round(self.deadline - before)})
+        self.expire_at_deadline()
 
     async def on_presence(self, frame: dict, text: str) -> None:
         visitor_id = self._visitor()

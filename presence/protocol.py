@@ -3,7 +3,8 @@
 from cobrowse.protocol import Field
 
 PRESENCE_FRAMES: dict[str, dict[str, Field]] = {
-    "hello": {"visitorid": Field(str, max_len=100)},
+    # A unique connection (connectUnique) says hello without a visitor id and is given one.
+    "hello": {"visitorid": Field(str, False, max_len=100), "unique": Field(bool, False)},
     "presence": {
         "url": Field(str, False, max_len=2000),
         "title": Field(str, False, max_len=500),
@@ -12,4 +13,5 @@ PRESENCE_FRAMES: dict[str, dict[str, Field]] = {
     },
     "ping": {},
     "ack": {"id": Field(int)},
+    "extend": {},
 }

@@ -6,6 +6,7 @@ short lock makes its read-modify-write safe between processes. An entry whose he
 stopped (a process died without saying goodbye) is dropped when the group is read.
 """
 
+import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,11 @@ from django.core.cache import cache
 
 _LOCK_SECONDS = 5
 _LOCK_TRIES = 400
+
+
+def now() -> float:
+    """The presence clock (one place for tests to move it)."""
+    return time.time()
 
 
 def _key(group_id: int) -> str:
@@ -95,3 +101,41 @@ def visitors_online(*, group_id: int) -> list[dict]:
         for visitor_id in [v for v, entry in online.items() if not _alive(entry, now)]:
             del online[visitor_id]
         return sorted((dict(entry) for entry in online.values()), key=lambda e: e["since"])
+
+
+# Unique connections: a 6-digit id held by one connection at a time. `cache.add` is atomic
+# in every backend, so two processes can never hand out the same id; the entry outlives its
+# deadline a little so that an id is not reused while its holder is being told it expired.
+
+_UNIQUE_TRIES = 50
+
+
+def _unique_key(group_id: int, code: str) -> str:
+    return f"tandem.presence.unique.{group_id}.{code}"
+
+
+def unique_reserve(*, group_id: int, channel: str, seconds: int) -> str:
+    """A fresh 6-digit id for `channel`, held for `seconds` (plus a margin)."""
+    for _ in range(_UNIQUE_TRIES):
+        code = f"{secrets.randbelow(900_000) + 100_000}"
+        if cache.add(_unique_key(group_id, code), channel, timeout=seconds + 60):
+            return code
+    raise RuntimeError("no free unique presence id after many tries")
+
+
+def unique_extend(*, group_id: int, code: str, channel: str, seconds: int) -> bool:
+    """Keep `code` for `channel` `seconds` longer from now; False if it is not its holder."""
+    key = _unique_key(group_id, code)
+    if cache.get(key) != channel:
+        return False
+    return cache.touch(key, timeout=seconds + 60)
+
+
+def unique_release(*, group_id: int, code: str, channel: str) -> None:
+    key = _unique_key(group_id, code)
+    if cache.get(key) == channel:
+        cache.delete(key)
+
+
+def unique_holder(*, group_id: int, code: str) -> str | None:
+    return cache.get(_unique_key(group_id, code))

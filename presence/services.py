@@ -87,6 +87,8 @@ def summary(*, group: Group, entry: dict) -> dict:
 def visitor_connect(*, group: Group, visitor_id: str, channel: str) -> list[dict]:
     """A visitor tab connects and takes the focus; returns the messages waiting for it."""
     check_visitor_id(visitor_id)
+    if registry.unique_holder(group_id=group.id, code=visitor_id) not in (None, channel):
+        raise TandemError(ErrorCode.KEY_IN_USE, "That visitor id is held by a unique connection.")
     registry.visitor_online(group_id=group.id, visitor_id=visitor_id, channel=channel, info={})
     entry = registry.visitor_get(group_id=group.id, visitor_id=visitor_id)
     with transaction.atomic():
@@ -99,6 +101,34 @@ def visitor_connect(*, group: Group, visitor_id: str, channel: str) -> list[dict
         )
     log.info("visitor online group=%s", group.public_id)
     return pending_messages(group=group, visitor_id=visitor_id)
+
+
+def unique_connect(*, group: Group, channel: str) -> tuple[str, float]:
+    """A visitor connects with no id of its own (connectUnique): it is given a 6-digit id no
+    other live connection holds; returns (id, deadline). Messages left for an earlier holder
+    of the same id are not this visitor's and are dropped."""
+    seconds = settings.TANDEM_PRESENCE_UNIQUE_SECONDS
+    code = registry.unique_reserve(group_id=group.id, channel=channel, seconds=seconds)
+    PendingMessage.objects.filter(group=group, visitor_id=code).delete()
+    visitor_connect(group=group, visitor_id=code, channel=channel)
+    return code, registry.now() + seconds
+
+
+def unique_extend(*, group: Group, code: str, channel: str, deadline: float) -> float:
+    """extendUnique(): the connection holds its id another TANDEM_PRESENCE_UNIQUE_SECONDS;
+    returns the new deadline."""
+    unique_check(deadline=deadline)
+    deadline += settings.TANDEM_PRESENCE_UNIQUE_SECONDS
+    seconds = max(1, int(deadline - registry.now()))
+    if not registry.unique_extend(group_id=group.id, code=code, channel=channel, seconds=seconds):
+        raise TandemError(ErrorCode.EXPIRED, "This unique connection's id has expired.")
+    return deadline
+
+
+def unique_check(*, deadline: float | None) -> None:
+    """A unique connection past its deadline is over."""
+    if deadline is not None and registry.now() >= deadline:
+        raise TandemError(ErrorCode.EXPIRED, "This unique connection's id has expired.")
 
 
 def visitor_presence(*, group: Group, visitor_id: str, channel: str, info: dict) -> None:
@@ -118,6 +148,7 @@ def visitor_presence(*, group: Group, visitor_id: str, channel: str, info: dict)
 
 
 def visitor_disconnect(*, group: Group, visitor_id: str, channel: str) -> None:
+    registry.unique_release(group_id=group.id, code=visitor_id, channel=channel)
     if registry.visitor_offline(group_id=group.id, visitor_id=visitor_id, channel=channel):
         with transaction.atomic():
             _broadcast(

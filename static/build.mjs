@@ -9,6 +9,8 @@ const common = { bundle: true, minify: true, target: ["es2020"], logLevel: "warn
 await Promise.all([
   // The loader is wrapped by the loader view, which passes TANDEM_CONFIG in.
   build({ ...common, entryPoints: { loader: "static/src/visitor/loader.ts" }, outdir, format: "iife" }),
+  // GLANCE.Presence.Visitor alone (script=PresenceVisitor), wrapped by the loader view too.
+  build({ ...common, entryPoints: { presence: "static/src/presence/entry.ts" }, outdir, format: "iife" }),
   // GLANCE.Cobrowse.InvokeVisitor, for chat windows: served alone, shares nothing with the loader.
   build({ ...common, entryPoints: { invokevisitor: "static/src/invoke/invokevisitor.ts" }, outdir, format: "iife" }),
   // Loaded by the loader with import() once a session starts.
@@ -23,7 +25,7 @@ await Promise.all([
   }),
 ]);
 
-for (const name of ["loader.js", "invokevisitor.js", "recorder.js", "ui.js", "viewer.js", "viewer.css", "dashboard.js"]) {
+for (const name of ["loader.js", "presence.js", "invokevisitor.js", "recorder.js", "ui.js", "viewer.js", "viewer.css", "dashboard.js"]) {
   const bytes = readFileSync(outdir + name);
   const gz = gzipSync(bytes).length;
   console.log(`${name.padEnd(17)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KB  gzip ${(gz / 1024).toFixed(1).padStart(6)} KB`);

@@ -104,13 +104,9 @@ export type VisitorSummary = {
   since: number;
 };
 
-export type DashboardToServer = {
-  t: "signal";
-  group: number;
-  visitorid: string;
-  mtype: "signal" | "invoke";
-  data: unknown;
-};
+export type DashboardToServer =
+  | { t: "signal"; group: number; visitorid: string; mtype: "signal" | "invoke"; data: unknown }
+  | { t: "lookup"; group: number; visitorid: string };
 
 export type ServerToDashboard =
   | { t: "sessions"; sessions: SessionSummary[] }
@@ -118,6 +114,7 @@ export type ServerToDashboard =
   | { t: "visitor"; visitor: VisitorSummary }
   | { t: "visitor_gone"; group: number; visitorid: string }
   | { t: "signaled"; visitorid: string; id: number; online: boolean }
+  | { t: "found"; group: number; visitorid: string; visitor: VisitorSummary | null }
   | { t: "session"; session: SessionSummary }
   | { t: "session_ended"; key: string }
   | { t: "agents"; key: string; count: number }

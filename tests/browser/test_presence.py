@@ -135,3 +135,105 @@ def test_signal_sent_while_offline_survives_a_restart_and_arrives_once(
             assert again.evaluate("window.signals") == []
     finally:
         stop_server(second)
+
+
+def test_set_visitor_id_reconnects_under_the_new_id_and_disconnect_goes_offline(
+    server, pages_url, open_visitor, new_context
+):
+    agent = dashboard(new_context, server)
+    page = open_visitor(f"{pages_url}/presence-api.html").page
+    page.evaluate("window.first = goOnline('before-login')")
+    expect(visitor_row(agent, "before-login")).to_have_count(1)
+
+    page.evaluate("first.setVisitorId('customer-42')")
+
+    expect(visitor_row(agent, "customer-42").locator(".data")).to_have_text("plan=gold")
+    expect(visitor_row(agent, "before-login")).to_have_count(0)
+
+    # The static form changes the latest instance, and the default for new ones.
+    page.evaluate("window.second = goOnline('guest')")
+    assert page.evaluate("GLANCE.Presence.Visitor.instance === second")
+    expect(visitor_row(agent, "guest")).to_have_count(1)
+    page.evaluate("GLANCE.Presence.Visitor.setVisitorId('customer-43')")
+    expect(visitor_row(agent, "customer-43")).to_have_count(1)
+    expect(visitor_row(agent, "guest")).to_have_count(0)
+    assert page.evaluate("GLANCE_COBROWSE.visitorid") == "customer-43"
+
+    page.evaluate("second.disconnect(); first.disconnect()")
+    expect(visitor_row(agent, "customer-43")).to_have_count(0)
+    expect(visitor_row(agent, "customer-42")).to_have_count(0)
+
+
+def test_agent_finds_a_visitor_by_id_and_learns_who_is_not_online(
+    server, pages_url, open_visitor, new_context
+):
+    agent = dashboard(new_context, server)
+    page = open_visitor(f"{pages_url}/presence-api.html").page
+    page.evaluate("goOnline('findable-7')")
+    find = agent.locator("#find-visitor")
+
+    find.get_by_label("Visitor id or code").fill("findable-7")
+    find.get_by_role("button", name="Find").click()
+
+    found = agent.locator("#found-visitor tr[data-visitor='72:findable-7']")
+    expect(found.locator(".data")).to_have_text("plan=gold")
+    find.get_by_label("Visitor id or code").fill("nobody-here")
+    find.get_by_role("button", name="Find").click()
+    expect(agent.locator("#find-status")).to_have_text("nobody-here is not online.")
+    expect(agent.locator("#found-visitor")).to_be_hidden()
+
+
+def test_unique_code_is_found_by_the_agent_extended_and_expires_on_the_visitors_clock(
+    server, pages_url, new_context
+):
+    agent = dashboard(new_context, server)
+    page = new_context().new_page()
+    page.clock.install()
+    page.goto(f"{pages_url}/presence-unique.html")
+
+    page.evaluate("window.visitor = goUnique()")
+
+    page.wait_for_function("() => window.uniques.length === 1")
+    [unique] = page.evaluate("window.uniques")
+    code = unique["visitorid"]
+    assert re.fullmatch(r"[1-9]\d{5}", code) and unique["text"] == code
+    expect(page.locator("#code")).to_have_text(code)
+    find = agent.locator("#find-visitor")
+    find.get_by_label("Visitor id or code").fill(code)
+    find.get_by_role("button", name="Find").click()
+    row = agent.locator(f"#found-visitor tr[data-visitor='72:{code}']")
+    expect(row.locator(".data")).to_have_text("reason=phone")
+    row.get_by_role("textbox", name=f"Message for {code}").fill("Thanks, I see you")
+    row.get_by_role("button", name="Send").click()
+    page.wait_for_function("() => window.signals.length === 1")
+
+    page.clock.run_for("04:00")
+    page.evaluate("visitor.extendUnique()")
+    page.wait_for_function(
+        "() => visitor.deadline > Date.now() + 5 * 60 * 1000", polling=50
+    )  # the server answered: 1 + 5 minutes left
+    page.clock.run_for("05:59")
+    assert page.evaluate("window.errors") == []
+    expect(visitor_row(agent, code)).to_have_count(1)
+
+    page.clock.run_for("00:02")
+
+    page.wait_for_function("() => window.errors.length === 1")
+    assert page.evaluate("window.errors")[0]["code"] == "expired"
+    expect(visitor_row(agent, code)).to_have_count(0)
+    assert page.evaluate("window.uniques.length") == 1  # no silent new code
+
+
+def test_presence_visitor_script_loads_presence_without_co_browsing(
+    server, pages_url, open_visitor, new_context
+):
+    agent = dashboard(new_context, server)
+
+    page = open_visitor(f"{pages_url}/presence-only.html").page
+
+    expect(visitor_row(agent, "lite-1").locator(".page")).to_have_text("Presence only")
+    assert page.evaluate("typeof GLANCE.Presence.Visitor") == "function"
+    assert page.evaluate("typeof GLANCE.Cobrowse") == "undefined"
+    assert page.evaluate("GLANCE_COBROWSE.visitorid") == "lite-1"
+    page.close()
+    expect(visitor_row(agent, "lite-1")).to_have_count(0)

@@ -230,6 +230,7 @@ async def test_agent_cannot_signal_a_visitor_of_another_group(
 
     assert await receive_error(dashboard) == "not_found"
     assert not await PendingMessage.objects.aexists()
+    assert await nothing(dashboard)  # refused, not closed: the agent's dashboard stays live
 
 
 async def test_expired_message_is_never_delivered(
@@ -255,3 +256,34 @@ async def test_presence_frames_before_hello_are_refused(demo_group, presence_soc
     await send(page, {"t": "presence", "data": {}})
 
     assert await receive_error(page) == "not_started"
+
+
+async def test_agent_looks_a_visitor_up_by_id(
+    demo_group, other_group, agent, presence_socket, dashboard_socket
+):
+    page = await presence_socket()
+    await hello(page, "v-9")
+    await send(page, {"t": "presence", "title": "Checkout", "data": {"cart": 2}})
+    dashboard = await dashboard_socket(agent)
+    await listing(dashboard)
+
+    await send(dashboard, {"t": "lookup", "group": 72, "visitorid": "v-9"})
+    found = await receive(dashboard)
+    assert (found["t"], found["visitorid"], found["visitor"]["title"]) == (
+        "found",
+        "v-9",
+        "Checkout",
+    )
+    assert found["visitor"]["data"] == {"cart": 2}
+
+    await send(dashboard, {"t": "lookup", "group": 72, "visitorid": "v-absent"})
+    assert await receive(dashboard) == {
+        "t": "found",
+        "group": 72,
+        "visitorid": "v-absent",
+        "visitor": None,
+    }
+    await send(dashboard, {"t": "lookup", "group": 73, "visitorid": "v-9"})
+    assert await receive_error(dashboard) == "not_found"
+    await send(dashboard, {"t": "lookup", "group": 72, "visitorid": "no spaces"})
+    assert await receive_error(dashboard) == "bad_frame"

@@ -41,6 +41,9 @@ function startDashboard(table: HTMLTableElement): () => void {
       : null;
   const messageForm = document.getElementById("message-visitor");
   if (visitors && messageForm instanceof HTMLFormElement) visitors.bindMessageForm(messageForm);
+  const findForm = document.getElementById("find-visitor");
+  const found = document.getElementById("found-visitor");
+  if (visitors && findForm instanceof HTMLFormElement && found instanceof HTMLTableElement) visitors.bindFindForm(findForm, found);
   socket.onmessage = (message) => {
     const frame = JSON.parse(String(message.data)) as ServerToDashboard;
     visitors?.handle(frame);

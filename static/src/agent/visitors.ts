@@ -15,6 +15,7 @@ function cell(text: string, className = ""): HTMLTableCellElement {
 
 export class VisitorsTable {
   private readonly body: HTMLTableSectionElement;
+  private found: HTMLTableElement | null = null;
   // Session keys this agent asked a visitor to start: open the viewer once it exists.
   readonly awaitingKeys = new Set<string>();
 
@@ -41,6 +42,26 @@ export class VisitorsTable {
     });
   }
 
+  /** The "find a visitor" form: by visitor id or unique code, answered with `found`. */
+  bindFindForm(form: HTMLFormElement, result: HTMLTableElement): void {
+    this.found = result;
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const fields = new FormData(form);
+      const visitorid = String(fields.get("visitorid")).trim();
+      if (!visitorid) return;
+      this.send({ t: "lookup", group: Number(fields.get("group")), visitorid });
+    });
+  }
+
+  private showFound(visitorid: string, visitor: VisitorSummary | null): void {
+    const text = document.getElementById("find-status");
+    if (text) text.textContent = visitor ? "" : `${visitorid} is not online.`;
+    if (!this.found) return;
+    this.found.tBodies[0].replaceChildren(...(visitor ? [this.row(visitor)] : []));
+    this.found.hidden = !visitor;
+  }
+
   handle(frame: ServerToDashboard): void {
     switch (frame.t) {
       case "visitors":
@@ -51,11 +72,17 @@ export class VisitorsTable {
         const old = this.find(frame.visitor.group, frame.visitor.visitorid);
         if (old) old.replaceWith(fresh);
         else this.body.append(fresh);
+        this.foundRow(frame.visitor.group, frame.visitor.visitorid)?.replaceWith(this.row(frame.visitor));
         break;
       }
       case "visitor_gone":
         this.find(frame.group, frame.visitorid)?.remove();
+        const gone = this.foundRow(frame.group, frame.visitorid);
+        if (gone) this.showFound(frame.visitorid, null);
         break;
+      case "found":
+        this.showFound(frame.visitorid, frame.visitor);
+        return;
       case "signaled":
         this.status(frame.online ? `Sent to ${frame.visitorid}.` : `${frame.visitorid} is away: it will get it on return.`);
         break;
@@ -70,6 +97,10 @@ export class VisitorsTable {
 
   private find(group: number, visitorid: string): HTMLTableRowElement | null {
     return this.body.querySelector(`tr[data-visitor="${CSS.escape(rowId(group, visitorid))}"]`);
+  }
+
+  private foundRow(group: number, visitorid: string): HTMLTableRowElement | null {
+    return this.found?.tBodies[0].querySelector(`tr[data-visitor="${CSS.escape(rowId(group, visitorid))}"]`) ?? null;
   }
 
   private status(text: string): void {

@@ -10,6 +10,8 @@ type Invokable = Record<string, ((args?: unknown) => unknown) | undefined>;
 
 type ServerFrame =
   | { t: "connected"; visitorid: string }
+  | { t: "unique"; visitorid: string; seconds: number }
+  | { t: "extended"; seconds: number }
   | { t: "signal"; id: number; data: unknown }
   | { t: "invoke"; id: number; func: string; args?: Record<string, unknown> | null }
   | { t: "blur" }
@@ -21,6 +23,13 @@ const RETRY_MS = [1000, 2000, 5000, 10_000, 30_000];
 // handled, but the ack may be lost with the connection; it must not fire twice.
 const SEEN_KEY = "tandem.presence.seen";
 const INVOKABLE = new Set(["startSession", "stopSession"]);
+
+/** What onunique receives: the id as `visitorid`, and as itself wherever a string is meant. */
+type UniqueId = { visitorid: string; toString(): string };
+
+function uniqueId(visitorid: string): UniqueId {
+  return { visitorid, toString: () => visitorid };
+}
 
 function isFlat(data: unknown): data is PresenceData {
   if (!data || typeof data !== "object" || Array.isArray(data)) return false;
@@ -52,9 +61,14 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
     onsignal: ((data: unknown) => void) | null = null;
     onerror: ((error: ErrorInfo) => void) | null = null;
     onblur: (() => void) | null = null;
+    onunique: ((unique: UniqueId) => void) | null = null;
     private socket: WebSocket | null = null;
     private wanted = false; // connect() was called and disconnect() was not
-    private sentPage = false;
+    private unique = false; // connected with connectUnique(): the server names this visitor
+    private deadline = 0; // when the unique id runs out, on Date.now()
+    private expiry: ReturnType<typeof setTimeout> | undefined;
+    private reported = false; // presence() was called on this page
+    private data: PresenceData = {}; // everything presence() reported, merged
     private queue: object[] = [];
     private ping: ReturnType<typeof setInterval> | undefined;
     private retry: ReturnType<typeof setTimeout> | undefined;
@@ -79,36 +93,62 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
         this.error("badparams", "Presence data must be an object of string or number values.");
         return;
       }
-      const frame: Record<string, unknown> = { t: "presence", data };
-      if (!this.sentPage) {
-        Object.assign(frame, { url: location.href, title: document.title, browser: navigator.userAgent });
-        this.sentPage = true;
-      }
-      this.send(frame);
-      if (!this.socket) this.open();
+      this.data = { ...this.data, ...data };
+      this.reported = true;
+      // A connecting socket reports everything once open; an open one only what is new.
+      if (this.socket?.readyState === WebSocket.OPEN) this.send({ t: "presence", data });
+      // With no id yet (connectUnique() or setVisitorId() comes next) it waits for that.
+      else if (!this.socket && (this.visitorid || this.unique)) this.open();
     }
 
     connect(): void {
+      if (this.unique) {
+        this.disconnect();
+        this.unique = false;
+      }
       this.wanted = true;
       if (!this.socket) this.open();
+    }
+
+    /** Connect under a 6-digit id the server picks (see onunique); it lasts five minutes. */
+    connectUnique(): void {
+      if (!this.unique) this.disconnect();
+      this.unique = true;
+      this.visitorid = null;
+      this.wanted = true;
+      if (!this.socket) this.open();
+    }
+
+    /** Keep the unique id five minutes longer. */
+    extendUnique(): void {
+      if (!this.unique || !this.wanted) {
+        this.error("badparams", "extendUnique() needs a connection made with connectUnique().");
+        return;
+      }
+      this.send({ t: "extend" });
     }
 
     disconnect(): void {
       this.wanted = false;
       this.close();
+      this.stopExpiry();
     }
 
     setVisitorId(visitorid: string): void {
+      if (this.unique) {
+        this.disconnect();
+        this.unique = false;
+        this.wanted = true;
+      }
       this.visitorid = visitorid;
-      if (this.socket) {
+      if (this.socket || this.wanted) {
         this.close();
-        this.sentPage = false;
         this.open();
       }
     }
 
     private open(): void {
-      if (!this.visitorid) {
+      if (!this.visitorid && !this.unique) {
         this.error("badparams", "A visitor id is needed (GLANCE_COBROWSE.visitorid or setVisitorId).");
         return;
       }
@@ -119,7 +159,14 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
       const socket = new WebSocket(config.presenceSocket);
       this.socket = socket;
       socket.onopen = () => {
-        socket.send(JSON.stringify({ t: "hello", visitorid: this.visitorid }));
+        const hello = this.unique ? { t: "hello", unique: true } : { t: "hello", visitorid: this.visitorid };
+        socket.send(JSON.stringify(hello));
+        // Every connection starts with the whole picture: the server forgets a visitor
+        // that leaves (a new id, a dropped connection, a restart).
+        if (this.reported) {
+          const page = { url: location.href, title: document.title, browser: navigator.userAgent };
+          socket.send(JSON.stringify({ t: "presence", ...page, data: this.data }));
+        }
         for (const frame of this.queue.splice(0)) socket.send(JSON.stringify(frame));
         this.ping = setInterval(() => this.send({ t: "ping" }), PING_MS);
       };
@@ -153,6 +200,14 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
         case "connected":
           this.attempt = 0;
           break;
+        case "unique":
+          this.visitorid = frame.visitorid;
+          this.expireIn(frame.seconds * 1000);
+          this.fire(() => this.onunique?.(uniqueId(frame.visitorid)));
+          break;
+        case "extended":
+          this.expireIn(this.deadline - Date.now() + frame.seconds * 1000);
+          break;
         case "signal":
           this.deliver(frame.id, () => this.onsignal?.(frame.data));
           break;
@@ -163,19 +218,42 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
           this.onblur?.();
           break;
         case "error":
-          this.error(frame.code, frame.msg);
+          if (frame.code === "expired") this.expire();
+          else this.error(frame.code, frame.msg);
           break;
+      }
+    }
+
+    private expireIn(ms: number): void {
+      this.stopExpiry();
+      this.deadline = Date.now() + ms;
+      this.expiry = setTimeout(() => this.expire(), Math.max(0, ms));
+    }
+
+    private stopExpiry(): void {
+      clearTimeout(this.expiry);
+      this.expiry = undefined;
+    }
+
+    /** The unique id ran out (by this page's clock or the server's): the connection ends. */
+    private expire(): void {
+      if (!this.unique || !this.wanted) return;
+      this.disconnect();
+      this.error("expired", "The unique presence connection timed out; call connectUnique() again.");
+    }
+
+    private fire(handler: () => void): void {
+      try {
+        handler();
+      } catch (error) {
+        console.error("[Tandem] a presence handler threw", error);
       }
     }
 
     private deliver(id: number, handle: () => void): void {
       if (!seenIds().includes(id)) {
         markSeen(id);
-        try {
-          handle();
-        } catch (error) {
-          console.error("[Tandem] a presence handler threw", error);
-        }
+        this.fire(handle);
       }
       this.send({ t: "ack", id });
     }
@@ -192,11 +270,7 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
 
     private error(code: string, msg: string): void {
       console.warn(`[Tandem] presence ${code}: ${msg}`);
-      try {
-        this.onerror?.({ code, msg });
-      } catch (error) {
-        console.error("[Tandem] a presence onerror handler threw", error);
-      }
+      this.fire(() => this.onerror?.({ code, msg }));
     }
   }
   return Visitor;

@@ -2,35 +2,16 @@
 // purpose; the recorder is imported only when a session starts.
 import { loaderConfig } from "./config";
 import { listenForInvoke, type VisitorApi } from "./invoke";
-import { installPresence } from "../presence/visitor";
+import { installPresenceApi, publishSettings, scriptAttributes } from "../presence/globals";
 import { CONTINUE_PARAM, SessionClient, type StartOptions } from "./session";
 import { installDefaultUi } from "./ui-entry";
 
 type Listener = (payload?: unknown) => void;
 
-type GlanceNamespace = {
-  VERSION?: string;
-  Cobrowse?: Record<string, unknown>;
-  [name: string]: unknown;
-};
-
-declare global {
-  interface Window {
-    GLANCE?: GlanceNamespace;
-    GLANCE_COBROWSE?: Record<string, unknown>;
-  }
-}
-
-function scriptAttributes(): Record<string, string> {
-  const script =
-    (document.currentScript as HTMLScriptElement | null) ??
-    document.querySelector<HTMLScriptElement>("script#glance-cobrowse, script#cobrowsescript");
-  return script ? { ...script.dataset } as Record<string, string> : {};
-}
 
 function install(): void {
   const config = loaderConfig();
-  const glance: GlanceNamespace = (window.GLANCE ??= {});
+  const glance = (window.GLANCE ??= {});
   const cobrowse = (glance.Cobrowse ??= {});
   if (cobrowse.Visitor) return; // the script tag was included twice
   const attrs = scriptAttributes();
@@ -64,30 +45,8 @@ function install(): void {
   };
   listenForInvoke(config, cobrowse.Visitor as VisitorApi);
   installDefaultUi({ cobrowse, config, attrs });
-  window.GLANCE_COBROWSE = {
-    ...(window.GLANCE_COBROWSE ?? {}),
-    groupid: config.group,
-    site: config.site,
-    version: config.version,
-    presence: attrs.presence,
-    // A visitor id the page set before the loader ran is kept unless the tag names one.
-    visitorid: attrs.visitorid ?? window.GLANCE_COBROWSE?.visitorid,
-  };
-
-  // GLANCE.Presence.Visitor; with data-presence="on" it reports and listens by itself.
-  const PresenceVisitor = installPresence(config, () => cobrowse.Visitor as Record<string, never>) as {
-    new (): { presence(params?: object): void; connect(): void };
-  };
-  glance.Presence = { ...((glance.Presence as object) ?? {}), Visitor: PresenceVisitor };
-  if (attrs.presence === "on") {
-    const startPresence = () => {
-      const presence = new PresenceVisitor();
-      presence.presence();
-      presence.connect();
-    };
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startPresence, { once: true });
-    else startPresence();
-  }
+  publishSettings(config, attrs);
+  installPresenceApi(config, attrs, () => cobrowse.Visitor as Record<string, never>);
 
   // A session handed over from another domain: take its token out of the address bar
   // (and so out of history and referrers) before anything else can read it.

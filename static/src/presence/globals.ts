@@ -1,0 +1,60 @@
+// The Glance globals presence needs, shared by the full loader and the presence-only
+// script (CobrowseJS.ashx?...&script=PresenceVisitor).
+import type { LoaderConfig } from "../visitor/config";
+import { installPresence } from "./visitor";
+
+type GlanceNamespace = {
+  VERSION?: string;
+  Cobrowse?: Record<string, unknown>;
+  Presence?: Record<string, unknown>;
+  [name: string]: unknown;
+};
+
+declare global {
+  interface Window {
+    GLANCE?: GlanceNamespace;
+    GLANCE_COBROWSE?: Record<string, unknown>;
+  }
+}
+
+/** The data-* attributes of the script tag that loaded us. */
+export function scriptAttributes(): Record<string, string> {
+  const script =
+    (document.currentScript as HTMLScriptElement | null) ??
+    document.querySelector<HTMLScriptElement>("script#glance-cobrowse, script#cobrowsescript");
+  return script ? ({ ...script.dataset } as Record<string, string>) : {};
+}
+
+/** GLANCE_COBROWSE: what the page and the Presence.Visitor constructor default to. */
+export function publishSettings(config: LoaderConfig, attrs: Record<string, string>): void {
+  window.GLANCE_COBROWSE = {
+    ...(window.GLANCE_COBROWSE ?? {}),
+    groupid: config.group,
+    site: config.site,
+    version: config.version,
+    presence: attrs.presence,
+    // A visitor id the page set before the loader ran is kept unless the tag names one.
+    visitorid: attrs.visitorid ?? window.GLANCE_COBROWSE?.visitorid,
+  };
+}
+
+/** GLANCE.Presence.Visitor; with data-presence="on" it reports and listens by itself. */
+export function installPresenceApi(
+  config: LoaderConfig,
+  attrs: Record<string, string>,
+  cobrowseVisitor: () => Record<string, never> | undefined,
+): void {
+  const glance = (window.GLANCE ??= {});
+  const PresenceVisitor = installPresence(config, cobrowseVisitor) as {
+    new (): { presence(params?: object): void; connect(): void };
+  };
+  glance.Presence = { ...((glance.Presence as object) ?? {}), Visitor: PresenceVisitor };
+  if (attrs.presence !== "on") return;
+  const start = () => {
+    const presence = new PresenceVisitor();
+    presence.presence();
+    presence.connect();
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
+  else start();
+}
