@@ -1,6 +1,11 @@
 """The dashboard socket: a live list of the active sessions in the agent's groups."""
 
+import asyncio
+import contextlib
+import logging
+
 from channels.db import database_sync_to_async
+from django.conf import settings
 
 from agents import selectors
 from cobrowse import groups, services
@@ -9,6 +14,8 @@ from cobrowse.protocol import DASHBOARD_FRAMES
 from cobrowse.selectors import agent_group_ids
 from cobrowse.sockets import FrameConsumer
 from presence import services as presence
+
+log = logging.getLogger("tandem.dashboard")
 
 
 class DashboardConsumer(FrameConsumer):
@@ -19,6 +26,8 @@ class DashboardConsumer(FrameConsumer):
 
     async def connect(self) -> None:
         self.group_ids: list[int] = []
+        self.shown: set[tuple[int, str]] = set()  # the visitors this dashboard lists
+        self.sweeper: asyncio.Task | None = None
         user = self.scope.get("user")
         await self.accept()
         try:
@@ -41,7 +50,25 @@ class DashboardConsumer(FrameConsumer):
         visitors = await database_sync_to_async(presence.dashboard_visitors)(
             group_ids=self.group_ids
         )
+        self.shown = {(visitor["group"], visitor["visitorid"]) for visitor in visitors}
         await self.send_frame({"t": "visitors", "visitors": visitors})
+        self.sweeper = asyncio.create_task(self.sweep())
+
+    async def sweep(self) -> None:
+        """Drop visitors whose page went silent without a goodbye (a server process died
+        under them): nobody else will tell this dashboard they are gone."""
+        while True:
+            await asyncio.sleep(settings.TANDEM_PRESENCE_SWEEP_SECONDS)
+            try:
+                visitors = await database_sync_to_async(presence.dashboard_visitors)(
+                    group_ids=self.group_ids
+                )
+            except Exception:
+                log.exception("dashboard sweep failed %s", self.who())
+                continue
+            online = {(visitor["group"], visitor["visitorid"]) for visitor in visitors}
+            for group, visitor_id in sorted(self.shown - online):
+                await self.dashboard_visitor_gone({"group": group, "visitorid": visitor_id})
 
     async def on_signal(self, frame: dict, text: str) -> None:
         if not self.group_ids:
@@ -73,6 +100,10 @@ class DashboardConsumer(FrameConsumer):
         )
 
     async def disconnect(self, code) -> None:
+        if self.sweeper is not None:
+            self.sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.sweeper
         for group_id in self.group_ids:
             await self.channel_layer.group_discard(groups.dashboard(group_id), self.channel_name)
 
@@ -83,9 +114,11 @@ class DashboardConsumer(FrameConsumer):
         await self.send_frame({"t": "session_ended", "key": message["key"]})
 
     async def dashboard_visitor(self, message: dict) -> None:
+        self.shown.add((message["visitor"]["group"], message["visitor"]["visitorid"]))
         await self.send_frame({"t": "visitor", "visitor": message["visitor"]})
 
     async def dashboard_visitor_gone(self, message: dict) -> None:
+        self.shown.discard((message["group"], message["visitorid"]))
         await self.send_frame(
             {"t": "visitor_gone", "group": message["group"], "visitorid": message["visitorid"]}
         )

@@ -134,6 +134,8 @@ TANDEM_VISITOR_GRACE_SECONDS = env_int("TANDEM_VISITOR_GRACE_SECONDS", 75, minim
 # Presence: a visitor whose page sent nothing (it pings every 30 s) for this long is gone;
 # an agent's message for an offline visitor waits this long for it to come back.
 TANDEM_PRESENCE_TIMEOUT_SECONDS = env_int("TANDEM_PRESENCE_TIMEOUT_SECONDS", 90, minimum=10)
+# How often an open dashboard drops visitors whose heartbeat stopped without a goodbye.
+TANDEM_PRESENCE_SWEEP_SECONDS = env_int("TANDEM_PRESENCE_SWEEP_SECONDS", 30, minimum=1)
 TANDEM_PRESENCE_MESSAGE_TTL_SECONDS = env_int(
     "TANDEM_PRESENCE_MESSAGE_TTL_SECONDS", 24 * 3600, minimum=60
 )

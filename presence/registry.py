@@ -1,11 +1,15 @@
 """Who is online now, per group, in Django's cache: every process sees it (Redis with
 REDIS_URL), no consumer keeps it in memory.
 
-One cache entry per group maps visitor ids to what their focused tab last reported; a
-short lock makes its read-modify-write safe between processes. An entry whose heartbeat
-stopped (a process died without saying goodbye) is dropped when the group is read.
+Each online visitor has its own cache entry (what its focused tab last reported, and when
+it was last heard from), so a heartbeat touches one small entry whatever the crowd. A
+per-group index of visitor ids, changed only when someone comes or goes, lets the
+dashboard list them. A visitor whose heartbeat stopped (a process died without saying
+goodbye) counts as gone once TANDEM_PRESENCE_TIMEOUT_SECONDS pass, and leaves the index
+the next time the group is listed.
 """
 
+import hashlib
 import secrets
 import time
 from collections.abc import Iterator
@@ -23,84 +27,123 @@ def now() -> float:
     return time.time()
 
 
-def _key(group_id: int) -> str:
+def _index_key(group_id: int) -> str:
     return f"tandem.presence.{group_id}"
 
 
+def _visitor_key(group_id: int, visitor_id: str) -> str:
+    # Hashed: any visitor id makes a short key every cache backend accepts.
+    digest = hashlib.sha256(visitor_id.encode()).hexdigest()[:32]
+    return f"tandem.presence.{group_id}.v.{digest}"
+
+
+def _entry_timeout() -> int:
+    """How long the cache keeps an entry nobody refreshes: past the point it counts as
+    gone, so the liveness check, not the cache, decides."""
+    return settings.TANDEM_PRESENCE_TIMEOUT_SECONDS * 2 + 60
+
+
 @contextmanager
-def _locked(group_id: int) -> Iterator[dict]:
-    lock = _key(group_id) + ".lock"
+def _lock(key: str) -> Iterator[None]:
+    """Serialize a read-modify-write of `key` between threads and processes."""
+    lock = key + ".lock"
     for _ in range(_LOCK_TRIES):
         if cache.add(lock, 1, timeout=_LOCK_SECONDS):
             break
-        time.sleep(0.005)  # another process holds the group for a few microseconds
+        time.sleep(0.005)  # another writer holds it for a few microseconds
     try:
-        online = cache.get(_key(group_id)) or {}
-        yield online
-        cache.set(_key(group_id), online, timeout=None)
+        yield
     finally:
         cache.delete(lock)
 
 
-def _alive(entry: dict, now: float) -> bool:
-    return now - entry["seen"] <= settings.TANDEM_PRESENCE_TIMEOUT_SECONDS
+def _alive(entry: dict | None, at: float) -> bool:
+    return entry is not None and at - entry["seen"] <= settings.TANDEM_PRESENCE_TIMEOUT_SECONDS
 
 
 def visitor_online(*, group_id: int, visitor_id: str, channel: str, info: dict) -> str | None:
     """Record `channel` as the visitor's focused connection; returns the one it replaces."""
-    with _locked(group_id) as online:
-        previous = online.get(visitor_id)
-        online[visitor_id] = {
-            "visitorid": visitor_id,
-            "channel": channel,
-            "since": previous["since"] if previous else time.time(),
-            "seen": time.time(),
-            "info": {**(previous["info"] if previous else {}), **info},
-        }
+    key = _visitor_key(group_id, visitor_id)
+    with _lock(key):
+        previous = cache.get(key)
+        if not _alive(previous, now()):
+            previous = None
+        cache.set(
+            key,
+            {
+                "visitorid": visitor_id,
+                "channel": channel,
+                "since": previous["since"] if previous else now(),
+                "seen": now(),
+                "info": {**(previous["info"] if previous else {}), **info},
+            },
+            timeout=_entry_timeout(),
+        )
+    if previous is None:
+        index = _index_key(group_id)
+        with _lock(index):
+            cache.set(index, (cache.get(index) or set()) | {visitor_id}, timeout=None)
     return previous["channel"] if previous else None
 
 
 def visitor_update(*, group_id: int, visitor_id: str, channel: str, info: dict) -> dict | None:
     """Merge `info` into what the visitor reported; None when `channel` lost the focus."""
-    with _locked(group_id) as online:
-        entry = online.get(visitor_id)
+    key = _visitor_key(group_id, visitor_id)
+    with _lock(key):
+        entry = cache.get(key)
         if entry is None or entry["channel"] != channel:
             return None
         data = {**entry["info"].get("data", {}), **info.pop("data", {})}
         entry["info"] = {**entry["info"], **info, "data": data}
-        entry["seen"] = time.time()
-        return dict(entry)
+        entry["seen"] = now()
+        cache.set(key, entry, timeout=_entry_timeout())
+        return entry
 
 
 def visitor_seen(*, group_id: int, visitor_id: str, channel: str) -> None:
-    with _locked(group_id) as online:
-        entry = online.get(visitor_id)
+    """A heartbeat: one small entry read and written, however many visitors are online."""
+    key = _visitor_key(group_id, visitor_id)
+    with _lock(key):
+        entry = cache.get(key)
         if entry is not None and entry["channel"] == channel:
-            entry["seen"] = time.time()
+            entry["seen"] = now()
+            cache.set(key, entry, timeout=_entry_timeout())
 
 
 def visitor_offline(*, group_id: int, visitor_id: str, channel: str) -> bool:
     """Forget the visitor if `channel` is still its connection; True when it was."""
-    with _locked(group_id) as online:
-        entry = online.get(visitor_id)
+    key = _visitor_key(group_id, visitor_id)
+    with _lock(key):
+        entry = cache.get(key)
         if entry is None or entry["channel"] != channel:
             return False
-        del online[visitor_id]
-        return True
+        cache.delete(key)
+    index = _index_key(group_id)
+    with _lock(index):
+        cache.set(index, (cache.get(index) or set()) - {visitor_id}, timeout=None)
+    return True
 
 
 def visitor_get(*, group_id: int, visitor_id: str) -> dict | None:
-    entry = (cache.get(_key(group_id)) or {}).get(visitor_id)
-    return entry if entry and _alive(entry, time.time()) else None
+    entry = cache.get(_visitor_key(group_id, visitor_id))
+    return entry if _alive(entry, now()) else None
 
 
 def visitors_online(*, group_id: int) -> list[dict]:
-    """The group's online visitors, longest online first; stale entries are dropped."""
-    now = time.time()
-    with _locked(group_id) as online:
-        for visitor_id in [v for v, entry in online.items() if not _alive(entry, now)]:
-            del online[visitor_id]
-        return sorted((dict(entry) for entry in online.values()), key=lambda e: e["since"])
+    """The group's online visitors, longest online first; the gone leave the index."""
+    index = _index_key(group_id)
+    visitor_ids = cache.get(index) or set()
+    keys = {_visitor_key(group_id, visitor_id): visitor_id for visitor_id in visitor_ids}
+    entries = cache.get_many(list(keys))
+    at = now()
+    alive = [entry for entry in entries.values() if _alive(entry, at)]
+    gone = visitor_ids - {entry["visitorid"] for entry in alive}
+    if gone:
+        with _lock(index):
+            # Checked again under the lock: one of them may have just come back.
+            back = {v for v in gone if _alive(cache.get(_visitor_key(group_id, v)), now())}
+            cache.set(index, (cache.get(index) or set()) - (gone - back), timeout=None)
+    return sorted(alive, key=lambda entry: entry["since"])
 
 
 # Unique connections: a 6-digit id held by one connection at a time. `cache.add` is atomic

@@ -287,3 +287,27 @@ async def test_agent_looks_a_visitor_up_by_id(
     assert await receive_error(dashboard) == "not_found"
     await send(dashboard, {"t": "lookup", "group": 72, "visitorid": "no spaces"})
     assert await receive_error(dashboard) == "bad_frame"
+
+
+async def test_a_visitor_whose_heartbeat_stops_vanishes_from_open_and_new_dashboards(
+    demo_group, agent, clock, presence_socket, dashboard_socket, settings
+):
+    """A server process that dies says no goodbye for its visitors: their silence does."""
+    settings.TANDEM_PRESENCE_SWEEP_SECONDS = 0.05
+    quiet = await presence_socket()
+    await hello(quiet, "v-quiet")
+    chatty = await presence_socket()
+    await hello(chatty, "v-chatty")
+    dashboard = await dashboard_socket(agent)
+    assert {v["visitorid"] for v in await listing(dashboard)} == {"v-quiet", "v-chatty"}
+
+    clock.advance(60)
+    await send(chatty, {"t": "ping"})
+    await send(chatty, {"t": "presence", "title": "still here"})
+    assert (await receive(dashboard))["visitor"]["title"] == "still here"
+    clock.advance(31)  # 91 s since v-quiet was last heard from; 31 s for v-chatty
+
+    assert await receive(dashboard) == {"t": "visitor_gone", "group": 72, "visitorid": "v-quiet"}
+    assert await nothing(dashboard)
+    later = await dashboard_socket(agent)
+    assert [v["visitorid"] for v in await listing(later)] == ["v-chatty"]

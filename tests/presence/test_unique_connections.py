@@ -15,21 +15,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """The presence clock, moved by hand."""
-
-    class Clock:
-        now = 1_900_000_000.0
-
-        def advance(self, seconds: float) -> None:
-            self.now += seconds
-
-    fake = Clock()
-    monkeypatch.setattr(registry, "now", lambda: fake.now)
-    return fake
-
-
-@pytest.fixture
 def presence_socket(open_socket):
     async def open_(group: int = 72):
         return await open_socket(f"/ws/presence/{group}/", [(b"origin", ORIGIN.encode())])
