@@ -7,11 +7,11 @@ import logging
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from agents import selectors
+from agents import availability, selectors
 from cobrowse import groups, services
 from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.protocol import DASHBOARD_FRAMES
-from cobrowse.selectors import agent_group_ids
+from cobrowse.protocol import DASHBOARD_FRAMES, NO_FRAMES
+from cobrowse.selectors import agent_group_ids, group_for_page
 from cobrowse.sockets import FrameConsumer
 from presence import services as presence
 
@@ -28,6 +28,7 @@ class DashboardConsumer(FrameConsumer):
         self.group_ids: list[int] = []
         self.shown: set[tuple[int, str]] = set()  # the visitors this dashboard lists
         self.sweeper: asyncio.Task | None = None
+        self.available = False
         user = self.scope.get("user")
         await self.accept()
         try:
@@ -42,6 +43,10 @@ class DashboardConsumer(FrameConsumer):
         self.group_ids = await database_sync_to_async(agent_group_ids)(user=user)
         for group_id in self.group_ids:
             await self.channel_layer.group_add(groups.dashboard(group_id), self.channel_name)
+        await self.channel_layer.group_add(groups.agent_dashboards(user.pk), self.channel_name)
+        self.available = await database_sync_to_async(availability.is_available)(user=user)
+        await self.announce_open()
+        await self.send_frame({"t": "availability", "available": self.available})
         await database_sync_to_async(services.sessions_end_abandoned)(group_ids=self.group_ids)
         sessions = await database_sync_to_async(selectors.dashboard_sessions)(
             group_ids=self.group_ids
@@ -54,12 +59,22 @@ class DashboardConsumer(FrameConsumer):
         await self.send_frame({"t": "visitors", "visitors": visitors})
         self.sweeper = asyncio.create_task(self.sweep())
 
+    async def announce_open(self) -> None:
+        await database_sync_to_async(availability.dashboard_open)(
+            user=self.scope["user"],
+            group_ids=self.group_ids,
+            channel=self.channel_name,
+            available=self.available,
+        )
+
     async def sweep(self) -> None:
         """Drop visitors whose page went silent without a goodbye (a server process died
-        under them): nobody else will tell this dashboard they are gone."""
+        under them): nobody else will tell this dashboard they are gone. Say that this
+        dashboard is still open, so its agent's availability keeps counting."""
         while True:
             await asyncio.sleep(settings.TANDEM_PRESENCE_SWEEP_SECONDS)
             try:
+                await self.announce_open()
                 visitors = await database_sync_to_async(presence.dashboard_visitors)(
                     group_ids=self.group_ids
                 )
@@ -99,6 +114,13 @@ class DashboardConsumer(FrameConsumer):
             }
         )
 
+    async def on_availability(self, frame: dict, text: str) -> None:
+        if not self.group_ids:
+            raise TandemError(ErrorCode.FORBIDDEN, "This socket was refused.")
+        await database_sync_to_async(availability.set_available)(
+            user=self.scope["user"], group_ids=self.group_ids, available=frame["available"]
+        )
+
     async def disconnect(self, code) -> None:
         if self.sweeper is not None:
             self.sweeper.cancel()
@@ -106,6 +128,18 @@ class DashboardConsumer(FrameConsumer):
                 await self.sweeper
         for group_id in self.group_ids:
             await self.channel_layer.group_discard(groups.dashboard(group_id), self.channel_name)
+        if self.group_ids:
+            await self.channel_layer.group_discard(
+                groups.agent_dashboards(self.scope["user"].pk), self.channel_name
+            )
+            await database_sync_to_async(availability.dashboard_closed)(
+                group_ids=self.group_ids, channel=self.channel_name
+            )
+
+    async def dashboard_availability(self, message: dict) -> None:
+        """The agent switched on one of its dashboards: every one of them follows."""
+        self.available = message["available"]
+        await self.send_frame({"t": "availability", "available": self.available})
 
     async def dashboard_session(self, message: dict) -> None:
         await self.send_frame({"t": "session", "session": message["session"]})
@@ -125,3 +159,39 @@ class DashboardConsumer(FrameConsumer):
 
     async def dashboard_agents(self, message: dict) -> None:
         await self.send_frame({"t": "agents", "key": message["key"], "count": message["count"]})
+
+
+class StatusConsumer(FrameConsumer):
+    """A visitor page's view of its group: is an agent available right now? Sent on
+    connect and on every change; the page sends nothing."""
+
+    frames = NO_FRAMES
+    role = "status"
+
+    async def connect(self) -> None:
+        self.group = None
+        await self.accept()
+        try:
+            self.group = await database_sync_to_async(group_for_page)(
+                self.scope["url_route"]["kwargs"]["group"], self.header(b"origin")
+            )
+        except TandemError as error:
+            await self.fail(error)
+            return
+        await self.channel_layer.group_add(groups.agent_status(self.group.id), self.channel_name)
+        available = await database_sync_to_async(availability.group_available)(
+            group_id=self.group.id
+        )
+        await self.send_frame({"t": "agent_status", "available": available})
+
+    async def disconnect(self, code) -> None:
+        if self.group is not None:
+            await self.channel_layer.group_discard(
+                groups.agent_status(self.group.id), self.channel_name
+            )
+
+    async def status_agents(self, message: dict) -> None:
+        await self.send_frame({"t": "agent_status", "available": message["available"]})
+
+    def who(self) -> str:
+        return f"group={self.group.public_id if self.group else '-'}"

@@ -23,3 +23,20 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.group.public_id} ({self.role})"
+
+
+class Availability(models.Model):
+    """Whether an agent takes new visitors: set on the dashboard, kept across log-ins.
+    It counts only while one of the agent's dashboards is open (agents.availability)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availability"
+    )
+    available = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "availabilities"
+
+    def __str__(self) -> str:
+        return f"{self.user} {'available' if self.available else 'away'}"

@@ -11,7 +11,7 @@ from datetime import datetime
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from cobrowse import control, groups, mirror, selectors, services
+from cobrowse import chat, control, groups, mirror, selectors, services
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.protocol import AGENT_FRAMES, INPUT_KINDS, VISITOR_FRAMES
 from cobrowse.sockets import CLOSE_ENDED, FrameConsumer
@@ -190,6 +190,11 @@ class VisitorConsumer(FrameConsumer):
             session_id=self._live_session_id(), accept=False
         )
 
+    async def on_message(self, frame: dict, text: str) -> None:
+        await chat.from_visitor(
+            session_id=self._live_session_id(), data=frame["data"], origin=self.header(b"origin")
+        )
+
     async def on_rc_refused(self, frame: dict, text: str) -> None:
         await control.input_refused(
             session_id=self._live_session_id(), rid=frame["to"], msg=frame["msg"]
@@ -222,7 +227,14 @@ class VisitorConsumer(FrameConsumer):
             await self.send_frame({"t": "focus" if focused else "blur"})
 
     async def agents_count(self, message: dict) -> None:
-        await self.send_frame({"t": "agents", "count": message["count"]})
+        frame = {"t": "agents", "count": message["count"]}
+        if message.get("viewer"):
+            frame["viewer"] = message["viewer"]
+        await self.send_frame(frame)
+
+    async def chat_message(self, message: dict) -> None:
+        if self.focused:
+            await self.send_frame(message["frame"])
 
     async def session_ended(self, message: dict) -> None:
         if self.session is not None:
@@ -242,6 +254,7 @@ class AgentConsumer(FrameConsumer):
 
     async def connect(self) -> None:
         self.session = None
+        self.index: int | None = None  # this agent's client index in the session
         self.rc_on = False
         self.user = self.scope.get("user")
         await self.accept()
@@ -255,7 +268,7 @@ class AgentConsumer(FrameConsumer):
             # and the join itself refuses a session that has already ended.
             await self.channel_layer.group_add(groups.session_agents(session.id), self.channel_name)
             try:
-                count = await database_sync_to_async(services.session_agent_join)(
+                count, self.index = await database_sync_to_async(services.session_agent_join)(
                     session=session, agent=self.user
                 )
             except TandemError:
@@ -278,6 +291,7 @@ class AgentConsumer(FrameConsumer):
                 "site": self.session.site.name,
                 "userAgent": self.session.visitor_user_agent,
                 "agents": count,
+                "index": self.index,
             }
         )
         await mirror.snapshot_request(session_id=self.session.id, reply_to=self.channel_name)
@@ -289,7 +303,7 @@ class AgentConsumer(FrameConsumer):
             groups.session_agents(self.session.id), self.channel_name
         )
         await database_sync_to_async(services.session_agent_leave)(
-            session=self.session, agent=self.user
+            session=self.session, agent=self.user, index=self.index
         )
 
     def who(self) -> str:
@@ -319,6 +333,15 @@ class AgentConsumer(FrameConsumer):
             session_id=self._session_id(), actor=self.user.get_username()
         )
 
+    async def on_message(self, frame: dict, text: str) -> None:
+        await chat.from_agent(
+            session_id=self._session_id(),
+            data=frame["data"],
+            origin=self.server_origin(),
+            index=self.index,
+            name=services.agent_display_name(self.user),
+        )
+
     async def on_input(self, frame: dict, text: str) -> None:
         session_id = self._session_id()
         if not self.rc_on:
@@ -333,7 +356,18 @@ class AgentConsumer(FrameConsumer):
         await self.send(text_data=message["text"])
 
     async def agents_count(self, message: dict) -> None:
-        await self.send_frame({"t": "agents", "count": message["count"]})
+        frame = {"t": "agents", "count": message["count"]}
+        if message.get("viewer"):
+            frame["viewer"] = message["viewer"]
+        await self.send_frame(frame)
+
+    async def chat_message(self, message: dict) -> None:
+        await self.send_frame(message["frame"])
+
+    def server_origin(self) -> str:
+        """Tandem's own origin as the agent's browser reached it: a message's sender."""
+        scheme = "https" if self.scope.get("scheme") in ("https", "wss") else "http"
+        return f"{scheme}://{self.header(b'host')}"
 
     async def rc_pending(self, message: dict) -> None:
         await self.send_frame({"t": "rc_pending", "agent": message["agent"]})

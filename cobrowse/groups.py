@@ -14,3 +14,13 @@ def session_visitor(session_id: int) -> str:
 def dashboard(group_id: int) -> str:
     """Every open agent dashboard of a group: session list changes go here."""
     return f"dashboard.{group_id}"
+
+
+def agent_status(group_id: int) -> str:
+    """Visitor pages that show whether an agent of the group is available."""
+    return f"status.{group_id}"
+
+
+def agent_dashboards(user_id: int) -> str:
+    """Every open dashboard of one agent: its availability switch is shared."""
+    return f"agent.{user_id}"

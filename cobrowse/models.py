@@ -101,6 +101,9 @@ class CobrowseSession(models.Model):
     visitor_user_agent = models.CharField(max_length=512, blank=True)
     # Agent sockets open on the session now; every process reads and writes it here.
     agents_watching = models.PositiveIntegerField(default=0, editable=False)
+    # Agents that ever joined: each join gets the next number as its client index
+    # (Surfly's clientIndex; the visitor is 0).
+    agents_joined = models.PositiveIntegerField(default=0, editable=False)
     # Visitor tabs connected now; when the last leaves, the session waits for it to come
     # back (a navigation, a dropped connection) before it ends.
     visitors_connected = models.PositiveIntegerField(default=0, editable=False)

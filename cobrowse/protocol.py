@@ -50,6 +50,8 @@ VISITOR_FRAMES: dict[str, dict[str, Field]] = {
     "rc_decline": {},
     "rc_refused": {"to": Field(str, max_len=1000), "msg": Field(str, max_len=200)},
     "stop": {},
+    # A message for the session's agents (Surfly's sendMessage); any JSON value.
+    "message": {"data": Field((dict, list, str, int, float, bool), True)},
 }
 
 # Frames an agent's viewer sends on the agent socket.
@@ -67,6 +69,8 @@ AGENT_FRAMES: dict[str, dict[str, Field]] = {
         "x": Field((int, float), False),
         "y": Field((int, float), False),
     },
+    # A chat message for the visitor (and the other agents); any JSON value.
+    "message": {"data": Field((dict, list, str, int, float, bool), True)},
 }
 
 # What an agent may do on the visitor's page under remote control.
@@ -82,7 +86,12 @@ DASHBOARD_FRAMES: dict[str, dict[str, Field]] = {
     },
     # Is this visitor id (or unique code) online now? Answered with `found`.
     "lookup": {"group": Field(int), "visitorid": Field(str, max_len=100)},
+    # The agent switches between available and away (every dashboard of it follows).
+    "availability": {"available": Field(bool)},
 }
+
+# Sockets the client only listens on: every frame it sends is refused as unknown.
+NO_FRAMES: dict[str, dict[str, Field]] = {}
 
 
 def frame_parse(text: str | None, *, table: dict[str, dict[str, Field]], max_bytes: int) -> dict:

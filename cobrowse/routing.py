@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from agents.consumers import DashboardConsumer
+from agents.consumers import DashboardConsumer, StatusConsumer
 from cobrowse.consumers import AgentConsumer, NoSuchSocketConsumer, VisitorConsumer
 from presence.consumers import PresenceConsumer
 
@@ -11,5 +11,6 @@ websocket_urlpatterns = [
     re_path(r"^ws/agent/session/(?P<key>[A-Za-z0-9]{1,32})/$", AgentConsumer.as_asgi()),
     path("ws/agent/dashboard/", DashboardConsumer.as_asgi()),
     path("ws/presence/<int:group>/", PresenceConsumer.as_asgi()),
+    path("ws/status/<int:group>/", StatusConsumer.as_asgi()),
     re_path(r"", NoSuchSocketConsumer.as_asgi()),
 ]

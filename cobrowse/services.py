@@ -128,8 +128,16 @@ def session_end(*, session_id: int, actor: str, reason: str) -> bool:
     return True
 
 
-def _agents_changed(session: CobrowseSession, count: int) -> None:
-    message = {"type": "agents.count", "count": count}
+def agent_display_name(agent: AbstractBaseUser) -> str:
+    """What a visitor sees of an agent: its name, or its username when it has none."""
+    full = agent.get_full_name() if hasattr(agent, "get_full_name") else ""
+    return full or agent.get_username()
+
+
+def _agents_changed(session: CobrowseSession, count: int, viewer: dict | None = None) -> None:
+    """Everyone in the session, and the dashboards, learn the new agent count; `viewer`
+    says who came or went ({index, name, joined})."""
+    message = {"type": "agents.count", "count": count, "viewer": viewer}
     _broadcast(groups.session_visitor(session.id), message)
     _broadcast(groups.session_agents(session.id), message)
     _broadcast(
@@ -147,24 +155,29 @@ def _session_locked(session_id: int) -> CobrowseSession | None:
     )
 
 
-def session_agent_join(*, session: CobrowseSession, agent: AbstractBaseUser) -> int:
-    """Record an agent starting to watch; returns the number of agents now watching."""
+def session_agent_join(*, session: CobrowseSession, agent: AbstractBaseUser) -> tuple[int, int]:
+    """Record an agent starting to watch; returns (agents now watching, its client index)."""
     with transaction.atomic():
         if _session_locked(session.id) is None:
             raise TandemError(ErrorCode.ENDED, f"Session {session.key!r} has ended.")
         CobrowseSession.objects.filter(id=session.id).update(
-            agents_watching=F("agents_watching") + 1
+            agents_watching=F("agents_watching") + 1, agents_joined=F("agents_joined") + 1
         )
-        count = CobrowseSession.objects.values_list("agents_watching", flat=True).get(id=session.id)
+        count, index = CobrowseSession.objects.values_list("agents_watching", "agents_joined").get(
+            id=session.id
+        )
         SessionEvent.objects.create(
             session=session, type=SessionEvent.Type.AGENT_JOINED, actor=agent.get_username()
         )
-        _agents_changed(session, count)
+        viewer = {"index": index, "name": agent_display_name(agent), "joined": True}
+        _agents_changed(session, count, viewer)
     log.info("agent joined key=%s agent=%s count=%s", session.key, agent.get_username(), count)
-    return count
+    return count, index
 
 
-def session_agent_leave(*, session: CobrowseSession, agent: AbstractBaseUser) -> int:
+def session_agent_leave(
+    *, session: CobrowseSession, agent: AbstractBaseUser, index: int | None = None
+) -> int:
     """Record an agent no longer watching; returns the number of agents still watching."""
     with transaction.atomic():
         still_live = _session_locked(session.id) is not None
@@ -179,7 +192,8 @@ def session_agent_leave(*, session: CobrowseSession, agent: AbstractBaseUser) ->
             count = CobrowseSession.objects.values_list("agents_watching", flat=True).get(
                 id=session.id
             )
-            _agents_changed(session, count)
+            viewer = {"index": index, "name": agent_display_name(agent), "joined": False}
+            _agents_changed(session, count, viewer if index else None)
     log.info("agent left key=%s agent=%s count=%s", session.key, agent.get_username(), count)
     return count
 

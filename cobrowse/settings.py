@@ -136,6 +136,9 @@ TANDEM_VISITOR_GRACE_SECONDS = env_int("TANDEM_VISITOR_GRACE_SECONDS", 75, minim
 TANDEM_PRESENCE_TIMEOUT_SECONDS = env_int("TANDEM_PRESENCE_TIMEOUT_SECONDS", 90, minimum=10)
 # How often an open dashboard drops visitors whose heartbeat stopped without a goodbye.
 TANDEM_PRESENCE_SWEEP_SECONDS = env_int("TANDEM_PRESENCE_SWEEP_SECONDS", 30, minimum=1)
+# An open dashboard refreshes its agent's availability every TANDEM_PRESENCE_SWEEP_SECONDS;
+# one not heard from for this long (its server process died) stops counting.
+TANDEM_AVAILABILITY_TIMEOUT_SECONDS = env_int("TANDEM_AVAILABILITY_TIMEOUT_SECONDS", 90, minimum=10)
 TANDEM_PRESENCE_MESSAGE_TTL_SECONDS = env_int(
     "TANDEM_PRESENCE_MESSAGE_TTL_SECONDS", 24 * 3600, minimum=60
 )

@@ -50,6 +50,7 @@ def loader(request: HttpRequest) -> HttpResponse:
         "maxFrame": settings.TANDEM_WS_MAX_FRAME_BYTES,
         "reconnectMs": settings.TANDEM_VISITOR_RECONNECT_SECONDS * 1000,
         "presenceSocket": f"{ws_base}/ws/presence/{group}/" if "error" not in config else None,
+        "statusSocket": f"{ws_base}/ws/status/{group}/" if "error" not in config else None,
     }
     # The config is JSON inside a script: escape "<" so no "</script>" can end it early.
     config_json = orjson.dumps(config).decode().replace("<", "\\u003c")

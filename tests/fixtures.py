@@ -157,13 +157,20 @@ def agent_socket(open_socket) -> Callable[..., Awaitable[Socket]]:
 @pytest.fixture
 def dashboard_socket(open_socket) -> Callable[..., Awaitable[Socket]]:
     """An agent's dashboard socket, logged in as `user` (None: anonymous), opened by a page
-    of `origin`; a foreign origin's handshake may be refused."""
+    of `origin`; a foreign origin's handshake may be refused. A logged-in agent's first
+    frame, its availability, is read here: `socket.available`."""
 
     async def open_(user=None, origin: str = AGENT_ORIGIN) -> Socket:
         headers = await _agent_headers(user, origin)
-        return await open_socket(
+        socket = await open_socket(
             "/ws/agent/dashboard/", headers, must_accept=origin == AGENT_ORIGIN
         )
+        if user is not None and origin == AGENT_ORIGIN:
+            # A logged-in agent's dashboard opens with the agent's availability.
+            frame = await receive(socket)
+            assert frame["t"] == "availability", frame
+            socket.available = frame["available"]
+        return socket
 
     return open_
 
@@ -200,6 +207,18 @@ async def receive_error(socket: Socket) -> str:
     assert set(frame) == {"t", "code", "msg"}, frame
     assert isinstance(frame["msg"], str) and frame["msg"], frame
     return frame["code"]
+
+
+async def agents_count(socket: Socket) -> int:
+    """The count of the `agents` frame the socket receives next; a join or leave also says
+    which viewer ({index, name, joined}), as Surfly's viewer_joined/left need."""
+    frame = await receive(socket)
+    assert frame["t"] == "agents", frame
+    assert set(frame) <= {"t", "count", "viewer"}, frame
+    if "viewer" in frame:
+        viewer = frame["viewer"]
+        assert set(viewer) == {"index", "name", "joined"} and viewer["index"] >= 1, frame
+    return frame["count"]
 
 
 async def close_code(socket: Socket) -> int:
@@ -248,8 +267,8 @@ async def join(open_agent, visitor: Socket, key: str, user) -> tuple[Socket, str
     joined = await receive(agent)
     assert joined["t"] == "joined", joined
     count = joined["agents"]
-    assert await receive(agent) == {"t": "agents", "count": count}
-    assert await receive(visitor) == {"t": "agents", "count": count}
+    assert await agents_count(agent) == count
+    assert await agents_count(visitor) == count
     request = await receive(visitor)
     assert request["t"] == "snapshot" and len(request["to"]) == 1, request
     return agent, request["to"][0]

@@ -25,8 +25,15 @@ export type VisitorToServer =
   | { t: "rc"; enabled: boolean }
   | { t: "rc_decline" }
   | { t: "rc_refused"; to: string; msg: string }
+  | { t: "message"; data: unknown }
   | MirrorFrame
   | { t: "stop" };
+
+/** An agent who joined (or left) a session: `index` is Surfly's clientIndex (visitor 0). */
+export type ViewerInfo = { index: number; name: string; joined: boolean };
+
+/** A chat message inside a session; `from` is the sender's client index (visitor 0). */
+export type SessionMessage = { t: "message"; data: unknown; origin: string; from: number; name: string };
 
 /** What a page learns of its session when it starts or rejoins it (getSessionState). */
 export type VisitorSessionState = { key: string; agents: number; rc: boolean; accessibility: boolean };
@@ -51,7 +58,8 @@ export type ServerToVisitor =
   | { t: "handoff"; token: string }
   | { t: "rc"; enabled: boolean }
   | ({ t: "input"; rid: string } & AgentInput)
-  | { t: "agents"; count: number }
+  | { t: "agents"; count: number; viewer?: ViewerInfo }
+  | SessionMessage
   | { t: "snapshot"; to: string[] }
   | { t: "ended"; reason: string }
   | ErrorFrame;
@@ -61,6 +69,7 @@ export type AgentToServer =
   | { t: "rc_request" }
   | { t: "accessibility"; enabled: boolean }
   | { t: "rc_end" }
+  | { t: "message"; data: unknown }
   | ({ t: "input" } & AgentInput);
 
 export type ServerToAgent =
@@ -71,6 +80,8 @@ export type ServerToAgent =
       site: string;
       userAgent: string;
       agents: number;
+      /** This agent's client index in the session. */
+      index: number;
       rc: boolean;
       accessibility: boolean;
     }
@@ -79,7 +90,8 @@ export type ServerToAgent =
   | { t: "rc_pending"; agent: string }
   | { t: "rc_declined" }
   | MirrorFrame
-  | { t: "agents"; count: number }
+  | { t: "agents"; count: number; viewer?: ViewerInfo }
+  | SessionMessage
   | { t: "ended"; reason: string }
   | ErrorFrame;
 
@@ -106,7 +118,8 @@ export type VisitorSummary = {
 
 export type DashboardToServer =
   | { t: "signal"; group: number; visitorid: string; mtype: "signal" | "invoke"; data: unknown }
-  | { t: "lookup"; group: number; visitorid: string };
+  | { t: "lookup"; group: number; visitorid: string }
+  | { t: "availability"; available: boolean };
 
 export type ServerToDashboard =
   | { t: "sessions"; sessions: SessionSummary[] }
@@ -118,4 +131,5 @@ export type ServerToDashboard =
   | { t: "session"; session: SessionSummary }
   | { t: "session_ended"; key: string }
   | { t: "agents"; key: string; count: number }
+  | { t: "availability"; available: boolean }
   | ErrorFrame;

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.fixtures import join, nothing, receive, receive_text, send, start_session
+from tests.fixtures import agents_count, join, nothing, receive, receive_text, send, start_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,7 +16,7 @@ async def test_resync_asks_the_visitor_for_a_snapshot_for_that_agent(
     key = await start_session(visitor)
     first, _ = await join(agent_socket, visitor, key, agent)
     second, _ = await join(agent_socket, visitor, key, agent2)
-    assert await receive(first) == {"t": "agents", "count": 2}
+    assert await agents_count(first) == 2
 
     await send(second, {"t": "resync"})
 

@@ -10,6 +10,7 @@ from django.core.cache.backends import locmem
 
 from cobrowse import selectors, services
 from tests.fixtures import (
+    agents_count,
     close_code,
     join,
     latest_session,
@@ -40,11 +41,13 @@ async def test_agent_of_the_group_joins_and_the_visitor_is_asked_for_a_snapshot(
         "site": "production",
         "userAgent": "TestBrowser/1.0",
         "agents": 1,
+        "index": 1,
         "rc": False,
         "accessibility": False,
     }
-    assert await receive(viewer) == {"t": "agents", "count": 1}
-    assert await receive(visitor) == {"t": "agents", "count": 1}
+    viewer_info = {"index": 1, "name": "agent", "joined": True}
+    assert await receive(viewer) == {"t": "agents", "count": 1, "viewer": viewer_info}
+    assert await receive(visitor) == {"t": "agents", "count": 1, "viewer": viewer_info}
     request = await receive(visitor)
     assert request["t"] == "snapshot" and set(request) == {"t", "to"}
     [rid] = request["to"]
@@ -63,7 +66,7 @@ async def test_second_agent_joins_and_everyone_hears_the_new_count(
 
     second, second_rid = await join(agent_socket, visitor, key, agent2)
 
-    assert await receive(first) == {"t": "agents", "count": 2}
+    assert await agents_count(first) == 2
     assert await nothing(second)
     assert second_rid != first_rid
     assert await timeline(key) == [
@@ -163,7 +166,7 @@ async def test_agent_count_stays_right_in_a_session_longer_than_a_day(
         joined = await receive(second)
 
     assert joined["agents"] == 2
-    assert await receive(visitor) == {"t": "agents", "count": 2}
+    assert await agents_count(visitor) == 2
 
 
 async def test_page_of_another_site_cannot_watch_with_the_agents_login(

@@ -6,6 +6,7 @@ import pytest
 
 from cobrowse.models import CobrowseSession
 from tests.fixtures import (
+    agents_count,
     join,
     latest_session,
     nothing,
@@ -26,7 +27,7 @@ async def test_visitor_hears_the_agent_leave(demo_group, agent, visitor_socket, 
 
     await viewer.disconnect()
 
-    assert await receive(visitor) == {"t": "agents", "count": 0}
+    assert await agents_count(visitor) == 0
     assert await timeline(key) == [
         ("started", "visitor"),
         ("agent_joined", "agent"),
@@ -42,12 +43,12 @@ async def test_remaining_agent_keeps_watching_when_another_leaves(
     key = await start_session(visitor)
     staying, _ = await join(agent_socket, visitor, key, agent)
     leaving, _ = await join(agent_socket, visitor, key, agent2)
-    assert await receive(staying) == {"t": "agents", "count": 2}
+    assert await agents_count(staying) == 2
 
     await leaving.disconnect()
 
-    assert await receive(visitor) == {"t": "agents", "count": 1}
-    assert await receive(staying) == {"t": "agents", "count": 1}
+    assert await agents_count(visitor) == 1
+    assert await agents_count(staying) == 1
     mirrored = json.dumps({"t": "ev", "s": 1, "e": [{"type": 3}]})
     await send(visitor, mirrored)
     assert await receive_text(staying) == mirrored
@@ -58,7 +59,7 @@ async def test_agent_can_come_back_after_leaving(demo_group, agent, visitor_sock
     key = await start_session(visitor)
     viewer, _ = await join(agent_socket, visitor, key, agent)
     await viewer.disconnect()
-    assert await receive(visitor) == {"t": "agents", "count": 0}
+    assert await agents_count(visitor) == 0
 
     again, _ = await join(agent_socket, visitor, key, agent)
 

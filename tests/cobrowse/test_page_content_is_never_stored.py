@@ -99,6 +99,7 @@ async def test_session_rows_hold_only_lifecycle_facts(
         "ended_at",
         "visitor_user_agent",
         "agents_watching",
+        "agents_joined",
         "visitors_connected",
         "visitor_left_at",
         "focused_channel",

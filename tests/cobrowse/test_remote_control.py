@@ -5,6 +5,7 @@ import pytest
 
 from cobrowse import services
 from tests.fixtures import (
+    agents_count,
     join,
     latest_session,
     nothing,
@@ -128,7 +129,7 @@ async def test_page_refusing_an_input_tells_the_agent_that_sent_it(
 ):
     visitor, viewer, key = await watching(visitor_socket, agent_socket, agent)
     other, _ = await join(agent_socket, visitor, key, agent2)
-    assert await receive(viewer) == {"t": "agents", "count": 2}
+    assert await agents_count(viewer) == 2
     await grant(visitor, viewer)
     assert await receive(other) == {"t": "rc_pending", "agent": "agent"}
     assert await receive(other) == {"t": "rc", "enabled": True}

@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.core import signing
 
-from tests.fixtures import join, nothing, receive, receive_text, send, start_session
+from tests.fixtures import agents_count, join, nothing, receive_text, send, start_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,7 +56,7 @@ async def test_snapshot_for_a_new_agent_does_not_reach_an_agent_already_watching
     await send(visitor, snap([first_rid], "first"))
     assert json.loads(await receive_text(first))["e"][0]["data"]["marker"] == "first"
     second, second_rid = await join(agent_socket, visitor, key, agent2)
-    assert await receive(first) == {"t": "agents", "count": 2}
+    assert await agents_count(first) == 2
 
     answer = snap([second_rid], "second")
     await send(visitor, answer)
@@ -72,7 +72,7 @@ async def test_snapshot_for_several_agents_reaches_each_of_them(
     key = await start_session(visitor)
     first, first_rid = await join(agent_socket, visitor, key, agent)
     second, second_rid = await join(agent_socket, visitor, key, agent2)
-    assert await receive(first) == {"t": "agents", "count": 2}
+    assert await agents_count(first) == 2
 
     answer = snap([first_rid, second_rid], "both")
     await send(visitor, answer)
@@ -88,7 +88,7 @@ async def test_snapshot_without_recipients_reaches_every_agent(
     key = await start_session(visitor)
     first, _ = await join(agent_socket, visitor, key, agent)
     second, _ = await join(agent_socket, visitor, key, agent2)
-    assert await receive(first) == {"t": "agents", "count": 2}
+    assert await agents_count(first) == 2
 
     answer = snap(None, "all")
     await send(visitor, answer)

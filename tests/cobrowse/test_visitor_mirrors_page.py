@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 
 from cobrowse import mirror
-from tests.fixtures import join, nothing, receive, receive_text, send, start_session
+from tests.fixtures import agents_count, join, nothing, receive, receive_text, send, start_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,7 +24,7 @@ async def test_mirror_frame_reaches_every_agent_unchanged(
     key = await start_session(visitor)
     first, _ = await join(agent_socket, visitor, key, agent)
     second, _ = await join(agent_socket, visitor, key, agent2)
-    assert await receive(first) == {"t": "agents", "count": 2}
+    assert await agents_count(first) == 2
 
     await send(visitor, RAW_EV)
 

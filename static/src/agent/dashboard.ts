@@ -28,6 +28,31 @@ function row(session: SessionSummary): HTMLTableRowElement {
   return tr;
 }
 
+/** The Available / Away switch: the server says where it stands (the same on every open
+ * dashboard of the agent), a click asks to change it. Returns how to show a new state. */
+function bindAvailability(socket: WebSocket): ((available: boolean) => void) | null {
+  const box = document.getElementById("availability");
+  const status = document.getElementById("availability-status");
+  if (!(box instanceof HTMLInputElement) || !status) return null;
+  const show = (available: boolean) => {
+    box.checked = available;
+    box.disabled = false;
+    status.textContent = available
+      ? "Available: visitors on your sites see that an agent is here."
+      : "Away: visitors see that no agent is available.";
+  };
+  box.addEventListener("change", () => {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    box.disabled = true; // until the server confirms
+    socket.send(JSON.stringify({ t: "availability", available: box.checked }));
+  });
+  socket.addEventListener("close", () => {
+    box.disabled = true;
+    status.textContent = "Disconnected: reload the page to set your status.";
+  });
+  return show;
+}
+
 function startDashboard(table: HTMLTableElement): () => void {
   const body = table.tBodies[0];
   const empty = document.getElementById("no-sessions");
@@ -44,6 +69,7 @@ function startDashboard(table: HTMLTableElement): () => void {
   const findForm = document.getElementById("find-visitor");
   const found = document.getElementById("found-visitor");
   if (visitors && findForm instanceof HTMLFormElement && found instanceof HTMLTableElement) visitors.bindFindForm(findForm, found);
+  const availability = bindAvailability(socket);
   socket.onmessage = (message) => {
     const frame = JSON.parse(String(message.data)) as ServerToDashboard;
     visitors?.handle(frame);
@@ -64,6 +90,9 @@ function startDashboard(table: HTMLTableElement): () => void {
         if (cell) cell.textContent = String(frame.count);
         break;
       }
+      case "availability":
+        availability?.(frame.available);
+        break;
       case "error":
         table.dataset.error = frame.msg;
         break;

@@ -4,6 +4,7 @@ import { Replayer } from "@rrweb/replay";
 import "@rrweb/replay/dist/style.css";
 import type { eventWithTime } from "@rrweb/types";
 import type { AgentToServer, ServerToAgent } from "../protocol";
+import { ChatPanel } from "./chat";
 import { RemoteControl } from "./control";
 import { MirrorStream } from "./mirror";
 
@@ -58,6 +59,8 @@ function startViewer(root: HTMLElement): () => void {
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
   };
   const control = new RemoteControl(root, send);
+  const chatPanel = root.querySelector<HTMLElement>(".chat");
+  const chat = chatPanel ? new ChatPanel(chatPanel, send) : null;
   // Accessibility mode: a high-contrast, larger view for the agent, and the visitor's
   // page is told (its `accessibility` event).
   const a11y = root.querySelector<HTMLButtonElement>(".a11y-toggle")!;
@@ -131,6 +134,7 @@ function startViewer(root: HTMLElement): () => void {
       case "joined":
         setState("waiting", "Waiting for the visitor's page…");
         agents.textContent = String(frame.agents);
+        if (chat) chat.index = frame.index;
         control.changed(frame.rc);
         showA11y(frame.accessibility);
         resyncTimer = window.setTimeout(() => !stream.synced && requestSnapshot(), RESYNC_RETRY_MS);
@@ -141,6 +145,9 @@ function startViewer(root: HTMLElement): () => void {
         break;
       case "agents":
         agents.textContent = String(frame.count);
+        break;
+      case "message":
+        chat?.show(frame);
         break;
       case "ended":
         window.clearTimeout(resyncTimer);

@@ -14,6 +14,8 @@ export type LoaderConfig = {
   maxFrame: number;
   /** The presence socket of the group; absent when the group or site is unknown. */
   presenceSocket?: string;
+  /** Whether an agent of the group is available (agent_status); absent like presenceSocket. */
+  statusSocket?: string | null;
   /** How long a page retries a dropped connection before it gives up, in ms. */
   reconnectMs: number;
 };

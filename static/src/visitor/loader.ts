@@ -3,6 +3,7 @@
 import { loaderConfig } from "./config";
 import { listenForInvoke, type VisitorApi } from "./invoke";
 import { installPresenceApi, publishSettings, scriptAttributes } from "../presence/globals";
+import { installSurfly } from "../surfly/surfly";
 import { CONTINUE_PARAM, SessionClient, type StartOptions } from "./session";
 import { installDefaultUi } from "./ui-entry";
 
@@ -46,6 +47,7 @@ function install(): void {
   listenForInvoke(config, cobrowse.Visitor as VisitorApi);
   installDefaultUi({ cobrowse, config, attrs });
   publishSettings(config, attrs);
+  installSurfly(client, config);
   installPresenceApi(config, attrs, () => cobrowse.Visitor as Record<string, never>);
 
   // A session handed over from another domain: take its token out of the address bar

@@ -23,6 +23,10 @@ export type SessionState = {
   [name: string]: unknown;
 };
 
+/** Internal events the vendor facades adapt; not part of Glance's event list. */
+export const VIEWER_EVENT = "tandem:viewer";
+export const MESSAGE_EVENT = "tandem:message";
+
 /** The URL parameter that carries a session to a page on another trusted domain. */
 export const CONTINUE_PARAM = "tandem_continue";
 
@@ -199,6 +203,11 @@ export class SessionClient {
       case "agents":
         if (this.sessionState) this.sessionState.agents = frame.count;
         this.events.emit("agents", { count: frame.count });
+        // Who came or went: for facades that name viewers (Surfly's viewer_joined/left).
+        if (frame.viewer) this.events.emit(VIEWER_EVENT, { count: frame.count, ...frame.viewer });
+        break;
+      case "message":
+        this.events.emit(MESSAGE_EVENT, { data: frame.data, origin: frame.origin, from: frame.from, name: frame.name });
         break;
       case "snapshot":
         this.recorder?.snapshot(frame.to);
@@ -223,6 +232,13 @@ export class SessionClient {
         this.refused(frame.code, frame.msg);
         break;
     }
+  }
+
+  /** A message for the session's agents (their chat panel); false when not in a session. */
+  sendMessage(data: unknown): boolean {
+    if (!this.linked || data === undefined || data === null) return false;
+    this.send({ t: "message", data });
+    return true;
   }
 
   /** End remote control from the visitor's side. */

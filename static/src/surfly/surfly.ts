@@ -1,0 +1,165 @@
+// Surfly's session API over Tandem's one session client: a page written against
+// Surfly.session(...).on(...).startLeader() runs unchanged but for the script URL
+// (../shared/reference/surfly-session-events.txt is the contract).
+import { watchAgentStatus } from "../visitor/agentstatus";
+import type { LoaderConfig } from "../visitor/config";
+import { MESSAGE_EVENT, VIEWER_EVENT, type SessionClient } from "../visitor/session";
+
+type Handler = (session: SurflySession, event: Record<string, unknown>) => void;
+type Viewer = { count: number; index: number; name: string; joined: boolean };
+type Message = { data: unknown; origin: string };
+
+// Options Surfly documents for Surfly.session() that Tandem accepts. Those that only
+// shape Surfly's own window chrome have no meaning here: accepted, noted once, ignored.
+const IGNORED_OPTIONS = new Set([
+  "docked_only",
+  "block_until_agent_joins",
+  "hide_until_agent_joins",
+  "ui_off",
+  "splash",
+  "dock_top_position",
+  "videochat",
+  "videochat_autostart",
+  "agent_can_request_control",
+  "start_with_control",
+  "private_browsing",
+  "store_session",
+  "sharing_button",
+  "position",
+  "auto_start",
+  "theme_font_color",
+  "theme_font_background",
+  "theme_font_size",
+]);
+
+export class SurflySession {
+  /** What the agent joins with: the session key, and the viewer's address. */
+  pin: string | null = null;
+  followerLink: string | null = null;
+  leaderLink: string | null = null;
+  private readonly handlers = new Map<string, Handler[]>();
+  private viewers = new Map<number, string>();
+  private started = false;
+  private watchingAgents = false;
+
+  constructor(
+    private readonly client: SessionClient,
+    private readonly config: LoaderConfig,
+    readonly options: Record<string, unknown> = {},
+  ) {
+    for (const name of Object.keys(options)) {
+      const note = IGNORED_OPTIONS.has(name) ? "has no effect in Tandem" : "is not a Surfly option Tandem knows";
+      console.info(`[Tandem] Surfly option '${name}' ${note}; ignored.`);
+    }
+    const events = client.events;
+    events.on("sessionstart", () => this.began(true));
+    events.on("statereceived", () => this.began(false));
+    events.on("sessionend", () => this.ended());
+    events.on("error", (payload) => {
+      const code = (payload as { code?: string } | undefined)?.code;
+      if (code === "conndrop" || code === "service") this.fire("error", { reason: "connect_failed" });
+    });
+    events.on(VIEWER_EVENT, (payload) => this.viewer(payload as Viewer));
+    events.on(MESSAGE_EVENT, (payload) => {
+      const message = payload as Message;
+      this.fire("message", { data: message.data, origin: message.origin });
+    });
+  }
+
+  /** Add a handler; chainable, as Surfly's is. Handlers get (session, event). */
+  on(name: string, fn: Handler): this {
+    if (typeof fn === "function") this.handlers.set(name, [...(this.handlers.get(name) ?? []), fn]);
+    // Only pages that listen for agent_status open the socket that tells it.
+    if (name === "agent_status" && !this.watchingAgents) {
+      this.watchingAgents = true;
+      watchAgentStatus(this.config, (available) => this.fire("agent_status", { available }));
+    }
+    return this;
+  }
+
+  /** Start the session with this page as its leader. */
+  startLeader(_iframeSelector?: unknown, _userData?: unknown): this {
+    this.client.start({});
+    return this;
+  }
+
+  /** End the session for everyone. */
+  end(): this {
+    this.client.stop();
+    return this;
+  }
+
+  sendMessage(data: unknown, _origin?: string): this {
+    if (!this.client.sendMessage(data)) console.warn("[Tandem] sendMessage() needs a started session");
+    return this;
+  }
+
+  giveControl(clientIndex: number): this {
+    if (clientIndex === 0) this.client.endRemoteControl();
+    else console.warn("[Tandem] giveControl() to a viewer is not supported yet; the agent asks for control instead.");
+    return this;
+  }
+
+  private began(created: boolean): void {
+    const key = this.client.getKey();
+    this.pin = key;
+    this.followerLink = key ? `${this.config.server}/agent/session/${encodeURIComponent(key)}/` : null;
+    this.leaderLink = location.href;
+    if (created) this.fire("session_created", {});
+    else if (this.started) return;
+    this.started = true;
+    this.fire("session_started", {});
+    if (!created) this.fire("relocated", { url: location.href });
+  }
+
+  private ended(): void {
+    if (!this.started && !this.pin) return;
+    this.started = false;
+    this.viewers.clear();
+    this.fire("session_ended", {});
+  }
+
+  private viewer(viewer: Viewer): void {
+    if (viewer.joined) this.viewers.set(viewer.index, viewer.name);
+    else this.viewers.delete(viewer.index);
+    this.fire(viewer.joined ? "viewer_joined" : "viewer_left", {
+      count: viewer.count,
+      clientIndex: viewer.index,
+      userData: { name: viewer.name },
+    });
+  }
+
+  private fire(name: string, event: Record<string, unknown>): void {
+    for (const fn of this.handlers.get(name) ?? []) {
+      try {
+        fn(this, event);
+      } catch (error) {
+        console.error(`[Tandem] a Surfly '${name}' handler threw`, error);
+      }
+    }
+  }
+}
+
+/** window.Surfly: init, session, and what a page inside a session can ask. */
+export function installSurfly(client: SessionClient, config: LoaderConfig): void {
+  let current: SurflySession | null = null;
+  const surfly = {
+    init(_settings?: unknown, callback?: (result: { success: boolean; errors?: string[] }) => void) {
+      const result = config.error ? { success: false, errors: [config.error] } : { success: true };
+      if (typeof callback === "function") setTimeout(() => callback(result), 0);
+      return surfly;
+    },
+    session(options: Record<string, unknown> = {}): SurflySession {
+      current = new SurflySession(client, config, options ?? {});
+      return current;
+    },
+    get isInsideSession(): boolean {
+      return client.inSession();
+    },
+    get currentSession(): SurflySession | null {
+      if (!current && client.inSession()) current = new SurflySession(client, config);
+      return current;
+    },
+  };
+  (window as unknown as { Surfly?: unknown }).Surfly ??= surfly;
+}
