@@ -185,6 +185,11 @@ class VisitorConsumer(FrameConsumer):
         else:
             await database_sync_to_async(services.rc_end)(session_id=session_id, actor="visitor")
 
+    async def on_rc_give(self, frame: dict, text: str) -> None:
+        await database_sync_to_async(services.rc_give)(
+            session_id=self._live_session_id(), to=frame["to"]
+        )
+
     async def on_rc_decline(self, frame: dict, text: str) -> None:
         await database_sync_to_async(services.rc_answer)(
             session_id=self._live_session_id(), accept=False
@@ -211,7 +216,9 @@ class VisitorConsumer(FrameConsumer):
             await self.send_frame({"t": "rcrequested", "agent": message["agent"]})
 
     async def rc_changed(self, message: dict) -> None:
-        await self.send_frame({"t": "rc", "enabled": message["enabled"]})
+        await self.send_frame(
+            {"t": "rc", "enabled": message["enabled"], "to": message.get("to") or 0}
+        )
 
     async def accessibility_changed(self, message: dict) -> None:
         await self.send_frame({"t": "accessibility", "enabled": message["enabled"]})
@@ -280,11 +287,12 @@ class AgentConsumer(FrameConsumer):
             await self.fail(error)
             return
         self.session = session
-        self.rc_on = session.rc_state == "on"
+        self.rc_on = session.rc_state == "on" and session.rc_holder in (None, self.index)
         await self.send_frame(
             {
                 "t": "joined",
                 "rc": self.rc_on,
+                "rcTo": (session.rc_holder or 0) if session.rc_state == "on" else 0,
                 "accessibility": session.accessibility,
                 "key": self.session.key,
                 "group": self.session.group.public_id,
@@ -302,6 +310,11 @@ class AgentConsumer(FrameConsumer):
         await self.channel_layer.group_discard(
             groups.session_agents(self.session.id), self.channel_name
         )
+        if self.index is not None:
+            # Control held by (or asked for by) this agent goes back to the visitor.
+            await database_sync_to_async(services.rc_end)(
+                session_id=self.session.id, actor=self.user.get_username(), holder=self.index
+            )
         await database_sync_to_async(services.session_agent_leave)(
             session=self.session, agent=self.user, index=self.index
         )
@@ -320,7 +333,7 @@ class AgentConsumer(FrameConsumer):
 
     async def on_rc_request(self, frame: dict, text: str) -> None:
         await database_sync_to_async(services.rc_request)(
-            session_id=self._session_id(), agent=self.user
+            session_id=self._session_id(), agent=self.user, index=self.index
         )
 
     async def on_accessibility(self, frame: dict, text: str) -> None:
@@ -379,8 +392,9 @@ class AgentConsumer(FrameConsumer):
         await self.send_frame({"t": "accessibility", "enabled": message["enabled"]})
 
     async def rc_changed(self, message: dict) -> None:
-        self.rc_on = message["enabled"]
-        await self.send_frame({"t": "rc", "enabled": self.rc_on})
+        # `enabled`: this agent may act on the page; `to`: who holds control (0: visitor).
+        self.rc_on = message["enabled"] and message.get("to") in (None, self.index)
+        await self.send_frame({"t": "rc", "enabled": self.rc_on, "to": message.get("to") or 0})
 
     async def rc_refused(self, message: dict) -> None:
         await self.send_frame(

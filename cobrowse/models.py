@@ -119,6 +119,8 @@ class CobrowseSession(models.Model):
         default="off",
         editable=False,
     )
+    # The client index of the agent who asked for control or holds it (none: the visitor).
+    rc_holder = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at"]

@@ -48,6 +48,8 @@ VISITOR_FRAMES: dict[str, dict[str, Field]] = {
     # Remote control: the visitor's answer to a request, its end, and a refused input.
     "rc": {"enabled": Field(bool)},
     "rc_decline": {},
+    # Surfly's giveControl: hand control to the agent with this client index (0: back).
+    "rc_give": {"to": Field(int)},
     "rc_refused": {"to": Field(str, max_len=1000), "msg": Field(str, max_len=200)},
     "stop": {},
     # A message for the session's agents (Surfly's sendMessage); any JSON value.

@@ -351,13 +351,15 @@ def accessibility_set(*, session_id: int, enabled: bool, agent: AbstractBaseUser
 # Remote control: an agent asks, the visitor answers, either side ends it.
 
 
-def _rc_changed(session: CobrowseSession, enabled: bool, **extra) -> None:
-    message = {"type": "rc.changed", "enabled": enabled, **extra}
+def _rc_changed(session: CobrowseSession, enabled: bool, holder: int | None) -> None:
+    """Tell both sides who has control now: `to` is the holding agent's client index,
+    0 when it is back with the visitor (Surfly's numbering)."""
+    message = {"type": "rc.changed", "enabled": enabled, "to": holder if enabled else 0}
     _broadcast(groups.session_visitor(session.id), message)
     _broadcast(groups.session_agents(session.id), message)
 
 
-def rc_request(*, session_id: int, agent: AbstractBaseUser) -> None:
+def rc_request(*, session_id: int, agent: AbstractBaseUser, index: int | None = None) -> None:
     """An agent asks the visitor for control of the page."""
     with transaction.atomic():
         session = _session_locked(session_id)
@@ -365,7 +367,7 @@ def rc_request(*, session_id: int, agent: AbstractBaseUser) -> None:
             raise TandemError(ErrorCode.ENDED, "The session has ended.")
         if session.rc_state == "on":
             raise TandemError(ErrorCode.BAD_FRAME, "Remote control is already on.")
-        CobrowseSession.objects.filter(id=session_id).update(rc_state="requested")
+        CobrowseSession.objects.filter(id=session_id).update(rc_state="requested", rc_holder=index)
         name = agent.get_username()
         SessionEvent.objects.create(
             session=session, type=SessionEvent.Type.RC_REQUESTED, actor=name
@@ -384,22 +386,48 @@ def rc_answer(*, session_id: int, accept: bool) -> None:
         state, kind = (
             ("on", SessionEvent.Type.RC_ON) if accept else ("off", SessionEvent.Type.RC_DECLINED)
         )
-        CobrowseSession.objects.filter(id=session_id).update(rc_state=state)
+        holder = session.rc_holder if accept else None
+        CobrowseSession.objects.filter(id=session_id).update(rc_state=state, rc_holder=holder)
         SessionEvent.objects.create(session=session, type=kind, actor="visitor")
         if accept:
-            _rc_changed(session, True)
+            _rc_changed(session, True, holder)
         else:
             _broadcast(groups.session_agents(session_id), {"type": "rc.declined"})
     log.info("rc %s key=%s", "accepted" if accept else "declined", session.key)
 
 
-def rc_end(*, session_id: int, actor: str) -> None:
-    """Either side ends remote control (or withdraws a pending request)."""
+def rc_give(*, session_id: int, to: int) -> None:
+    """The visitor hands control to the agent with client index `to` (Surfly's
+    giveControl), unasked; 0 takes it back."""
+    if to == 0:
+        rc_end(session_id=session_id, actor="visitor")
+        return
+    with transaction.atomic():
+        session = _session_locked(session_id)
+        if session is None:
+            raise TandemError(ErrorCode.ENDED, "The session has ended.")
+        if not 0 < to <= session.agents_joined or session.agents_watching == 0:
+            raise TandemError(ErrorCode.BAD_FRAME, f"No viewer {to} in this session.")
+        if session.rc_state == "on" and session.rc_holder == to:
+            return
+        CobrowseSession.objects.filter(id=session_id).update(rc_state="on", rc_holder=to)
+        SessionEvent.objects.create(
+            session=session, type=SessionEvent.Type.RC_ON, actor="visitor", detail=f"to {to}"
+        )
+        _rc_changed(session, True, to)
+    log.info("rc given key=%s to=%s", session.key, to)
+
+
+def rc_end(*, session_id: int, actor: str, holder: int | None = None) -> None:
+    """Either side ends remote control (or withdraws a pending request). With `holder`,
+    only if that agent is the one holding or asking for it (it left the session)."""
     with transaction.atomic():
         session = _session_locked(session_id)
         if session is None or session.rc_state == "off":
             return
-        CobrowseSession.objects.filter(id=session_id).update(rc_state="off")
+        if holder is not None and session.rc_holder != holder:
+            return
+        CobrowseSession.objects.filter(id=session_id).update(rc_state="off", rc_holder=None)
         SessionEvent.objects.create(session=session, type=SessionEvent.Type.RC_OFF, actor=actor)
-        _rc_changed(session, False)
+        _rc_changed(session, False, None)
     log.info("rc ended key=%s by=%s", session.key, actor)

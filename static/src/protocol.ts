@@ -24,6 +24,7 @@ export type VisitorToServer =
   | { t: "handoff" }
   | { t: "rc"; enabled: boolean }
   | { t: "rc_decline" }
+  | { t: "rc_give"; to: number }
   | { t: "rc_refused"; to: string; msg: string }
   | { t: "message"; data: unknown }
   | MirrorFrame
@@ -56,7 +57,8 @@ export type ServerToVisitor =
   | { t: "rcrequested"; agent: string }
   | { t: "accessibility"; enabled: boolean }
   | { t: "handoff"; token: string }
-  | { t: "rc"; enabled: boolean }
+  /** `to`: the client index of the agent holding control; 0 when the visitor has it. */
+  | { t: "rc"; enabled: boolean; to: number }
   | ({ t: "input"; rid: string } & AgentInput)
   | { t: "agents"; count: number; viewer?: ViewerInfo }
   | SessionMessage
@@ -83,9 +85,12 @@ export type ServerToAgent =
       /** This agent's client index in the session. */
       index: number;
       rc: boolean;
+      /** Who holds control now: an agent's client index, 0 for the visitor. */
+      rcTo: number;
       accessibility: boolean;
     }
-  | { t: "rc"; enabled: boolean }
+  /** `enabled`: this agent may act on the page; `to`: who holds control (0: the visitor). */
+  | { t: "rc"; enabled: boolean; to: number }
   | { t: "accessibility"; enabled: boolean }
   | { t: "rc_pending"; agent: string }
   | { t: "rc_declined" }

@@ -137,3 +137,35 @@ def test_agent_availability_on_the_dashboard_flips_agent_status_on_the_page(
             again.get_by_label("Available").uncheck()
             expect(again.get_by_label("Available")).to_be_enabled()
         again.close()
+
+
+def test_give_control_moves_control_to_a_viewer_and_back_firing_control_on_both_sides(
+    server, pages_url, open_visitor, open_viewer
+):
+    visitor = open_visitor(f"{pages_url}/surfly.html").page
+    key = start(visitor)
+    first = open_viewer(key, "agent")
+    second = open_viewer(key, "agent2")
+    wait_for_event(
+        visitor, "viewer_joined", {"count": 2, "clientIndex": 2, "userData": {"name": "agent2"}}
+    )
+    for viewer in (first, second):
+        viewer.evaluate(
+            "window.controls = []; document.addEventListener('tandem:control',"
+            " (event) => window.controls.push(event.detail))"
+        )
+
+    visitor.evaluate("lastSession.giveControl(2)")
+
+    wait_for_event(visitor, "control", {"to": 2, "userData": {"name": "agent2"}, "gained": False})
+    expect(second.locator(".rc-status")).to_have_text("You have control of the visitor's page.")
+    expect(first.locator(".rc-status")).to_have_text("Agent 2 has control of the visitor's page.")
+    second.wait_for_function("window.controls.length === 1")
+    assert second.evaluate("window.controls") == [{"to": 2, "gained": True}]
+    assert first.evaluate("window.controls") == [{"to": 2, "gained": False}]
+
+    visitor.evaluate("lastSession.giveControl(0)")
+
+    wait_for_event(visitor, "control", {"to": 0, "userData": {}, "gained": True})
+    expect(second.locator(".rc-status")).to_have_text("Control has ended.")
+    expect(second.get_by_role("button", name="Request control")).to_be_visible()

@@ -43,6 +43,7 @@ async def test_agent_of_the_group_joins_and_the_visitor_is_asked_for_a_snapshot(
         "agents": 1,
         "index": 1,
         "rc": False,
+        "rcTo": 0,
         "accessibility": False,
     }
     viewer_info = {"index": 1, "name": "agent", "joined": True}

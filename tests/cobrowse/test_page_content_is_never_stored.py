@@ -104,6 +104,7 @@ async def test_session_rows_hold_only_lifecycle_facts(
         "visitor_left_at",
         "focused_channel",
         "rc_state",
+        "rc_holder",
         "accessibility",
     }
     assert SECRET not in repr(

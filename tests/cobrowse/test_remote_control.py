@@ -31,8 +31,8 @@ async def grant(visitor, viewer) -> None:
     assert await receive(visitor) == {"t": "rcrequested", "agent": "agent"}
     assert await receive(viewer) == {"t": "rc_pending", "agent": "agent"}
     await send(visitor, {"t": "rc", "enabled": True})
-    assert await receive(visitor) == {"t": "rc", "enabled": True}
-    assert await receive(viewer) == {"t": "rc", "enabled": True}
+    assert await receive(visitor) == {"t": "rc", "enabled": True, "to": 1}
+    assert await receive(viewer) == {"t": "rc", "enabled": True, "to": 1}
 
 
 async def test_visitor_accepting_gives_the_agent_control(
@@ -117,8 +117,8 @@ async def test_either_side_ends_control(demo_group, agent, visitor_socket, agent
     else:
         await send(visitor, {"t": "rc", "enabled": False})
 
-    assert await receive(visitor) == {"t": "rc", "enabled": False}
-    assert await receive(viewer) == {"t": "rc", "enabled": False}
+    assert await receive(visitor) == {"t": "rc", "enabled": False, "to": 0}
+    assert await receive(viewer) == {"t": "rc", "enabled": False, "to": 0}
     await send(viewer, {"t": "input", "kind": "click", "id": 12})
     assert await receive_error(viewer) == "rc_off"
     assert (await timeline(key))[-1] == ("rc_off", ender)
@@ -132,7 +132,8 @@ async def test_page_refusing_an_input_tells_the_agent_that_sent_it(
     assert await agents_count(viewer) == 2
     await grant(visitor, viewer)
     assert await receive(other) == {"t": "rc_pending", "agent": "agent"}
-    assert await receive(other) == {"t": "rc", "enabled": True}
+    # The other agent hears who has control, and may not act itself.
+    assert await receive(other) == {"t": "rc", "enabled": False, "to": 1}
     await send(viewer, {"t": "input", "kind": "input", "id": 9, "value": "secret"})
     applied = await receive(visitor)
 
@@ -191,4 +192,63 @@ async def test_control_stays_on_across_a_navigation_and_for_agents_joining_later
     assert resumed["state"]["rc"] is True
 
     late = await agent_socket(key, agent2)
-    assert (await receive(late))["rc"] is True
+    joined = await receive(late)
+    assert (joined["rc"], joined["rcTo"]) == (False, 1)  # control stays with agent 1
+
+
+async def test_the_visitor_gives_control_to_a_viewer_by_index_and_takes_it_back(
+    demo_group, agent, agent2, visitor_socket, agent_socket
+):
+    visitor, first, key = await watching(visitor_socket, agent_socket, agent)
+    second, _ = await join(agent_socket, visitor, key, agent2)
+    assert await agents_count(first) == 2
+
+    await send(visitor, {"t": "rc_give", "to": 2})
+
+    assert await receive(visitor) == {"t": "rc", "enabled": True, "to": 2}
+    assert await receive(first) == {"t": "rc", "enabled": False, "to": 2}
+    assert await receive(second) == {"t": "rc", "enabled": True, "to": 2}
+    await send(first, {"t": "input", "kind": "click", "id": 3})
+    assert await receive_error(first) == "rc_off"
+    await send(second, {"t": "input", "kind": "click", "id": 3})
+    assert (await receive(visitor))["kind"] == "click"
+
+    await send(visitor, {"t": "rc_give", "to": 1})
+    assert await receive(visitor) == {"t": "rc", "enabled": True, "to": 1}
+    assert await receive(first) == {"t": "rc", "enabled": True, "to": 1}
+    assert await receive(second) == {"t": "rc", "enabled": False, "to": 1}
+
+    await send(visitor, {"t": "rc_give", "to": 0})
+    assert await receive(visitor) == {"t": "rc", "enabled": False, "to": 0}
+    assert await receive(first) == {"t": "rc", "enabled": False, "to": 0}
+    assert ("rc_on", "visitor") in await timeline(key)
+    assert (await timeline(key))[-1] == ("rc_off", "visitor")
+
+
+async def test_control_returns_to_the_visitor_when_its_holder_leaves(
+    demo_group, agent, agent2, visitor_socket, agent_socket
+):
+    visitor, first, key = await watching(visitor_socket, agent_socket, agent)
+    second, _ = await join(agent_socket, visitor, key, agent2)
+    assert await agents_count(first) == 2
+    await send(visitor, {"t": "rc_give", "to": 2})
+    assert (await receive(visitor))["to"] == 2
+    assert (await receive(first))["to"] == 2
+
+    await second.disconnect()
+
+    assert await receive(visitor) == {"t": "rc", "enabled": False, "to": 0}
+    assert await receive(first) == {"t": "rc", "enabled": False, "to": 0}
+
+
+@pytest.mark.parametrize("to", [5, -1, "1", None])
+async def test_control_cannot_go_to_a_viewer_that_does_not_exist(
+    demo_group, agent, visitor_socket, agent_socket, to
+):
+    visitor, viewer, key = await watching(visitor_socket, agent_socket, agent)
+
+    await send(visitor, {"t": "rc_give", "to": to})
+
+    assert await receive_error(visitor) == "bad_frame"
+    assert await nothing(viewer)
+    assert (await latest_session(key)).rc_state == "off"

@@ -46,14 +46,18 @@ export class RemoteControl {
     this.show("off", "The visitor declined control.");
   }
 
-  changed(enabled: boolean): void {
+  /** Control moved: `enabled` when this agent holds it; `to` says who does (0: the
+   * visitor). Pages embedding the viewer hear it as a `tandem:control` event. */
+  changed(enabled: boolean, to = 0): void {
+    const had = this.state === "on";
     if (enabled) {
       this.show("on", "You have control of the visitor's page.");
       this.replayer?.enableInteract();
     } else {
-      this.show("off", this.state === "on" ? "Control has ended." : "");
+      this.show("off", to > 0 ? `Agent ${to} has control of the visitor's page.` : had ? "Control has ended." : "");
       this.replayer?.disableInteract();
     }
+    this.root.dispatchEvent(new CustomEvent("tandem:control", { bubbles: true, detail: { to, gained: enabled } }));
   }
 
   refused(msg: string): void {

@@ -135,7 +135,7 @@ function startViewer(root: HTMLElement): () => void {
         setState("waiting", "Waiting for the visitor's page…");
         agents.textContent = String(frame.agents);
         if (chat) chat.index = frame.index;
-        control.changed(frame.rc);
+        control.changed(frame.rc, frame.rcTo);
         showA11y(frame.accessibility);
         resyncTimer = window.setTimeout(() => !stream.synced && requestSnapshot(), RESYNC_RETRY_MS);
         break;
@@ -154,7 +154,7 @@ function startViewer(root: HTMLElement): () => void {
         setState("ended", "The session has ended.");
         break;
       case "rc":
-        control.changed(frame.enabled);
+        control.changed(frame.enabled, frame.to);
         break;
       case "accessibility":
         showA11y(frame.enabled);

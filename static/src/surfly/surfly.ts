@@ -3,7 +3,7 @@
 // (../shared/reference/surfly-session-events.txt is the contract).
 import { watchAgentStatus } from "../visitor/agentstatus";
 import type { LoaderConfig } from "../visitor/config";
-import { MESSAGE_EVENT, VIEWER_EVENT, type SessionClient } from "../visitor/session";
+import { CONTROL_EVENT, MESSAGE_EVENT, VIEWER_EVENT, type SessionClient } from "../visitor/session";
 
 type Handler = (session: SurflySession, event: Record<string, unknown>) => void;
 type Viewer = { count: number; index: number; name: string; joined: boolean };
@@ -60,6 +60,12 @@ export class SurflySession {
       if (code === "conndrop" || code === "service") this.fire("error", { reason: "connect_failed" });
     });
     events.on(VIEWER_EVENT, (payload) => this.viewer(payload as Viewer));
+    events.on(CONTROL_EVENT, (payload) => {
+      const to = (payload as { to: number }).to;
+      const name = this.viewers.get(to);
+      // This page is the leader (index 0): it gained control when control came back.
+      this.fire("control", { to, userData: name === undefined ? {} : { name }, gained: to === 0 });
+    });
     events.on(MESSAGE_EVENT, (payload) => {
       const message = payload as Message;
       this.fire("message", { data: message.data, origin: message.origin });
@@ -94,9 +100,9 @@ export class SurflySession {
     return this;
   }
 
+  /** Give control to the viewer with this index (from viewer_joined); 0 takes it back. */
   giveControl(clientIndex: number): this {
-    if (clientIndex === 0) this.client.endRemoteControl();
-    else console.warn("[Tandem] giveControl() to a viewer is not supported yet; the agent asks for control instead.");
+    if (!this.client.giveControl(clientIndex)) console.warn("[Tandem] giveControl() needs a started session and a client index");
     return this;
   }
 

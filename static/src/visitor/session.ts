@@ -26,6 +26,8 @@ export type SessionState = {
 /** Internal events the vendor facades adapt; not part of Glance's event list. */
 export const VIEWER_EVENT = "tandem:viewer";
 export const MESSAGE_EVENT = "tandem:message";
+/** Control moved: `{to}`, the holding agent's client index, 0 when it is the visitor's. */
+export const CONTROL_EVENT = "tandem:control";
 
 /** The URL parameter that carries a session to a page on another trusted domain. */
 export const CONTINUE_PARAM = "tandem_continue";
@@ -189,6 +191,7 @@ export class SessionClient {
         break;
       case "rc":
         this.setRc(frame.enabled);
+        this.events.emit(CONTROL_EVENT, { to: frame.to ?? 0 });
         break;
       case "accessibility":
         if (this.sessionState) this.sessionState.accessibility = frame.enabled;
@@ -238,6 +241,13 @@ export class SessionClient {
   sendMessage(data: unknown): boolean {
     if (!this.linked || data === undefined || data === null) return false;
     this.send({ t: "message", data });
+    return true;
+  }
+
+  /** Hand control to the agent with client index `to`, unasked (0: take it back). */
+  giveControl(to: number): boolean {
+    if (!this.linked || !Number.isInteger(to) || to < 0) return false;
+    this.send({ t: "rc_give", to });
     return true;
   }
 
