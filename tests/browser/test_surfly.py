@@ -169,3 +169,18 @@ def test_give_control_moves_control_to_a_viewer_and_back_firing_control_on_both_
     wait_for_event(visitor, "control", {"to": 0, "userData": {}, "gained": True})
     expect(second.locator(".rc-status")).to_have_text("Control has ended.")
     expect(second.get_by_role("button", name="Request control")).to_be_visible()
+
+
+def test_a_second_window_taking_the_lead_fires_other_connection_in_the_first(
+    server, pages_url, open_visitor
+):
+    first = open_visitor(f"{pages_url}/surfly.html").page
+    key = start(first)
+
+    with first.context.expect_page() as opened:
+        first.evaluate("window.open('surfly.html')")
+    second = opened.value
+
+    wait_for_event(first, "error", {"reason": "other_connection"})
+    second.wait_for_function("() => window.Surfly.isInsideSession")
+    assert second.evaluate("Surfly.currentSession.pin") == key

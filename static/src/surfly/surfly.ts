@@ -51,6 +51,11 @@ export class SurflySession {
       const note = IGNORED_OPTIONS.has(name) ? "has no effect in Tandem" : "is not a Surfly option Tandem knows";
       console.info(`[Tandem] Surfly option '${name}' ${note}; ignored.`);
     }
+    if (client.inSession()) {
+      // Made for a session already running (Surfly.currentSession on a later page).
+      this.links();
+      this.started = true;
+    }
     const events = client.events;
     events.on("sessionstart", () => this.began(true));
     events.on("statereceived", () => this.began(false));
@@ -59,6 +64,9 @@ export class SurflySession {
       const code = (payload as { code?: string } | undefined)?.code;
       if (code === "conndrop" || code === "service") this.fire("error", { reason: "connect_failed" });
     });
+    // Another window of this visitor became the session's leader: Surfly's other_connection.
+    // In Tandem the older window is not thrown out; it leads again once used.
+    events.on("blur", () => this.fire("error", { reason: "other_connection" }));
     events.on(VIEWER_EVENT, (payload) => this.viewer(payload as Viewer));
     events.on(CONTROL_EVENT, (payload) => {
       const to = (payload as { to: number }).to;
@@ -106,11 +114,16 @@ export class SurflySession {
     return this;
   }
 
-  private began(created: boolean): void {
+  /** Fill in what agents join with, from the running session. */
+  private links(): void {
     const key = this.client.getKey();
     this.pin = key;
     this.followerLink = key ? `${this.config.server}/agent/session/${encodeURIComponent(key)}/` : null;
     this.leaderLink = location.href;
+  }
+
+  private began(created: boolean): void {
+    this.links();
     if (created) this.fire("session_created", {});
     else if (this.started) return;
     this.started = true;
