@@ -15,7 +15,7 @@ class TrustedDomainInline(admin.TabularInline):
 
 @admin.register(Group)
 class GroupAdmin(admin.ModelAdmin):
-    list_display = ["public_id", "name"]
+    list_display = ["public_id", "name", "chat_in_timeline"]
     search_fields = ["name", "public_id"]
     inlines = [SiteInline, TrustedDomainInline]
 
@@ -34,7 +34,7 @@ class TrustedDomainAdmin(admin.ModelAdmin):
 class SessionEventInline(admin.TabularInline):
     model = SessionEvent
     extra = 0
-    readonly_fields = ["type", "at", "actor", "detail"]
+    readonly_fields = ["type", "at", "actor", "detail", "text"]
 
 
 @admin.register(CobrowseSession)

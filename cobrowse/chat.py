@@ -1,14 +1,16 @@
 """Messages inside a session: the visitor page and its agents talk (Surfly's sendMessage /
-`message` event, the viewer's chat panel). Relayed live like the mirror, never stored:
-a message is page-side data the server has no business keeping."""
+`message` event, the viewer's chat panel). Relayed live like the mirror; stored on the
+session's timeline only where the group turned that on (Group.chat_in_timeline)."""
 
 import logging
 
 import orjson
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from cobrowse import groups
 from cobrowse.errors import ErrorCode, TandemError
+from cobrowse.models import CobrowseSession, SessionEvent
 
 log = logging.getLogger("tandem.chat")
 
@@ -22,9 +24,25 @@ def check_message(data: object) -> None:
         raise TandemError(ErrorCode.BAD_FRAME, f"A message is at most {MAX_MESSAGE_BYTES} bytes.")
 
 
+def _keep(*, session_id: int, actor: str, data: object) -> None:
+    """Put the message on the session's timeline if its group keeps chat."""
+    session = (
+        CobrowseSession.objects.filter(id=session_id, group__chat_in_timeline=True)
+        .only("id")
+        .first()
+    )
+    if session is None:
+        return
+    text = data if isinstance(data, str) else orjson.dumps(data).decode()
+    SessionEvent.objects.create(
+        session=session, type=SessionEvent.Type.CHAT, actor=actor, text=text
+    )
+
+
 async def from_visitor(*, session_id: int, data: object, origin: str) -> None:
     """The visitor page's message reaches every agent in the session."""
     check_message(data)
+    await database_sync_to_async(_keep)(session_id=session_id, actor="visitor", data=data)
     frame = {"t": "message", "data": data, "origin": origin, "from": 0, "name": "Visitor"}
     await get_channel_layer().group_send(
         groups.session_agents(session_id), {"type": "chat.message", "frame": frame}
@@ -37,6 +55,7 @@ async def from_agent(
     """An agent's message reaches the visitor page and the other agents (their chat panels
     show the whole conversation)."""
     check_message(data)
+    await database_sync_to_async(_keep)(session_id=session_id, actor=name, data=data)
     frame = {"t": "message", "data": data, "origin": origin, "from": index, "name": name}
     message = {"type": "chat.message", "frame": frame}
     layer = get_channel_layer()

@@ -44,6 +44,11 @@ class Group(models.Model):
         validators=[validate_mask_selectors],
         help_text="CSS selectors, one per line, whose elements never leave the visitor's page.",
     )
+    chat_in_timeline = models.BooleanField(
+        default=False,
+        help_text="Keep the text of chat messages between agents and visitors on each "
+        "session's timeline. Off: chat is relayed and never stored.",
+    )
 
     class Meta:
         ordering = ["public_id"]
@@ -155,6 +160,7 @@ class SessionEvent(models.Model):
         RC_DECLINED = "rc_declined"
         RC_OFF = "rc_off"
         ACCESSIBILITY = "accessibility"
+        CHAT = "chat"
         ENDED = "ended"
 
     session = models.ForeignKey(CobrowseSession, on_delete=models.CASCADE, related_name="events")
@@ -162,6 +168,8 @@ class SessionEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     actor = models.CharField(max_length=150, help_text="'visitor', 'system' or an agent's name.")
     detail = models.CharField(max_length=100, blank=True)
+    # A chat message's text, kept only where the group turned chat_in_timeline on.
+    text = models.TextField(blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -2,9 +2,11 @@
 (what Surfly's viewer_joined/left, sendMessage and `message` stand on)."""
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 
 from cobrowse.chat import MAX_MESSAGE_BYTES
+from cobrowse.models import SessionEvent
 from tests.fixtures import (
     ORIGIN,
     agents_count,
@@ -126,3 +128,28 @@ async def test_a_page_not_in_a_session_cannot_send_messages(demo_group, visitor_
     visitor = await visitor_socket()
     await send(visitor, {"t": "message", "data": "hello?"})
     assert await receive_error(visitor) == "not_started"
+
+
+async def chat_events(key: str) -> list[tuple[str, str]]:
+    events = SessionEvent.objects.filter(session__key=key, type="chat")
+    return [(event.actor, event.text) async for event in events]
+
+
+@pytest.mark.parametrize("kept", [False, True])
+async def test_chat_text_is_on_the_timeline_only_where_the_group_keeps_it(
+    demo_group, agent, visitor_socket, agent_socket, kept
+):
+    demo_group.chat_in_timeline = kept
+    await sync_to_async(demo_group.save)()
+    visitor = await visitor_socket()
+    key = await start_session(visitor)
+    viewer, _ = await join(agent_socket, visitor, key, agent)
+
+    await send(visitor, {"t": "message", "data": "Where is my order?"})
+    assert (await receive(viewer))["data"] == "Where is my order?"
+    await send(viewer, {"t": "message", "data": {"text": "On its way"}})
+    assert (await receive(visitor))["data"] == {"text": "On its way"}
+    assert (await receive(viewer))["data"] == {"text": "On its way"}
+
+    expected = [("visitor", "Where is my order?"), ("agent", '{"text":"On its way"}')]
+    assert await chat_events(key) == (expected if kept else [])
