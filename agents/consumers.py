@@ -88,7 +88,7 @@ class DashboardConsumer(FrameConsumer):
     async def on_signal(self, frame: dict, text: str) -> None:
         if not self.group_ids:
             raise TandemError(ErrorCode.FORBIDDEN, "This socket was refused.")
-        sent = await database_sync_to_async(presence.signal_visitor)(
+        sent = await database_sync_to_async(presence.signal_send)(
             agent=self.scope["user"],
             group_public_id=frame["group"],
             visitor_id=frame["visitorid"],

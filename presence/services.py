@@ -252,3 +252,53 @@ def dashboard_visitors(*, group_ids: list[int]) -> list[dict]:
             for entry in registry.visitors_online(group_id=group.id)
         ]
     return visitors
+
+
+# For callers outside the dashboard socket (the REST API in `api/`): the same operations,
+# with any JSON a caller may send checked before anything is stored.
+
+
+def visitor_find(
+    *, agent: AbstractBaseUser, group_public_id: int, visitor_id: str, unique: bool = False
+) -> bool:
+    """Whether a visitor of one of the agent's groups is online now; with `unique`, only a
+    live connectUnique() code counts."""
+    group = agent_group(agent=agent, group_public_id=group_public_id)
+    check_visitor_id(visitor_id)
+    if unique and registry.unique_holder(group_id=group.id, code=visitor_id) is None:
+        return False
+    return registry.visitor_get(group_id=group.id, visitor_id=visitor_id) is not None
+
+
+def visitor_list(*, agent: AbstractBaseUser, group_public_id: int) -> list[dict]:
+    """The online visitors of one of the agent's groups, longest online first."""
+    group = agent_group(agent=agent, group_public_id=group_public_id)
+    return dashboard_visitors(group_ids=[group.id])
+
+
+def _check_flat(data: object, what: str) -> None:
+    try:
+        check_data(data)
+    except TandemError:
+        raise TandemError(
+            ErrorCode.BAD_FRAME,
+            f"{what} must be an object of at most {MAX_DATA_KEYS} keys, each a string or "
+            f"number of at most {MAX_VALUE_CHARS} characters.",
+        ) from None
+
+
+def signal_send(
+    *, agent: AbstractBaseUser, group_public_id: int, visitor_id: str, mtype: str, data
+) -> dict:
+    """signal_visitor, with a signal's data (default {}) and an invoke's args held to the
+    rules of presence data: flat and bounded, so nothing nested or huge is ever stored."""
+    # Another group's visitor is not found, whatever the data: checked first.
+    agent_group(agent=agent, group_public_id=group_public_id)
+    if mtype == "signal":
+        data = {} if data is None else data
+        _check_flat(data, "A signal's data")
+    elif mtype == "invoke" and isinstance(data, dict) and data.get("args") is not None:
+        _check_flat(data["args"], "An invoke's args")
+    return signal_visitor(
+        agent=agent, group_public_id=group_public_id, visitor_id=visitor_id, mtype=mtype, data=data
+    )

@@ -19,7 +19,7 @@ export type MirrorFrame = {
 
 export type VisitorToServer =
   | { t: "start"; site: string; key: string | null; ua: string }
-  | { t: "resume"; token: string; why: "navigate" | "reconnect" }
+  | { t: "resume"; token: string; why: "navigate" | "reconnect" | "crossdomain" }
   | { t: "focus" }
   | { t: "handoff" }
   | { t: "rc"; enabled: boolean }
@@ -137,4 +137,22 @@ export type ServerToDashboard =
   | { t: "session_ended"; key: string }
   | { t: "agents"; key: string; count: number }
   | { t: "availability"; available: boolean }
+  | ErrorFrame;
+
+/** A visitor page's presence socket (presence/protocol.py): what the page sends. */
+export type PresenceClientFrame =
+  | { t: "hello"; visitorid?: string; unique?: boolean }
+  | { t: "presence"; url?: string; title?: string; browser?: string; data?: Record<string, string | number> }
+  | { t: "ping" }
+  | { t: "ack"; id: number }
+  | { t: "extend" };
+
+/** A visitor page's presence socket: what the server sends. */
+export type PresenceServerFrame =
+  | { t: "connected"; visitorid: string }
+  | { t: "unique"; visitorid: string; seconds: number }
+  | { t: "extended"; seconds: number }
+  | { t: "signal"; id: number; data: unknown }
+  | { t: "invoke"; id: number; func: string; args?: Record<string, unknown> | null }
+  | { t: "blur" }
   | ErrorFrame;

@@ -201,6 +201,9 @@ async def test_invoke_carries_a_function_of_the_visitor_api(
         ("invoke", {"func": "eval", "args": {}}),
         ("invoke", {"func": "startSession", "args": "1234"}),
         ("invoke", "startSession"),
+        ("invoke", {"func": "startSession", "args": {"sessionKey": {"nested": 1}}}),
+        ("signal", {"nested": {"deep": 1}}),
+        ("signal", ["not", "an", "object"]),
         ("shout", {}),
     ],
 )
@@ -233,12 +236,28 @@ async def test_agent_cannot_signal_a_visitor_of_another_group(
     assert await nothing(dashboard)  # refused, not closed: the agent's dashboard stays live
 
 
+async def test_a_signal_without_data_arrives_as_an_empty_object(
+    demo_group, agent, presence_socket, dashboard_socket
+):
+    dashboard = await dashboard_socket(agent)
+    await listing(dashboard)
+    page = await presence_socket()
+    await hello(page)
+    assert (await receive(dashboard))["t"] == "visitor"
+
+    await send(dashboard, {"t": "signal", "group": 72, "visitorid": "v-1", "mtype": "signal"})
+
+    assert (await receive(dashboard))["t"] == "signaled"
+    arrived = await receive(page)
+    assert (arrived["t"], arrived["data"]) == ("signal", {})
+
+
 async def test_expired_message_is_never_delivered(
     demo_group, agent, presence_socket, dashboard_socket
 ):
     dashboard = await dashboard_socket(agent)
     await listing(dashboard)
-    sent = await signal(dashboard, visitor_id="v-late", data={"stale": True})
+    sent = await signal(dashboard, visitor_id="v-late", data={"stale": 1})
     await PendingMessage.objects.filter(id=sent["id"]).aupdate(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
