@@ -55,6 +55,7 @@ test: lint
 bench: test-deps
 	$(PY) bench/mirror_latency.py
 	$(PY) bench/browser_latency.py
+	$(PY) bench/presence.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles
