@@ -3,12 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from cobrowse import demo_views, views
+from cobrowse import demo_views, siteconnect_views, views
 
 urlpatterns = [
     path("cobrowse/loader.js", views.loader, name="loader"),
     path("cobrowse/CobrowseJS.ashx", views.loader, name="loader-glance"),
     path("cobrowse/GlanceCobrowseInvokeVisitor.js", views.invoke_visitor, name="invoke-visitor"),
+    path(
+        "cobrowse/site-connect/frame/",
+        siteconnect_views.site_connect_frame,
+        name="site-connect-frame",
+    ),
     path("demo/", demo_views.demo_home, name="demo"),
     path("demo/checkout/", demo_views.demo_checkout, name="demo-checkout"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

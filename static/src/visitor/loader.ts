@@ -4,6 +4,7 @@ import { loaderConfig } from "./config";
 import { listenForInvoke, type VisitorApi } from "./invoke";
 import { installPresenceApi, publishSettings, scriptAttributes } from "../presence/globals";
 import { installSurfly } from "../surfly/surfly";
+import { installSiteConnect } from "../siteconnect/host";
 import { CONTINUE_PARAM, SessionClient, type StartOptions } from "./session";
 import { installDefaultUi } from "./ui-entry";
 
@@ -48,6 +49,7 @@ function install(): void {
   installDefaultUi({ cobrowse, config, attrs });
   publishSettings(config, attrs);
   installSurfly(client, config);
+  installSiteConnect(client, config);
   installPresenceApi(config, attrs, () => cobrowse.Visitor as Record<string, never>);
 
   // A session handed over from another domain: take its token out of the address bar

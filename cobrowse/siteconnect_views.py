@@ -1,0 +1,80 @@
+"""The site-connect frame: the Tandem page a site_connect host page embeds. It holds the
+page's server connections (docs/site-connect.md). Only the group's trusted domains may
+embed it: the browser enforces that through `frame-ancestors`, and the frame's script
+checks the parent's origin again before it does anything."""
+
+import logging
+import re
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET
+
+from cobrowse.errors import TandemError
+from cobrowse.selectors import loader_config
+
+log = logging.getLogger("tandem.siteconnect")
+
+_PATTERN_RE = re.compile(
+    r"^(?:(?P<scheme>https?)://)?(?P<wild>\*\.)?(?P<host>[a-z0-9.-]+)(?::(?P<port>\d{1,5}))?$"
+)
+
+
+def frame_ancestors(patterns: list[str]) -> str:
+    """The CSP `frame-ancestors` sources that allow what the trusted host patterns allow
+    (cobrowse/domains.py): any scheme and port unless named, `*.x` also `x` itself.
+    IPv6 hosts cannot be written in CSP source lists; such patterns allow no embedding."""
+    sources: list[str] = []
+    for pattern in patterns:
+        match = _PATTERN_RE.match(pattern.strip().lower())
+        if match is None:
+            log.info("trusted domain %r cannot embed the site-connect frame", pattern[:100])
+            continue
+        schemes = [match["scheme"]] if match["scheme"] else ["http", "https"]
+        port = f":{match['port']}" if match["port"] else ":*"
+        hosts = [match["host"]] + ([f"*.{match['host']}"] if match["wild"] else [])
+        sources += [f"{scheme}://{host}{port}" for scheme in schemes for host in hosts]
+    return " ".join(dict.fromkeys(sources)) or "'none'"
+
+
+def _group_param(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
+
+
+@require_GET
+@xframe_options_exempt
+def site_connect_frame(request: HttpRequest) -> HttpResponse:
+    """`/cobrowse/site-connect/frame/?group=G&site=S`, created by window.site_connect."""
+    group = _group_param(request.GET.get("group"))
+    site = request.GET.get("site", "production")[:40]
+    ws_base = ("wss://" if request.is_secure() else "ws://") + request.get_host()
+    try:
+        found = loader_config(group_public_id=group, site_name=site)
+    except TandemError as error:
+        log.info("site-connect frame for unknown group/site group=%s code=%s", group, error.code)
+        found = {"group": group, "site": site, "trustedDomains": [], "error": error.msg}
+    ok = "error" not in found
+    config = {
+        "group": found["group"],
+        "site": found["site"],
+        "trustedDomains": found["trustedDomains"],
+        "presenceSocket": f"{ws_base}/ws/presence/{group}/" if ok else None,
+        "statusSocket": f"{ws_base}/ws/status/{group}/" if ok else None,
+        "error": found.get("error"),
+    }
+    response = render(request, "siteconnect/frame.html", {"config": config})
+    response["Content-Security-Policy"] = "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'unsafe-inline'",
+            f"connect-src {ws_base}",
+            "base-uri 'none'",
+            "form-action 'none'",
+            f"frame-ancestors {frame_ancestors(found['trustedDomains'])}",
+        ]
+    )
+    # The embedding rules follow the group's trusted domains: never serve stale ones.
+    response["Cache-Control"] = "no-cache"
+    return response
