@@ -11,7 +11,7 @@ from agents import availability, selectors
 from cobrowse import groups, services
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.protocol import DASHBOARD_FRAMES, NO_FRAMES
-from cobrowse.selectors import agent_group_ids, group_for_page
+from cobrowse.selectors import agent_group_ids
 from cobrowse.sockets import FrameConsumer
 from presence import services as presence
 
@@ -172,8 +172,8 @@ class StatusConsumer(FrameConsumer):
         self.group = None
         await self.accept()
         try:
-            self.group = await database_sync_to_async(group_for_page)(
-                self.scope["url_route"]["kwargs"]["group"], self.header(b"origin")
+            self.group = await database_sync_to_async(self.page_group)(
+                self.scope["url_route"]["kwargs"]["group"]
             )
         except TandemError as error:
             await self.fail(error)

@@ -77,7 +77,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": env_str("TANDEM_CHANNEL_LAYER", "channels_redis.core.RedisChannelLayer"),
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
+            # redis-py 8 gives up on a socket read after 5 s, but the layer's receive
+            # waits on Redis longer than that when nothing arrives: no read timeout.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                "capacity": 1000,
+                "expiry": 30,
+            },
         }
     }
     CACHES = {
@@ -93,7 +99,14 @@ else:
             "CONFIG": {"capacity": 1000, "expiry": 30},
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Presence keeps one entry per online visitor: Django's default of 300 entries
+    # would silently forget visitors past a couple of hundred.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

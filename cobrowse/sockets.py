@@ -13,7 +13,9 @@ from django.conf import settings
 from cobrowse.domains import origin_is_own
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.limits import TokenBucket
+from cobrowse.models import Group
 from cobrowse.protocol import Field, frame_parse
+from cobrowse.selectors import group_for_page, group_get
 
 log = logging.getLogger("tandem.socket")
 
@@ -90,6 +92,15 @@ class FrameConsumer(AsyncWebsocketConsumer):
         ):
             msg = f"Origin {origin[:100]!r} may not open this socket."
             raise TandemError(ErrorCode.ORIGIN, msg)
+
+    def page_group(self, public_id: int) -> Group:
+        """The group a page's socket names, for a page on one of its trusted domains or on
+        Tandem's own origin (the site_connect frame, which holds the socket for the page
+        that embeds it: the frame itself is embeddable only by trusted domains)."""
+        origin = self.header(b"origin")
+        if origin and origin_is_own(origin, self.header(b"host"), settings.CSRF_TRUSTED_ORIGINS):
+            return group_get(public_id=public_id)
+        return group_for_page(public_id, origin)
 
     async def send_frame(self, frame: dict) -> None:
         await self.send(text_data=orjson.dumps(frame).decode())

@@ -6,7 +6,6 @@ import asyncio
 from channels.db import database_sync_to_async
 
 from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.selectors import group_for_page
 from cobrowse.sockets import FrameConsumer
 from presence import registry, services
 from presence.protocol import PRESENCE_FRAMES
@@ -24,8 +23,8 @@ class PresenceConsumer(FrameConsumer):
         self.expiry: asyncio.TimerHandle | None = None
         await self.accept()
         try:
-            self.group = await database_sync_to_async(group_for_page)(
-                self.scope["url_route"]["kwargs"]["group"], self.header(b"origin")
+            self.group = await database_sync_to_async(self.page_group)(
+                self.scope["url_route"]["kwargs"]["group"]
             )
         except TandemError as error:
             await self.fail(error)

@@ -163,3 +163,15 @@ async def test_a_bad_availability_frame_is_refused_and_changes_nothing(
     assert await receive_error(dashboard) == "bad_frame"
     assert await nothing(page)
     assert not await sync_to_async(Availability.objects.filter(available=True).exists)()
+
+
+async def test_tandems_own_site_connect_frame_may_open_the_status_socket(demo_group, open_socket):
+    # The frame is served from Tandem's origin and holds the socket for its host page.
+    page = await open_socket(
+        "/ws/status/72/", [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+    )
+    assert await agent_status(page) is False
+    spoofed = await open_socket(
+        "/ws/status/72/", [(b"origin", b"http://testserver"), (b"host", b"evil.example")]
+    )
+    assert await refused_for_origin(spoofed)

@@ -330,3 +330,10 @@ async def test_a_visitor_whose_heartbeat_stops_vanishes_from_open_and_new_dashbo
     assert await nothing(dashboard)
     later = await dashboard_socket(agent)
     assert [v["visitorid"] for v in await listing(later)] == ["v-chatty"]
+
+
+async def test_tandems_own_site_connect_frame_may_connect_presence(demo_group, open_socket):
+    frame = await open_socket(
+        "/ws/presence/72/", [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+    )
+    await hello(frame, "from-the-frame")
