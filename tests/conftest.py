@@ -23,6 +23,16 @@ from tests.servers import (
 PAGES = Path(__file__).resolve().parent / "browser" / "pages"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that drive Chromium run last, in their usual order.
+
+    Playwright's sync API leaves its event loop marked as running on the main thread for
+    as long as the shared browser is open, and pytest-asyncio cannot start a test's loop
+    under it; so every coroutine test runs before the browser starts.
+    """
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("server")
