@@ -47,6 +47,9 @@ def loader(request: HttpRequest) -> HttpResponse:
         "socket": f"{ws_base}/ws/visitor/{group or 0}/",
         "recorder": f"{base}{settings.STATIC_URL}recorder.js",
         "ui": f"{base}{settings.STATIC_URL}ui.js",
+        # Imported on first use: window.site_connect's broker, and the agent's screen share.
+        "siteconnect": f"{base}{settings.STATIC_URL}siteconnect.js",
+        "media": f"{base}{settings.STATIC_URL}media.js",
         "maxFrame": settings.TANDEM_WS_MAX_FRAME_BYTES,
         "reconnectMs": settings.TANDEM_VISITOR_RECONNECT_SECONDS * 1000,
         "presenceSocket": f"{ws_base}/ws/presence/{group}/" if "error" not in config else None,

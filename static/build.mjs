@@ -17,6 +17,8 @@ await Promise.all([
   build({ ...common, entryPoints: { recorder: "static/src/visitor/recorder.ts" }, outdir, format: "esm" }),
   // The default visitor UI, loaded with import() when a session starts or the terms are shown.
   build({ ...common, entryPoints: { ui: "static/src/visitor/ui.ts" }, outdir, format: "esm" }),
+  // window.site_connect's broker, loaded with import() when the page first uses it.
+  build({ ...common, entryPoints: { siteconnect: "static/src/siteconnect/host.ts" }, outdir, format: "esm" }),
   // The site-connect frame's own page script (served by Tandem inside its iframe).
   build({ ...common, entryPoints: { "siteconnect-frame": "static/src/siteconnect/frame.ts" }, outdir, format: "iife" }),
   build({
@@ -27,8 +29,8 @@ await Promise.all([
   }),
 ]);
 
-for (const name of ["loader.js", "presence.js", "invokevisitor.js", "recorder.js", "ui.js", "siteconnect-frame.js", "viewer.js", "viewer.css", "dashboard.js"]) {
+for (const name of ["loader.js", "presence.js", "invokevisitor.js", "recorder.js", "ui.js", "siteconnect.js", "siteconnect-frame.js", "viewer.js", "viewer.css", "dashboard.js"]) {
   const bytes = readFileSync(outdir + name);
   const gz = gzipSync(bytes).length;
-  console.log(`${name.padEnd(17)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KB  gzip ${(gz / 1024).toFixed(1).padStart(6)} KB`);
+  console.log(`${name.padEnd(21)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KB  gzip ${(gz / 1024).toFixed(1).padStart(6)} KB`);
 }

@@ -160,6 +160,36 @@ def test_unsubscribe_stops_the_messages_of_that_subscription_only(server, pages_
     assert page.evaluate("site_connect.unsubscribe(window.ids['truck/+/temperature'])") is False
 
 
+def test_the_broker_loads_only_when_the_page_first_uses_site_connect(
+    server, pages_url, open_visitor
+):
+    page = open_visitor(f"{pages_url}/plain.html").page
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.wait_for_function("() => window.GLANCE && GLANCE.Cobrowse.Visitor")
+    assert page.evaluate("typeof site_connect.subscribe") == "function"
+    assert not [url for url in fetched if "siteconnect" in url or "site-connect" in url]
+
+    # subscribe answers at once, before the broker is here; its ack and messages follow.
+    ids = page.evaluate(
+        """() => {
+            window.got = [];
+            window.acks = 0;
+            const first = site_connect.subscribe('news/#', (m, t) => got.push([t, m]),
+                                                 () => { acks += 1; });
+            const second = site_connect.subscribe('news/+', () => {});
+            const gone = site_connect.unsubscribe(second);
+            site_connect.publish('news/today', {n: 1});
+            return [first, second, gone, site_connect.unsubscribe(second)];
+        }"""
+    )
+    assert isinstance(ids[0], int) and ids[1] == ids[0] + 1
+    assert ids[2:] == [True, False]
+    page.wait_for_function("() => window.acks === 1 && window.got.length === 1")
+    assert page.evaluate("window.got") == [["news/today", {"n": 1}]]
+    assert any(url.endswith("/siteconnect.js") for url in fetched)
+
+
 def test_invalid_filters_and_topics_are_refused_with_a_console_error(shop):
     page = shop()
     refused = [

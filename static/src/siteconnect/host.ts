@@ -1,6 +1,7 @@
-// window.site_connect on the host page: the page's broker (subscribe, unsubscribe,
-// publish, stop_session), the site-connect frame it talks to by postMessage, the chat
-// buttons, and the glue to the one session client (docs/site-connect.md is the contract).
+// site_connect's broker on the host page (subscribe, unsubscribe, publish), the
+// site-connect frame it talks to by postMessage, the chat buttons, and the glue to the one
+// session client (docs/site-connect.md is the contract). Its own bundle: the loader's
+// window.site_connect (stub.ts) imports it the first time the page uses site_connect.
 //
 // The frame is created the first time the page uses site_connect (or has a chat button),
 // not on every page that loads the loader: it holds a presence connection, and pages that
@@ -10,25 +11,10 @@ import { UI_HOST_ATTRIBUTE } from "../visitor/mask";
 import { MESSAGE_EVENT, type SessionClient } from "../visitor/session";
 import { Broker, type MessageFn } from "./broker";
 import { type FrameToHost, type HostToFrame, opened, parseFrameMessage, sealed } from "./messages";
-import { TOPICS, chatButtonTopic } from "./names";
-import { isLocal, isPattern, isTopic, matches } from "./topics";
-
-export const CHAT_BUTTON_ATTRIBUTE = "data-site-connect-chat-button";
+import { CHAT_BUTTON_ATTRIBUTE, TOPICS, chatButtonTopic } from "./names";
+import { isLocal, isTopic, matches } from "./topics";
 
 type AckFn = () => void;
-
-export type SiteConnectApi = {
-  subscribe(topic: string, msgFn: MessageFn, ackFn?: AckFn): number | null;
-  unsubscribe(id: number): boolean;
-  publish(topic: string, msg?: unknown): void;
-  stop_session(): void;
-};
-
-declare global {
-  interface Window {
-    site_connect?: SiteConnectApi;
-  }
-}
 
 type Mode = "hidden" | "shown" | "minimized";
 
@@ -76,10 +62,9 @@ function validButtonId(id: string): boolean {
   return id.length > 0 && id.length <= 100 && isTopic(id) && !id.includes("/");
 }
 
-class SiteConnectHost {
+export class SiteConnectHost {
   private readonly broker = new Broker("host page");
   private readonly origin: string | null;
-  private nextId = 1;
   private frame: HTMLIFrameElement | null = null;
   private frameOpen = false;
   /** Publications made while the frame loads. */
@@ -94,44 +79,31 @@ class SiteConnectHost {
   private sessionKey: string | null = null;
   private reportedError = false;
 
+  /** `ids` numbers subscriptions, the page's and Tandem's own, from one sequence.
+   * `wasInSession`: a session was already running when the page first used site_connect. */
   constructor(
     private readonly client: SessionClient,
     private readonly config: LoaderConfig,
+    private readonly ids: () => number,
+    wasInSession: boolean,
   ) {
     this.origin = config.error ? null : originOf(config.server);
     window.addEventListener("message", (event) => this.receive(event));
-    this.listenToSession();
+    this.listenToSession(wasInSession);
     this.internal("~pagesession/#", (msg, topic) => this.pageSession(topic, msg));
     this.internal(TOPICS.agents, (msg) => this.agents(msg));
-    document.addEventListener("click", (event) => this.clicked(event));
+    document.addEventListener("click", (event) => {
+      const target = event.target instanceof Element ? event.target.closest(`[${CHAT_BUTTON_ATTRIBUTE}]`) : null;
+      if (target) this.clicked(target);
+    });
     // A page with chat buttons uses site_connect even if its script never calls it.
-    const scan = () => {
-      if (this.buttons().length > 0) this.ensureFrame();
-    };
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", scan, { once: true });
-    else scan();
+    if (this.buttons().length > 0) this.ensureFrame();
   }
 
-  readonly api: SiteConnectApi = {
-    subscribe: (topic, msgFn, ackFn) => this.subscribe(topic, msgFn, ackFn),
-    unsubscribe: (id) => this.unsubscribe(id),
-    publish: (topic, msg) => this.publish(topic, msg),
-    stop_session: () => this.stopSession(),
-  };
-
-  subscribe(pattern: unknown, msgFn: unknown, ackFn: unknown): number | null {
-    if (!isPattern(pattern)) {
-      console.error(`[Tandem] site_connect.subscribe: ${JSON.stringify(pattern)} is not a valid topic filter`);
-      return null;
-    }
-    if (typeof msgFn !== "function") {
-      console.error("[Tandem] site_connect.subscribe needs a message function");
-      return null;
-    }
-    const ack = typeof ackFn === "function" ? (ackFn as AckFn) : undefined;
-    const id = this.nextId++;
+  /** A subscription the page made through window.site_connect (stub.ts checked it). */
+  subscribe(id: number, pattern: string, msgFn: MessageFn, ack: AckFn | undefined): void {
     const since = this.delivered;
-    this.broker.add(id, pattern, msgFn as MessageFn);
+    this.broker.add(id, pattern, msgFn);
     if (onlyLocal(pattern) || this.origin === null) {
       // Nothing to register with a frame: ready on the next turn, never during subscribe().
       setTimeout(() => this.acked(id, ack, since), 0);
@@ -147,34 +119,17 @@ class SiteConnectHost {
       // After the ack (timers run in order), so the new subscriber hears it once.
       if (this.available !== null) setTimeout(() => this.publishButton(buttonId), 0);
     }
-    return id;
   }
 
-  unsubscribe(id: unknown): boolean {
-    if (typeof id !== "number" || !this.broker.remove(id)) return false;
+  unsubscribe(id: number): void {
+    if (!this.broker.remove(id)) return;
     this.awaitingAck.delete(id);
     this.toFrame({ t: "unsubscribe", id });
-    return true;
   }
 
-  publish(topic: unknown, msg: unknown): void {
-    if (!isTopic(topic)) {
-      console.error(`[Tandem] site_connect.publish: ${JSON.stringify(topic)} is not a valid topic`);
-      return;
-    }
+  publish(topic: string, msg: unknown): void {
     this.ensureFrame();
     this.emit(topic, msg);
-  }
-
-  /** site_connect.stop_session(): end a running co-browse session from the page. */
-  stopSession(): void {
-    if (!this.client.inSession()) {
-      console.info("[Tandem] site_connect.stop_session(): no co-browse session is running");
-      return;
-    }
-    // The session client stops sending page updates and tells the server, which tells
-    // the agents; its sessionend then publishes ~pagesession/cobrowsing/stop.
-    this.client.stop();
   }
 
   /** Deliver here, and to the frame unless the topic stays on the page. */
@@ -210,7 +165,7 @@ class SiteConnectHost {
 
   /** A subscription of Tandem's own (frame handling, chat buttons), like any other. */
   private internal(pattern: string, fn: MessageFn): void {
-    this.broker.add(this.nextId++, pattern, fn);
+    this.broker.add(this.ids(), pattern, fn);
   }
 
   // The frame.
@@ -326,23 +281,34 @@ class SiteConnectHost {
     }
   }
 
-  private listenToSession(): void {
-    const events = this.client.events;
-    const started = (continued: boolean) => {
-      this.sessionKey = this.client.getKey();
-      this.emit(TOPICS.cobrowsingStart, { key: this.sessionKey, continued });
-    };
-    events.on("sessionstart", () => started(false));
-    events.on("statereceived", () => started(true));
-    events.on("sessionend", () => {
-      const key = this.sessionKey;
-      this.sessionKey = null;
-      this.emit(TOPICS.cobrowsingStop, { key });
-    });
-    events.on(MESSAGE_EVENT, (payload) => {
-      const { data, name, from } = payload as { data: unknown; name: string; from: number };
-      this.emit(TOPICS.chatMessage, { data, name, from });
-    });
+  private listenToSession(wasInSession: boolean): void {
+    for (const name of ["sessionstart", "statereceived", "sessionend", MESSAGE_EVENT]) {
+      this.client.events.on(name, (payload) => this.sessionEvent(name, payload));
+    }
+    // Retained: a subscriber made later still learns that a session is running.
+    if (wasInSession) this.sessionEvent("statereceived", undefined);
+  }
+
+  /** One of the session client's events (stub.ts replays those from while this loaded). */
+  sessionEvent(name: string, payload: unknown): void {
+    switch (name) {
+      case "sessionstart":
+      case "statereceived":
+        this.sessionKey = this.client.getKey();
+        this.emit(TOPICS.cobrowsingStart, { key: this.sessionKey, continued: name === "statereceived" });
+        return;
+      case "sessionend": {
+        const key = this.sessionKey;
+        this.sessionKey = null;
+        this.emit(TOPICS.cobrowsingStop, { key });
+        return;
+      }
+      case MESSAGE_EVENT: {
+        const { data, name: sender, from } = payload as { data: unknown; name: string; from: number };
+        this.emit(TOPICS.chatMessage, { data, name: sender, from });
+        return;
+      }
+    }
   }
 
   // Chat buttons.
@@ -371,9 +337,9 @@ class SiteConnectHost {
     if (available !== null) this.deliver(chatButtonTopic(id, available), { id });
   }
 
-  private clicked(event: MouseEvent): void {
-    const target = event.target instanceof Element ? event.target.closest(`[${CHAT_BUTTON_ATTRIBUTE}]`) : null;
-    if (!target || target.getAttribute("aria-disabled") === "true") return;
+  /** A click on a chat button. */
+  clicked(target: Element): void {
+    if (target.getAttribute("aria-disabled") === "true") return;
     const id = target.getAttribute(CHAT_BUTTON_ATTRIBUTE) ?? "";
     if (!validButtonId(id)) return;
     this.ensureFrame();
@@ -393,8 +359,14 @@ function ignore(why: string): void {
   console.warn(`[Tandem] ignored a site_connect message: ${why}`);
 }
 
-/** window.site_connect, over the page's one session client. */
-export function installSiteConnect(client: SessionClient, config: LoaderConfig): void {
-  if (window.site_connect) return;
-  window.site_connect = new SiteConnectHost(client, config).api;
+/** What the stub imports: the broker over the page's one session client. */
+export function createHost(
+  client: SessionClient,
+  config: LoaderConfig,
+  ids: () => number,
+  wasInSession: boolean,
+): SiteConnectHost {
+  return new SiteConnectHost(client, config, ids, wasInSession);
 }
+
+export type HostModule = { createHost: typeof createHost };

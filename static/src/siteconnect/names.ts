@@ -23,3 +23,6 @@ export const TOPICS = {
 export function chatButtonTopic(id: string, enabled: boolean): string {
   return `~/site_connect/chat_button/${id}/${enabled ? "enabled" : "disabled"}`;
 }
+
+/** Marks an element of the host page as a chat button: its value is the button's id. */
+export const CHAT_BUTTON_ATTRIBUTE = "data-site-connect-chat-button";

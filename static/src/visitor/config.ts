@@ -11,6 +11,10 @@ export type LoaderConfig = {
   socket: string;
   recorder: string;
   ui: string;
+  /** window.site_connect's broker, imported when the page first uses it. */
+  siteconnect: string;
+  /** The agent screen share / agent video side of the page (media.ts), imported when a share starts. */
+  media: string;
   maxFrame: number;
   /** The presence socket of the group; absent when the group or site is unknown. */
   presenceSocket?: string;

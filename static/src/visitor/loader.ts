@@ -4,7 +4,7 @@ import { loaderConfig } from "./config";
 import { listenForInvoke, type VisitorApi } from "./invoke";
 import { installPresenceApi, publishSettings, scriptAttributes } from "../presence/globals";
 import { installSurfly } from "../surfly/surfly";
-import { installSiteConnect } from "../siteconnect/host";
+import { installSiteConnect } from "../siteconnect/stub";
 import { CONTINUE_PARAM, SessionClient, type StartOptions } from "./session";
 import { installDefaultUi } from "./ui-entry";
 

@@ -1,0 +1,120 @@
+// window.site_connect as the loader defines it. It checks each call's arguments at once, so
+// subscribe() returns its id (or null) synchronously as the API says, and imports the
+// broker (host.ts, a bundle of its own) only when the page first uses site_connect or has
+// a chat button: most pages never do, and the loader stays small. Calls made while the
+// broker loads are handed to it in order.
+import type { LoaderConfig } from "../visitor/config";
+import { MESSAGE_EVENT, type SessionClient } from "../visitor/session";
+import type { HostModule, SiteConnectHost } from "./host";
+import { CHAT_BUTTON_ATTRIBUTE } from "./names";
+import { isPattern, isTopic } from "./topics";
+
+type MessageFn = (msg: unknown, topic: string) => void;
+type AckFn = () => void;
+
+export type SiteConnectApi = {
+  subscribe(topic: string, msgFn: MessageFn, ackFn?: AckFn): number | null;
+  unsubscribe(id: number): boolean;
+  publish(topic: string, msg?: unknown): void;
+  stop_session(): void;
+};
+
+declare global {
+  interface Window {
+    site_connect?: SiteConnectApi;
+  }
+}
+
+/** What the broker's module must also hear if it happened while it loaded. */
+const SESSION_EVENTS = ["sessionstart", "statereceived", "sessionend", MESSAGE_EVENT];
+
+/** window.site_connect, over the page's one session client. */
+export function installSiteConnect(client: SessionClient, config: LoaderConfig): void {
+  if (window.site_connect) return;
+  let host: SiteConnectHost | null = null;
+  let loading = false;
+  // Work for the broker, kept until its module is here.
+  let waiting: ((host: SiteConnectHost) => void)[] = [];
+  const live = new Set<number>();
+  let nextId = 1;
+  const ids = () => nextId++;
+
+  const run = (work: (host: SiteConnectHost) => void) => {
+    if (host) work(host);
+    else {
+      waiting.push(work);
+      load();
+    }
+  };
+
+  function load(): void {
+    if (loading) return;
+    loading = true;
+    const wasInSession = client.inSession();
+    for (const name of SESSION_EVENTS) {
+      client.events.on(name, (payload) => {
+        if (!host) waiting.push((loaded) => loaded.sessionEvent(name, payload));
+      });
+    }
+    (import(/* webpackIgnore: true */ config.siteconnect) as Promise<HostModule>).then(
+      (module) => {
+        const created = module.createHost(client, config, ids, wasInSession);
+        host = created;
+        for (const work of waiting.splice(0)) work(created);
+      },
+      (error: unknown) => {
+        console.error("[Tandem] could not load site_connect", error);
+        waiting = [];
+      },
+    );
+  }
+
+  window.site_connect = {
+    subscribe(topic, msgFn, ackFn) {
+      if (!isPattern(topic)) {
+        console.error(`[Tandem] site_connect.subscribe: ${JSON.stringify(topic)} is not a valid topic filter`);
+        return null;
+      }
+      if (typeof msgFn !== "function") {
+        console.error("[Tandem] site_connect.subscribe needs a message function");
+        return null;
+      }
+      const id = ids();
+      live.add(id);
+      const ack = typeof ackFn === "function" ? ackFn : undefined;
+      run((loaded) => loaded.subscribe(id, topic, msgFn, ack));
+      return id;
+    },
+    unsubscribe(id) {
+      if (typeof id !== "number" || !live.delete(id)) return false;
+      run((loaded) => loaded.unsubscribe(id));
+      return true;
+    },
+    publish(topic, msg) {
+      if (!isTopic(topic)) {
+        console.error(`[Tandem] site_connect.publish: ${JSON.stringify(topic)} is not a valid topic`);
+        return;
+      }
+      run((loaded) => loaded.publish(topic, msg));
+    },
+    /** End a running co-browse session from the page: the session client tells the server,
+     * which tells the agents; its sessionend publishes ~pagesession/cobrowsing/stop. */
+    stop_session() {
+      if (client.inSession()) client.stop();
+      else console.info("[Tandem] site_connect.stop_session(): no co-browse session is running");
+    },
+  };
+
+  // A page with chat buttons uses site_connect even if its script never calls it. A click
+  // on one before the broker is here is handed to it.
+  const scan = () => {
+    if (document.querySelector(`[${CHAT_BUTTON_ATTRIBUTE}]`)) run(() => undefined);
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", scan, { once: true });
+  else scan();
+  document.addEventListener("click", (event) => {
+    if (host) return; // the broker listens itself
+    const button = event.target instanceof Element ? event.target.closest(`[${CHAT_BUTTON_ATTRIBUTE}]`) : null;
+    if (button instanceof HTMLElement) run((loaded) => loaded.clicked(button));
+  });
+}
