@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,4 +31,6 @@ def join(request: HttpRequest) -> HttpResponse:
 @login_required
 def viewer(request: HttpRequest, key: str) -> HttpResponse:
     # The page itself reveals nothing; its socket checks that the agent may watch `key`.
-    return render(request, "agents/viewer.html", {"key": key})
+    # The ICE servers let its screen share reach visitors behind NAT (TURN).
+    context = {"key": key, "ice_servers": settings.TANDEM_ICE_SERVERS}
+    return render(request, "agents/viewer.html", context)

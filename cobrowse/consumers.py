@@ -11,7 +11,7 @@ from datetime import datetime
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from cobrowse import chat, control, groups, mirror, selectors, services
+from cobrowse import chat, control, groups, media, mirror, selectors, services
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.protocol import AGENT_FRAMES, INPUT_KINDS, VISITOR_FRAMES
 from cobrowse.sockets import CLOSE_ENDED, FrameConsumer
@@ -145,6 +145,8 @@ class VisitorConsumer(FrameConsumer):
             raise
         self.focused = True
         await self._session_frame("resumed")
+        for frame in media.frames_on_resume(session=self.session):
+            await self.send_frame(frame)
 
     async def on_focus(self, frame: dict, text: str) -> None:
         session_id = self._live_session_id()
@@ -205,6 +207,14 @@ class VisitorConsumer(FrameConsumer):
             session_id=self._live_session_id(), rid=frame["to"], msg=frame["msg"]
         )
 
+    async def on_rtc(self, frame: dict, text: str) -> None:
+        await media.rtc_from_visitor(session_id=self._live_session_id(), frame=frame)
+
+    async def on_reverse(self, frame: dict, text: str) -> None:
+        await database_sync_to_async(media.reverse_answer)(
+            session_id=self._live_session_id(), accept=frame["accept"]
+        )
+
     # Channel-layer messages.
 
     async def snapshot_request(self, message: dict) -> None:
@@ -242,6 +252,10 @@ class VisitorConsumer(FrameConsumer):
     async def chat_message(self, message: dict) -> None:
         if self.focused:
             await self.send_frame(message["frame"])
+
+    async def media_frame(self, message: dict) -> None:
+        # Every tab: each shows the share in its own view iframe.
+        await self.send_frame(message["frame"])
 
     async def session_ended(self, message: dict) -> None:
         if self.session is not None:
@@ -288,6 +302,7 @@ class AgentConsumer(FrameConsumer):
             return
         self.session = session
         self.rc_on = session.rc_state == "on" and session.rc_holder in (None, self.index)
+        shared = await database_sync_to_async(media.media_state)(session_id=session.id)
         await self.send_frame(
             {
                 "t": "joined",
@@ -300,6 +315,8 @@ class AgentConsumer(FrameConsumer):
                 "userAgent": self.session.visitor_user_agent,
                 "agents": count,
                 "index": self.index,
+                "share": shared["share"],
+                "reverse": shared["reverse"],
             }
         )
         await mirror.snapshot_request(session_id=self.session.id, reply_to=self.channel_name)
@@ -314,6 +331,13 @@ class AgentConsumer(FrameConsumer):
             # Control held by (or asked for by) this agent goes back to the visitor.
             await database_sync_to_async(services.rc_end)(
                 session_id=self.session.id, actor=self.user.get_username(), holder=self.index
+            )
+            # So does a share it was running.
+            await database_sync_to_async(media.share_stop)(
+                session_id=self.session.id,
+                index=self.index,
+                actor=self.user.get_username(),
+                leaving=True,
             )
         await database_sync_to_async(services.session_agent_leave)(
             session=self.session, agent=self.user, index=self.index
@@ -355,6 +379,48 @@ class AgentConsumer(FrameConsumer):
             name=services.agent_display_name(self.user),
         )
 
+    async def on_share_start(self, frame: dict, text: str) -> None:
+        await database_sync_to_async(media.share_start)(
+            session_id=self._session_id(),
+            index=self.index,
+            actor=self.user.get_username(),
+            view=frame["view"],
+        )
+
+    async def on_share_pause(self, frame: dict, text: str) -> None:
+        await database_sync_to_async(media.share_pause)(
+            session_id=self._session_id(),
+            index=self.index,
+            actor=self.user.get_username(),
+            paused=True,
+        )
+
+    async def on_share_resume(self, frame: dict, text: str) -> None:
+        await database_sync_to_async(media.share_pause)(
+            session_id=self._session_id(),
+            index=self.index,
+            actor=self.user.get_username(),
+            paused=False,
+        )
+
+    async def on_share_stop(self, frame: dict, text: str) -> None:
+        await database_sync_to_async(media.share_stop)(
+            session_id=self._session_id(), index=self.index, actor=self.user.get_username()
+        )
+
+    async def on_rtc(self, frame: dict, text: str) -> None:
+        await media.rtc_from_agent(session_id=self._session_id(), index=self.index, frame=frame)
+
+    async def on_reverse_invite(self, frame: dict, text: str) -> None:
+        await database_sync_to_async(media.reverse_invite)(
+            session_id=self._session_id(), actor=self.user.get_username()
+        )
+
+    async def on_reverse_end(self, frame: dict, text: str) -> None:
+        await database_sync_to_async(media.reverse_end)(
+            session_id=self._session_id(), actor=self.user.get_username()
+        )
+
     async def on_input(self, frame: dict, text: str) -> None:
         session_id = self._session_id()
         if not self.rc_on:
@@ -376,6 +442,14 @@ class AgentConsumer(FrameConsumer):
 
     async def chat_message(self, message: dict) -> None:
         await self.send_frame(message["frame"])
+
+    async def media_frame(self, message: dict) -> None:
+        await self.send_frame(message["frame"])
+
+    async def media_rtc(self, message: dict) -> None:
+        # A view iframe's signalling is for the sharing agent only.
+        if message["to"] == self.index:
+            await self.send_frame(message["frame"])
 
     def server_origin(self) -> str:
         """Tandem's own origin as the agent's browser reached it: a message's sender."""

@@ -1,5 +1,6 @@
 """Strict parsers for settings read from the environment: nonsense fails at start-up."""
 
+import json
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -45,3 +46,28 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_ice_servers(name: str) -> list[dict]:
+    """A JSON list of RTCIceServer dicts (`urls`: a URL or a list of them; optional
+    `username` and `credential`), as the browsers' RTCPeerConnection takes it."""
+    raw = os.environ.get(name)
+    if not raw:
+        return []
+    try:
+        servers = json.loads(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a JSON list, got {raw[:100]!r}") from None
+    if not isinstance(servers, list):
+        raise ImproperlyConfigured(f"{name} must be a JSON list of ICE servers")
+    for server in servers:
+        urls = server.get("urls") if isinstance(server, dict) else None
+        if isinstance(urls, str):
+            urls = [urls]
+        if not urls or not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+            raise ImproperlyConfigured(
+                f"{name}: each ICE server needs 'urls' (a string or a list of strings)"
+            )
+        if any(not isinstance(server.get(k, ""), str) for k in ("username", "credential")):
+            raise ImproperlyConfigured(f"{name}: 'username' and 'credential' must be strings")
+    return servers

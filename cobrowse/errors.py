@@ -24,6 +24,11 @@ class ErrorCode(StrEnum):
     RC_OFF = "rc_off"
     MASKED = "masked"
     EXPIRED = "expired"
+    # Screen share and reverse sessions (cobrowse/media.py).
+    SHARE_BUSY = "share_busy"
+    NOT_SHARER = "not_sharer"
+    NO_SHARE = "no_share"
+    BAD_STATE = "bad_state"
     INTERNAL = "internal"
 
 

@@ -126,6 +126,30 @@ class CobrowseSession(models.Model):
     )
     # The client index of the agent who asked for control or holds it (none: the visitor).
     rc_holder = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Screen share or agent video (cobrowse/media.py): the client index of the agent who
+    # shares (none: no share), which view the visitor's page shows it in, paused or not.
+    share_by = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    share_view = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=[("glance_screenshare", "screen share"), ("glance_agentvideo", "agent video")],
+        editable=False,
+    )
+    share_paused = models.BooleanField(default=False, editable=False)
+    # Reverse session: an agent invites the visitor to watch its screen instead.
+    reverse_state = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[
+            ("", "none"),
+            ("invited", "invited"),
+            ("accepted", "accepted"),
+            ("declined", "declined"),
+            ("ended", "ended"),
+        ],
+        default="",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -161,6 +185,14 @@ class SessionEvent(models.Model):
         RC_OFF = "rc_off"
         ACCESSIBILITY = "accessibility"
         CHAT = "chat"
+        SHARE_STARTED = "share_started"
+        SHARE_PAUSED = "share_paused"
+        SHARE_RESUMED = "share_resumed"
+        SHARE_ENDED = "share_ended"
+        REVERSE_INVITED = "reverse_invited"
+        REVERSE_ACCEPTED = "reverse_accepted"
+        REVERSE_DECLINED = "reverse_declined"
+        REVERSE_ENDED = "reverse_ended"
         ENDED = "ended"
 
     session = models.ForeignKey(CobrowseSession, on_delete=models.CASCADE, related_name="events")

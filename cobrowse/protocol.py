@@ -18,6 +18,18 @@ class Field:
     kind: type | tuple[type, ...]
     required: bool = True
     max_len: int | None = None
+    # A string field that names one of a fixed set of values.
+    choices: frozenset[str] | None = None
+
+
+# The visitor page's elements a share shows in (Glance's screenshareView names).
+SHARE_VIEWS = frozenset({"glance_screenshare", "glance_agentvideo"})
+# WebRTC signalling: the sharing agent offers, each view iframe on the visitor's page
+# says it is ready and answers; either side sends ICE candidates and hangs up.
+AGENT_RTC_KINDS = frozenset({"offer", "ice", "bye"})
+VISITOR_RTC_KINDS = frozenset({"ready", "answer", "ice", "bye"})
+_PEER = Field(str, max_len=40)
+_RTC_DATA = Field(dict)
 
 
 _SEQ = Field(int)
@@ -54,6 +66,14 @@ VISITOR_FRAMES: dict[str, dict[str, Field]] = {
     "stop": {},
     # A message for the session's agents (Surfly's sendMessage); any JSON value.
     "message": {"data": Field((dict, list, str, int, float, bool), True)},
+    # Signalling from a view iframe to the sharing agent (relayed to it alone).
+    "rtc": {
+        "peer": _PEER,
+        "kind": Field(str, max_len=10, choices=VISITOR_RTC_KINDS),
+        "data": _RTC_DATA,
+    },
+    # The visitor's answer to an agent's reverse-session invitation.
+    "reverse": {"accept": Field(bool)},
 }
 
 # Frames an agent's viewer sends on the agent socket.
@@ -73,6 +93,20 @@ AGENT_FRAMES: dict[str, dict[str, Field]] = {
     },
     # A chat message for the visitor (and the other agents); any JSON value.
     "message": {"data": Field((dict, list, str, int, float, bool), True)},
+    # Screen share / agent video: start (or switch view), pause, resume, stop.
+    "share_start": {"view": Field(str, max_len=20, choices=SHARE_VIEWS)},
+    "share_pause": {},
+    "share_resume": {},
+    "share_stop": {},
+    # Signalling from the sharing agent to the view iframes on the visitor's page.
+    "rtc": {
+        "peer": _PEER,
+        "kind": Field(str, max_len=10, choices=AGENT_RTC_KINDS),
+        "data": _RTC_DATA,
+    },
+    # Reverse session: invite the visitor to watch the agent's screen; withdraw or end it.
+    "reverse_invite": {},
+    "reverse_end": {},
 }
 
 # What an agent may do on the visitor's page under remote control.
@@ -133,6 +167,10 @@ def _check_field(frame_type: str, name: str, field: Field, frame: dict) -> None:
         raise TandemError(ErrorCode.BAD_FRAME, f"Field '{name}' of '{frame_type}' has wrong type.")
     if field.max_len is not None and isinstance(value, str) and len(value) > field.max_len:
         raise TandemError(ErrorCode.BAD_FRAME, f"Field '{name}' of '{frame_type}' is too long.")
+    if field.choices is not None and value not in field.choices:
+        raise TandemError(
+            ErrorCode.BAD_FRAME, f"Field '{name}' of '{frame_type}' has an unknown value."
+        )
 
 
 def _check_chunking(frame_type: str, frame: dict) -> None:

@@ -29,7 +29,7 @@ KEY_DIGITS = 6
 _KEY_ATTEMPTS = 20
 
 
-def _broadcast(group: str, message: dict) -> None:
+def broadcast_after_commit(group: str, message: dict) -> None:
     """Send to a channel-layer group once the surrounding transaction has committed."""
     layer = get_channel_layer()
     transaction.on_commit(lambda: async_to_sync(layer.group_send)(group, message))
@@ -62,7 +62,7 @@ def session_start(
                 SessionEvent.objects.create(
                     session=session, type=SessionEvent.Type.STARTED, actor="visitor"
                 )
-                _broadcast(
+                broadcast_after_commit(
                     groups.dashboard(group.id),
                     {
                         "type": "dashboard.session",
@@ -117,9 +117,9 @@ def session_end(*, session_id: int, actor: str, reason: str) -> bool:
             session=session, type=SessionEvent.Type.ENDED, actor=actor, detail=reason[:100]
         )
         ended = {"type": "session.ended", "reason": reason}
-        _broadcast(groups.session_agents(session.id), ended)
-        _broadcast(groups.session_visitor(session.id), ended)
-        _broadcast(
+        broadcast_after_commit(groups.session_agents(session.id), ended)
+        broadcast_after_commit(groups.session_visitor(session.id), ended)
+        broadcast_after_commit(
             groups.dashboard(session.group_id), {"type": "dashboard.ended", "key": session.key}
         )
     log.info(
@@ -138,15 +138,15 @@ def _agents_changed(session: CobrowseSession, count: int, viewer: dict | None = 
     """Everyone in the session, and the dashboards, learn the new agent count; `viewer`
     says who came or went ({index, name, joined})."""
     message = {"type": "agents.count", "count": count, "viewer": viewer}
-    _broadcast(groups.session_visitor(session.id), message)
-    _broadcast(groups.session_agents(session.id), message)
-    _broadcast(
+    broadcast_after_commit(groups.session_visitor(session.id), message)
+    broadcast_after_commit(groups.session_agents(session.id), message)
+    broadcast_after_commit(
         groups.dashboard(session.group_id),
         {"type": "dashboard.agents", "key": session.key, "count": count},
     )
 
 
-def _session_locked(session_id: int) -> CobrowseSession | None:
+def session_locked(session_id: int) -> CobrowseSession | None:
     """The session row, locked for this transaction; None when it is no longer live."""
     return (
         CobrowseSession.objects.select_for_update()
@@ -158,7 +158,7 @@ def _session_locked(session_id: int) -> CobrowseSession | None:
 def session_agent_join(*, session: CobrowseSession, agent: AbstractBaseUser) -> tuple[int, int]:
     """Record an agent starting to watch; returns (agents now watching, its client index)."""
     with transaction.atomic():
-        if _session_locked(session.id) is None:
+        if session_locked(session.id) is None:
             raise TandemError(ErrorCode.ENDED, f"Session {session.key!r} has ended.")
         CobrowseSession.objects.filter(id=session.id).update(
             agents_watching=F("agents_watching") + 1, agents_joined=F("agents_joined") + 1
@@ -180,7 +180,7 @@ def session_agent_leave(
 ) -> int:
     """Record an agent no longer watching; returns the number of agents still watching."""
     with transaction.atomic():
-        still_live = _session_locked(session.id) is not None
+        still_live = session_locked(session.id) is not None
         CobrowseSession.objects.filter(id=session.id).update(
             agents_watching=Greatest(F("agents_watching") - 1, 0)
         )
@@ -245,7 +245,7 @@ def session_resume(*, session_id: int, channel: str, why: str) -> CobrowseSessio
     a new page of the tab; the timeline records which.
     """
     with transaction.atomic():
-        if _session_locked(session_id) is None:
+        if session_locked(session_id) is None:
             raise TandemError(ErrorCode.ENDED, "This co-browsing session has ended.")
         CobrowseSession.objects.filter(id=session_id).update(
             visitors_connected=F("visitors_connected") + 1,
@@ -256,7 +256,7 @@ def session_resume(*, session_id: int, channel: str, why: str) -> CobrowseSessio
         kind = SessionEvent.Type.RECONNECTED if why == "reconnect" else SessionEvent.Type.NAVIGATED
         detail = "other domain" if why == "crossdomain" else ""
         SessionEvent.objects.create(session=session, type=kind, actor="visitor", detail=detail)
-        _broadcast(
+        broadcast_after_commit(
             groups.session_visitor(session_id), {"type": "visitor.focus", "channel": channel}
         )
     log.info("session resumed key=%s why=%s", session.key, kind)
@@ -267,7 +267,7 @@ def session_visitor_left(*, session_id: int, channel: str):
     """A visitor socket closed; returns the time the last one left, or None while others
     remain (or the session is over). The caller ends the session if none comes back."""
     with transaction.atomic():
-        session = _session_locked(session_id)
+        session = session_locked(session_id)
         if session is None:
             return None
         remaining = max(0, session.visitors_connected - 1)
@@ -283,7 +283,7 @@ def session_visitor_left(*, session_id: int, channel: str):
 def session_end_if_abandoned(*, session_id: int, left_at, reason: str = "disconnected") -> bool:
     """End the session if no visitor came back since `left_at`."""
     with transaction.atomic():
-        session = _session_locked(session_id)
+        session = session_locked(session_id)
         if session is None or session.visitors_connected or session.visitor_left_at != left_at:
             return False
         return session_end(session_id=session_id, actor="visitor", reason=reason)
@@ -309,12 +309,12 @@ def session_focus(*, session_id: int, channel: str) -> bool:
     """The visitor tab on `channel` takes the session's focus; the others are told to blur.
     False when it had the focus already."""
     with transaction.atomic():
-        session = _session_locked(session_id)
+        session = session_locked(session_id)
         if session is None or session.focused_channel == channel:
             return False
         CobrowseSession.objects.filter(id=session_id).update(focused_channel=channel)
         SessionEvent.objects.create(session=session, type=SessionEvent.Type.FOCUS, actor="visitor")
-        _broadcast(
+        broadcast_after_commit(
             groups.session_visitor(session_id), {"type": "visitor.focus", "channel": channel}
         )
     return True
@@ -333,7 +333,7 @@ def visitor_state(*, session: CobrowseSession) -> dict:
 def accessibility_set(*, session_id: int, enabled: bool, agent: AbstractBaseUser) -> None:
     """An agent switches accessibility mode on or off; the visitor page is told."""
     with transaction.atomic():
-        session = _session_locked(session_id)
+        session = session_locked(session_id)
         if session is None or session.accessibility == enabled:
             return
         CobrowseSession.objects.filter(id=session_id).update(accessibility=enabled)
@@ -344,8 +344,8 @@ def accessibility_set(*, session_id: int, enabled: bool, agent: AbstractBaseUser
             detail="on" if enabled else "off",
         )
         message = {"type": "accessibility.changed", "enabled": enabled}
-        _broadcast(groups.session_visitor(session_id), message)
-        _broadcast(groups.session_agents(session_id), message)
+        broadcast_after_commit(groups.session_visitor(session_id), message)
+        broadcast_after_commit(groups.session_agents(session_id), message)
 
 
 # Remote control: an agent asks, the visitor answers, either side ends it.
@@ -355,14 +355,14 @@ def _rc_changed(session: CobrowseSession, enabled: bool, holder: int | None) -> 
     """Tell both sides who has control now: `to` is the holding agent's client index,
     0 when it is back with the visitor (Surfly's numbering)."""
     message = {"type": "rc.changed", "enabled": enabled, "to": holder if enabled else 0}
-    _broadcast(groups.session_visitor(session.id), message)
-    _broadcast(groups.session_agents(session.id), message)
+    broadcast_after_commit(groups.session_visitor(session.id), message)
+    broadcast_after_commit(groups.session_agents(session.id), message)
 
 
 def rc_request(*, session_id: int, agent: AbstractBaseUser, index: int | None = None) -> None:
     """An agent asks the visitor for control of the page."""
     with transaction.atomic():
-        session = _session_locked(session_id)
+        session = session_locked(session_id)
         if session is None:
             raise TandemError(ErrorCode.ENDED, "The session has ended.")
         if session.rc_state == "on":
@@ -372,15 +372,19 @@ def rc_request(*, session_id: int, agent: AbstractBaseUser, index: int | None = 
         SessionEvent.objects.create(
             session=session, type=SessionEvent.Type.RC_REQUESTED, actor=name
         )
-        _broadcast(groups.session_visitor(session_id), {"type": "rc.requested", "agent": name})
-        _broadcast(groups.session_agents(session_id), {"type": "rc.pending", "agent": name})
+        broadcast_after_commit(
+            groups.session_visitor(session_id), {"type": "rc.requested", "agent": name}
+        )
+        broadcast_after_commit(
+            groups.session_agents(session_id), {"type": "rc.pending", "agent": name}
+        )
     log.info("rc requested key=%s agent=%s", session.key, name)
 
 
 def rc_answer(*, session_id: int, accept: bool) -> None:
     """The visitor accepts or declines the pending request."""
     with transaction.atomic():
-        session = _session_locked(session_id)
+        session = session_locked(session_id)
         if session is None or session.rc_state != "requested":
             raise TandemError(ErrorCode.BAD_FRAME, "No remote control request is waiting.")
         state, kind = (
@@ -392,7 +396,7 @@ def rc_answer(*, session_id: int, accept: bool) -> None:
         if accept:
             _rc_changed(session, True, holder)
         else:
-            _broadcast(groups.session_agents(session_id), {"type": "rc.declined"})
+            broadcast_after_commit(groups.session_agents(session_id), {"type": "rc.declined"})
     log.info("rc %s key=%s", "accepted" if accept else "declined", session.key)
 
 
@@ -403,7 +407,7 @@ def rc_give(*, session_id: int, to: int) -> None:
         rc_end(session_id=session_id, actor="visitor")
         return
     with transaction.atomic():
-        session = _session_locked(session_id)
+        session = session_locked(session_id)
         if session is None:
             raise TandemError(ErrorCode.ENDED, "The session has ended.")
         if not 0 < to <= session.agents_joined or session.agents_watching == 0:
@@ -422,7 +426,7 @@ def rc_end(*, session_id: int, actor: str, holder: int | None = None) -> None:
     """Either side ends remote control (or withdraws a pending request). With `holder`,
     only if that agent is the one holding or asking for it (it left the session)."""
     with transaction.atomic():
-        session = _session_locked(session_id)
+        session = session_locked(session_id)
         if session is None or session.rc_state == "off":
             return
         if holder is not None and session.rc_holder != holder:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from cobrowse.env import env_bool, env_int, env_list, env_str
+from cobrowse.env import env_bool, env_ice_servers, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -168,6 +168,9 @@ TANDEM_RESUME_TOKEN_MAX_AGE = env_int("TANDEM_RESUME_TOKEN_MAX_AGE", 8 * 3600, m
 # A token that carries a session to another trusted domain travels in a URL: it lives
 # only long enough for that page to load.
 TANDEM_HANDOFF_TOKEN_MAX_AGE = env_int("TANDEM_HANDOFF_TOKEN_MAX_AGE", 120, minimum=5)
+# STUN/TURN servers for screen share and agent video (WebRTC), a JSON list of
+# RTCIceServer dicts. Empty: direct connections only, enough on one network.
+TANDEM_ICE_SERVERS = env_ice_servers("TANDEM_ICE_SERVERS")
 
 LOGGING = {
     "version": 1,

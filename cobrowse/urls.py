@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from cobrowse import demo_views, siteconnect_views, views
+from cobrowse import demo_views, media_views, siteconnect_views, views
 
 urlpatterns = [
     path("cobrowse/loader.js", views.loader, name="loader"),
@@ -14,6 +14,7 @@ urlpatterns = [
         siteconnect_views.site_connect_frame,
         name="site-connect-frame",
     ),
+    path("cobrowse/view/", media_views.share_view, name="share-view"),
     path("demo/", demo_views.demo_home, name="demo"),
     path("demo/checkout/", demo_views.demo_checkout, name="demo-checkout"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

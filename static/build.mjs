@@ -21,6 +21,10 @@ await Promise.all([
   build({ ...common, entryPoints: { siteconnect: "static/src/siteconnect/host.ts" }, outdir, format: "esm" }),
   // The site-connect frame's own page script (served by Tandem inside its iframe).
   build({ ...common, entryPoints: { "siteconnect-frame": "static/src/siteconnect/frame.ts" }, outdir, format: "iife" }),
+  // The agent's screen share on the visitor page, loaded with import() when a share starts.
+  build({ ...common, entryPoints: { media: "static/src/visitor/media.ts" }, outdir, format: "esm" }),
+  // The screen share view iframe's own page script (served by Tandem at /cobrowse/view/).
+  build({ ...common, entryPoints: { view: "static/src/media/view.ts" }, outdir, format: "iife" }),
   build({
     ...common,
     entryPoints: { viewer: "static/src/agent/viewer.ts", dashboard: "static/src/agent/dashboard.ts" },
@@ -29,7 +33,7 @@ await Promise.all([
   }),
 ]);
 
-for (const name of ["loader.js", "presence.js", "invokevisitor.js", "recorder.js", "ui.js", "siteconnect.js", "siteconnect-frame.js", "viewer.js", "viewer.css", "dashboard.js"]) {
+for (const name of ["loader.js", "presence.js", "invokevisitor.js", "recorder.js", "ui.js", "siteconnect.js", "siteconnect-frame.js", "media.js", "view.js", "viewer.js", "viewer.css", "dashboard.js"]) {
   const bytes = readFileSync(outdir + name);
   const gz = gzipSync(bytes).length;
   console.log(`${name.padEnd(21)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KB  gzip ${(gz / 1024).toFixed(1).padStart(6)} KB`);

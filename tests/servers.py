@@ -117,6 +117,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-gpu",
+    # Screen share tests: a fake camera and a fake screen (getUserMedia, getDisplayMedia)
+    # without permission prompts or pickers; headless Chromium needs nothing more.
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
 ]
 
 

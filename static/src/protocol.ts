@@ -28,7 +28,22 @@ export type VisitorToServer =
   | { t: "rc_refused"; to: string; msg: string }
   | { t: "message"; data: unknown }
   | MirrorFrame
+  | { t: "rtc"; peer: string; kind: "ready" | "answer" | "ice" | "bye"; data: RtcData }
+  | { t: "reverse"; accept: boolean }
   | { t: "stop" };
+
+/** Where an agent's screen share or webcam shows on the visitor's page (Glance's names). */
+export type ShareView = "glance_screenshare" | "glance_agentvideo";
+/** A share's lifecycle as visitor pages hear it (Glance's `screenshare` event states). */
+export type ShareState = "new" | "continued" | "ended";
+/** A reverse session: the agent invites the visitor to watch the agent's screen. */
+export type ReverseState = "" | "invited" | "accepted" | "declined" | "ended";
+/** WebRTC signalling payload: an RTCSessionDescriptionInit, an RTCIceCandidateInit, or {}. */
+export type RtcData = Record<string, unknown>;
+/** One WebRTC signalling message between the sharing agent and one view iframe (`peer`). */
+export type RtcFrame = { t: "rtc"; peer: string; kind: string; data: RtcData };
+/** The share running in a session, as a joining agent learns it; `by` is the sharer's client index. */
+export type ShareInfo = { view: ShareView; paused: boolean; by: number };
 
 /** An agent who joined (or left) a session: `index` is Surfly's clientIndex (visitor 0). */
 export type ViewerInfo = { index: number; name: string; joined: boolean };
@@ -64,6 +79,10 @@ export type ServerToVisitor =
   | SessionMessage
   | { t: "snapshot"; to: string[] }
   | { t: "ended"; reason: string }
+  | { t: "share"; view: ShareView; state: ShareState; paused: boolean }
+  | { t: "share_paused" | "share_resumed"; view: ShareView }
+  | RtcFrame
+  | { t: "reverse"; state: ReverseState }
   | ErrorFrame;
 
 export type AgentToServer =
@@ -72,7 +91,11 @@ export type AgentToServer =
   | { t: "accessibility"; enabled: boolean }
   | { t: "rc_end" }
   | { t: "message"; data: unknown }
-  | ({ t: "input" } & AgentInput);
+  | ({ t: "input" } & AgentInput)
+  | { t: "share_start"; view: ShareView }
+  | { t: "share_pause" | "share_resume" | "share_stop" }
+  | { t: "rtc"; peer: string; kind: "offer" | "ice" | "bye"; data: RtcData }
+  | { t: "reverse_invite" | "reverse_end" };
 
 export type ServerToAgent =
   | {
@@ -88,6 +111,9 @@ export type ServerToAgent =
       /** Who holds control now: an agent's client index, 0 for the visitor. */
       rcTo: number;
       accessibility: boolean;
+      /** The share running when this agent joined, if any. */
+      share: ShareInfo | null;
+      reverse: ReverseState;
     }
   /** `enabled`: this agent may act on the page; `to`: who holds control (0: the visitor). */
   | { t: "rc"; enabled: boolean; to: number }
@@ -98,6 +124,10 @@ export type ServerToAgent =
   | { t: "agents"; count: number; viewer?: ViewerInfo }
   | SessionMessage
   | { t: "ended"; reason: string }
+  | ({ t: "share"; state: ShareState } & ShareInfo)
+  /** Only to the sharing agent: a view iframe's signalling (`ready`, `answer`, `ice`, `bye`). */
+  | RtcFrame
+  | { t: "reverse"; state: ReverseState }
   | ErrorFrame;
 
 export type SessionSummary = {
@@ -145,6 +175,7 @@ export type PresenceClientFrame =
   | { t: "presence"; url?: string; title?: string; browser?: string; data?: Record<string, string | number> }
   | { t: "ping" }
   | { t: "ack"; id: number }
+  | { t: "focus" }
   | { t: "extend" };
 
 /** A visitor page's presence socket: what the server sends. */
@@ -155,4 +186,5 @@ export type PresenceServerFrame =
   | { t: "signal"; id: number; data: unknown }
   | { t: "invoke"; id: number; func: string; args?: Record<string, unknown> | null }
   | { t: "blur" }
+  | { t: "focus" }
   | ErrorFrame;

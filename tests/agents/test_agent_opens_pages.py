@@ -1,5 +1,6 @@
 """An agent opens the dashboard and the viewer pages; anonymous users are sent to log in."""
 
+import json
 import re
 
 import pytest
@@ -34,7 +35,9 @@ def test_agent_pages_run_only_tandems_own_scripts(agent_client, url):
     assert policy["object-src"] == "'none'"
     assert policy["frame-ancestors"] == "'none'"
     body = response.content.decode()
-    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body), "inline script under CSP"
+    # JSON data blocks (json_script) are not run; any other inline script would be.
+    inline = r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>"
+    assert not re.search(inline, body), "inline script under CSP"
 
 
 def test_dashboard_greets_the_agent(agent_client):
@@ -56,6 +59,17 @@ def test_viewer_page_names_its_session(agent_client):
     body = agent_client.get("/agent/session/123456/").content.decode()
 
     assert 'data-key="123456"' in body
+
+
+def test_viewer_page_carries_the_ice_servers_for_screen_share(agent_client, settings):
+    settings.TANDEM_ICE_SERVERS = [{"urls": "turn:turn.example.com:3478"}]
+
+    body = agent_client.get("/agent/session/123456/").content.decode()
+
+    match = re.search(
+        r'<script id="tandem-ice-servers" type="application/json">(.*?)</script>', body
+    )
+    assert match and json.loads(match[1]) == [{"urls": "turn:turn.example.com:3478"}]
 
 
 def test_viewer_of_a_malformed_key_does_not_exist(agent_client):

@@ -106,6 +106,10 @@ async def test_session_rows_hold_only_lifecycle_facts(
         "rc_state",
         "rc_holder",
         "accessibility",
+        "share_by",
+        "share_view",
+        "share_paused",
+        "reverse_state",
     }
     assert SECRET not in repr(
         [getattr(session, f.attname) for f in CobrowseSession._meta.concrete_fields]
@@ -117,3 +121,25 @@ async def test_session_rows_hold_only_lifecycle_facts(
         ("agent_left", "agent", ""),
         ("ended", "visitor", "disconnected"),
     ]
+
+
+async def test_screen_share_signalling_leaves_no_trace(
+    demo_group, agent, visitor_socket, agent_socket, tandem_log
+):
+    visitor = await visitor_socket()
+    key = await start_session(visitor)
+    viewer, _ = await join(agent_socket, visitor, key, agent)
+    await send(viewer, {"t": "share_start", "view": "glance_screenshare"})
+    await receive(visitor)
+    await receive(viewer)
+
+    offer = {"t": "rtc", "peer": "p1", "kind": "offer", "data": {"sdp": SECRET}}
+    await send(viewer, offer)
+    assert (await receive(visitor))["data"] == {"sdp": SECRET}
+    await send(visitor, {**offer, "kind": "answer", "data": {"sdp": MASKED}})
+    assert (await receive(viewer))["data"] == {"sdp": MASKED}
+
+    stored = await sync_to_async(every_stored_value)()
+    assert key in stored and SECRET not in stored and MASKED not in stored
+    logged = "\n".join(record.getMessage() for record in tandem_log)
+    assert SECRET not in logged and MASKED not in logged

@@ -7,6 +7,7 @@ import type { AgentToServer, ServerToAgent } from "../protocol";
 import { ChatPanel } from "./chat";
 import { RemoteControl } from "./control";
 import { MirrorStream } from "./mirror";
+import { ShareControls } from "./share";
 
 const RESYNC_RETRY_MS = 3000;
 const MAX_EVENTS_PER_REPLAYER = 20_000;
@@ -59,6 +60,7 @@ function startViewer(root: HTMLElement): () => void {
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
   };
   const control = new RemoteControl(root, send);
+  const sharing = new ShareControls(root, send);
   const chatPanel = root.querySelector<HTMLElement>(".chat");
   const chat = chatPanel ? new ChatPanel(chatPanel, send) : null;
   // Accessibility mode: a high-contrast, larger view for the agent, and the visitor's
@@ -137,6 +139,7 @@ function startViewer(root: HTMLElement): () => void {
         if (chat) chat.index = frame.index;
         control.changed(frame.rc, frame.rcTo);
         showA11y(frame.accessibility);
+        sharing.joined(frame.index, frame.share, frame.reverse);
         resyncTimer = window.setTimeout(() => !stream.synced && requestSnapshot(), RESYNC_RETRY_MS);
         break;
       case "ev":
@@ -152,6 +155,7 @@ function startViewer(root: HTMLElement): () => void {
       case "ended":
         window.clearTimeout(resyncTimer);
         setState("ended", "The session has ended.");
+        sharing.ended();
         break;
       case "rc":
         control.changed(frame.enabled, frame.to);
@@ -165,15 +169,25 @@ function startViewer(root: HTMLElement): () => void {
       case "rc_declined":
         control.declined();
         break;
+      case "share":
+        sharing.shared(frame);
+        break;
+      case "rtc":
+        sharing.rtc(frame);
+        break;
+      case "reverse":
+        sharing.reversed(frame.state);
+        break;
       case "error":
         // Refused inputs leave the session as it was; anything else ends this view.
         if (frame.code === "masked" || frame.code === "rc_off") control.refused(frame.msg);
-        else setState("error", frame.msg);
+        else if (!sharing.refused(frame.code, frame.msg)) setState("error", frame.msg);
         break;
     }
   };
   socket.onclose = () => {
     window.clearTimeout(resyncTimer);
+    sharing.ended();
     if (root.dataset.state !== "ended" && root.dataset.state !== "error") {
       setState("closed", "Disconnected from the session.");
     }
@@ -185,6 +199,7 @@ function startViewer(root: HTMLElement): () => void {
     window.removeEventListener("resize", fit);
     window.clearTimeout(resyncTimer);
     socket.close();
+    sharing.ended();
     replayer?.destroy();
   };
 }

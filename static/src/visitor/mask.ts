@@ -16,9 +16,13 @@ import type {
 /** Marks Tandem's own visitor UI (ui.ts): blocked like a mask, but never shown to agents. */
 export const UI_HOST_ATTRIBUTE = "data-tandem-ui";
 
+/** The screen share views a custom UI puts in its page (Glance's ids): Tandem's UI too. */
+export const VIEW_FRAMES = "#glance_screenshare, #glance_agentvideo";
+
 /** Always masked, whatever the group configures. */
 export const BUILTIN_MASKS = [
   `[${UI_HOST_ATTRIBUTE}]`,
+  VIEW_FRAMES,
   'input[type="password" i]',
   'input[autocomplete^="cc-" i]',
   "[data-tandem-mask]",
@@ -98,8 +102,9 @@ export function createMaskFilter(selector: string, mirror: NodeLookup) {
       rr_width: String(sn.attributes.rr_width ?? `${rect.width}px`),
       rr_height: String(sn.attributes.rr_height ?? `${rect.height}px`),
     };
-    // The UI's zero-size host stays an anonymous empty box: not striped, no class.
-    if (!(live as Element).hasAttribute(UI_HOST_ATTRIBUTE)) {
+    // Tandem's own UI (the zero-size host, the view iframes) stays an anonymous empty
+    // box: not striped, no class.
+    if (!(live as Element).matches(`[${UI_HOST_ATTRIBUTE}], ${VIEW_FRAMES}`)) {
       attrs["data-tandem-masked"] = "";
       if (typeof sn.attributes.class === "string") attrs.class = sn.attributes.class;
     }

@@ -7,12 +7,15 @@
 import type { AgentInput, ServerToVisitor } from "../protocol";
 import type { LoaderConfig } from "./config";
 import { Emitter } from "./events";
+import type { Media, MediaFrame, startMedia } from "./media";
 import type { Recorder, startRecorder } from "./recorder";
 
 type RecorderModule = { startRecorder: typeof startRecorder };
+type MediaModule = { startMedia: typeof startMedia };
 // starting: asked for a new session; continuing: a new page asked to rejoin its session.
 type State = "idle" | "starting" | "continuing" | "active";
-type Stored = { key: string; token: string };
+// `watching`: in an accepted reverse session, so the next page records nothing either.
+type Stored = { key: string; token: string; watching?: boolean };
 
 export type StartOptions = { sessionKey?: string | number };
 export type SessionState = {
@@ -54,6 +57,10 @@ export class SessionClient {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private recorder: Recorder | null = null;
   private recorderModule: Promise<RecorderModule> | null = null;
+  // The agent's screen share side (media.ts), imported on the first frame that needs it.
+  private media: Promise<Media | null> | null = null;
+  // In an accepted reverse session the visitor watches the agent: nothing is recorded.
+  private watching = false;
   private readonly storageKey: string;
   private readonly takeFocus = () => {
     if (!this.focused && this.linked) this.send({ t: "focus" });
@@ -97,6 +104,7 @@ export class SessionClient {
       return;
     }
     if (stored) {
+      this.watching = stored.watching === true;
       this.resume(stored.key, stored.token, "navigate");
     } else if (handoff) {
       let answered = false;
@@ -231,10 +239,44 @@ export class SessionClient {
       case "ended":
         this.end();
         break;
+      case "share":
+      case "share_paused":
+      case "share_resumed":
+      case "rtc":
+      case "reverse":
+        this.mediaFrame(frame);
+        break;
       case "error":
         this.refused(frame.code, frame.msg);
         break;
     }
+  }
+
+  private mediaFrame(frame: MediaFrame): void {
+    if (frame.t === "reverse") {
+      this.watching = frame.state === "accepted";
+      if (this.key && this.token) this.writeStored({ key: this.key, token: this.token, watching: this.watching });
+      if (this.watching) {
+        this.recorder?.stop();
+        this.recorder = null;
+      }
+    }
+    // Frames wait for the module in order; a session that ended meanwhile drops them.
+    const media = (this.media ??= this.loadMedia());
+    void media.then((loaded) => {
+      if (this.media === media) loaded?.receive(frame);
+    });
+  }
+
+  private loadMedia(): Promise<Media | null> {
+    return (import(/* webpackIgnore: true */ this.config.media) as Promise<MediaModule>).then(
+      (module) => module.startMedia({ config: this.config, events: this.events, send: (out) => this.linked && this.send(out) }),
+      (error: unknown) => {
+        console.error("[Tandem] could not load the screen share", error);
+        this.media = null; // the next frame tries again
+        return null;
+      },
+    );
   }
 
   /** A message for the session's agents (their chat panel); false when not in a session. */
@@ -302,7 +344,7 @@ export class SessionClient {
     this.sessionState = { ...state };
     this.linked = true;
     this.focused = true;
-    this.writeStored({ key, token });
+    this.writeStored({ key, token, watching: this.watching });
     for (const name of FOCUS_EVENTS) window.addEventListener(name, this.takeFocus, true);
   }
 
@@ -357,7 +399,7 @@ export class SessionClient {
   private async record(): Promise<void> {
     try {
       const module = await this.recorderModule!;
-      if (this.state !== "active" || !this.focused || this.recorder) return;
+      if (this.state !== "active" || !this.focused || this.recorder || this.watching) return;
       this.recorder = module.startRecorder({
         maskSelectors: this.config.maskSelectors ?? [],
         maxFrameBytes: this.config.maxFrame,
@@ -405,6 +447,9 @@ export class SessionClient {
     for (const name of FOCUS_EVENTS) window.removeEventListener(name, this.takeFocus, true);
     this.recorder?.stop();
     this.recorder = null;
+    this.watching = false;
+    void this.media?.then((loaded) => loaded?.stop());
+    this.media = null;
     const socket = this.socket;
     this.socket = null;
     if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000);
@@ -418,7 +463,7 @@ export class SessionClient {
       const raw = window.sessionStorage.getItem(this.storageKey);
       const stored = raw ? (JSON.parse(raw) as Partial<Stored>) : null;
       return stored && typeof stored.key === "string" && typeof stored.token === "string"
-        ? { key: stored.key, token: stored.token }
+        ? { key: stored.key, token: stored.token, watching: stored.watching === true }
         : null;
     } catch {
       return null;

@@ -36,6 +36,9 @@ export const UI_EVENTS = [
   "rc",
   "urlstartwarning",
   "accessibility",
+  "reverseconfirm",
+  "reverseended",
+  "screenshare",
   "error",
   "sessionend",
 ] as const;

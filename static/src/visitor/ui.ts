@@ -64,6 +64,16 @@ const TEXT = {
   allow: "Allow",
   deny: "Deny",
   rcOn: "The agent can control this page.",
+  reverseTitle: "Watch the agent's screen?",
+  reverseBody:
+    "The agent would like to show you their screen. While you watch, the agent no longer " +
+    "sees this page.",
+  watch: "Watch",
+  noThanks: "No thanks",
+  reverseEnded: "The agent ended the screen session.",
+  shareStarted: "The agent is showing you their screen.",
+  videoStarted: "The agent is showing you their camera.",
+  shareEnded: "The agent stopped sharing.",
   reconnecting: "Connection lost. Reconnecting…",
   reconnected: "Connection restored.",
   ended: "Co-browsing has ended.",
@@ -166,6 +176,7 @@ export function createVisitorUi(visitor: VisitorApi): VisitorUi {
   let state: State = { ...IDLE };
   let terms: Modal | null = null;
   let rcPrompt: Modal | null = null;
+  let reversePrompt: Modal | null = null;
   // Where the visitor was before moving into the panel, to return there when it closes.
   let returnFocus: HTMLElement | null = null;
 
@@ -194,6 +205,8 @@ export function createVisitorUi(visitor: VisitorApi): VisitorUi {
   function reset(message: string): void {
     rcPrompt?.dismiss();
     rcPrompt = null;
+    reversePrompt?.dismiss();
+    reversePrompt = null;
     const hadFocus = root.activeElement !== null && panel.contains(root.activeElement);
     update({ ...IDLE });
     if (message) announce(message);
@@ -244,6 +257,33 @@ export function createVisitorUi(visitor: VisitorApi): VisitorUi {
         label: TEXT.allow,
         run: () => {
           rcPrompt = null;
+          accept();
+        },
+      },
+    });
+  }
+
+  function inviteToReverse(payload: unknown): void {
+    const { accept, decline } = (payload ?? {}) as { accept?: unknown; decline?: unknown };
+    if (typeof accept !== "function" || typeof decline !== "function") return;
+    reversePrompt?.dismiss();
+    mount();
+    reversePrompt = openModal({
+      root,
+      role: "alertdialog",
+      title: TEXT.reverseTitle,
+      body: TEXT.reverseBody,
+      decline: {
+        label: TEXT.noThanks,
+        run: () => {
+          reversePrompt = null;
+          decline();
+        },
+      },
+      accept: {
+        label: TEXT.watch,
+        run: () => {
+          reversePrompt = null;
           accept();
         },
       },
@@ -312,6 +352,19 @@ export function createVisitorUi(visitor: VisitorApi): VisitorUi {
       if (enabled === state.rc) return;
       update({ rc: enabled });
       announce(enabled ? TEXT.rcOn : "The agent no longer controls this page.");
+    },
+    reverseconfirm: inviteToReverse,
+    reverseended: () => {
+      // The agent withdrew the invitation (or ended the session it led to).
+      const pending = reversePrompt !== null;
+      reversePrompt?.dismiss();
+      reversePrompt = null;
+      if (pending) announce(TEXT.reverseEnded);
+    },
+    screenshare: (payload) => {
+      const { screenshareView, state } = (payload ?? {}) as { screenshareView?: unknown; state?: unknown };
+      if (state === "new") announce(screenshareView === "glance_agentvideo" ? TEXT.videoStarted : TEXT.shareStarted);
+      else if (state === "ended" && visitor.inSession()) announce(TEXT.shareEnded);
     },
     error: failed,
     sessionend: () => reset(TEXT.ended),
