@@ -140,6 +140,19 @@ class PresenceConsumer(FrameConsumer):
             group_id=self.group.id, visitor_id=self._visitor(), channel=self.channel_name
         )
 
+    async def on_focus(self, frame: dict, text: str) -> None:
+        """The visitor looks at this tab again: it takes the focus back."""
+        pending = await database_sync_to_async(services.visitor_focus)(
+            group=self.group, visitor_id=self._visitor(), channel=self.channel_name
+        )
+        await self.take_focus(pending)
+
+    async def take_focus(self, pending: list[dict]) -> None:
+        self.focused = True
+        await self.send_frame({"t": "focus"})
+        for message in pending:
+            await self.send_frame(message)
+
     async def on_ack(self, frame: dict, text: str) -> None:
         await database_sync_to_async(services.message_ack)(
             group=self.group, visitor_id=self._visitor(), message_id=frame["id"]
@@ -148,10 +161,23 @@ class PresenceConsumer(FrameConsumer):
     # Channel-layer messages.
 
     async def presence_focus(self, message: dict) -> None:
-        """A newer connection of the same visitor took the focus."""
-        if message["channel"] != self.channel_name and self.focused:
+        """The visitor's focus moved: a newer tab connected, a tab took it back, or the
+        focused tab closed. The registry, not the order of these messages, says where."""
+        if self.visitor_id is None:
+            return
+        focused = await database_sync_to_async(registry.visitor_focused)(
+            group_id=self.group.id, visitor_id=self.visitor_id
+        )
+        if focused is None or (focused == self.channel_name) == self.focused:
+            return
+        if self.focused:
             self.focused = False
             await self.send_frame({"t": "blur"})
+            return
+        pending = await database_sync_to_async(services.pending_messages)(
+            group=self.group, visitor_id=self.visitor_id
+        )
+        await self.take_focus(pending)
 
     async def presence_message(self, message: dict) -> None:
         if self.focused:

@@ -13,5 +13,7 @@ PRESENCE_FRAMES: dict[str, dict[str, Field]] = {
     },
     "ping": {},
     "ack": {"id": Field(int)},
+    # A blurred tab the visitor looks at again takes the focus back.
+    "focus": {},
     "extend": {},
 }

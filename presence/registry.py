@@ -1,12 +1,13 @@
 """Who is online now, per group, in Django's cache: every process sees it (Redis with
 REDIS_URL), no consumer keeps it in memory.
 
-Each online visitor has its own cache entry (what its focused tab last reported, and when
-it was last heard from), so a heartbeat touches one small entry whatever the crowd. A
-per-group index of visitor ids, changed only when someone comes or goes, lets the
-dashboard list them. A visitor whose heartbeat stopped (a process died without saying
-goodbye) counts as gone once TANDEM_PRESENCE_TIMEOUT_SECONDS pass, and leaves the index
-the next time the group is listed.
+Each online visitor has its own cache entry (its open connections, which of them has the
+focus, what the focused tab last reported, and when each was last heard from), so a
+heartbeat touches one small entry whatever the crowd. A per-group index of visitor ids,
+changed only when someone comes or goes, lets the dashboard list them. A visitor whose
+heartbeat stopped (a process died without saying goodbye) counts as gone once
+TANDEM_PRESENCE_TIMEOUT_SECONDS pass, and leaves the index the next time the group is
+listed.
 """
 
 import hashlib
@@ -14,6 +15,7 @@ import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -61,20 +63,44 @@ def _alive(entry: dict | None, at: float) -> bool:
     return entry is not None and at - entry["seen"] <= settings.TANDEM_PRESENCE_TIMEOUT_SECONDS
 
 
+class Leave(NamedTuple):
+    """What closing one connection did to its visitor."""
+
+    gone: bool  # it was the last: the visitor is offline now
+    focus: str | None  # the connection that took the focus over from it, if any
+
+
+def _tab(entry: dict | None, channel: str) -> dict | None:
+    return entry.get("tabs", {}).get(channel) if entry else None
+
+
+def _live_tabs(entry: dict, at: float) -> dict[str, dict]:
+    """The visitor's connections heard from lately: one whose process died without a
+    goodbye drops out here, and is never handed the focus."""
+    timeout = settings.TANDEM_PRESENCE_TIMEOUT_SECONDS
+    tabs = entry.get("tabs", {})
+    return {channel: tab for channel, tab in tabs.items() if at - tab["seen"] <= timeout}
+
+
 def visitor_online(*, group_id: int, visitor_id: str, channel: str, info: dict) -> str | None:
-    """Record `channel` as the visitor's focused connection; returns the one it replaces."""
+    """Record `channel` as the visitor's focused connection: a new tab, or an open one that
+    takes the focus back. Returns the connection that had the focus, if another."""
     key = _visitor_key(group_id, visitor_id)
+    at = now()
     with _lock(key):
         previous = cache.get(key)
-        if not _alive(previous, now()):
+        if not _alive(previous, at):
             previous = None
+        tabs = _live_tabs(previous, at) if previous else {}
+        tabs[channel] = {"opened": tabs.get(channel, {}).get("opened", at), "seen": at}
         cache.set(
             key,
             {
                 "visitorid": visitor_id,
                 "channel": channel,
-                "since": previous["since"] if previous else now(),
-                "seen": now(),
+                "tabs": tabs,
+                "since": previous["since"] if previous else at,
+                "seen": at,
                 "info": {**(previous["info"] if previous else {}), **info},
             },
             timeout=_entry_timeout(),
@@ -83,7 +109,8 @@ def visitor_online(*, group_id: int, visitor_id: str, channel: str, info: dict) 
         index = _index_key(group_id)
         with _lock(index):
             cache.set(index, (cache.get(index) or set()) | {visitor_id}, timeout=None)
-    return previous["channel"] if previous else None
+        return None
+    return previous["channel"] if previous["channel"] != channel else None
 
 
 def visitor_update(*, group_id: int, visitor_id: str, channel: str, info: dict) -> dict | None:
@@ -96,32 +123,55 @@ def visitor_update(*, group_id: int, visitor_id: str, channel: str, info: dict) 
         data = {**entry["info"].get("data", {}), **info.pop("data", {})}
         entry["info"] = {**entry["info"], **info, "data": data}
         entry["seen"] = now()
+        if (tab := _tab(entry, channel)) is not None:
+            tab["seen"] = entry["seen"]
         cache.set(key, entry, timeout=_entry_timeout())
         return entry
 
 
 def visitor_seen(*, group_id: int, visitor_id: str, channel: str) -> None:
-    """A heartbeat: one small entry read and written, however many visitors are online."""
+    """A heartbeat of any of the visitor's connections, focused or not: one small entry read
+    and written, however many visitors are online."""
     key = _visitor_key(group_id, visitor_id)
     with _lock(key):
         entry = cache.get(key)
-        if entry is not None and entry["channel"] == channel:
-            entry["seen"] = now()
+        tab = _tab(entry, channel)
+        if tab is not None:
+            entry["seen"] = tab["seen"] = now()
             cache.set(key, entry, timeout=_entry_timeout())
 
 
-def visitor_offline(*, group_id: int, visitor_id: str, channel: str) -> bool:
-    """Forget the visitor if `channel` is still its connection; True when it was."""
+def visitor_offline(*, group_id: int, visitor_id: str, channel: str) -> Leave:
+    """Forget `channel`. The visitor stays online while another of its connections is alive;
+    when `channel` had the focus, the most recently opened of them takes it over."""
     key = _visitor_key(group_id, visitor_id)
+    at = now()
     with _lock(key):
         entry = cache.get(key)
-        if entry is None or entry["channel"] != channel:
-            return False
+        if _tab(entry, channel) is None:
+            return Leave(gone=False, focus=None)
+        del entry["tabs"][channel]
+        tabs = _live_tabs(entry, at)
+        if tabs:
+            focus = None
+            if entry["channel"] == channel or entry["channel"] not in tabs:
+                focus = max(tabs, key=lambda c: tabs[c]["opened"])
+                entry["channel"] = focus
+            entry["tabs"] = tabs
+            entry["seen"] = max(tab["seen"] for tab in tabs.values())
+            cache.set(key, entry, timeout=_entry_timeout())
+            return Leave(gone=False, focus=focus)
         cache.delete(key)
     index = _index_key(group_id)
     with _lock(index):
         cache.set(index, (cache.get(index) or set()) - {visitor_id}, timeout=None)
-    return True
+    return Leave(gone=True, focus=None)
+
+
+def visitor_focused(*, group_id: int, visitor_id: str) -> str | None:
+    """The channel of the visitor's focused connection, if it is online."""
+    entry = visitor_get(group_id=group_id, visitor_id=visitor_id)
+    return entry["channel"] if entry else None
 
 
 def visitor_get(*, group_id: int, visitor_id: str) -> dict | None:

@@ -92,15 +92,31 @@ def visitor_connect(*, group: Group, visitor_id: str, channel: str) -> list[dict
     registry.visitor_online(group_id=group.id, visitor_id=visitor_id, channel=channel, info={})
     entry = registry.visitor_get(group_id=group.id, visitor_id=visitor_id)
     with transaction.atomic():
-        _broadcast(
-            visitor_group(group.id, visitor_id), {"type": "presence.focus", "channel": channel}
-        )
+        _focus_moved(group=group, visitor_id=visitor_id)
         _broadcast(
             groups.dashboard(group.id),
             {"type": "dashboard.visitor", "visitor": summary(group=group, entry=entry)},
         )
     log.info("visitor online group=%s", group.public_id)
     return pending_messages(group=group, visitor_id=visitor_id)
+
+
+def visitor_focus(*, group: Group, visitor_id: str, channel: str) -> list[dict]:
+    """An open tab of the visitor takes the focus back (the visitor looks at it again): the
+    tab that had it is blurred. Returns the messages waiting for the visitor, which are now
+    this tab's to handle; the dashboard learns its page from its next `presence`."""
+    previous = registry.visitor_online(
+        group_id=group.id, visitor_id=visitor_id, channel=channel, info={}
+    )
+    if previous is not None:
+        with transaction.atomic():
+            _focus_moved(group=group, visitor_id=visitor_id)
+    return pending_messages(group=group, visitor_id=visitor_id)
+
+
+def _focus_moved(*, group: Group, visitor_id: str) -> None:
+    """Tell the visitor's connections the focus moved; each reads the registry for where."""
+    _broadcast(visitor_group(group.id, visitor_id), {"type": "presence.focus"})
 
 
 def unique_connect(*, group: Group, channel: str) -> tuple[str, float]:
@@ -148,9 +164,14 @@ def visitor_presence(*, group: Group, visitor_id: str, channel: str, info: dict)
 
 
 def visitor_disconnect(*, group: Group, visitor_id: str, channel: str) -> None:
+    """A tab closed. The visitor is gone when it was the last; when it had the focus, the
+    most recently opened tab left takes it over (and with it the waiting messages)."""
     registry.unique_release(group_id=group.id, code=visitor_id, channel=channel)
-    if registry.visitor_offline(group_id=group.id, visitor_id=visitor_id, channel=channel):
-        with transaction.atomic():
+    left = registry.visitor_offline(group_id=group.id, visitor_id=visitor_id, channel=channel)
+    with transaction.atomic():
+        if left.focus is not None:
+            _focus_moved(group=group, visitor_id=visitor_id)
+        if left.gone:
             _broadcast(
                 groups.dashboard(group.id),
                 {
@@ -159,6 +180,7 @@ def visitor_disconnect(*, group: Group, visitor_id: str, channel: str) -> None:
                     "visitorid": visitor_id,
                 },
             )
+            log.info("visitor offline group=%s", group.public_id)
 
 
 def _frame(message: PendingMessage) -> dict:

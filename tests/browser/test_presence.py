@@ -81,6 +81,58 @@ def test_newer_tab_of_the_same_visitor_blurs_the_older(server, pages_url, open_v
     assert second.evaluate("window.blurred") == 0
 
 
+def real_window_focus(page: Page) -> None:
+    """Headless Playwright tells every page it has the focus; without that, bringing a tab
+    to the front moves the focus between windows as a visitor switching tabs does."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setFocusEmulationEnabled", {"enabled": False})
+
+
+def test_visitor_stays_online_in_its_older_tab_and_the_tab_in_front_is_the_active_one(
+    server, pages_url, open_visitor, new_context
+):
+    agent = dashboard(new_context, server)
+    older = open_visitor(f"{pages_url}/presence-api.html").page
+    older.evaluate("goOnline('many-tabs')")
+    row = visitor_row(agent, "many-tabs")
+    expect(row).to_have_count(1)
+
+    def new_tab() -> Page:
+        tab = older.context.new_page()
+        tab.goto(f"{pages_url}/presence-api.html")
+        tab.evaluate("goOnline('many-tabs')")
+        return tab
+
+    newer = new_tab()
+    older.wait_for_function("() => window.blurred === 1")
+
+    newer.close()
+
+    older.wait_for_function("() => window.focused === 1")
+    expect(row.locator(".data")).to_have_text("plan=gold")
+    row.get_by_role("textbox", name="Message for many-tabs").fill("Still with you")
+    row.get_by_role("button", name="Send").click()
+    older.wait_for_function("() => window.signals.length === 1")
+    assert older.evaluate("window.signals") == [{"text": "Still with you"}]
+    expect(agent.locator("#signal-status")).to_have_text("Sent to many-tabs.")
+
+    # Another tab takes the focus; then the visitor goes back to the older one.
+    newest = new_tab()
+    older.wait_for_function("() => window.blurred === 2")
+    for tab in (older, newest):
+        real_window_focus(tab)
+
+    older.bring_to_front()
+
+    older.wait_for_function("() => window.focused === 2")
+    newest.wait_for_function("() => window.blurred === 1")
+    row.get_by_role("textbox", name="Message for many-tabs").fill("Welcome back")
+    row.get_by_role("button", name="Send").click()
+    older.wait_for_function("() => window.signals.length === 2")
+    assert older.evaluate("window.signals")[1] == {"text": "Welcome back"}
+    assert newest.evaluate("window.signals") == []
+
+
 def test_co_browse_button_invokes_start_session_and_the_agent_joins_it(
     server, pages_url, open_visitor, new_context
 ):

@@ -1,6 +1,7 @@
 // GLANCE.Presence.Visitor: tells the agents of the group who is on the site and what they
 // look at, and hands the visitor the agents' signals and invokes (see
 // ../shared/reference/glance-presence-visitor-api.txt for the contract).
+import type { PresenceClientFrame, PresenceServerFrame } from "../protocol";
 import type { LoaderConfig } from "../visitor/config";
 
 type PresenceParams = { groupid?: number | string; visitorid?: string };
@@ -8,20 +9,14 @@ type PresenceData = Record<string, string | number>;
 type ErrorInfo = { code: string; msg: string };
 type Invokable = Record<string, ((args?: unknown) => unknown) | undefined>;
 
-type ServerFrame =
-  | { t: "connected"; visitorid: string }
-  | { t: "unique"; visitorid: string; seconds: number }
-  | { t: "extended"; seconds: number }
-  | { t: "signal"; id: number; data: unknown }
-  | { t: "invoke"; id: number; func: string; args?: Record<string, unknown> | null }
-  | { t: "blur" }
-  | { t: "error"; code: string; msg: string };
-
 const PING_MS = 30_000;
 const RETRY_MS = [1000, 2000, 5000, 10_000, 30_000];
-// Ids of messages this tab already handed to the page: a message is acknowledged once
-// handled, but the ack may be lost with the connection; it must not fire twice.
+// Ids of messages this browser already handed to the page: a message is acknowledged once
+// handled, but the ack may be lost with the connection, or the focus may move to another
+// tab before it arrives; it must not fire twice, in this tab or another.
 const SEEN_KEY = "tandem.presence.seen";
+// Signs that the visitor is using this tab: a blurred tab takes the focus back.
+const FOCUS_EVENTS = ["pointerdown", "keydown"] as const;
 const INVOKABLE = new Set(["startSession", "stopSession"]);
 
 /** What onunique receives: the id as `visitorid`, and as itself wherever a string is meant. */
@@ -38,7 +33,7 @@ function isFlat(data: unknown): data is PresenceData {
 
 function seenIds(): number[] {
   try {
-    return JSON.parse(sessionStorage.getItem(SEEN_KEY) ?? "[]") as number[];
+    return JSON.parse(localStorage.getItem(SEEN_KEY) ?? "[]") as number[];
   } catch {
     return [];
   }
@@ -46,7 +41,7 @@ function seenIds(): number[] {
 
 function markSeen(id: number): void {
   try {
-    sessionStorage.setItem(SEEN_KEY, JSON.stringify([...seenIds(), id].slice(-100)));
+    localStorage.setItem(SEEN_KEY, JSON.stringify([...seenIds(), id].slice(-100)));
   } catch {
     // storage unavailable: the server's ack still stops redelivery
   }
@@ -61,6 +56,7 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
     onsignal: ((data: unknown) => void) | null = null;
     onerror: ((error: ErrorInfo) => void) | null = null;
     onblur: (() => void) | null = null;
+    onfocus: (() => void) | null = null;
     onunique: ((unique: UniqueId) => void) | null = null;
     private socket: WebSocket | null = null;
     private wanted = false; // connect() was called and disconnect() was not
@@ -69,7 +65,10 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
     private expiry: ReturnType<typeof setTimeout> | undefined;
     private reported = false; // presence() was called on this page
     private data: PresenceData = {}; // everything presence() reported, merged
-    private queue: object[] = [];
+    private queue: PresenceClientFrame[] = [];
+    // The visitor's active tab (the server's word): it alone reports and gets messages.
+    private focused = true;
+    private claiming = false; // a `focus` frame is on its way
     private ping: ReturnType<typeof setInterval> | undefined;
     private retry: ReturnType<typeof setTimeout> | undefined;
     private attempt = 0;
@@ -95,8 +94,11 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
       }
       this.data = { ...this.data, ...data };
       this.reported = true;
-      // A connecting socket reports everything once open; an open one only what is new.
-      if (this.socket?.readyState === WebSocket.OPEN) this.send({ t: "presence", data });
+      // A connecting socket reports everything once open; an open one only what is new, and
+      // a blurred tab everything when it is the active one again.
+      if (this.socket?.readyState === WebSocket.OPEN) {
+        if (this.focused) this.send({ t: "presence", data });
+      }
       // With no id yet (connectUnique() or setVisitorId() comes next) it waits for that.
       else if (!this.socket && (this.visitorid || this.unique)) this.open();
     }
@@ -159,18 +161,20 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
       const socket = new WebSocket(config.presenceSocket);
       this.socket = socket;
       socket.onopen = () => {
-        const hello = this.unique ? { t: "hello", unique: true } : { t: "hello", visitorid: this.visitorid };
+        const hello: PresenceClientFrame = this.unique
+          ? { t: "hello", unique: true }
+          : { t: "hello", visitorid: this.visitorid ?? "" };
         socket.send(JSON.stringify(hello));
-        // Every connection starts with the whole picture: the server forgets a visitor
-        // that leaves (a new id, a dropped connection, a restart).
-        if (this.reported) {
-          const page = { url: location.href, title: document.title, browser: navigator.userAgent };
-          socket.send(JSON.stringify({ t: "presence", ...page, data: this.data }));
-        }
+        // A new connection takes the focus, and starts with the whole picture: the server
+        // forgets a visitor that leaves (a new id, a dropped connection, a restart).
+        this.focused = true;
+        this.claiming = false;
+        this.reportAll();
         for (const frame of this.queue.splice(0)) socket.send(JSON.stringify(frame));
         this.ping = setInterval(() => this.send({ t: "ping" }), PING_MS);
+        this.watchFocus(true);
       };
-      socket.onmessage = (message) => this.receive(JSON.parse(String(message.data)) as ServerFrame);
+      socket.onmessage = (message) => this.receive(JSON.parse(String(message.data)) as PresenceServerFrame);
       socket.onclose = () => {
         if (this.socket !== socket) return;
         this.close();
@@ -182,7 +186,35 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
       };
     }
 
+    /** Everything this page reported, with where it is: for the server's fresh entry. */
+    private reportAll(): void {
+      if (!this.reported) return;
+      const page = { url: location.href, title: document.title, browser: navigator.userAgent };
+      this.send({ t: "presence", ...page, data: this.data });
+    }
+
+    // The visitor looks at a blurred tab again (switches to it, clicks, types): it asks
+    // for the focus back. The server answers `focus`, and blurs the tab that had it.
+    private readonly takeFocus = (): void => {
+      if (this.focused || this.claiming || document.visibilityState === "hidden") return;
+      if (this.socket?.readyState !== WebSocket.OPEN) return;
+      this.claiming = true;
+      this.send({ t: "focus" });
+    };
+
+    private readonly onVisibility = (): void => {
+      if (document.visibilityState === "visible") this.takeFocus();
+    };
+
+    private watchFocus(on: boolean): void {
+      const method = on ? "addEventListener" : "removeEventListener";
+      window[method]("focus", this.takeFocus);
+      for (const name of FOCUS_EVENTS) window[method](name, this.takeFocus, true);
+      document[method]("visibilitychange", this.onVisibility);
+    }
+
     private close(): void {
+      this.watchFocus(false);
       clearInterval(this.ping);
       clearTimeout(this.retry);
       const socket = this.socket;
@@ -190,12 +222,12 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
       if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000);
     }
 
-    private send(frame: object): void {
+    private send(frame: PresenceClientFrame): void {
       if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
       else this.queue.push(frame);
     }
 
-    private receive(frame: ServerFrame): void {
+    private receive(frame: PresenceServerFrame): void {
       switch (frame.t) {
         case "connected":
           this.attempt = 0;
@@ -215,7 +247,17 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
           this.deliver(frame.id, () => this.invoke(frame.func, frame.args));
           break;
         case "blur":
-          this.onblur?.();
+          this.claiming = false;
+          if (!this.focused) break;
+          this.focused = false;
+          this.fire(() => this.onblur?.());
+          break;
+        case "focus":
+          this.claiming = false;
+          if (this.focused) break;
+          this.focused = true;
+          this.reportAll(); // the agents see the page of the tab the visitor looks at
+          this.fire(() => this.onfocus?.());
           break;
         case "error":
           if (frame.code === "expired") this.expire();
