@@ -120,12 +120,15 @@ class VisitorConsumer(FrameConsumer):
             key=frame.get("key"),
             user_agent=user_agent,
             channel=self.channel_name,
+            reverse=frame.get("reverse", False),
         )
         self.focused = True
         await self.channel_layer.group_add(
             groups.session_visitor(self.session.id), self.channel_name
         )
         await self._session_frame("started")
+        for frame in media.frames_on_start(session=self.session):
+            await self.send_frame(frame)
 
     async def on_resume(self, frame: dict, text: str) -> None:
         """A new page of the tab (or the same page after a dropped connection) rejoins."""
@@ -317,9 +320,11 @@ class AgentConsumer(FrameConsumer):
                 "index": self.index,
                 "share": shared["share"],
                 "reverse": shared["reverse"],
+                "reverseOnly": shared["reverseOnly"],
             }
         )
-        await mirror.snapshot_request(session_id=self.session.id, reply_to=self.channel_name)
+        if not shared["reverseOnly"]:  # no page is recorded in it: nothing to ask for
+            await mirror.snapshot_request(session_id=self.session.id, reply_to=self.channel_name)
 
     async def disconnect(self, code) -> None:
         if self.session is None:

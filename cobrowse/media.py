@@ -70,9 +70,13 @@ def media_state(*, session_id: int) -> dict:
     """The share and reverse state for an agent that has just joined: read after the join,
     so a change that committed before its socket listened is not missed."""
     session = CobrowseSession.objects.only(
-        "share_by", "share_view", "share_paused", "reverse_state"
+        "share_by", "share_view", "share_paused", "reverse_state", "reverse_only"
     ).get(id=session_id)
-    return {"share": share_summary(session=session), "reverse": session.reverse_state}
+    return {
+        "share": share_summary(session=session),
+        "reverse": session.reverse_state,
+        "reverseOnly": session.reverse_only,
+    }
 
 
 def frames_on_resume(*, session: CobrowseSession) -> list[dict]:
@@ -91,6 +95,12 @@ def frames_on_resume(*, session: CobrowseSession) -> list[dict]:
     if session.reverse_state in _REVERSE_OPEN:
         frames.append({"t": "reverse", "state": session.reverse_state})
     return frames
+
+
+def frames_on_start(*, session: CobrowseSession) -> list[dict]:
+    """What a visitor page hears after `started`: the invitation of a session started only
+    for a reverse session."""
+    return [{"t": "reverse", "state": "invited"}] if session.reverse_only else []
 
 
 # Screen share and agent video.
@@ -219,7 +229,8 @@ def reverse_invite(*, session_id: int, actor: str) -> None:
 
 
 def reverse_answer(*, session_id: int, accept: bool) -> None:
-    """The visitor accepts or declines the pending invitation."""
+    """The visitor accepts or declines the pending invitation. Declining ends a session
+    that was started only for the reverse session: it has nothing else to do."""
     state = "accepted" if accept else "declined"
     with transaction.atomic():
         session = _live(session_id)
@@ -229,12 +240,15 @@ def reverse_answer(*, session_id: int, accept: bool) -> None:
         kind = SessionEvent.Type.REVERSE_ACCEPTED if accept else SessionEvent.Type.REVERSE_DECLINED
         _event(session, kind, "visitor")
         _reverse_said(session_id, state)
+        if not accept and session.reverse_only:
+            session_end(session_id=session_id, actor="visitor", reason="reverse_declined")
     log.info("reverse %s key=%s", state, session.key)
 
 
 def reverse_end(*, session_id: int, actor: str) -> None:
-    """An agent withdraws its invitation (the session goes on) or ends an accepted reverse
-    session, which ends the whole session: the visitor only came to watch the agent."""
+    """An agent withdraws its invitation (the session goes on, unless it was started only
+    for the reverse session) or ends an accepted reverse session, which ends the whole
+    session: the visitor only came to watch the agent."""
     with transaction.atomic():
         session = _live(session_id)
         was = session.reverse_state
@@ -243,6 +257,6 @@ def reverse_end(*, session_id: int, actor: str) -> None:
         CobrowseSession.objects.filter(id=session_id).update(reverse_state="ended")
         _event(session, SessionEvent.Type.REVERSE_ENDED, actor, was)
         _reverse_said(session_id, "ended")
-        if was == "accepted":
+        if was == "accepted" or session.reverse_only:
             session_end(session_id=session_id, actor=actor, reason="reverse_ended")
     log.info("reverse ended key=%s agent=%s was=%s", session.key, actor, was)

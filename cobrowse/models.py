@@ -150,6 +150,9 @@ class CobrowseSession(models.Model):
         default="",
         editable=False,
     )
+    # Started only for a reverse session (an agent's "Show my screen"): the visitor's page
+    # is never mirrored, and a declined or withdrawn invitation ends the session.
+    reverse_only = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-started_at"]

@@ -41,6 +41,8 @@ VISITOR_FRAMES: dict[str, dict[str, Field]] = {
         "site": Field(str, max_len=40),
         "key": Field((str, type(None)), False, max_len=32),
         "ua": Field(str, False, max_len=512),
+        # A session only for a reverse session: it starts with the invitation open.
+        "reverse": Field(bool, False),
     },
     "ev": {"s": _SEQ, "e": Field(list, False), **_CHUNK_FIELDS},
     "snap": {

@@ -40,10 +40,18 @@ def _new_key() -> str:
 
 
 def session_start(
-    *, group: Group, site_name: str, key: str | None, user_agent: str, channel: str = ""
+    *,
+    group: Group,
+    site_name: str,
+    key: str | None,
+    user_agent: str,
+    channel: str = "",
+    reverse: bool = False,
 ) -> CobrowseSession:
     """Open a live session for a visitor; `key` is the page's own, or None for a random one.
-    `channel` is the visitor socket's, which holds the session's focus."""
+    `channel` is the visitor socket's, which holds the session's focus. `reverse`: the
+    session exists only for a reverse session (an agent asked the page to start it to show
+    its screen), so it starts with the invitation open (cobrowse/media.py)."""
     site = site_get(group=group, name=site_name)
     if key is not None and not (key.isascii() and key.isalnum()):
         raise TandemError(ErrorCode.BAD_FRAME, "A session key is 1-32 letters or digits.")
@@ -58,10 +66,16 @@ def session_start(
                     visitor_user_agent=user_agent[:512],
                     visitors_connected=1,
                     focused_channel=channel,
+                    reverse_state="invited" if reverse else "",
+                    reverse_only=reverse,
                 )
                 SessionEvent.objects.create(
                     session=session, type=SessionEvent.Type.STARTED, actor="visitor"
                 )
+                if reverse:
+                    SessionEvent.objects.create(
+                        session=session, type=SessionEvent.Type.REVERSE_INVITED, actor="system"
+                    )
                 broadcast_after_commit(
                     groups.dashboard(group.id),
                     {
@@ -77,9 +91,12 @@ def session_start(
                     key=key,
                     user_agent=user_agent,
                     channel=channel,
+                    reverse=reverse,
                 )
             continue
-        log.info("session started group=%s key=%s", group.public_id, session.key)
+        log.info(
+            "session started group=%s key=%s reverse=%s", group.public_id, session.key, reverse
+        )
         return session
     if key:
         raise TandemError(ErrorCode.KEY_IN_USE, f"Session key {key!r} is already in use.")

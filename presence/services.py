@@ -309,6 +309,22 @@ def _check_flat(data: object, what: str) -> None:
         ) from None
 
 
+def _check_args(args: object) -> None:
+    """An invoke's args: flat like presence data, where a value may also be a boolean (a
+    function's flag: startSession's `reverse`, docs/screen-share.md)."""
+    if isinstance(args, dict):
+        # A flag passes as the shortest string would; everything else is checked as data.
+        args = {name: "" if isinstance(value, bool) else value for name, value in args.items()}
+    try:
+        check_data(args)
+    except TandemError:
+        raise TandemError(
+            ErrorCode.BAD_FRAME,
+            f"An invoke's args must be an object of at most {MAX_DATA_KEYS} keys, each a "
+            f"string, number or boolean (strings of at most {MAX_VALUE_CHARS} characters).",
+        ) from None
+
+
 def signal_send(
     *, agent: AbstractBaseUser, group_public_id: int, visitor_id: str, mtype: str, data
 ) -> dict:
@@ -320,7 +336,7 @@ def signal_send(
         data = {} if data is None else data
         _check_flat(data, "A signal's data")
     elif mtype == "invoke" and isinstance(data, dict) and data.get("args") is not None:
-        _check_flat(data["args"], "An invoke's args")
+        _check_args(data["args"])
     return signal_visitor(
         agent=agent, group_public_id=group_public_id, visitor_id=visitor_id, mtype=mtype, data=data
     )

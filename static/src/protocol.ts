@@ -18,7 +18,7 @@ export type MirrorFrame = {
 };
 
 export type VisitorToServer =
-  | { t: "start"; site: string; key: string | null; ua: string }
+  | { t: "start"; site: string; key: string | null; ua: string; reverse?: boolean }
   | { t: "resume"; token: string; why: "navigate" | "reconnect" | "crossdomain" }
   | { t: "focus" }
   | { t: "handoff" }
@@ -114,6 +114,8 @@ export type ServerToAgent =
       /** The share running when this agent joined, if any. */
       share: ShareInfo | null;
       reverse: ReverseState;
+      /** The session exists only for a reverse session: the visitor's page is never shown. */
+      reverseOnly: boolean;
     }
   /** `enabled`: this agent may act on the page; `to`: who holds control (0: the visitor). */
   | { t: "rc"; enabled: boolean; to: number }

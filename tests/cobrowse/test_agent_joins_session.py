@@ -47,6 +47,7 @@ async def test_agent_of_the_group_joins_and_the_visitor_is_asked_for_a_snapshot(
         "accessibility": False,
         "share": None,
         "reverse": "",
+        "reverseOnly": False,
     }
     viewer_info = {"index": 1, "name": "agent", "joined": True}
     assert await receive(viewer) == {"t": "agents", "count": 1, "viewer": viewer_info}

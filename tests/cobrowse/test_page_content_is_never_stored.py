@@ -110,6 +110,7 @@ async def test_session_rows_hold_only_lifecycle_facts(
         "share_view",
         "share_paused",
         "reverse_state",
+        "reverse_only",
     }
     assert SECRET not in repr(
         [getattr(session, f.attname) for f in CobrowseSession._meta.concrete_fields]

@@ -195,6 +195,24 @@ async def test_invoke_carries_a_function_of_the_visitor_api(
     }
 
 
+async def test_invoke_args_may_carry_a_flag(demo_group, agent, presence_socket, dashboard_socket):
+    # The dashboard's "Show my screen": startSession({sessionKey, reverse: true}).
+    page = await presence_socket()
+    await hello(page)
+    dashboard = await dashboard_socket(agent)
+    await listing(dashboard)
+    args = {"sessionKey": "4321", "reverse": True}
+
+    sent = await signal(dashboard, mtype="invoke", data={"func": "startSession", "args": args})
+
+    assert await receive(page) == {
+        "t": "invoke",
+        "id": sent["id"],
+        "func": "startSession",
+        "args": args,
+    }
+
+
 @pytest.mark.parametrize(
     ("mtype", "data"),
     [

@@ -134,12 +134,17 @@ function startViewer(root: HTMLElement): () => void {
     const frame = JSON.parse(String(message.data)) as ServerToAgent;
     switch (frame.t) {
       case "joined":
-        setState("waiting", "Waiting for the visitor's page…");
         agents.textContent = String(frame.agents);
         if (chat) chat.index = frame.index;
         control.changed(frame.rc, frame.rcTo);
         showA11y(frame.accessibility);
         sharing.joined(frame.index, frame.share, frame.reverse);
+        if (frame.reverseOnly) {
+          // Nothing of the visitor's page will come: do not wait for it.
+          setState("reverse", "Reverse session: the visitor's page is not shown here.");
+          break;
+        }
+        setState("waiting", "Waiting for the visitor's page…");
         resyncTimer = window.setTimeout(() => !stream.synced && requestSnapshot(), RESYNC_RETRY_MS);
         break;
       case "ev":

@@ -1,5 +1,6 @@
-// The dashboard's "Visitors online" table: presence, live, with a message box and a
-// co-browse button per visitor (signalVisitor / invokeVisitor startSession).
+// The dashboard's "Visitors online" table: presence, live, with a message box, a
+// co-browse button and a "Show my screen" button per visitor (signalVisitor /
+// invokeVisitor startSession; with `reverse: true` for a reverse session).
 import type { DashboardToServer, ServerToDashboard, VisitorSummary } from "../protocol";
 
 type Send = (frame: DashboardToServer) => void;
@@ -140,20 +141,30 @@ export class VisitorsTable {
     const message = document.createElement("td");
     message.append(form);
 
-    const cobrowse = document.createElement("button");
-    cobrowse.type = "button";
-    cobrowse.className = "cobrowse";
-    cobrowse.textContent = "Co-browse";
-    cobrowse.setAttribute("aria-label", `Co-browse with ${visitor.visitorid}`);
-    cobrowse.addEventListener("click", () => {
-      const key = String(Math.floor(100_000 + Math.random() * 900_000));
-      this.awaitingKeys.add(key);
-      this.send({ t: "signal", group: visitor.group, visitorid: visitor.visitorid, mtype: "invoke", data: { func: "startSession", args: { sessionKey: key } } });
-      this.status(`Asked ${visitor.visitorid} to start session ${key}…`);
-    });
     const action = document.createElement("td");
-    action.append(cobrowse);
+    action.append(
+      this.startButton(visitor, "cobrowse", "Co-browse", `Co-browse with ${visitor.visitorid}`, false),
+      this.startButton(visitor, "show-screen", "Show my screen", `Show my screen to ${visitor.visitorid}`, true),
+    );
     tr.append(message, action);
     return tr;
+  }
+
+  /** Ask the visitor's page to start a session under a fresh key, then open its viewer.
+   * `reverse`: a session only for showing the agent's screen (the page is not mirrored). */
+  private startButton(visitor: VisitorSummary, className: string, text: string, label: string, reverse: boolean): HTMLButtonElement {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = className;
+    button.textContent = text;
+    button.setAttribute("aria-label", label);
+    button.addEventListener("click", () => {
+      const key = String(Math.floor(100_000 + Math.random() * 900_000));
+      this.awaitingKeys.add(key);
+      const args = reverse ? { sessionKey: key, reverse: true } : { sessionKey: key };
+      this.send({ t: "signal", group: visitor.group, visitorid: visitor.visitorid, mtype: "invoke", data: { func: "startSession", args } });
+      this.status(`Asked ${visitor.visitorid} to start ${reverse ? "a reverse " : ""}session ${key}…`);
+    });
+    return button;
   }
 }

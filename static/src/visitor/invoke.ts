@@ -7,7 +7,7 @@ import type { LoaderConfig } from "./config";
 export type VisitorApi = Record<string, unknown>;
 
 type Args = Record<string, unknown> | undefined;
-type StartArgs = { sessionKey?: string | number };
+type StartArgs = { sessionKey?: string | number; reverse?: boolean };
 type Invokable = (...args: unknown[]) => unknown;
 
 // Listeners are functions, which postMessage cannot carry, so add/removeEventListener
@@ -119,11 +119,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** startSession's options as an invoker may give them: a session key, and `reverse`. */
 function startArgs(args: Args): StartArgs | null {
   const key = args?.sessionKey;
-  if (key === undefined || key === null) return {};
+  const reverse = args?.reverse;
+  if (reverse !== undefined && reverse !== null && typeof reverse !== "boolean") return null;
+  const options: StartArgs = reverse === true ? { reverse } : {};
+  if (key === undefined || key === null) return options;
   const valid = typeof key === "string" || (typeof key === "number" && Number.isFinite(key));
-  return valid ? { sessionKey: key } : null;
+  return valid ? { ...options, sessionKey: key } : null;
 }
 
 /** The function `func` names and the object it belongs to, looked up now; null if none. */
@@ -172,7 +176,7 @@ function receive(event: MessageEvent, config: LoaderConfig, visitor: VisitorApi)
   let passed: unknown[] = [];
   if (func === "startSession") {
     const options = startArgs(given);
-    if (options === null) return ignore("sessionKey is not a string or a number");
+    if (options === null) return ignore("sessionKey is not a string or a number, or reverse not a boolean");
     passed = [options];
   } else if (UI_FUNCS.has(func)) {
     passed = [given];

@@ -4,7 +4,7 @@
 // A session outlives its page: the tab keeps the key and a server-signed resume token in
 // sessionStorage, so the next page of the tab continues the session, and a dropped socket
 // is retried with backoff until the server takes the page back or the time runs out.
-import type { AgentInput, ServerToVisitor } from "../protocol";
+import type { AgentInput, ServerToVisitor, VisitorToServer } from "../protocol";
 import type { LoaderConfig } from "./config";
 import { Emitter } from "./events";
 import type { Media, MediaFrame, startMedia } from "./media";
@@ -14,10 +14,13 @@ type RecorderModule = { startRecorder: typeof startRecorder };
 type MediaModule = { startMedia: typeof startMedia };
 // starting: asked for a new session; continuing: a new page asked to rejoin its session.
 type State = "idle" | "starting" | "continuing" | "active";
-// `watching`: in an accepted reverse session, so the next page records nothing either.
-type Stored = { key: string; token: string; watching?: boolean };
+// `watching`: in an accepted reverse session, so the next page records nothing either;
+// `reverseOnly`: the session exists only for a reverse session, so no page ever records.
+type Stored = { key: string; token: string; watching?: boolean; reverseOnly?: boolean };
 
-export type StartOptions = { sessionKey?: string | number };
+/** `reverse` (a Tandem extension of Glance's options): start the session only for a
+ * reverse session, which an agent asked for; the page is never recorded. */
+export type StartOptions = { sessionKey?: string | number; reverse?: boolean };
 export type SessionState = {
   key: string;
   agents: number;
@@ -61,6 +64,8 @@ export class SessionClient {
   private media: Promise<Media | null> | null = null;
   // In an accepted reverse session the visitor watches the agent: nothing is recorded.
   private watching = false;
+  // A session started only for a reverse session: nothing is ever recorded in it.
+  private reverseOnly = false;
   private readonly storageKey: string;
   private readonly takeFocus = () => {
     if (!this.focused && this.linked) this.send({ t: "focus" });
@@ -91,8 +96,11 @@ export class SessionClient {
       return;
     }
     const key = options.sessionKey === undefined || options.sessionKey === null ? null : String(options.sessionKey);
-    this.recorderModule ??= this.loadRecorder();
-    this.connect({ t: "start", site: this.config.site, key, ua: navigator.userAgent });
+    this.reverseOnly = this.watching = options.reverse === true;
+    const start: VisitorToServer = { t: "start", site: this.config.site, key, ua: navigator.userAgent };
+    if (this.reverseOnly) start.reverse = true;
+    else this.recorderModule ??= this.loadRecorder();
+    this.connect(start);
   }
 
   /** After a page load: rejoin the session this tab was in, or, with the visitor's
@@ -104,7 +112,8 @@ export class SessionClient {
       return;
     }
     if (stored) {
-      this.watching = stored.watching === true;
+      this.reverseOnly = stored.reverseOnly === true;
+      this.watching = this.reverseOnly || stored.watching === true;
       this.resume(stored.key, stored.token, "navigate");
     } else if (handoff) {
       let answered = false;
@@ -136,7 +145,7 @@ export class SessionClient {
     this.key = key;
     this.token = token;
     this.events.emit("sessioncontinue");
-    this.recorderModule ??= this.loadRecorder();
+    if (!this.watching) this.recorderModule ??= this.loadRecorder();
     this.connect({ t: "resume", token, why });
   }
 
@@ -254,8 +263,8 @@ export class SessionClient {
 
   private mediaFrame(frame: MediaFrame): void {
     if (frame.t === "reverse") {
-      this.watching = frame.state === "accepted";
-      if (this.key && this.token) this.writeStored({ key: this.key, token: this.token, watching: this.watching });
+      this.watching = this.reverseOnly || frame.state === "accepted";
+      if (this.key && this.token) this.writeStored(this.stored(this.key, this.token));
       if (this.watching) {
         this.recorder?.stop();
         this.recorder = null;
@@ -344,8 +353,12 @@ export class SessionClient {
     this.sessionState = { ...state };
     this.linked = true;
     this.focused = true;
-    this.writeStored({ key, token, watching: this.watching });
+    this.writeStored(this.stored(key, token));
     for (const name of FOCUS_EVENTS) window.addEventListener(name, this.takeFocus, true);
+  }
+
+  private stored(key: string, token: string): Stored {
+    return { key, token, watching: this.watching, reverseOnly: this.reverseOnly };
   }
 
   private refused(code: string, msg: string): void {
@@ -397,8 +410,9 @@ export class SessionClient {
   }
 
   private async record(): Promise<void> {
+    if (this.watching) return; // not even the recorder's code is needed
     try {
-      const module = await this.recorderModule!;
+      const module = await (this.recorderModule ??= this.loadRecorder());
       if (this.state !== "active" || !this.focused || this.recorder || this.watching) return;
       this.recorder = module.startRecorder({
         maskSelectors: this.config.maskSelectors ?? [],
@@ -448,6 +462,7 @@ export class SessionClient {
     this.recorder?.stop();
     this.recorder = null;
     this.watching = false;
+    this.reverseOnly = false;
     void this.media?.then((loaded) => loaded?.stop());
     this.media = null;
     const socket = this.socket;
@@ -463,7 +478,7 @@ export class SessionClient {
       const raw = window.sessionStorage.getItem(this.storageKey);
       const stored = raw ? (JSON.parse(raw) as Partial<Stored>) : null;
       return stored && typeof stored.key === "string" && typeof stored.token === "string"
-        ? { key: stored.key, token: stored.token, watching: stored.watching === true }
+        ? { key: stored.key, token: stored.token, watching: stored.watching === true, reverseOnly: stored.reverseOnly === true }
         : null;
     } catch {
       return null;
