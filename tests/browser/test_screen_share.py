@@ -351,6 +351,33 @@ def test_withdrawn_invitation_hides_the_pending_dialog(
     assert not [text for text in visitor.sent[sent:] if json.loads(text).get("t") == "reverse"]
 
 
+def test_an_answer_in_one_tab_closes_the_invitation_in_the_other(
+    server, pages_url, open_visitor, open_viewer
+):
+    visitor, viewer = sharing(open_visitor, open_viewer, f"{pages_url}/share.html")
+    first = visitor.page
+    with first.context.expect_page() as opened:
+        first.evaluate("window.open('share.html')")
+    second = opened.value
+    wait_for_event(second, "statereceived")
+    name = "Watch the agent's screen?"
+
+    viewer.get_by_role("button", name="Invite to reverse session").click()
+
+    expect(first.get_by_role("alertdialog", name=name)).to_be_visible()
+    expect(second.get_by_role("alertdialog", name=name)).to_be_visible()
+    sent = len(visitor.sent)
+    second.get_by_role("alertdialog", name=name).get_by_role("button", name="No thanks").click()
+
+    expect(viewer.locator("#viewer")).to_have_attribute("data-reverse", "declined")
+    expect(first.get_by_role("alertdialog", name=name)).to_have_count(0)
+    # The first tab's callbacks answer nothing any more: no second answer, no bad_state.
+    first.evaluate("window.reverse.accept()")
+    first.locator("#heading").click()
+    assert not [text for text in visitor.sent[sent:] if json.loads(text).get("t") == "reverse"]
+    expect(viewer.locator("#viewer")).to_have_attribute("data-reverse", "declined")
+
+
 def test_custom_ui_answers_a_reverse_invitation_through_its_callbacks(
     server, pages_url, open_visitor, open_viewer
 ):

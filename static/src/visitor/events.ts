@@ -1,6 +1,10 @@
 // A small typed event emitter for the visitor API's addEventListener/removeEventListener.
 export type Listener = (payload?: unknown) => void;
 
+/** Tandem's own: the visitor answered a reverse-session invitation, in this tab or another
+ * (`{accepted}`); a confirm dialog still open for it is moot. */
+export const REVERSE_ANSWERED_EVENT = "tandem:reverseanswered";
+
 export class Emitter {
   private listeners = new Map<string, Set<Listener>>();
 

@@ -11,7 +11,7 @@
 import { VIEW_TAG, type FromView, type ToView, type ViewStats, viewMessage } from "../media/messages";
 import type { ReverseState, ServerToVisitor, ShareView, VisitorToServer } from "../protocol";
 import type { LoaderConfig } from "./config";
-import type { Emitter } from "./events";
+import { type Emitter, REVERSE_ANSWERED_EVENT } from "./events";
 import { UI_HOST_ATTRIBUTE } from "./mask";
 import { MEDIA_CSS } from "./media-styles";
 
@@ -155,6 +155,9 @@ export function startMedia(host: MediaHost): Media {
       events.emit("reverseconfirm", { accept: answer(true), decline: answer(false) });
     } else if (state === "ended") {
       events.emit("reverseended");
+    } else if (state === "accepted" || state === "declined") {
+      // Answered, maybe in another tab: this tab's callbacks no longer answer anything.
+      events.emit(REVERSE_ANSWERED_EVENT, { accepted: state === "accepted" });
     }
   }
 

@@ -2,6 +2,7 @@
 // to the session's events from the start, and imports the UI bundle only when it is needed
 // (a session starts or continues, or the page asks for the terms dialog).
 import type { LoaderConfig } from "./config";
+import { REVERSE_ANSWERED_EVENT } from "./events";
 
 type Listener = (payload?: unknown) => void;
 
@@ -38,6 +39,7 @@ export const UI_EVENTS = [
   "accessibility",
   "reverseconfirm",
   "reverseended",
+  REVERSE_ANSWERED_EVENT,
   "screenshare",
   "error",
   "sessionend",

@@ -6,6 +6,7 @@
 // Everything lives in one fixed, zero-size host element marked with UI_HOST_ATTRIBUTE: the
 // recorder blocks it (mask.ts), so nothing of the UI reaches an agent. Its open shadow
 // root keeps the page's CSS and ours apart.
+import { REVERSE_ANSWERED_EVENT } from "./events";
 import { UI_HOST_ATTRIBUTE } from "./mask";
 import type { TermsOptions, VisitorApi, VisitorUi } from "./ui-entry";
 import { openModal, type Modal } from "./ui-modal";
@@ -354,6 +355,11 @@ export function createVisitorUi(visitor: VisitorApi): VisitorUi {
       announce(enabled ? TEXT.rcOn : "The agent no longer controls this page.");
     },
     reverseconfirm: inviteToReverse,
+    [REVERSE_ANSWERED_EVENT]: () => {
+      // Answered in another tab of the session: this tab's dialog has nothing left to ask.
+      reversePrompt?.dismiss();
+      reversePrompt = null;
+    },
     reverseended: () => {
       // The agent withdrew the invitation (or ended the session it led to).
       const pending = reversePrompt !== null;
