@@ -27,52 +27,52 @@ Run with `make bench` or
 
 import argparse
 import asyncio
-import gc
 import math
 import os
-import re
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import AsyncExitStack, ExitStack, contextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack, ExitStack
 from dataclasses import dataclass, field
-from http.cookiejar import CookieJar
 from pathlib import Path
-from urllib.parse import urlencode
-from urllib.request import HTTPCookieProcessor, OpenerDirector, ProxyHandler, Request, build_opener
 
 import orjson
+from harness import (
+    HOST,
+    POLL_INTERVAL,
+    agent_cookie,
+    cpu_seconds,
+    expect,
+    free_port,
+    gc_paused,
+    log_summary,
+    port_open,
+    prepare_database,
+    start_process,
+    start_redis,
+    start_tandem,
+    stop_process,
+    tail,
+    wait_ready,
+)
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
 GROUP = 72
 SITE = "production"
-PASSWORD = "benchpass"
 
 STEP_TIMEOUT = 15.0  # seconds for any one set-up step (connect, handshake frame)
 DRAIN_SECONDS = 10.0  # how long frames still in flight after the last send may take
-POLL_INTERVAL = 0.05  # seconds between readiness polls of a starting process
-POLL_ATTEMPTS = 400  # readiness polls before giving up (~20 s plus connect time)
 LEAD_IN = 0.3  # seconds between the end of set-up and the first frame
-MAX_HANDSHAKE_FRAMES = 50  # frames skipped while waiting for one expected frame type
 MAX_NOTES = 5  # odd frames or closes remembered per visitor/agent pair
 STOCK_RATE_LIMIT = 200  # TANDEM_WS_RATE_PER_SECOND's default, frames/s per socket
 
 # Log lines worth reporting: logged warnings and errors, and the last line of a traceback.
-PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL)\b|^[\w.]*(Error|Exception)\b")
-STAMP = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+ +")
-ACCESS = re.compile(r"^\S+:\d+ - - \[")  # daphne's access log: one line per request or socket
-OVER_CAPACITY = "channels over capacity"  # channels_redis dropping a frame for a full channel
 LAYER_PUBSUB = "channels_redis.pubsub.RedisPubSubChannelLayer"
 
 
@@ -193,38 +193,6 @@ def snap_text(to: list) -> str:
 # --- Processes: start on 127.0.0.1, poll until ready, always stop -----------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def start_process(
-    stack: ExitStack, command: Sequence[str], env: dict[str, str], log: Path
-) -> subprocess.Popen:
-    """Start `command` with output to `log`; `stack` stops it however the run ends."""
-    with log.open("w") as handle:
-        proc = subprocess.Popen(
-            list(command), env=env, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT
-        )
-    stack.callback(stop_process, proc)
-    return proc
-
-
-def stop_process(proc: subprocess.Popen, grace: float = 10) -> bool:
-    """SIGTERM, then SIGKILL after `grace` seconds; True when it exited on SIGTERM."""
-    if proc.poll() is not None:
-        return True
-    proc.terminate()
-    try:
-        proc.wait(timeout=grace)
-        return True
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-        return False
-
-
 def wait_idle(pid: int, polls: int = 50) -> None:
     """Poll until a process stops using CPU (two quiet polls in a row), at most `polls` times.
 
@@ -240,61 +208,6 @@ def wait_idle(pid: int, polls: int = 50) -> None:
         if quiet >= 2 or math.isnan(now):
             return
         last = now
-
-
-def wait_ready(name: str, proc: subprocess.Popen, log: Path, ready: Callable[[], bool]) -> None:
-    """Poll `ready` a bounded number of times; fail with the log if the process dies."""
-    for _ in range(POLL_ATTEMPTS):
-        if proc.poll() is not None:
-            raise RuntimeError(f"{name} exited with {proc.returncode}:\n{tail(log)}")
-        if ready():
-            return
-        time.sleep(POLL_INTERVAL)
-    raise RuntimeError(f"{name} never became ready:\n{tail(log)}")
-
-
-def tail(log: Path, lines: int = 40) -> str:
-    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-
-
-def port_open(port: int) -> bool:
-    try:
-        with socket.create_connection((HOST, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def redis_pong(port: int) -> bool:
-    try:
-        with socket.create_connection((HOST, port), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def http_opener(jar: CookieJar | None = None) -> OpenerDirector:
-    """urllib without proxies: every request goes straight to 127.0.0.1."""
-    return build_opener(ProxyHandler({}), HTTPCookieProcessor(CookieJar() if jar is None else jar))
-
-
-def http_ok(url: str) -> bool:
-    try:
-        with http_opener().open(url, timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc); NaN elsewhere."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return math.nan
-    fields = stat.rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # --- Tandem: database, server, agent login ----------------------------------------------
@@ -314,60 +227,6 @@ def tandem_env(tmp: Path, rate: int) -> dict[str, str]:
         # Leave headroom above the offered rate so the limiter never closes a socket.
         env |= {"TANDEM_WS_RATE_PER_SECOND": str(rate * 2), "TANDEM_WS_RATE_BURST": str(rate * 6)}
     return env
-
-
-def prepare_database(env: dict[str, str]) -> None:
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--noinput", "-v0"], ["demo", "--password", PASSWORD]):
-        done = subprocess.run(
-            [*manage, *command], env=env, cwd=ROOT, capture_output=True, text=True, timeout=180
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"manage.py {command[0]} failed:\n{done.stdout}{done.stderr}")
-
-
-def start_tandem(stack: ExitStack, env: dict[str, str], log: Path) -> tuple[int, subprocess.Popen]:
-    """A daphne server on a free port; returns (port, process) once it answers HTTP."""
-    port = free_port()
-    command = [str(BIN / "daphne"), "-b", HOST, "-p", str(port), "cobrowse.asgi:application"]
-    proc = start_process(stack, command, env, log)
-    wait_ready("daphne", proc, log, lambda: http_ok(f"http://{HOST}:{port}/accounts/login/"))
-    return port, proc
-
-
-def agent_cookie(port: int) -> str:
-    """Log in as the demo agent through the login form; return the Cookie header value."""
-    jar = CookieJar()
-    opener = http_opener(jar)
-    login = f"http://{HOST}:{port}/accounts/login/"
-    with opener.open(login, timeout=10) as response:
-        response.read()
-    form = {
-        "username": "agent",
-        "password": PASSWORD,
-        "csrfmiddlewaretoken": cookie(jar, "csrftoken"),
-    }
-    request = Request(login, data=urlencode(form).encode(), headers={"Referer": login})
-    with opener.open(request, timeout=10) as response:
-        response.read()
-    session = cookie(jar, "sessionid")
-    if not session:
-        raise RuntimeError("login as agent failed: no sessionid cookie")
-    return f"sessionid={session}"
-
-
-def cookie(jar: CookieJar, name: str) -> str:
-    return next((c.value or "" for c in jar if c.name == name), "")
-
-
-def start_redis(stack: ExitStack, log: Path) -> str:
-    """A throwaway redis-server on a free port, nothing persisted; returns its URL."""
-    port = free_port()
-    command = ["redis-server", "--port", str(port), "--bind", HOST]
-    command += ["--save", "", "--appendonly", "no"]
-    proc = start_process(stack, command, dict(os.environ), log)
-    wait_ready("redis-server", proc, log, lambda: redis_pong(port))
-    return f"redis://{HOST}:{port}/0"
 
 
 # --- The raw relay (runs as `mirror_latency.py --serve-relay PORT`) ---------------------
@@ -449,18 +308,6 @@ async def ws_open(
             ping_interval=None,
         )
     )
-
-
-async def expect(ws: ClientConnection, frame_type: str) -> dict:
-    """The next frame of `frame_type`, skipping others; an error frame fails set-up."""
-    async with asyncio.timeout(STEP_TIMEOUT):
-        for _ in range(MAX_HANDSHAKE_FRAMES):
-            frame = orjson.loads(await ws.recv())
-            if frame.get("t") == frame_type:
-                return frame
-            if frame.get("t") == "error":
-                raise RuntimeError(f"waiting for {frame_type!r}, got {frame}")
-    raise RuntimeError(f"no {frame_type!r} frame in {MAX_HANDSHAKE_FRAMES} frames")
 
 
 async def open_tandem_pair(stack: AsyncExitStack, port: int, cookie: str, index: int) -> Pair:
@@ -624,21 +471,6 @@ async def run_load(name: str, pairs: list[Pair], shape: Shape, server_pid: int) 
     )
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic GC in this client while it measures: its pauses (up to tens of ms) would
-    otherwise land in the tail of every variant. Reference counting still frees each frame."""
-    gc.collect()
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.unfreeze()
-        gc.collect()
-
-
 async def open_pairs(count: int, opener: Callable[[int], Awaitable[Pair]]) -> list[Pair]:
     # One after another: session start writes to SQLite, and set-up is not what we time.
     return [await opener(index) for index in range(count)]
@@ -681,26 +513,6 @@ def measure_tandem(name: str, env: dict[str, str], log: Path, shape: Shape) -> M
             measurement.notes.append("daphne still running 5 s after SIGTERM: killed")
     measurement.notes += log_summary(log)
     return measurement
-
-
-def log_summary(log: Path, shown: int = 8) -> list[str]:
-    """What went wrong in a server log: dropped frames, then each distinct error once."""
-    text = log.read_text(errors="replace")
-    lines = [line for line in text.splitlines() if not ACCESS.match(line)]
-    notes = []
-    full = sum(OVER_CAPACITY in line for line in lines)
-    if full:
-        notes.append(f"server log: {full} x '{OVER_CAPACITY}' (the layer dropped frames)")
-    problems = [STAMP.sub("", line) for line in lines if PROBLEM.search(line)]
-    if problems:
-        distinct = list(dict.fromkeys(problems))
-        tracebacks = sum(line.startswith("Traceback") for line in lines)
-        notes.append(
-            f"server log: {len(problems)} warning/error lines, {tracebacks} tracebacks; "
-            f"{len(distinct)} distinct (first {shown}):"
-        )
-        notes += [f"    {line[:200]}" for line in distinct[:shown]]
-    return notes
 
 
 def tandem_variants(stack: ExitStack, tmp: Path, redis: bool) -> list[tuple[str, dict[str, str]]]:

@@ -36,58 +36,58 @@ Run with `make bench` or `.venv/bin/python bench/presence.py [--visitors 2000]
 
 import argparse
 import asyncio
-import gc
 import itertools
 import math
 import os
 import random
-import re
 import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from http.cookiejar import CookieJar
 from pathlib import Path
-from urllib.parse import urlencode
-from urllib.request import HTTPCookieProcessor, OpenerDirector, ProxyHandler, Request, build_opener
 
 import orjson
+from harness import (
+    HOST,
+    agent_cookie,
+    cpu_seconds,
+    expect,
+    free_port,
+    gc_paused,
+    log_summary,
+    port_open,
+    prepare_database,
+    rss_mib,
+    start_process,
+    start_redis,
+    start_tandem,
+    stop_process,
+    wait_ready,
+)
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
 GROUP = 72
-PASSWORD = "benchpass"
 # A visitor page on another port of 127.0.0.1: a trusted domain of the demo group.
 PAGE_ORIGIN = f"http://{HOST}:5000"
 
 STEP_TIMEOUT = 30.0  # seconds for any one set-up step (connect, handshake frame)
 DRAIN_SECONDS = 10.0  # how long signals still in flight after the last send may take
 RAMP_PARALLEL = 50  # visitors connecting at once while ramping up
-POLL_INTERVAL = 0.05  # seconds between readiness polls of a starting process
-POLL_ATTEMPTS = 400  # readiness polls before giving up (~20 s plus connect time)
 LEAD_IN = 0.3  # seconds between the end of set-up and the first signal
-MAX_HANDSHAKE_FRAMES = 50  # frames skipped while waiting for one expected frame type
 MAX_NOTES = 12  # odd frames or closes remembered per variant
 MAX_FRAME = 2**24  # the first dashboard frame lists every visitor online
 FD_HEADROOM = 500  # file descriptors beyond one per visitor (logs, dashboards, pipes)
 STOP_GRACE = 5.0  # seconds a server gets to exit on SIGTERM before SIGKILL
 SEED = 72
-
-PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL)\b|^[\w.]*(Error|Exception)\b")
-STAMP = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+ +")
-ACCESS = re.compile(r"^\S+:\d+ - - \[")  # daphne's access log: one line per socket
 
 
 @dataclass(frozen=True)
@@ -104,103 +104,6 @@ class Shape:
 
 
 # --- Processes ---------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def start_process(
-    stack: ExitStack, command: Sequence[str], env: dict[str, str], log: Path
-) -> subprocess.Popen:
-    """Start `command` with output to `log`; `stack` stops it however the run ends."""
-    with log.open("w") as handle:
-        proc = subprocess.Popen(
-            list(command), env=env, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT
-        )
-    stack.callback(stop_process, proc)
-    return proc
-
-
-def stop_process(proc: subprocess.Popen, grace: float = STOP_GRACE) -> bool:
-    """SIGTERM, then SIGKILL after `grace` seconds; True when it exited on SIGTERM."""
-    if proc.poll() is not None:
-        return True
-    proc.terminate()
-    try:
-        proc.wait(timeout=grace)
-        return True
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-        return False
-
-
-def wait_ready(name: str, proc: subprocess.Popen, log: Path, ready: Callable[[], bool]) -> None:
-    """Poll `ready` a bounded number of times; fail with the log if the process dies."""
-    for _ in range(POLL_ATTEMPTS):
-        if proc.poll() is not None:
-            raise RuntimeError(f"{name} exited with {proc.returncode}:\n{tail(log)}")
-        if ready():
-            return
-        time.sleep(POLL_INTERVAL)
-    raise RuntimeError(f"{name} never became ready:\n{tail(log)}")
-
-
-def tail(log: Path, lines: int = 40) -> str:
-    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-
-
-def port_open(port: int) -> bool:
-    try:
-        with socket.create_connection((HOST, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def redis_pong(port: int) -> bool:
-    try:
-        with socket.create_connection((HOST, port), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def http_opener(jar: CookieJar | None = None) -> OpenerDirector:
-    """urllib without proxies: every request goes straight to 127.0.0.1."""
-    return build_opener(ProxyHandler({}), HTTPCookieProcessor(CookieJar() if jar is None else jar))
-
-
-def http_ok(url: str) -> bool:
-    try:
-        with http_opener().open(url, timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc); NaN elsewhere."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return math.nan
-    fields = stat.rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mib(pid: int) -> float:
-    """A process's resident memory now (VmRSS in /proc/<pid>/status); NaN elsewhere."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return math.nan
-    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-    return int(match.group(1)) / 1024 if match else math.nan
 
 
 def raise_fd_limit(visitors: int) -> int:
@@ -230,69 +133,6 @@ def tandem_env(tmp: Path, shape: Shape) -> dict[str, str]:
         "TANDEM_LOG_LEVEL": "WARNING",
         "TANDEM_PRESENCE_TIMEOUT_SECONDS": str(shape.timeout),
     }
-
-
-def prepare_database(env: dict[str, str]) -> None:
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--noinput", "-v0"], ["demo", "--password", PASSWORD]):
-        done = subprocess.run(
-            [*manage, *command], env=env, cwd=ROOT, capture_output=True, text=True, timeout=180
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"manage.py {command[0]} failed:\n{done.stdout}{done.stderr}")
-
-
-def start_tandem(stack: ExitStack, env: dict[str, str], log: Path) -> tuple[int, subprocess.Popen]:
-    """A daphne server on a free port; returns (port, process) once it answers HTTP."""
-    port = free_port()
-    command = [str(BIN / "daphne"), "-b", HOST, "-p", str(port), "cobrowse.asgi:application"]
-    proc = start_process(stack, command, env, log)
-    wait_ready("daphne", proc, log, lambda: http_ok(f"http://{HOST}:{port}/accounts/login/"))
-    return port, proc
-
-
-def agent_cookie(port: int) -> str:
-    """Log in as the demo agent through the login form; return the Cookie header value."""
-    jar = CookieJar()
-    opener = http_opener(jar)
-    login = f"http://{HOST}:{port}/accounts/login/"
-    with opener.open(login, timeout=10) as response:
-        response.read()
-    csrf = next((c.value or "" for c in jar if c.name == "csrftoken"), "")
-    form = {"username": "agent", "password": PASSWORD, "csrfmiddlewaretoken": csrf}
-    request = Request(login, data=urlencode(form).encode(), headers={"Referer": login})
-    with opener.open(request, timeout=10) as response:
-        response.read()
-    session = next((c.value or "" for c in jar if c.name == "sessionid"), "")
-    if not session:
-        raise RuntimeError("login as agent failed: no sessionid cookie")
-    return f"sessionid={session}"
-
-
-def start_redis(stack: ExitStack, log: Path) -> str:
-    """A throwaway redis-server on a free port, nothing persisted; returns its URL."""
-    port = free_port()
-    command = ["redis-server", "--port", str(port), "--bind", HOST]
-    command += ["--save", "", "--appendonly", "no"]
-    proc = start_process(stack, command, dict(os.environ), log)
-    wait_ready("redis-server", proc, log, lambda: redis_pong(port))
-    return f"redis://{HOST}:{port}/0"
-
-
-def log_summary(log: Path, shown: int = 6) -> list[str]:
-    """What went wrong in a server log: each distinct warning or error once."""
-    lines = [line for line in log.read_text(errors="replace").splitlines()]
-    problems = [STAMP.sub("", line) for line in lines if not ACCESS.match(line)]
-    problems = [line for line in problems if PROBLEM.search(line)]
-    if not problems:
-        return []
-    distinct = list(dict.fromkeys(problems))
-    tracebacks = sum(line.startswith("Traceback") for line in lines)
-    notes = [
-        f"server log: {len(problems)} warning/error lines, {tracebacks} tracebacks; "
-        f"{len(distinct)} distinct (first {shown}):"
-    ]
-    return notes + [f"    {line[:200]}" for line in distinct[:shown]]
 
 
 # --- The raw server (runs as `presence.py --serve-raw PORT --timeout SECONDS`) ------------
@@ -441,18 +281,6 @@ async def ws_open(url: str, origin: str, headers: dict[str, str] | None = None) 
     )
 
 
-async def expect(ws: ClientConnection, frame_type: str) -> dict:
-    """The next frame of `frame_type`, skipping others; an error frame fails set-up."""
-    async with asyncio.timeout(STEP_TIMEOUT):
-        for _ in range(MAX_HANDSHAKE_FRAMES):
-            frame = orjson.loads(await ws.recv())
-            if frame.get("t") == frame_type:
-                return frame
-            if frame.get("t") == "error":
-                raise RuntimeError(f"waiting for {frame_type!r}, got {frame}")
-    raise RuntimeError(f"no {frame_type!r} frame in {MAX_HANDSHAKE_FRAMES} frames")
-
-
 async def listen(visitor: Visitor, tally: Tally) -> None:
     """A visitor page: record each signal's latency on receipt, then acknowledge it."""
     try:
@@ -582,21 +410,6 @@ async def send_signals(
     tally.check_done()
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic GC in this client while it measures: its pauses would land in the tail.
-    Reference counting still frees each frame."""
-    gc.collect()
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.unfreeze()
-        gc.collect()
-
-
 @dataclass
 class Measurement:
     name: str
@@ -672,7 +485,7 @@ async def measure(target: Target, shape: Shape) -> Measurement:
     finally:
         # The server goes first, so it does not spend minutes saying goodbye to N sockets.
         tally.stopping = True
-        stop_process(target.proc)
+        stop_process(target.proc, grace=STOP_GRACE)
         for task in (task for visitor in visitors for task in visitor.tasks):
             task.cancel()
         await asyncio.gather(*(v.ws.close() for v in visitors), return_exceptions=True)
