@@ -10,13 +10,29 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from cobrowse import leases  # noqa: E402
 from cobrowse.routing import websocket_urlpatterns  # noqa: E402
+
+
+class ProcessRunning:
+    """Starts this process's heartbeat and sweeper (cobrowse/leases.py) with its first
+    connection: daphne sends no lifespan events."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        await leases.process_running()
+        return await self.app(scope, receive, send)
+
 
 # No AllowedHostsOriginValidator here: visitor sockets come from integrators' origins and
 # are checked against each group's trusted domains; agent sockets need a logged-in member.
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
-    }
+application = ProcessRunning(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
+        }
+    )
 )

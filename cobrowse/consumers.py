@@ -293,7 +293,7 @@ class AgentConsumer(FrameConsumer):
             await self.channel_layer.group_add(groups.session_agents(session.id), self.channel_name)
             try:
                 count, self.index = await database_sync_to_async(services.session_agent_join)(
-                    session=session, agent=self.user
+                    session=session, agent=self.user, channel=self.channel_name
                 )
             except TandemError:
                 await self.channel_layer.group_discard(
@@ -345,7 +345,7 @@ class AgentConsumer(FrameConsumer):
                 leaving=True,
             )
         await database_sync_to_async(services.session_agent_leave)(
-            session=self.session, agent=self.user, index=self.index
+            session=self.session, agent=self.user, index=self.index, channel=self.channel_name
         )
 
     def who(self) -> str:

@@ -211,3 +211,32 @@ class SessionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} by {self.actor}"
+
+
+class SessionSocket(models.Model):
+    """An open socket of a session (a visitor tab or an agent's viewer) and the server
+    process that holds it (cobrowse.leases.PROCESS). When that process dies without closing
+    it, the sweeper (cobrowse/sweeps.py) counts the socket as closed."""
+
+    class Role(models.TextChoices):
+        VISITOR = "visitor"
+        AGENT = "agent"
+
+    session = models.ForeignKey(CobrowseSession, on_delete=models.CASCADE, related_name="sockets")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    channel = models.CharField(max_length=200)
+    process = models.CharField(max_length=100)
+    # An agent's client index in the session (its remote control and share are its own)
+    # and its username, for the timeline when its socket is counted closed.
+    index = models.PositiveIntegerField(null=True, blank=True)
+    actor = models.CharField(max_length=150, blank=True)
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["process"])]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "channel"], name="session_socket_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.channel} on {self.process}"

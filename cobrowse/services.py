@@ -18,9 +18,9 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from cobrowse import groups
+from cobrowse import groups, leases
 from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.models import CobrowseSession, Group, SessionEvent
+from cobrowse.models import CobrowseSession, Group, SessionEvent, SessionSocket
 from cobrowse.selectors import session_summary, site_get
 
 log = logging.getLogger("tandem.session")
@@ -71,6 +71,9 @@ def session_start(
                 )
                 SessionEvent.objects.create(
                     session=session, type=SessionEvent.Type.STARTED, actor="visitor"
+                )
+                _socket_opened(
+                    session_id=session.id, role=SessionSocket.Role.VISITOR, channel=channel
                 )
                 if reverse:
                     SessionEvent.objects.create(
@@ -130,6 +133,7 @@ def session_end(*, session_id: int, actor: str, reason: str) -> bool:
         session.state = CobrowseSession.State.ENDED
         session.ended_at = timezone.now()
         session.save(update_fields=["state", "ended_at"])
+        SessionSocket.objects.filter(session_id=session.id).delete()
         SessionEvent.objects.create(
             session=session, type=SessionEvent.Type.ENDED, actor=actor, detail=reason[:100]
         )
@@ -172,8 +176,35 @@ def session_locked(session_id: int) -> CobrowseSession | None:
     )
 
 
-def session_agent_join(*, session: CobrowseSession, agent: AbstractBaseUser) -> tuple[int, int]:
-    """Record an agent starting to watch; returns (agents now watching, its client index)."""
+def _socket_opened(
+    *, session_id: int, role: str, channel: str, index: int | None = None, actor: str = ""
+) -> None:
+    """Record that this process (leases.PROCESS) holds the socket `channel` of the session,
+    so that the sweeper counts it closed if the process dies. No channel: not recorded."""
+    if channel:
+        SessionSocket.objects.update_or_create(
+            session_id=session_id,
+            channel=channel,
+            defaults={"role": role, "process": leases.PROCESS, "index": index, "actor": actor},
+        )
+
+
+def _socket_closed(*, session_id: int, role: str, channel: str) -> bool:
+    """Forget the socket `channel`; False when it is not counted any more: the sweeper
+    took its process for dead (its heartbeat lapsed) and counted it closed already."""
+    if not channel:
+        return True
+    if SessionSocket.objects.filter(session_id=session_id, channel=channel).delete()[0]:
+        return True
+    # A socket opened without a record (before records were kept) is counted as before.
+    return not SessionSocket.objects.filter(session_id=session_id, role=role).exists()
+
+
+def session_agent_join(
+    *, session: CobrowseSession, agent: AbstractBaseUser, channel: str = ""
+) -> tuple[int, int]:
+    """Record an agent starting to watch on socket `channel`; returns (agents now watching,
+    its client index)."""
     with transaction.atomic():
         if session_locked(session.id) is None:
             raise TandemError(ErrorCode.ENDED, f"Session {session.key!r} has ended.")
@@ -182,6 +213,13 @@ def session_agent_join(*, session: CobrowseSession, agent: AbstractBaseUser) -> 
         )
         count, index = CobrowseSession.objects.values_list("agents_watching", "agents_joined").get(
             id=session.id
+        )
+        _socket_opened(
+            session_id=session.id,
+            role=SessionSocket.Role.AGENT,
+            channel=channel,
+            index=index,
+            actor=agent.get_username(),
         )
         SessionEvent.objects.create(
             session=session, type=SessionEvent.Type.AGENT_JOINED, actor=agent.get_username()
@@ -193,11 +231,22 @@ def session_agent_join(*, session: CobrowseSession, agent: AbstractBaseUser) -> 
 
 
 def session_agent_leave(
-    *, session: CobrowseSession, agent: AbstractBaseUser, index: int | None = None
+    *,
+    session: CobrowseSession,
+    agent: AbstractBaseUser,
+    index: int | None = None,
+    channel: str = "",
 ) -> int:
-    """Record an agent no longer watching; returns the number of agents still watching."""
+    """Record an agent no longer watching (its socket `channel` closed); returns the number
+    of agents still watching."""
     with transaction.atomic():
         still_live = session_locked(session.id) is not None
+        if still_live and not _socket_closed(
+            session_id=session.id, role=SessionSocket.Role.AGENT, channel=channel
+        ):
+            return CobrowseSession.objects.values_list("agents_watching", flat=True).get(
+                id=session.id
+            )
         CobrowseSession.objects.filter(id=session.id).update(
             agents_watching=Greatest(F("agents_watching") - 1, 0)
         )
@@ -269,6 +318,7 @@ def session_resume(*, session_id: int, channel: str, why: str) -> CobrowseSessio
             visitor_left_at=None,
             focused_channel=channel,
         )
+        _socket_opened(session_id=session_id, role=SessionSocket.Role.VISITOR, channel=channel)
         session = CobrowseSession.objects.select_related("group", "site").get(id=session_id)
         kind = SessionEvent.Type.RECONNECTED if why == "reconnect" else SessionEvent.Type.NAVIGATED
         detail = "other domain" if why == "crossdomain" else ""
@@ -287,6 +337,10 @@ def session_visitor_left(*, session_id: int, channel: str):
         session = session_locked(session_id)
         if session is None:
             return None
+        if not _socket_closed(
+            session_id=session_id, role=SessionSocket.Role.VISITOR, channel=channel
+        ):
+            return None  # counted closed by the sweeper already
         remaining = max(0, session.visitors_connected - 1)
         left_at = timezone.now() if remaining == 0 else None
         CobrowseSession.objects.filter(id=session_id).update(
@@ -306,20 +360,96 @@ def session_end_if_abandoned(*, session_id: int, left_at, reason: str = "disconn
         return session_end(session_id=session_id, actor="visitor", reason=reason)
 
 
-def sessions_end_abandoned(*, group_ids: list[int]) -> int:
-    """End the sessions whose visitor left longer ago than the grace period: the process
-    that was to end them may have stopped in between. Returns how many ended."""
-    cutoff = timezone.now() - timedelta(seconds=settings.TANDEM_VISITOR_GRACE_SECONDS)
+def sessions_end_abandoned(*, group_ids: list[int] | None = None, now=None) -> int:
+    """Sweep the live sessions (of `group_ids`, or all): count the sockets held by dead
+    server processes as closed (sessions_sockets_lost), then end the sessions whose visitor
+    left longer than TANDEM_VISITOR_GRACE_SECONDS before `now` (default: the current time)
+    and did not come back; the process that was to end them may have died in between.
+    Safe to run from any process at any time; returns how many sessions ended."""
+    sessions_sockets_lost(group_ids=group_ids)
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.TANDEM_VISITOR_GRACE_SECONDS)
     stale = CobrowseSession.objects.filter(
-        group_id__in=group_ids,
-        state=CobrowseSession.State.ACTIVE,
-        visitors_connected=0,
-        visitor_left_at__lt=cutoff,
-    ).values_list("id", "visitor_left_at")
+        state=CobrowseSession.State.ACTIVE, visitors_connected=0, visitor_left_at__lt=cutoff
+    )
+    if group_ids is not None:
+        stale = stale.filter(group_id__in=group_ids)
     return sum(
         session_end_if_abandoned(session_id=session_id, left_at=left_at)
-        for session_id, left_at in stale
+        for session_id, left_at in stale.values_list("id", "visitor_left_at")
     )
+
+
+def sessions_sockets_lost(*, group_ids: list[int] | None = None) -> int:
+    """Count as closed the sockets of live sessions (of `group_ids`, or all) whose server
+    process is dead (its heartbeat in cobrowse.leases lapsed); returns how many."""
+    sockets = SessionSocket.objects.filter(session__state=CobrowseSession.State.ACTIVE)
+    if group_ids is not None:
+        sockets = sockets.filter(session__group_id__in=group_ids)
+    processes = set(sockets.values_list("process", flat=True).distinct())
+    dead = processes - leases.processes_alive(processes)
+    if not dead:
+        return 0
+    session_ids = sockets.filter(process__in=dead).values_list("session_id", flat=True)
+    return sum(
+        session_sockets_lost(session_id=session_id, processes=dead)
+        for session_id in sorted(set(session_ids))
+    )
+
+
+def session_sockets_lost(*, session_id: int, processes: set[str]) -> int:
+    """The session's sockets held by `processes` (dead: they will never close them) count
+    as closed: its visitor left now if none of its tabs remains, the agents' count drops,
+    and control or a share held by a lost agent goes back. Returns how many were lost;
+    0 when another sweeper got there first."""
+    from cobrowse import media  # media builds on this module
+
+    with transaction.atomic():
+        session = session_locked(session_id)
+        if session is None:
+            return 0
+        lost = list(SessionSocket.objects.filter(session_id=session_id, process__in=processes))
+        if not lost:
+            return 0
+        SessionSocket.objects.filter(id__in=[socket.id for socket in lost]).delete()
+        visitors = {s.channel for s in lost if s.role == SessionSocket.Role.VISITOR}
+        agents = [s for s in lost if s.role == SessionSocket.Role.AGENT]
+        changes = {}
+        if visitors:
+            remaining = max(0, session.visitors_connected - len(visitors))
+            changes["visitors_connected"] = remaining
+            if remaining == 0:
+                changes["visitor_left_at"] = timezone.now()
+            if session.focused_channel in visitors:
+                changes["focused_channel"] = ""
+        count = max(0, session.agents_watching - len(agents))
+        if agents:
+            changes["agents_watching"] = count
+        CobrowseSession.objects.filter(id=session_id).update(**changes)
+        for agent in agents:
+            SessionEvent.objects.create(
+                session=session,
+                type=SessionEvent.Type.AGENT_LEFT,
+                actor=agent.actor or "system",
+                detail="server process lost",
+            )
+            viewer = {"index": agent.index, "name": agent.actor, "joined": False}
+            _agents_changed(session, count, viewer if agent.index else None)
+            if agent.index is not None:
+                rc_end(session_id=session_id, actor=agent.actor or "system", holder=agent.index)
+                media.share_stop(
+                    session_id=session_id,
+                    index=agent.index,
+                    actor=agent.actor or "system",
+                    leaving=True,
+                )
+    log.warning(
+        "sockets lost with their process key=%s visitors=%s agents=%s",
+        session.key,
+        len(visitors),
+        len(agents),
+    )
+    return len(lost)
 
 
 def session_focus(*, session_id: int, channel: str) -> bool:

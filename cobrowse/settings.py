@@ -168,6 +168,13 @@ TANDEM_RESUME_TOKEN_MAX_AGE = env_int("TANDEM_RESUME_TOKEN_MAX_AGE", 8 * 3600, m
 # A token that carries a session to another trusted domain travels in a URL: it lives
 # only long enough for that page to load.
 TANDEM_HANDOFF_TOKEN_MAX_AGE = env_int("TANDEM_HANDOFF_TOKEN_MAX_AGE", 120, minimum=5)
+# Sessions outlive no server process (cobrowse/leases.py, cobrowse/sweeps.py): each process
+# says it is alive every TANDEM_PROCESS_HEARTBEAT_SECONDS and counts as dead 3 heartbeats
+# after its last; every TANDEM_SWEEP_SECONDS one process (under a lease) counts a dead
+# process's sockets as closed and ends the sessions whose visitor left more than
+# TANDEM_VISITOR_GRACE_SECONDS ago. 0 turns this process's sweeps off.
+TANDEM_PROCESS_HEARTBEAT_SECONDS = env_int("TANDEM_PROCESS_HEARTBEAT_SECONDS", 5, minimum=1)
+TANDEM_SWEEP_SECONDS = env_int("TANDEM_SWEEP_SECONDS", 10, minimum=0)
 # STUN/TURN servers for screen share and agent video (WebRTC), a JSON list of
 # RTCIceServer dicts. Empty: direct connections only, enough on one network.
 TANDEM_ICE_SERVERS = env_ice_servers("TANDEM_ICE_SERVERS")

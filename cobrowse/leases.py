@@ -1,0 +1,135 @@
+"""Leases in Django's cache (local memory by default, Redis with REDIS_URL): which server
+processes are alive, and short exclusive locks any process may take.
+
+A process proves it is alive by refreshing its own key every
+TANDEM_PROCESS_HEARTBEAT_SECONDS; the key lapses 3 heartbeats after the last refresh, so
+a process that was SIGKILLed, froze or lost its network counts as dead within
+3 x TANDEM_PROCESS_HEARTBEAT_SECONDS. Sockets are recorded with the id of the process that
+holds them (cobrowse.models.SessionSocket), and the sweeper (cobrowse/sweeps.py) treats
+the sockets of a dead process as closed.
+
+A lock is a key added atomically (`cache.add`) with a random token as its value and a time
+to live, so a holder that dies frees it by itself; it is released only by its holder
+(compare-and-delete), never by a process whose lease already lapsed.
+"""
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+import time
+from collections.abc import Iterable
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.core.cache import cache
+
+log = logging.getLogger("tandem.leases")
+
+# This process's id: host, pid and a random part (a pid can be reused after a restart).
+PROCESS = f"{socket.gethostname()[:40]}.{os.getpid()}.{secrets.token_hex(4)}"
+
+_RELEASE_SCRIPT = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+
+
+def now() -> float:
+    """The leases' clock in seconds since the epoch (one place for tests to move it)."""
+    return time.time()
+
+
+def _process_key(process: str) -> str:
+    return f"tandem.process.{process}"
+
+
+def process_ttl() -> int:
+    """Seconds after its last heartbeat that a process counts as dead."""
+    return 3 * settings.TANDEM_PROCESS_HEARTBEAT_SECONDS
+
+
+def heartbeat(process: str = PROCESS) -> None:
+    """Say that `process` (this one) is alive for another process_ttl() seconds."""
+    cache.set(_process_key(process), now(), timeout=process_ttl())
+
+
+def processes_alive(processes: Iterable[str]) -> set[str]:
+    """Those of `processes` whose heartbeat has not lapsed; this process always counts as
+    alive (it is running this code), even if its heartbeat is late."""
+    keys = {_process_key(process): process for process in processes if process != PROCESS}
+    alive = {PROCESS} & set(processes)
+    if not keys:
+        return alive
+    return alive | {keys[key] for key in cache.get_many(list(keys))}
+
+
+def _lock_key(name: str) -> str:
+    return f"tandem.lock.{name}"
+
+
+def acquire(name: str, *, seconds: float) -> int | None:
+    """Take the lock `name` for at most `seconds`; its token, or None if another holds it.
+
+    The token is an integer so that Django's Redis cache stores it as plain digits, which
+    `release` compares inside Redis."""
+    token = secrets.randbits(62) + 1
+    if cache.add(_lock_key(name), token, timeout=max(1, round(seconds))):
+        return token
+    return None
+
+
+def release(name: str, token: int) -> bool:
+    """Give the lock `name` back if `token` still holds it (it may have lapsed and been
+    taken by another); True if it was deleted."""
+    key = _lock_key(name)
+    backend = getattr(cache, "_cache", None)
+    if hasattr(backend, "get_client"):  # Django's Redis cache: compare-and-delete in Redis
+        redis_key = cache.make_and_validate_key(key)
+        client = backend.get_client(redis_key, write=True)
+        return bool(client.eval(_RELEASE_SCRIPT, 1, redis_key, str(token)))
+    # Local memory: one process, and nothing else runs between these two calls on
+    # its data for longer than a lock's lifetime.
+    if cache.get(key) == token:
+        return cache.delete(key)
+    return False
+
+
+# This process's background work: the heartbeat, and the sweeps (cobrowse/sweeps.py).
+
+_running: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
+
+
+async def process_running() -> None:
+    """Make sure this process's heartbeat and sweeper run on the current event loop: the
+    first call beats once before it returns, so no socket is recorded under a process
+    that does not count as alive yet. Cheap to call on every connection."""
+    loop = asyncio.get_running_loop()
+    task = _running.get(loop)
+    if task is not None and not task.done():
+        return
+    for old in [old for old in _running if old.is_closed()]:
+        del _running[old]
+    await asyncio.to_thread(heartbeat)
+    _running[loop] = loop.create_task(_background(), name="tandem.process")
+
+
+async def _background() -> None:
+    from cobrowse import sweeps  # the sweeper imports models: not at Django start-up
+
+    beat = settings.TANDEM_PROCESS_HEARTBEAT_SECONDS
+    sweep_every = settings.TANDEM_SWEEP_SECONDS
+    next_sweep = now() + sweep_every
+    while True:
+        await asyncio.sleep(min(beat, max(0.0, next_sweep - now())) if sweep_every else beat)
+        try:
+            await asyncio.to_thread(heartbeat)
+        except Exception:
+            log.exception("heartbeat failed process=%s", PROCESS)
+        if sweep_every and now() >= next_sweep:
+            next_sweep = now() + sweep_every
+            try:
+                await database_sync_to_async(sweeps.sweep_if_leased)()
+            except Exception:
+                log.exception("sweep failed process=%s", PROCESS)
