@@ -11,6 +11,7 @@ listed.
 """
 
 import hashlib
+import math
 import secrets
 import time
 from collections.abc import Iterator
@@ -20,8 +21,9 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 
-_LOCK_SECONDS = 5
-_LOCK_TRIES = 400
+from cobrowse import leases
+
+_LOCK_SECONDS = 5  # a holder that died frees the lock after this long
 
 
 def now() -> float:
@@ -45,18 +47,25 @@ def _entry_timeout() -> int:
     return settings.TANDEM_PRESENCE_TIMEOUT_SECONDS * 2 + 60
 
 
+class RegistryBusy(RuntimeError):
+    """The lock of a registry entry could not be taken (another holder keeps renewing it)."""
+
+
 @contextmanager
 def _lock(key: str) -> Iterator[None]:
-    """Serialize a read-modify-write of `key` between threads and processes."""
-    lock = key + ".lock"
-    for _ in range(_LOCK_TRIES):
-        if cache.add(lock, 1, timeout=_LOCK_SECONDS):
-            break
+    """Serialize a read-modify-write of `key` between threads and processes. Waits until the
+    lock is free (a holder that died frees it after _LOCK_SECONDS), never goes on without
+    it, and releases only its own hold (cobrowse.leases.release)."""
+    name = key + ".lock"
+    give_up = time.monotonic() + 2 * _LOCK_SECONDS
+    while (token := leases.acquire(name, seconds=_LOCK_SECONDS)) is None:
+        if time.monotonic() > give_up:
+            raise RegistryBusy(f"presence entry {key} stayed locked")
         time.sleep(0.005)  # another writer holds it for a few microseconds
     try:
         yield
     finally:
-        cache.delete(lock)
+        leases.release(name, token)
 
 
 def _alive(entry: dict | None, at: float) -> bool:
@@ -197,10 +206,13 @@ def visitors_online(*, group_id: int) -> list[dict]:
 
 
 # Unique connections: a 6-digit id held by one connection at a time. `cache.add` is atomic
-# in every backend, so two processes can never hand out the same id; the entry outlives its
-# deadline a little so that an id is not reused while its holder is being told it expired.
+# in every backend, so two processes can never hand out the same id. Each entry carries its
+# deadline on the presence clock: the id is free again once that passes, whether or not the
+# process of its holder is alive to close the connection; the cache keeps the entry a
+# minute longer so that an id is not reused while its holder is being told it expired.
 
 _UNIQUE_TRIES = 50
+_UNIQUE_MARGIN = 60
 
 
 def _unique_key(group_id: int, code: str) -> str:
@@ -208,27 +220,44 @@ def _unique_key(group_id: int, code: str) -> str:
 
 
 def unique_reserve(*, group_id: int, channel: str, seconds: int) -> str:
-    """A fresh 6-digit id for `channel`, held for `seconds` (plus a margin)."""
+    """A fresh 6-digit id for `channel`, held for `seconds` from now."""
+    holder = {"channel": channel, "deadline": now() + seconds}
     for _ in range(_UNIQUE_TRIES):
         code = f"{secrets.randbelow(900_000) + 100_000}"
-        if cache.add(_unique_key(group_id, code), channel, timeout=seconds + 60):
+        key = _unique_key(group_id, code)
+        if cache.add(key, holder, timeout=seconds + _UNIQUE_MARGIN):
             return code
+        if unique_holder(group_id=group_id, code=code) is None:  # past its deadline
+            with _lock(key):
+                if unique_holder(group_id=group_id, code=code) is None:
+                    cache.set(key, holder, timeout=seconds + _UNIQUE_MARGIN)
+                    return code
     raise RuntimeError("no free unique presence id after many tries")
 
 
-def unique_extend(*, group_id: int, code: str, channel: str, seconds: int) -> bool:
-    """Keep `code` for `channel` `seconds` longer from now; False if it is not its holder."""
+def unique_extend(*, group_id: int, code: str, channel: str, deadline: float) -> bool:
+    """Keep `code` for `channel` until `deadline` (on the presence clock); False if it is
+    not its holder (or its deadline passed)."""
     key = _unique_key(group_id, code)
-    if cache.get(key) != channel:
-        return False
-    return cache.touch(key, timeout=seconds + 60)
+    with _lock(key):
+        if unique_holder(group_id=group_id, code=code) != channel:
+            return False
+        seconds = math.ceil(max(0.0, deadline - now()))
+        cache.set(key, {"channel": channel, "deadline": deadline}, timeout=seconds + _UNIQUE_MARGIN)
+    return True
 
 
 def unique_release(*, group_id: int, code: str, channel: str) -> None:
     key = _unique_key(group_id, code)
-    if cache.get(key) == channel:
-        cache.delete(key)
+    with _lock(key):
+        entry = cache.get(key)
+        if isinstance(entry, dict) and entry.get("channel") == channel:
+            cache.delete(key)
 
 
 def unique_holder(*, group_id: int, code: str) -> str | None:
-    return cache.get(_unique_key(group_id, code))
+    """The channel holding `code`, or None when nobody does or its deadline passed."""
+    entry = cache.get(_unique_key(group_id, code))
+    if not isinstance(entry, dict) or now() >= entry.get("deadline", 0):
+        return None
+    return entry.get("channel")

@@ -135,8 +135,7 @@ def unique_extend(*, group: Group, code: str, channel: str, deadline: float) -> 
     returns the new deadline."""
     unique_check(deadline=deadline)
     deadline += settings.TANDEM_PRESENCE_UNIQUE_SECONDS
-    seconds = max(1, int(deadline - registry.now()))
-    if not registry.unique_extend(group_id=group.id, code=code, channel=channel, seconds=seconds):
+    if not registry.unique_extend(group_id=group.id, code=code, channel=channel, deadline=deadline):
         raise TandemError(ErrorCode.EXPIRED, "This unique connection's id has expired.")
     return deadline
 
