@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cobrowse import leases, services, sweeps
 from cobrowse.models import CobrowseSession, SessionEvent, SessionSocket
+from tests.browser import test_two_servers as scale
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +160,21 @@ def test_control_held_by_a_lost_agent_goes_back_to_the_visitor(demo_group, agent
     session.refresh_from_db()
     assert (session.rc_state, session.rc_holder) == ("off", None)
     assert session.events.filter(type=SessionEvent.Type.RC_OFF).count() == 1
+
+
+redis_url = scale.redis_url
+
+
+def test_on_redis_only_the_holder_of_a_lease_releases_it(redis_url, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
+    first = leases.acquire("redis-lease", seconds=5)
+    assert first is not None
+    assert leases.acquire("redis-lease", seconds=5) is None
+    assert leases.release("redis-lease", first + 1) is False
+    assert leases.acquire("redis-lease", seconds=5) is None
+    assert leases.release("redis-lease", first) is True
+    second = leases.acquire("redis-lease", seconds=5)
+    assert second is not None
+    assert leases.release("redis-lease", second) is True
