@@ -26,7 +26,9 @@ _pending_ends: set[asyncio.Task] = set()
 
 
 def _end_if_not_back(session_id: int, left_at: datetime, delay: float) -> None:
-    """After `delay` seconds, end the session unless a visitor page came back to it."""
+    """After `delay` seconds, end the session unless a visitor page came back to it. The
+    prompt path only: if this process dies first, another process's sweep ends it
+    (cobrowse/sweeps.py), and the row lock lets only one of them do so."""
 
     async def run() -> None:
         await asyncio.sleep(delay)

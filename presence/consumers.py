@@ -102,7 +102,9 @@ class PresenceConsumer(FrameConsumer):
         return max(0, round(self.deadline - registry.now()))
 
     def expire_at_deadline(self) -> None:
-        """Close a unique connection when its time is up, whether or not it sends."""
+        """Close a unique connection when its time is up, whether or not it sends. Only this
+        socket's own goodbye: the id itself is free at its deadline in the registry even if
+        this process dies first (presence/registry.py)."""
         if self.expiry is not None:
             self.expiry.cancel()
         loop = asyncio.get_running_loop()
