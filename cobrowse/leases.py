@@ -50,9 +50,13 @@ def process_ttl() -> int:
     return 3 * settings.TANDEM_PROCESS_HEARTBEAT_SECONDS
 
 
-def heartbeat(process: str = PROCESS) -> None:
-    """Say that `process` (this one) is alive for another process_ttl() seconds."""
-    cache.set(_process_key(process), now(), timeout=process_ttl())
+def heartbeat(process: str = PROCESS) -> bool:
+    """Say that `process` (this one) is alive for another process_ttl() seconds; False when
+    its lease had lapsed (or never existed), so others may have counted its sockets closed."""
+    key = _process_key(process)
+    lapsed = cache.get(key) is None
+    cache.set(key, now(), timeout=process_ttl())
+    return not lapsed
 
 
 def processes_alive(processes: Iterable[str]) -> set[str]:
@@ -124,7 +128,11 @@ async def _background() -> None:
     while True:
         await asyncio.sleep(min(beat, max(0.0, next_sweep - now())) if sweep_every else beat)
         try:
-            await asyncio.to_thread(heartbeat)
+            if not await asyncio.to_thread(heartbeat):
+                log.warning(
+                    "liveness lease had lapsed process=%s: sockets may have been counted closed",
+                    PROCESS,
+                )
         except Exception:
             log.exception("heartbeat failed process=%s", PROCESS)
         if sweep_every and now() >= next_sweep:
