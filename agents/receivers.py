@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_out
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from agents import services
@@ -22,3 +22,8 @@ def account_saved(sender, instance, **kwargs) -> None:
 @receiver(post_delete, sender=Membership)
 def membership_deleted(sender, instance, **kwargs) -> None:
     services.membership_removed(user_id=instance.user_id, group_id=instance.group_id)
+
+
+@receiver(pre_save, sender=Membership)
+def membership_saving(sender, instance, **kwargs) -> None:
+    services.membership_saving(membership=instance)

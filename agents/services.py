@@ -13,6 +13,7 @@ from channels.layers import get_channel_layer
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from agents.models import Membership
 from cobrowse import groups
 from cobrowse.errors import ErrorCode
 
@@ -62,3 +63,13 @@ def membership_removed(*, user_id: int, group_id: int) -> None:
     """The agent is no longer in the group: its sockets on that group's sessions close."""
     msg = "You are no longer an agent of this group."
     _revoke(user_id=user_id, code=ErrorCode.FORBIDDEN, msg=msg, group_id=group_id)
+
+
+def membership_saving(*, membership: Membership) -> None:
+    """A membership is about to be saved: moved to another user or group, it is removed
+    from the old one."""
+    if membership.pk is None:
+        return
+    before = Membership.objects.filter(pk=membership.pk).values("user_id", "group_id").first()
+    if before and before != {"user_id": membership.user_id, "group_id": membership.group_id}:
+        membership_removed(user_id=before["user_id"], group_id=before["group_id"])

@@ -56,3 +56,34 @@ async def test_deleting_memberships_in_the_admin_closes_the_viewers(
 
     assert response.status_code == 302
     assert await closed_with(working.viewer) == ("forbidden", 4403)
+
+
+async def test_moving_a_membership_to_another_group_closes_the_old_groups_viewers(
+    demo_group, other_group, agent, open_socket, visitor_socket
+):
+    working = await agent_at_work(agent, open_socket=open_socket, visitor=await visitor_socket())
+
+    def move() -> None:
+        membership = Membership.objects.get(user=agent, group=demo_group)
+        membership.group = other_group
+        membership.save()
+
+    await sync_to_async(move)()
+
+    assert await closed_with(working.viewer) == ("forbidden", 4403)
+
+
+async def test_changing_a_members_role_keeps_its_sockets_open(
+    demo_group, agent, open_socket, visitor_socket
+):
+    working = await agent_at_work(agent, open_socket=open_socket, visitor=await visitor_socket())
+
+    def promote() -> None:
+        membership = Membership.objects.get(user=agent, group=demo_group)
+        membership.role = Membership.Role.ADMIN
+        membership.save()
+
+    await sync_to_async(promote)()
+
+    assert await nothing(working.viewer)
+    assert await nothing(working.dashboard)
