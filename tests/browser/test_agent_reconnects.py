@@ -135,3 +135,38 @@ def test_viewer_stays_closed_after_the_session_ends(cluster, open_visitor, new_c
     opened.value.wait_for_event("close")
     expect(viewer.locator("#viewer")).to_have_attribute("data-state", "error")
     assert viewer.evaluate("window.states") == ["connecting", "error"]
+
+
+def test_viewer_learns_of_control_ended_while_it_was_away(cluster, open_visitor, new_context):
+    """The visitor, on a process that lives, ends control while the agent's viewer cannot
+    reach any server: back, the viewer shows control ended, not the control it had."""
+    front = cluster.balancer
+    agents_server, visitors_server = cluster.servers
+    visitor = open_visitor(f"{visitors_server.url}/demo/")
+    key = visitor.start()
+    viewer = new_context(viewport={"width": 1200, "height": 800}).new_page()
+    viewer.add_init_script(f"({RECORD_STATES})()")
+    log_in(viewer, front)
+    viewer.goto(f"{front.url}/agent/session/{key}/")  # through the balancer: on agents_server
+    expect(viewer.locator("#viewer")).to_have_attribute("data-state", "live")
+    viewer.get_by_role("button", name="Request control").click()
+    prompt = visitor.page.get_by_role("alertdialog", name="Let the agent control this page?")
+    prompt.get_by_role("button", name="Allow").click()
+    expect(viewer.locator(".rc-status")).to_have_text("You have control of the visitor's page.")
+    panel = visitor.page.get_by_role("region", name="Co-browsing")
+    in_control = panel.get_by_text("The agent can control this page.")
+    expect(in_control).to_be_visible()
+
+    front.servers = [agents_server]  # the viewer's process dies and nothing takes it in
+    cluster.kill(0)
+    states_passed(viewer, "reconnecting")
+    visitor.page.evaluate("GLANCE.Cobrowse.Visitor.endRemoteControl()")
+    # The server took it: the visitor's page no longer says the agent is in control.
+    expect(in_control).to_be_hidden()
+    front.servers = cluster.servers[1:]  # a live process takes the viewer back
+
+    states_passed(viewer, "reconnecting", "live")
+    expect(viewer.locator(".rc-status")).to_have_text("Control has ended.")
+    expect(viewer.get_by_role("button", name="Request control")).to_be_visible()
+    cluster.restart(0)
+    front.servers = list(cluster.servers)
