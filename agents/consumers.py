@@ -8,6 +8,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from agents import availability, selectors
+from agents.services import revocation_applies
 from cobrowse import groups, services
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.protocol import DASHBOARD_FRAMES, NO_FRAMES
@@ -16,6 +17,9 @@ from cobrowse.sockets import FrameConsumer
 from presence import services as presence
 
 log = logging.getLogger("tandem.dashboard")
+
+# The agent's groups changed while its dashboard was open: the page reconnects at once.
+CLOSE_GROUPS_CHANGED = 4001
 
 
 class DashboardConsumer(FrameConsumer):
@@ -29,6 +33,7 @@ class DashboardConsumer(FrameConsumer):
         self.shown: set[tuple[int, str]] = set()  # the visitors this dashboard lists
         self.sweeper: asyncio.Task | None = None
         self.available = False
+        self.revocable = False  # listening for this agent's sign-out and revocations
         user = self.scope.get("user")
         await self.accept()
         try:
@@ -38,6 +43,8 @@ class DashboardConsumer(FrameConsumer):
         except TandemError as error:
             await self.fail(error)
             return
+        await self.channel_layer.group_add(groups.agent_sockets(user.pk), self.channel_name)
+        self.revocable = True
         # Listen first, then read: a session that starts in between arrives twice (the
         # page keys rows by session key) rather than not at all.
         self.group_ids = await database_sync_to_async(agent_group_ids)(user=user)
@@ -122,6 +129,10 @@ class DashboardConsumer(FrameConsumer):
         )
 
     async def disconnect(self, code) -> None:
+        if self.revocable:
+            await self.channel_layer.group_discard(
+                groups.agent_sockets(self.scope["user"].pk), self.channel_name
+            )
         if self.sweeper is not None:
             self.sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -135,6 +146,17 @@ class DashboardConsumer(FrameConsumer):
             await database_sync_to_async(availability.dashboard_closed)(
                 group_ids=self.group_ids, channel=self.channel_name
             )
+
+    async def agent_revoked(self, message: dict) -> None:
+        """Signed out or deactivated: close for good. One group fewer: close so that the
+        page reconnects at once and lists only the groups the agent still has."""
+        login = self.scope["session"].session_key if "session" in self.scope else None
+        if not revocation_applies(message, login=login, group_ids=self.group_ids):
+            return
+        if message["group"]:
+            await self.close(code=CLOSE_GROUPS_CHANGED, reason="groups changed")
+        else:
+            await self.fail(TandemError(ErrorCode(message["code"]), message["msg"]))
 
     async def dashboard_availability(self, message: dict) -> None:
         """The agent switched on one of its dashboards: every one of them follows."""

@@ -11,6 +11,7 @@ from datetime import datetime
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from agents.services import revocation_applies
 from cobrowse import chat, control, groups, media, mirror, selectors, services
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.protocol import AGENT_FRAMES, INPUT_KINDS, VISITOR_FRAMES
@@ -283,10 +284,17 @@ class AgentConsumer(FrameConsumer):
         self.index: int | None = None  # this agent's client index in the session
         self.rc_on = False
         self.user = self.scope.get("user")
+        self.revocable = False  # listening for this agent's sign-out and revocations
         await self.accept()
         key = self.scope["url_route"]["kwargs"]["key"]
         try:
             self.check_own_origin()
+            if self.user is not None and self.user.is_authenticated:
+                # Before the access check: a revocation that commits after it still lands.
+                await self.channel_layer.group_add(
+                    groups.agent_sockets(self.user.pk), self.channel_name
+                )
+                self.revocable = True
             session = await database_sync_to_async(selectors.access_session)(
                 user=self.user, key=key
             )
@@ -329,6 +337,10 @@ class AgentConsumer(FrameConsumer):
             await mirror.snapshot_request(session_id=self.session.id, reply_to=self.channel_name)
 
     async def disconnect(self, code) -> None:
+        if self.revocable:
+            await self.channel_layer.group_discard(
+                groups.agent_sockets(self.user.pk), self.channel_name
+            )
         if self.session is None:
             return
         await self.channel_layer.group_discard(
@@ -491,6 +503,13 @@ class AgentConsumer(FrameConsumer):
         )
         self.session = None
         await self.close(code=CLOSE_ENDED, reason="session ended")
+
+    async def agent_revoked(self, message: dict) -> None:
+        """The agent signed out, was deactivated or left this session's group."""
+        login = self.scope["session"].session_key if "session" in self.scope else None
+        group_ids = [self.session.group_id] if self.session is not None else []
+        if revocation_applies(message, login=login, group_ids=group_ids):
+            await self.fail(TandemError(ErrorCode(message["code"]), message["msg"]))
 
 
 class NoSuchSocketConsumer(FrameConsumer):

@@ -24,3 +24,9 @@ def agent_status(group_id: int) -> str:
 def agent_dashboards(user_id: int) -> str:
     """Every open dashboard of one agent: its availability switch is shared."""
     return f"agent.{user_id}"
+
+
+def agent_sockets(user_id: int) -> str:
+    """Every open socket of one agent (dashboards, viewers): signing out, deactivation and
+    membership removal close them through this group."""
+    return f"agent.{user_id}.sockets"

@@ -1,6 +1,9 @@
 // The agent dashboard: the live list of active sessions in the agent's groups.
-import type { ServerToDashboard, SessionSummary } from "../protocol";
+import type { DashboardToServer, ServerToDashboard, SessionSummary } from "../protocol";
+import { openAgentSocket, type AgentSocket, type SocketStatus, type StatusDetail } from "../socket";
 import { VisitorsTable } from "./visitors";
+
+type Send = (frame: DashboardToServer) => boolean;
 
 function row(session: SessionSummary): HTMLTableRowElement {
   const tr = document.createElement("tr");
@@ -29,28 +32,29 @@ function row(session: SessionSummary): HTMLTableRowElement {
 }
 
 /** The Available / Away switch: the server says where it stands (the same on every open
- * dashboard of the agent), a click asks to change it. Returns how to show a new state. */
-function bindAvailability(socket: WebSocket): ((available: boolean) => void) | null {
+ * dashboard of the agent), a click asks to change it. Returns how to show a new state,
+ * and how to show that the socket is down. */
+function bindAvailability(send: Send): { show(available: boolean): void; down(text: string): void } | null {
   const box = document.getElementById("availability");
   const status = document.getElementById("availability-status");
   if (!(box instanceof HTMLInputElement) || !status) return null;
-  const show = (available: boolean) => {
-    box.checked = available;
-    box.disabled = false;
-    status.textContent = available
-      ? "Available: visitors on your sites see that an agent is here."
-      : "Away: visitors see that no agent is available.";
-  };
   box.addEventListener("change", () => {
-    if (socket.readyState !== WebSocket.OPEN) return;
+    if (!send({ t: "availability", available: box.checked })) return;
     box.disabled = true; // until the server confirms
-    socket.send(JSON.stringify({ t: "availability", available: box.checked }));
   });
-  socket.addEventListener("close", () => {
-    box.disabled = true;
-    status.textContent = "Disconnected: reload the page to set your status.";
-  });
-  return show;
+  return {
+    show(available: boolean) {
+      box.checked = available;
+      box.disabled = false;
+      status.textContent = available
+        ? "Available: visitors on your sites see that an agent is here."
+        : "Away: visitors see that no agent is available.";
+    },
+    down(text: string) {
+      box.disabled = true;
+      status.textContent = text;
+    },
+  };
 }
 
 function startDashboard(table: HTMLTableElement): () => void {
@@ -58,20 +62,21 @@ function startDashboard(table: HTMLTableElement): () => void {
   const empty = document.getElementById("no-sessions");
   const refreshEmpty = () => empty?.toggleAttribute("hidden", body.rows.length > 0);
   const find = (key: string) => body.querySelector<HTMLTableRowElement>(`tr[data-key="${CSS.escape(key)}"]`);
-  const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/agent/dashboard/`);
+  let socket: AgentSocket<DashboardToServer> | null = null;
+  const send: Send = (frame) => socket?.send(frame) ?? false;
   const visitorsTable = document.getElementById("visitors");
   const visitors =
     visitorsTable instanceof HTMLTableElement
-      ? new VisitorsTable(visitorsTable, (frame) => socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify(frame)))
+      ? new VisitorsTable(visitorsTable, send)
       : null;
   const messageForm = document.getElementById("message-visitor");
   if (visitors && messageForm instanceof HTMLFormElement) visitors.bindMessageForm(messageForm);
   const findForm = document.getElementById("find-visitor");
   const found = document.getElementById("found-visitor");
   if (visitors && findForm instanceof HTMLFormElement && found instanceof HTMLTableElement) visitors.bindFindForm(findForm, found);
-  const availability = bindAvailability(socket);
-  socket.onmessage = (message) => {
-    const frame = JSON.parse(String(message.data)) as ServerToDashboard;
+  const availability = bindAvailability(send);
+  const connection = document.getElementById("connection");
+  const onFrame = (frame: ServerToDashboard) => {
     visitors?.handle(frame);
     if (frame.t === "error") document.getElementById("signal-status")!.textContent = frame.msg;
     switch (frame.t) {
@@ -91,7 +96,7 @@ function startDashboard(table: HTMLTableElement): () => void {
         break;
       }
       case "availability":
-        availability?.(frame.available);
+        availability?.show(frame.available);
         break;
       case "error":
         table.dataset.error = frame.msg;
@@ -100,7 +105,32 @@ function startDashboard(table: HTMLTableElement): () => void {
     refreshEmpty();
     table.dataset.ready = "true";
   };
-  return () => socket.close();
+  // While the socket is down the lists are stale: they are sent whole again on reconnect.
+  const onStatus = (status: SocketStatus, detail: StatusDetail) => {
+    table.dataset.connection = status;
+    if (status === "open" || status === "connecting") {
+      if (connection) connection.hidden = true;
+      return;
+    }
+    const text =
+      status === "reconnecting"
+        ? "Connection lost. Reconnecting…"
+        : detail.code === 4401
+          ? "You are signed out. Sign in again to see sessions."
+          : "Disconnected: reload the page.";
+    if (status === "closed") {
+      body.replaceChildren();
+      visitors?.clear();
+      refreshEmpty();
+    }
+    availability?.down(text);
+    if (connection) {
+      connection.textContent = text;
+      connection.hidden = false;
+    }
+  };
+  socket = openAgentSocket<ServerToDashboard, DashboardToServer>({ path: "/ws/agent/dashboard/", onFrame, onStatus });
+  return () => socket?.close();
 }
 
 const table = document.getElementById("sessions");

@@ -52,6 +52,13 @@ export class MirrorStream {
     this.sink.apply(frame.e);
   }
 
+  /** The socket dropped: wait for the next snapshot, keep nothing of before. */
+  restart(): void {
+    this.expected = -1;
+    this.buffered = [];
+    this.assembler = new ChunkAssembler();
+  }
+
   /** A frame went missing before it could be numbered (e.g. a lost chunk). */
   lost(): void {
     this.expected = -1;

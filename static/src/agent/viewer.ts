@@ -8,8 +8,10 @@ import { ChatPanel } from "./chat";
 import { RemoteControl } from "./control";
 import { MirrorStream } from "./mirror";
 import { ShareControls } from "./share";
+import { openAgentSocket, type AgentSocket, type SocketStatus, type StatusDetail } from "../socket";
 
 const RESYNC_RETRY_MS = 3000;
+const SIGNED_OUT = "You are signed out: sign in again to watch this session.";
 const MAX_EVENTS_PER_REPLAYER = 20_000;
 
 // Masked elements arrive as empty boxes; make them visibly masked for the agent.
@@ -55,9 +57,10 @@ function startViewer(root: HTMLElement): () => void {
     root.dataset.viewport = `${width}x${height}`;
   };
 
-  const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/agent/session/${key}/`);
+  // Assigned below, once the handlers it calls exist; nothing sends before it opens.
+  let socket: AgentSocket<AgentToServer> | null = null;
   const send = (frame: AgentToServer) => {
-    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+    socket?.send(frame);
   };
   const control = new RemoteControl(root, send);
   const sharing = new ShareControls(root, send);
@@ -124,14 +127,13 @@ function startViewer(root: HTMLElement): () => void {
 
   function requestSnapshot() {
     window.clearTimeout(resyncTimer);
-    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ t: "resync" }));
+    send({ t: "resync" });
     resyncTimer = window.setTimeout(() => {
       if (!stream.synced) requestSnapshot();
     }, RESYNC_RETRY_MS);
   }
 
-  socket.onmessage = (message) => {
-    const frame = JSON.parse(String(message.data)) as ServerToAgent;
+  const onFrame = (frame: ServerToAgent) => {
     switch (frame.t) {
       case "joined":
         agents.textContent = String(frame.agents);
@@ -186,24 +188,52 @@ function startViewer(root: HTMLElement): () => void {
       case "error":
         // Refused inputs leave the session as it was; anything else ends this view.
         if (frame.code === "masked" || frame.code === "rc_off") control.refused(frame.msg);
+        else if (frame.code === "unauthenticated") signedOut(`${frame.msg} ${SIGNED_OUT}`);
         else if (!sharing.refused(frame.code, frame.msg)) setState("error", frame.msg);
         break;
     }
   };
-  socket.onclose = () => {
-    window.clearTimeout(resyncTimer);
-    sharing.ended();
-    if (root.dataset.state !== "ended" && root.dataset.state !== "error") {
-      setState("closed", "Disconnected from the session.");
+  // Signed out (here or in another tab) or deactivated: the visitor's page goes too.
+  const signedOut = (text: string) => {
+    replayer?.destroy();
+    replayer = null;
+    stage.replaceChildren();
+    setState("signed-out", text);
+  };
+
+  const onStatus = (status: SocketStatus, detail: StatusDetail) => {
+    if (status === "open") {
+      if (detail.reconnected) setState("connecting", "Reconnected: catching up…");
+      return;
     }
+    if (status === "connecting") return;
+    // The server process went away (or the view was closed): whatever this view showed is
+    // stale until the next `joined` and snapshot, and a share cannot outlive its socket.
+    window.clearTimeout(resyncTimer);
+    stream.restart();
+    sharing.ended();
+    if (status === "reconnecting") {
+      setState("reconnecting", "Connection lost. Reconnecting…");
+      return;
+    }
+    const shown = root.dataset.state;
+    if (shown === "ended" || shown === "error" || shown === "signed-out") return;
+    if (detail.code === 4401) signedOut(SIGNED_OUT);
+    else setState("closed", "Disconnected from the session.");
   };
   window.addEventListener("resize", fit);
   setState("connecting", "Connecting…");
+  socket = openAgentSocket<ServerToAgent, AgentToServer>({
+    path: `/ws/agent/session/${encodeURIComponent(key)}/`,
+    onFrame,
+    onStatus,
+    isFinal: (frame) => frame.t === "ended",
+  });
 
   return () => {
     window.removeEventListener("resize", fit);
     window.clearTimeout(resyncTimer);
-    socket.close();
+    socket?.close();
     sharing.ended();
     replayer?.destroy();
   };

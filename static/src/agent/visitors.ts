@@ -3,7 +3,7 @@
 // invokeVisitor startSession; with `reverse: true` for a reverse session).
 import type { DashboardToServer, ServerToDashboard, VisitorSummary } from "../protocol";
 
-type Send = (frame: DashboardToServer) => void;
+type Send = (frame: DashboardToServer) => unknown;
 
 const rowId = (group: number, visitorid: string) => `${group}:${visitorid}`;
 
@@ -94,6 +94,14 @@ export class VisitorsTable {
         return;
     }
     document.getElementById("no-visitors")?.toggleAttribute("hidden", this.body.rows.length > 0);
+  }
+
+  /** Signed out: nobody is listed any more. */
+  clear(): void {
+    this.body.replaceChildren();
+    this.found?.tBodies[0].replaceChildren();
+    if (this.found) this.found.hidden = true;
+    document.getElementById("no-visitors")?.toggleAttribute("hidden", false);
   }
 
   private find(group: number, visitorid: string): HTMLTableRowElement | null {

@@ -1,0 +1,75 @@
+"""Writes about agent accounts: taking an agent's access back closes its open sockets.
+
+A socket checks who may use it when it opens; these keep the check true while it stays
+open. Each tells the agent's sockets (`groups.agent_sockets`) after the change commits, and
+a socket closes when the message concerns it (`revocation_applies`): the sockets of one
+login on sign-out, all of them on deactivation, those of one group when a membership goes.
+"""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from agents.models import Membership
+from cobrowse import groups
+from cobrowse.errors import ErrorCode
+
+log = logging.getLogger("tandem.agents")
+
+
+def _revoke(*, user_id: int, code: ErrorCode, msg: str, login: str = "", group_id: int = 0) -> None:
+    message = {
+        "type": "agent.revoked",
+        "code": str(code),
+        "msg": msg,
+        "login": login,  # "": every login of the agent
+        "group": group_id,  # 0: every group
+    }
+
+    def send() -> None:
+        async_to_sync(get_channel_layer().group_send)(groups.agent_sockets(user_id), message)
+        log.info("agent sockets revoked user_id=%s code=%s group_id=%s", user_id, code, group_id)
+
+    transaction.on_commit(send)
+
+
+def revocation_applies(message: dict, *, login: str | None, group_ids: list[int]) -> bool:
+    """Whether an `agent.revoked` message concerns a socket opened by `login` (the Django
+    session key) on `group_ids`."""
+    if message["login"] and message["login"] != login:
+        return False
+    return not message["group"] or message["group"] in group_ids
+
+
+def agent_signed_out(*, user: AbstractBaseUser | None, login: str | None) -> None:
+    """The agent logged out: the sockets that login opened close (other logins stay)."""
+    if user is None or not login:
+        return
+    _revoke(user_id=user.pk, code=ErrorCode.UNAUTHENTICATED, msg="You signed out.", login=login)
+
+
+def agent_account_saved(*, user: AbstractBaseUser) -> None:
+    """An account was saved: if it is deactivated, every socket of it closes."""
+    if user.is_active:
+        return
+    msg = "Your account was deactivated."
+    _revoke(user_id=user.pk, code=ErrorCode.UNAUTHENTICATED, msg=msg)
+
+
+def membership_removed(*, user_id: int, group_id: int) -> None:
+    """The agent is no longer in the group: its sockets on that group's sessions close."""
+    msg = "You are no longer an agent of this group."
+    _revoke(user_id=user_id, code=ErrorCode.FORBIDDEN, msg=msg, group_id=group_id)
+
+
+def membership_saving(*, membership: Membership) -> None:
+    """A membership is about to be saved: moved to another user or group, it is removed
+    from the old one."""
+    if membership.pk is None:
+        return
+    before = Membership.objects.filter(pk=membership.pk).values("user_id", "group_id").first()
+    if before and before != {"user_id": membership.user_id, "group_id": membership.group_id}:
+        membership_removed(user_id=before["user_id"], group_id=before["group_id"])
