@@ -10,6 +10,8 @@ import { createMaskFilter, maskSelector } from "./mask";
 export type RecorderOptions = {
   maskSelectors: string[];
   maxFrameBytes: number;
+  /** Fields that were passwords at any time since the page loaded (the loader watches). */
+  pastPasswords?: (element: Element) => boolean;
   send: (text: string) => void;
 };
 
@@ -30,7 +32,7 @@ const LIVE_SAMPLING = { mousemove: 0, mousemoveCallback: 16, scroll: 16, media: 
 
 export function startRecorder(options: RecorderOptions): Recorder {
   const selector = maskSelector(options.maskSelectors);
-  const filter = createMaskFilter(selector, record.mirror);
+  const filter = createMaskFilter(selector, record.mirror, options.pastPasswords);
   let seq = 0;
   // rrweb numbers nodes afresh on every page: inputs name the page their ids belong to.
   const page = Math.random().toString(36).slice(2, 12);

@@ -7,6 +7,7 @@
 import type { AgentInput, ServerToVisitor, VisitorToServer } from "../protocol";
 import type { LoaderConfig } from "./config";
 import { Emitter } from "./events";
+import type { PastPasswords } from "./passwords";
 import type { Media, MediaFrame, startMedia } from "./media";
 import type { Recorder, startRecorder } from "./recorder";
 
@@ -71,7 +72,10 @@ export class SessionClient {
     if (!this.focused && this.linked) this.send({ t: "focus" });
   };
 
-  constructor(private readonly config: LoaderConfig) {
+  constructor(
+    private readonly config: LoaderConfig,
+    private readonly pastPasswords: PastPasswords = () => false,
+  ) {
     this.storageKey = `tandem.cobrowse.${config.group ?? 0}`;
   }
 
@@ -417,6 +421,7 @@ export class SessionClient {
       this.recorder = module.startRecorder({
         maskSelectors: this.config.maskSelectors ?? [],
         maxFrameBytes: this.config.maxFrame,
+        pastPasswords: this.pastPasswords,
         send: (text) => {
           if (this.linked && this.socket?.readyState === WebSocket.OPEN) this.socket.send(text);
         },
