@@ -208,7 +208,7 @@ export class SessionClient {
         }
         break;
       case "rcrequested":
-        this.rcRequested();
+        this.rcRequested(frame.req);
         break;
       case "rc":
         this.setRc(frame.enabled);
@@ -326,7 +326,9 @@ export class SessionClient {
     location.assign(url.href);
   }
 
-  private rcRequested(): void {
+  /** The answer names the request the visitor saw (`req`): the server applies it to that
+   * request alone, not to one another agent made while the prompt was open. */
+  private rcRequested(req: number): void {
     let answered = false;
     const answer = (frame: object) => () => {
       if (answered || !this.linked) return;
@@ -334,8 +336,8 @@ export class SessionClient {
       this.send(frame);
     };
     this.events.emit("rcrequested", {
-      accept: answer({ t: "rc", enabled: true }),
-      decline: answer({ t: "rc_decline" }),
+      accept: answer({ t: "rc", enabled: true, req }),
+      decline: answer({ t: "rc_decline", req }),
     });
   }
 
