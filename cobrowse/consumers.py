@@ -189,7 +189,9 @@ class VisitorConsumer(FrameConsumer):
     async def on_rc(self, frame: dict, text: str) -> None:
         session_id = self._live_session_id()
         if frame["enabled"]:
-            await database_sync_to_async(services.rc_answer)(session_id=session_id, accept=True)
+            await database_sync_to_async(services.rc_answer)(
+                session_id=session_id, accept=True, req=frame.get("req")
+            )
         else:
             await database_sync_to_async(services.rc_end)(session_id=session_id, actor="visitor")
 
@@ -200,7 +202,7 @@ class VisitorConsumer(FrameConsumer):
 
     async def on_rc_decline(self, frame: dict, text: str) -> None:
         await database_sync_to_async(services.rc_answer)(
-            session_id=self._live_session_id(), accept=False
+            session_id=self._live_session_id(), accept=False, req=frame["req"]
         )
 
     async def on_message(self, frame: dict, text: str) -> None:
@@ -229,7 +231,9 @@ class VisitorConsumer(FrameConsumer):
 
     async def rc_requested(self, message: dict) -> None:
         if self.focused:
-            await self.send_frame({"t": "rcrequested", "agent": message["agent"]})
+            await self.send_frame(
+                {"t": "rcrequested", "agent": message["agent"], "req": message["req"]}
+            )
 
     async def rc_changed(self, message: dict) -> None:
         await self.send_frame(

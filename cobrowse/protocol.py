@@ -60,8 +60,9 @@ VISITOR_FRAMES: dict[str, dict[str, Field]] = {
     # Ask for a short-lived token that continues the session on another trusted domain.
     "handoff": {},
     # Remote control: the visitor's answer to a request, its end, and a refused input.
-    "rc": {"enabled": Field(bool)},
-    "rc_decline": {},
+    # `req`: the request answered (the asking agent's client index, from rcrequested).
+    "rc": {"enabled": Field(bool), "req": Field(int, False)},
+    "rc_decline": {"req": Field(int)},
     # Surfly's giveControl: hand control to the agent with this client index (0: back).
     "rc_give": {"to": Field(int)},
     "rc_refused": {"to": Field(str, max_len=1000), "msg": Field(str, max_len=200)},

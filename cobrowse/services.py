@@ -520,7 +520,8 @@ def rc_request(*, session_id: int, agent: AbstractBaseUser, index: int | None = 
             session=session, type=SessionEvent.Type.RC_REQUESTED, actor=name
         )
         broadcast_after_commit(
-            groups.session_visitor(session_id), {"type": "rc.requested", "agent": name}
+            groups.session_visitor(session_id),
+            {"type": "rc.requested", "agent": name, "req": index},
         )
         broadcast_after_commit(
             groups.session_agents(session_id), {"type": "rc.pending", "agent": name}
@@ -528,12 +529,18 @@ def rc_request(*, session_id: int, agent: AbstractBaseUser, index: int | None = 
     log.info("rc requested key=%s agent=%s", session.key, name)
 
 
-def rc_answer(*, session_id: int, accept: bool) -> None:
-    """The visitor accepts or declines the pending request."""
+def rc_answer(*, session_id: int, accept: bool, req: int | None) -> None:
+    """The visitor accepts or declines the pending request. `req` names the request the
+    visitor saw (the asking agent's client index): an answer to a request another
+    agent's has since replaced, or to none, changes nothing."""
     with transaction.atomic():
         session = session_locked(session_id)
         if session is None or session.rc_state != "requested":
             raise TandemError(ErrorCode.BAD_FRAME, "No remote control request is waiting.")
+        if req is None or session.rc_holder != req:
+            raise TandemError(
+                ErrorCode.BAD_FRAME, "That remote control request is no longer waiting."
+            )
         state, kind = (
             ("on", SessionEvent.Type.RC_ON) if accept else ("off", SessionEvent.Type.RC_DECLINED)
         )

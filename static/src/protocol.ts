@@ -22,8 +22,9 @@ export type VisitorToServer =
   | { t: "resume"; token: string; why: "navigate" | "reconnect" | "crossdomain" }
   | { t: "focus" }
   | { t: "handoff" }
-  | { t: "rc"; enabled: boolean }
-  | { t: "rc_decline" }
+  // `req`: the request answered (rcrequested's `req`); needed to accept.
+  | { t: "rc"; enabled: boolean; req?: number }
+  | { t: "rc_decline"; req: number }
   | { t: "rc_give"; to: number }
   | { t: "rc_refused"; to: string; msg: string }
   | { t: "message"; data: unknown }
@@ -69,7 +70,7 @@ export type ServerToVisitor =
   | { t: "started" | "resumed"; key: string; agents: number; resume: string; state: VisitorSessionState }
   | { t: "blur" }
   | { t: "focus" }
-  | { t: "rcrequested"; agent: string }
+  | { t: "rcrequested"; agent: string; req: number }
   | { t: "accessibility"; enabled: boolean }
   | { t: "handoff"; token: string }
   /** `to`: the client index of the agent holding control; 0 when the visitor has it. */

@@ -89,3 +89,39 @@ def test_masking_needs_no_help_from_the_agent_side(server, pages_url, open_visit
     visitor.page.type("#plain", "done")
     visitor.page.wait_for_function("true")
     assert "SECRET" not in visitor.sent_text()
+
+
+def test_card_and_password_fields_are_masked_by_any_token_and_by_their_past(
+    server, pages_url, open_visitor, open_viewer
+):
+    visitor = open_visitor(f"{pages_url}/autocomplete.html")
+    page = visitor.page
+    # Before any session: the visitor types a password, shows it as text, and the page
+    # turns another field into a password and back.
+    page.type("#shown", "SECRET-SHOWN-40")
+    page.click("#show")
+    page.evaluate("window.toggleTwice()")
+    page.type("#twice", "SECRET-TWICE-41")
+    page.select_option("#exp-month", "SECRET-MONTH-31")
+    page.type("#billing-card", "SECRET-BILLING-42")
+    key = visitor.start()
+    viewer = open_viewer(key)
+    mirror = replay(viewer)
+
+    page.type("#section-card", "SECRET-SECTION-43")
+    page.type("#tab-csc", "SECRET-CSC-44")
+    page.type("#card-name", "SECRET-NAME-45")
+    page.select_option("#exp-month", "SECRET-MONTH-33")
+    page.type("#current", "SECRET-CURRENT-46")
+    page.type("#new", "SECRET-NEW-47")
+    page.type("#otp", "SECRET-OTP-48")
+    page.type("#shown", "-SECRET-SHOWN-49")
+    page.type("#twice", "-SECRET-TWICE-50")
+    page.type("#plain", "visible-after-all")
+    expect(mirror.locator("#plain")).to_have_value("visible-after-all")
+
+    sent = visitor.sent_text()
+    assert sorted(set(re.findall(r"SECRET-[A-Z-]+\d+", sent))) == []
+    assert "SECRET" not in _viewer_html(viewer)
+    # Each of the ten fields is there as an empty box marked masked (ids are not sent).
+    expect(mirror.locator("[data-tandem-masked]")).to_have_count(10)

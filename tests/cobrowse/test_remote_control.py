@@ -28,9 +28,9 @@ async def watching(visitor_socket, agent_socket, agent):
 
 async def grant(visitor, viewer) -> None:
     await send(viewer, {"t": "rc_request"})
-    assert await receive(visitor) == {"t": "rcrequested", "agent": "agent"}
+    assert await receive(visitor) == {"t": "rcrequested", "agent": "agent", "req": 1}
     assert await receive(viewer) == {"t": "rc_pending", "agent": "agent"}
-    await send(visitor, {"t": "rc", "enabled": True})
+    await send(visitor, {"t": "rc", "enabled": True, "req": 1})
     assert await receive(visitor) == {"t": "rc", "enabled": True, "to": 1}
     assert await receive(viewer) == {"t": "rc", "enabled": True, "to": 1}
 
@@ -89,7 +89,7 @@ async def test_declined_request_tells_the_agent_and_grants_nothing(
     await receive(visitor)
     await receive(viewer)
 
-    await send(visitor, {"t": "rc_decline"})
+    await send(visitor, {"t": "rc_decline", "req": 1})
 
     assert await receive(viewer) == {"t": "rc_declined"}
     await send(viewer, {"t": "input", "kind": "click", "id": 12})
@@ -102,9 +102,37 @@ async def test_visitor_cannot_switch_control_on_unasked(demo_group, visitor_sock
     visitor = await visitor_socket()
     await start_session(visitor)
 
-    await send(visitor, {"t": "rc", "enabled": True})
+    await send(visitor, {"t": "rc", "enabled": True, "req": 1})
 
     assert await receive_error(visitor) == "bad_frame"
+
+
+async def test_the_visitors_answer_goes_to_the_request_it_answers(
+    demo_group, agent, agent2, visitor_socket, agent_socket
+):
+    visitor, first, key = await watching(visitor_socket, agent_socket, agent)
+    second, _ = await join(agent_socket, visitor, key, agent2)
+    assert await agents_count(first) == 2
+    await send(first, {"t": "rc_request"})
+    assert (await receive(visitor))["req"] == 1
+    await send(second, {"t": "rc_request"})  # asks while the visitor reads the first
+    assert (await receive(visitor))["req"] == 2
+    assert (await receive(first))["t"] == "rc_pending"
+    assert (await receive(first))["t"] == "rc_pending"
+
+    # The visitor accepts the first agent's request: it no longer waits, nothing changes.
+    await send(visitor, {"t": "rc", "enabled": True, "req": 1})
+    assert await receive_error(visitor) == "bad_frame"
+    await send(visitor, {"t": "rc_decline", "req": 1})
+    assert await receive_error(visitor) == "bad_frame"
+    await send(visitor, {"t": "rc", "enabled": True})  # no request named at all
+    assert await receive_error(visitor) == "bad_frame"
+    assert (await latest_session(key)).rc_state == "requested"
+    assert await nothing(first)
+
+    await send(visitor, {"t": "rc", "enabled": True, "req": 2})
+    assert await receive(visitor) == {"t": "rc", "enabled": True, "to": 2}
+    assert await receive(first) == {"t": "rc", "enabled": False, "to": 2}
 
 
 @pytest.mark.parametrize("ender", ["agent", "visitor"])

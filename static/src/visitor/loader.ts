@@ -7,6 +7,7 @@ import { installSurfly } from "../surfly/surfly";
 import { installSiteConnect } from "../siteconnect/stub";
 import { CONTINUE_PARAM, SessionClient, type StartOptions } from "./session";
 import { installDefaultUi } from "./ui-entry";
+import { watchPasswords } from "./passwords";
 
 type Listener = (payload?: unknown) => void;
 
@@ -17,7 +18,7 @@ function install(): void {
   const cobrowse = (glance.Cobrowse ??= {});
   if (cobrowse.Visitor) return; // the script tag was included twice
   const attrs = scriptAttributes();
-  const client = new SessionClient(config);
+  const client = new SessionClient(config, watchPasswords());
 
   if (config.error) console.error(`[Tandem] co-browsing is unavailable on this page: ${config.error}`);
   if (attrs.groupid && config.group !== null && attrs.groupid !== String(config.group)) {

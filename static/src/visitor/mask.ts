@@ -19,15 +19,32 @@ export const UI_HOST_ATTRIBUTE = "data-tandem-ui";
 /** The screen share views a custom UI puts in its page (Glance's ids): Tandem's UI too. */
 export const VIEW_FRAMES = "#glance_screenshare, #glance_agentvideo";
 
-/** Always masked, whatever the group configures. */
+/** Autocomplete tokens that mark a field as a password, whatever its type. */
+const PASSWORD_TOKENS = ["current-password", "new-password", "one-time-code"];
+const FIELDS = ["input", "select", "textarea"];
+
+/** Always masked, whatever the group configures. The autocomplete selectors catch the
+ * common spellings early (rrweb's blockSelector); `isSensitiveField` is the full rule. */
 export const BUILTIN_MASKS = [
   `[${UI_HOST_ATTRIBUTE}]`,
   VIEW_FRAMES,
   'input[type="password" i]',
-  'input[autocomplete^="cc-" i]',
+  ...FIELDS.flatMap((field) => [
+    `${field}[autocomplete^="cc-" i]`,
+    `${field}[autocomplete*=" cc-" i]`,
+    ...PASSWORD_TOKENS.map((token) => `${field}[autocomplete~="${token}" i]`),
+  ]),
   "[data-tandem-mask]",
   "[data-rr-is-password]",
 ];
+
+/** A card or password field by its autocomplete tokens: any `cc-*` token (after a
+ * section, billing or shipping hint too) or a password token, on input, select, textarea. */
+export function isSensitiveField(element: Element): boolean {
+  if (!FIELDS.includes(element.localName)) return false;
+  const tokens = (element.getAttribute("autocomplete") ?? "").toLowerCase().split(/[\t\n\f\r ]+/);
+  return tokens.some((token) => token.startsWith("cc-") || PASSWORD_TOKENS.includes(token));
+}
 
 /** The group's selectors plus the built-in ones, as one selector; invalid ones are dropped. */
 export function maskSelector(groupSelectors: string[]): string {
@@ -51,7 +68,12 @@ const ELEMENT = 1;
 const DOCUMENT = 9;
 const FRAGMENT = 11;
 
-export function createMaskFilter(selector: string, mirror: NodeLookup) {
+/** `pastPasswords` (from the loader) names fields that were passwords before recording began. */
+export function createMaskFilter(
+  selector: string,
+  mirror: NodeLookup,
+  pastPasswords: (element: Element) => boolean = () => false,
+) {
   // Once masked, always masked: a password field switched to text stays hidden.
   const masked = new WeakSet<Node>();
 
@@ -60,7 +82,8 @@ export function createMaskFilter(selector: string, mirror: NodeLookup) {
     if (masked.has(node)) return true;
     let hit = false;
     try {
-      hit = (node as Element).matches(selector);
+      const element = node as Element;
+      hit = element.matches(selector) || isSensitiveField(element) || pastPasswords(element);
     } catch {
       hit = true; // an element we cannot test is not one we send
     }

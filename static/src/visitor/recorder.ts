@@ -10,6 +10,8 @@ import { createMaskFilter, maskSelector } from "./mask";
 export type RecorderOptions = {
   maskSelectors: string[];
   maxFrameBytes: number;
+  /** Fields that were passwords at any time since the page loaded (the loader watches). */
+  pastPasswords?: (element: Element) => boolean;
   send: (text: string) => void;
 };
 
@@ -30,7 +32,7 @@ const LIVE_SAMPLING = { mousemove: 0, mousemoveCallback: 16, scroll: 16, media: 
 
 export function startRecorder(options: RecorderOptions): Recorder {
   const selector = maskSelector(options.maskSelectors);
-  const filter = createMaskFilter(selector, record.mirror);
+  const filter = createMaskFilter(selector, record.mirror, options.pastPasswords);
   let seq = 0;
   // rrweb numbers nodes afresh on every page: inputs name the page their ids belong to.
   const page = Math.random().toString(36).slice(2, 12);
@@ -107,6 +109,7 @@ export function startRecorder(options: RecorderOptions): Recorder {
       const node = record.mirror.getNode(input.id);
       if (!node) return "That part of the page is gone.";
       if (filter.isMasked(node)) return "This field is private: only the visitor can use it.";
+      if (!visitorCouldUse(node, input)) return "Only the visitor can use this part of the page.";
       applyInput(node, input);
       return null;
     },
@@ -132,6 +135,18 @@ function setValue(element: HTMLInputElement | HTMLTextAreaElement | HTMLSelectEl
   const setter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(element), "value")?.set;
   if (setter) setter.call(element, value);
   else element.value = value;
+}
+
+/** False for what the visitor could not click or type into themselves: hidden inputs,
+ * elements that are not rendered, and (for typing) readonly or disabled fields. */
+function visitorCouldUse(node: Node, input: AgentInput): boolean {
+  if (input.kind === "scroll" || node.nodeType !== Node.ELEMENT_NODE) return true;
+  const element = node as Element;
+  if (element instanceof HTMLInputElement && element.type === "hidden") return false;
+  if (element.getClientRects().length === 0) return false; // display: none, or detached
+  if (input.kind !== "input") return true;
+  if (element.matches(":disabled")) return false; // also inside a disabled fieldset
+  return !(element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement) || !element.readOnly;
 }
 
 function applyInput(node: Node, input: AgentInput): void {

@@ -7,6 +7,7 @@
 import type { AgentInput, ServerToVisitor, VisitorToServer } from "../protocol";
 import type { LoaderConfig } from "./config";
 import { Emitter } from "./events";
+import type { PastPasswords } from "./passwords";
 import type { Media, MediaFrame, startMedia } from "./media";
 import type { Recorder, startRecorder } from "./recorder";
 
@@ -71,7 +72,10 @@ export class SessionClient {
     if (!this.focused && this.linked) this.send({ t: "focus" });
   };
 
-  constructor(private readonly config: LoaderConfig) {
+  constructor(
+    private readonly config: LoaderConfig,
+    private readonly pastPasswords: PastPasswords = () => false,
+  ) {
     this.storageKey = `tandem.cobrowse.${config.group ?? 0}`;
   }
 
@@ -204,7 +208,7 @@ export class SessionClient {
         }
         break;
       case "rcrequested":
-        this.rcRequested();
+        this.rcRequested(frame.req);
         break;
       case "rc":
         this.setRc(frame.enabled);
@@ -322,7 +326,9 @@ export class SessionClient {
     location.assign(url.href);
   }
 
-  private rcRequested(): void {
+  /** The answer names the request the visitor saw (`req`): the server applies it to that
+   * request alone, not to one another agent made while the prompt was open. */
+  private rcRequested(req: number): void {
     let answered = false;
     const answer = (frame: object) => () => {
       if (answered || !this.linked) return;
@@ -330,8 +336,8 @@ export class SessionClient {
       this.send(frame);
     };
     this.events.emit("rcrequested", {
-      accept: answer({ t: "rc", enabled: true }),
-      decline: answer({ t: "rc_decline" }),
+      accept: answer({ t: "rc", enabled: true, req }),
+      decline: answer({ t: "rc_decline", req }),
     });
   }
 
@@ -417,6 +423,7 @@ export class SessionClient {
       this.recorder = module.startRecorder({
         maskSelectors: this.config.maskSelectors ?? [],
         maxFrameBytes: this.config.maxFrame,
+        pastPasswords: this.pastPasswords,
         send: (text) => {
           if (this.linked && this.socket?.readyState === WebSocket.OPEN) this.socket.send(text);
         },
