@@ -157,9 +157,13 @@ class CobrowseSession(models.Model):
     class Meta:
         ordering = ["-started_at"]
         constraints = [
-            # A key names at most one live session, so /agent/session/<key>/ is unambiguous.
+            # A key names at most one live session of its group, as in Glance: one tenant
+            # can neither see nor block another's keys. /agent/session/<key>/ resolves it
+            # among the agent's groups and asks which when several match.
             models.UniqueConstraint(
-                fields=["key"], condition=Q(state="active"), name="session_unique_live_key"
+                fields=["group", "key"],
+                condition=Q(state="active"),
+                name="session_unique_live_key_per_group",
             )
         ]
         indexes = [models.Index(fields=["group", "state"])]

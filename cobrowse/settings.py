@@ -91,6 +91,21 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- SQLite under concurrent writers -----------------------------------------------------
+# Every socket writes (sessions, timelines) from its own thread. SQLite's defaults make a
+# writer that finds the database busy fail with "database is locked": a transaction that
+# read first cannot wait for the lock it then needs. BEGIN IMMEDIATE takes the write lock
+# up front, so writers queue for up to TANDEM_SQLITE_TIMEOUT_SECONDS instead; WAL lets
+# readers carry on while one writes. PostgreSQL needs none of this.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env_int("TANDEM_SQLITE_TIMEOUT_SECONDS", 20, minimum=1),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {

@@ -55,7 +55,10 @@ function startViewer(root: HTMLElement): () => void {
     root.dataset.viewport = `${width}x${height}`;
   };
 
-  const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/agent/session/${key}/`);
+  // ?group= picks the group when the key is live in several of the agent's groups.
+  const group = new URLSearchParams(location.search).get("group");
+  const query = group ? `?group=${encodeURIComponent(group)}` : "";
+  const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/agent/session/${key}/${query}`);
   const send = (frame: AgentToServer) => {
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
   };
