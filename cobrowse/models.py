@@ -5,6 +5,7 @@ No page content is ever stored here: a session's timeline records lifecycle even
 """
 
 import re
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -32,6 +33,10 @@ def validate_mask_selectors(value: str) -> None:
             raise ValidationError(f"Not a CSS selector: {selector!r}")
 
 
+def new_visitor_id_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class Group(models.Model):
     """An account: its public numeric id goes in the visitor's script tag (`data-groupid`)."""
 
@@ -48,6 +53,21 @@ class Group(models.Model):
         default=False,
         help_text="Keep the text of chat messages between agents and visitors on each "
         "session's timeline. Off: chat is relayed and never stored.",
+    )
+    # Presence visitor ids are the visitor's identity towards agents (their messages, a
+    # one-click co-browse). Signed ids stop a script that merely knows an id from posing
+    # as that visitor (docs/deploy.md, "Signed visitor ids").
+    signed_visitor_ids = models.BooleanField(
+        default=False,
+        help_text="Presence connections must carry the visitor id's signature "
+        "(data-visitorsig): hex HMAC-SHA256 of the id, keyed with the visitor id secret. "
+        "Unsigned or wrongly signed ids are refused.",
+    )
+    visitor_id_secret = models.CharField(
+        max_length=64,
+        default=new_visitor_id_secret,
+        help_text="The key your backend signs visitor ids with. Keep it secret; change it "
+        "to invalidate every signature.",
     )
 
     class Meta:
