@@ -1,4 +1,5 @@
 # Two commands for a fresh machine: `make run` and `make test`. See README.md.
+# `make serve` is the production start (docs/deploy.md): settings from the environment.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= tandem-demo
 
-.PHONY: run test bench build deps test-deps system-deps lint clean
+.PHONY: run serve test bench build deps test-deps system-deps lint clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -23,14 +24,27 @@ deps: $(VENV)/.installed node_modules/.installed
 build: node_modules/.installed
 	npm run --silent build
 
+# The local demo: DEBUG on (and with it the public development SECRET_KEY), the demo
+# group 72 and its agent, whose password is reset to DEMO_PASSWORD on every start.
 run: deps build
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py demo --password "$(DEMO_PASSWORD)"
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py demo --password "$(DEMO_PASSWORD)"
 	@echo ""
 	@echo "  Demo visitor page:  http://$(HOST):$(PORT)/demo/"
 	@echo "  Agent dashboard:    http://$(HOST):$(PORT)/agent/   (log in as agent / $(DEMO_PASSWORD))"
 	@echo ""
 	DEBUG=1 $(VENV)/bin/daphne -b $(HOST) -p $(PORT) cobrowse.asgi:application
+
+# Production (docs/deploy.md): every setting from the environment, DEBUG off unless the
+# environment says otherwise; no demo data, no password set. Without SECRET_KEY the
+# server refuses to start. PROXY_HEADERS=1 (behind a proxy that sets X-Forwarded-For)
+# makes daphne take the client's address from that header: login throttling counts by it.
+PROXY_HEADERS ?= 0
+serve: deps build
+	$(PY) manage.py check --deploy
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/daphne $(if $(filter 1,$(PROXY_HEADERS)),--proxy-headers) \
+	  -b $(HOST) -p $(PORT) cobrowse.asgi:application
 
 # Debian packages the browser and scale tests need; installed only when missing.
 system-deps:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from agents.selectors import agent_groups
 from cobrowse.models import SESSION_KEY_RE
+from cobrowse.selectors import sessions_for_key
 
 _KEY = re.compile(SESSION_KEY_RE)
 
@@ -30,7 +31,15 @@ def join(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def viewer(request: HttpRequest, key: str) -> HttpResponse:
-    # The page itself reveals nothing; its socket checks that the agent may watch `key`.
+    # The page itself reveals nothing; its socket checks that the agent may watch `key`
+    # (in the group `?group=` names, when it names one). A key live in several of the
+    # agent's groups gets a page that asks which.
     # The ICE servers let its screen share reach visitors behind NAT (TURN).
+    group = request.GET.get("group", "")
+    if not group.isdigit():
+        matches = sessions_for_key(user=request.user, key=key)
+        if len(matches) > 1:
+            context = {"key": key, "groups": [session.group for session in matches]}
+            return render(request, "agents/viewer_choose.html", context)
     context = {"key": key, "ice_servers": settings.TANDEM_ICE_SERVERS}
     return render(request, "agents/viewer.html", context)

@@ -1,6 +1,7 @@
 """Writes on API tokens: making, using and revoking them."""
 
 import logging
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
@@ -11,6 +12,9 @@ from cobrowse.models import Group
 from cobrowse.selectors import agent_group_ids
 
 log = logging.getLogger("tandem.api")
+
+# How stale a token's `last_used_at` may be: it is written at most this often.
+LAST_USED_PRECISION = timedelta(minutes=5)
 
 
 def token_create(*, user: AbstractBaseUser, group: Group, name: str = "") -> tuple[ApiToken, str]:
@@ -35,8 +39,12 @@ def token_use(*, key: str) -> ApiToken:
     )
     if token is None or not token.user.is_active:
         raise TandemError(ErrorCode.BAD_TOKEN, "Unknown or revoked API token.")
-    token.last_used_at = timezone.now()
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
+    now = timezone.now()
+    # A write per request would make every API call a database writer (on SQLite, one
+    # that holds up the sockets' writes): "last used" is kept to LAST_USED_PRECISION.
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        token.last_used_at = now
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
 
 

@@ -221,6 +221,7 @@ def tandem_env(tmp: Path, rate: int) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
         "DJANGO_SETTINGS_MODULE": "cobrowse.settings",
         "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "TANDEM_LOG_LEVEL": "WARNING",
     }
     if rate > STOCK_RATE_LIMIT * 2 // 3:

@@ -130,6 +130,7 @@ def tandem_env(tmp: Path, shape: Shape) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
         "DJANGO_SETTINGS_MODULE": "cobrowse.settings",
         "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "TANDEM_LOG_LEVEL": "WARNING",
         "TANDEM_PRESENCE_TIMEOUT_SECONDS": str(shape.timeout),
     }

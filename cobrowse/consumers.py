@@ -7,6 +7,7 @@ messages are handled by one method per type (`session.ended` -> `session_ended`)
 import asyncio
 import logging
 from datetime import datetime
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -136,7 +137,9 @@ class VisitorConsumer(FrameConsumer):
     async def on_resume(self, frame: dict, text: str) -> None:
         """A new page of the tab (or the same page after a dropped connection) rejoins."""
         self._may_begin()
-        session_id = services.resume_claims(group=self.group, token=frame["token"])
+        session_id = await database_sync_to_async(services.resume_claims)(
+            group=self.group, token=frame["token"]
+        )
         # Listen first: an end that commits from here on reaches this socket, and one that
         # committed before is seen by session_resume, which refuses ended sessions.
         await self.channel_layer.group_add(groups.session_visitor(session_id), self.channel_name)
@@ -283,6 +286,13 @@ class AgentConsumer(FrameConsumer):
     frames = AGENT_FRAMES
     role = "agent"
 
+    def query_group(self) -> int | None:
+        """The group (public id) `?group=` names, for a key live in several groups."""
+        values = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("group")
+        if not values or not values[0].isdigit() or len(values[0]) > 9:
+            return None  # no group, or no group number (which are below 10**9)
+        return int(values[0])
+
     async def connect(self) -> None:
         self.session = None
         self.index: int | None = None  # this agent's client index in the session
@@ -300,7 +310,7 @@ class AgentConsumer(FrameConsumer):
                 )
                 self.revocable = True
             session = await database_sync_to_async(selectors.access_session)(
-                user=self.user, key=key
+                user=self.user, key=key, group=self.query_group()
             )
             # Listen before joining: an end that commits in between still reaches us,
             # and the join itself refuses a session that has already ended.

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -71,3 +72,21 @@ def env_ice_servers(name: str) -> list[dict]:
         if any(not isinstance(server.get(k, ""), str) for k in ("username", "credential")):
             raise ImproperlyConfigured(f"{name}: 'username' and 'credential' must be strings")
     return servers
+
+
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+
+
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """Django's SECURE_PROXY_SSL_HEADER from a header name (`X-Forwarded-Proto`), or
+    `Header: value` when the proxy says HTTPS with another value than `https`."""
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return None
+    header, _, value = raw.partition(":")
+    header, value = header.strip(), value.strip() or "https"
+    if not _HEADER_NAME.match(header):
+        raise ImproperlyConfigured(
+            f"{name} must be a header name such as X-Forwarded-Proto, got {raw[:100]!r}"
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), value

@@ -5,6 +5,7 @@ No page content is ever stored here: a session's timeline records lifecycle even
 """
 
 import re
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -32,6 +33,10 @@ def validate_mask_selectors(value: str) -> None:
             raise ValidationError(f"Not a CSS selector: {selector!r}")
 
 
+def new_visitor_id_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class Group(models.Model):
     """An account: its public numeric id goes in the visitor's script tag (`data-groupid`)."""
 
@@ -48,6 +53,21 @@ class Group(models.Model):
         default=False,
         help_text="Keep the text of chat messages between agents and visitors on each "
         "session's timeline. Off: chat is relayed and never stored.",
+    )
+    # Presence visitor ids are the visitor's identity towards agents (their messages, a
+    # one-click co-browse). Signed ids stop a script that merely knows an id from posing
+    # as that visitor (docs/deploy.md, "Signed visitor ids").
+    signed_visitor_ids = models.BooleanField(
+        default=False,
+        help_text="Presence connections must carry the visitor id's signature "
+        "(data-visitorsig): hex HMAC-SHA256 of the id, keyed with the visitor id secret. "
+        "Unsigned or wrongly signed ids are refused.",
+    )
+    visitor_id_secret = models.CharField(
+        max_length=64,
+        default=new_visitor_id_secret,
+        help_text="The key your backend signs visitor ids with. Keep it secret; change it "
+        "to invalidate every signature.",
     )
 
     class Meta:
@@ -157,9 +177,13 @@ class CobrowseSession(models.Model):
     class Meta:
         ordering = ["-started_at"]
         constraints = [
-            # A key names at most one live session, so /agent/session/<key>/ is unambiguous.
+            # A key names at most one live session of its group, as in Glance: one tenant
+            # can neither see nor block another's keys. /agent/session/<key>/ resolves it
+            # among the agent's groups and asks which when several match.
             models.UniqueConstraint(
-                fields=["key"], condition=Q(state="active"), name="session_unique_live_key"
+                fields=["group", "key"],
+                condition=Q(state="active"),
+                name="session_unique_live_key_per_group",
             )
         ]
         indexes = [models.Index(fields=["group", "state"])]

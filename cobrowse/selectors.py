@@ -62,19 +62,38 @@ def agent_group_ids(*, user: AbstractBaseUser | AnonymousUser) -> list[int]:
     return list(user.memberships.values_list("group_id", flat=True))
 
 
-def access_session(*, user: AbstractBaseUser | AnonymousUser, key: str) -> CobrowseSession:
-    """The live session `key`, if `user` may watch it; otherwise the one domain error."""
+def sessions_for_key(
+    *, user: AbstractBaseUser | AnonymousUser, key: str, group: int | None = None
+) -> list[CobrowseSession]:
+    """The live sessions `key` names in the user's groups (only group `group`, a public id,
+    when given): several groups may each have a live session of the same key."""
+    sessions = CobrowseSession.objects.select_related("group", "site").filter(
+        key=key, state=CobrowseSession.State.ACTIVE, group_id__in=agent_group_ids(user=user)
+    )
+    if group is not None:
+        sessions = sessions.filter(group__public_id=group)
+    return list(sessions.order_by("group__public_id"))
+
+
+def access_session(
+    *, user: AbstractBaseUser | AnonymousUser, key: str, group: int | None = None
+) -> CobrowseSession:
+    """The live session `key` in the user's groups (in group `group`, a public id, when
+    given), if `user` may watch it; otherwise the one domain error."""
     if not user.is_authenticated:
         raise TandemError(ErrorCode.UNAUTHENTICATED, "Log in as an agent to watch sessions.")
-    session = (
-        CobrowseSession.objects.select_related("group", "site")
-        .filter(key=key, state=CobrowseSession.State.ACTIVE)
-        .first()
-    )
+    sessions = sessions_for_key(user=user, key=key, group=group)
     # One answer for "no such session" and "not yours": a key reveals nothing to outsiders.
-    if session is None or session.group_id not in agent_group_ids(user=user):
+    if not sessions:
         raise TandemError(ErrorCode.NOT_FOUND, f"No live session {key[:32]!r} in your groups.")
-    return session
+    if len(sessions) > 1:
+        names = ", ".join(str(session.group.public_id) for session in sessions)
+        raise TandemError(
+            ErrorCode.NOT_FOUND,
+            f"Session {key!r} is live in several of your groups ({names}): say which "
+            "with ?group=<group number>.",
+        )
+    return sessions[0]
 
 
 def session_list_active(*, group_ids: list[int]) -> list[CobrowseSession]:

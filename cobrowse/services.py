@@ -13,6 +13,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
@@ -275,14 +276,26 @@ def resume_token(*, session: CobrowseSession) -> str:
 
 
 def handoff_token(*, session: CobrowseSession) -> str:
-    """A resume token for a page on another trusted domain; it travels in that page's URL,
-    so it expires after TANDEM_HANDOFF_TOKEN_MAX_AGE seconds."""
-    claims = {"s": session.id, "g": session.group_id, "h": 1}
+    """A resume token for a page on another trusted domain; it travels in that page's URL
+    (history, logs, referrers), so it expires after TANDEM_HANDOFF_TOKEN_MAX_AGE seconds
+    and works once: its id `n` is recorded as used when a page resumes with it."""
+    claims = {"s": session.id, "g": session.group_id, "h": 1, "n": secrets.token_urlsafe(12)}
     return signing.dumps(claims, salt=_RESUME_SALT)
 
 
+def _handoff_use(*, token_id: object) -> None:
+    """Record a handoff token as used, atomically in the shared cache (add: one process
+    wins); the record outlives the token's validity. A second use is refused."""
+    if not isinstance(token_id, str) or not token_id:
+        raise TandemError(ErrorCode.BAD_TOKEN, "The resume token is not valid.")
+    ttl = settings.TANDEM_HANDOFF_TOKEN_MAX_AGE + 60
+    if not cache.add(f"tandem:handoff-used:{token_id}", 1, timeout=ttl):
+        raise TandemError(ErrorCode.BAD_TOKEN, "The link's session token was already used.")
+
+
 def resume_claims(*, group: Group, token: str) -> int:
-    """The session id a resume token names, if it is genuine, fresh and for `group`."""
+    """The session id a resume token names, if it is genuine, fresh and for `group`; a
+    handoff token also must not have been used before (it is used up here)."""
     try:
         claims = signing.loads(
             token, salt=_RESUME_SALT, max_age=settings.TANDEM_RESUME_TOKEN_MAX_AGE
@@ -301,6 +314,8 @@ def resume_claims(*, group: Group, token: str) -> int:
     session_id = claims.get("s")
     if not isinstance(session_id, int):
         raise TandemError(ErrorCode.BAD_TOKEN, "The resume token is not valid.")
+    if claims.get("h"):
+        _handoff_use(token_id=claims.get("n"))
     return session_id
 
 

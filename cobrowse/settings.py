@@ -1,18 +1,34 @@
 """Django settings for Tandem, read from the environment with safe local defaults."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from cobrowse.env import env_bool, env_ice_servers, env_int, env_list, env_str
+from cobrowse.env import (
+    env_bool,
+    env_ice_servers,
+    env_int,
+    env_list,
+    env_proxy_ssl_header,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
+# The public key that `make run` (DEBUG on) uses. Anyone can sign resume tokens and
+# sessions with it, so without DEBUG the server refuses to start on it or on no key.
+DEVELOPMENT_SECRET_KEY = "tandem-local-development-key-not-for-production"
 SECRET_KEY = env_str("SECRET_KEY", "")
-if not SECRET_KEY:
-    # A fixed key for local use only; any deployment sets SECRET_KEY.
-    SECRET_KEY = "tandem-local-development-key-not-for-production"
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+if not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set (a long random string, the same for every process) when "
+        "DEBUG is off; see docs/deploy.md. For local use run `make run` (DEBUG=1)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 # Origins of Tandem's own pages when a proxy changes the Host header (e.g. https://tandem.example.com).
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -33,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -45,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "agents.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login attempt with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cobrowse.urls"
@@ -71,6 +90,21 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- SQLite under concurrent writers -----------------------------------------------------
+# Every socket writes (sessions, timelines) from its own thread. SQLite's defaults make a
+# writer that finds the database busy fail with "database is locked": a transaction that
+# read first cannot wait for the lock it then needs. BEGIN IMMEDIATE takes the write lock
+# up front, so writers queue for up to TANDEM_SQLITE_TIMEOUT_SECONDS instead; WAL lets
+# readers carry on while one writes. PostgreSQL needs none of this.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env_int("TANDEM_SQLITE_TIMEOUT_SECONDS", 20, minimum=1),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
@@ -111,6 +145,20 @@ else:
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+# Login throttling (django-axes) on /accounts/login/ and /admin/login/: after
+# TANDEM_LOGIN_FAILURE_LIMIT wrong passwords for one username from one address, that
+# pair is refused (HTTP 429) for TANDEM_LOGIN_COOLOFF_MINUTES; a right password resets
+# the count. Only failures count. `manage.py axes_reset` lifts every lockout at once.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("TANDEM_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("TANDEM_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept (for the cool-off); successes are not
+AXES_HTTP_RESPONSE_CODE = 429
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/agent/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -131,6 +179,18 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Production: HTTPS and the proxy in front (docs/deploy.md) ---------------------------
+# Off by default so that `make run` works over plain http://127.0.0.1; a deployment
+# behind TLS turns them on (`manage.py check --deploy` is clean with the documented set).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("TANDEM_SECURE_COOKIES", False)
+SECURE_SSL_REDIRECT = env_bool("TANDEM_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("TANDEM_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TANDEM_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("TANDEM_HSTS_PRELOAD", False)
+# The header in which the TLS-terminating proxy says a request came over HTTPS, e.g.
+# X-Forwarded-Proto; the proxy must set it on every request (overwriting the client's).
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("TANDEM_PROXY_SSL_HEADER")
 
 # Per-socket limits. A frame over the size limit is answered with an error frame and
 # close code 1009; a socket over the rate limit with an error frame and close code 1008.

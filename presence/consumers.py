@@ -21,6 +21,7 @@ class PresenceConsumer(FrameConsumer):
         self.focused = False
         self.deadline: float | None = None  # a unique connection's end, on registry.now()
         self.expiry: asyncio.TimerHandle | None = None
+        self.handed: set[int] = set()  # stored messages this connection was handed
         await self.accept()
         try:
             self.group = await database_sync_to_async(self.page_group)(
@@ -74,11 +75,13 @@ class PresenceConsumer(FrameConsumer):
             raise TandemError(ErrorCode.BAD_FRAME, "'hello' needs a visitorid or unique: true.")
         visitor_id = services.check_visitor_id(frame["visitorid"])
         pending = await database_sync_to_async(services.visitor_connect)(
-            group=self.group, visitor_id=visitor_id, channel=self.channel_name
+            group=self.group,
+            visitor_id=visitor_id,
+            channel=self.channel_name,
+            signature=frame.get("visitorsig"),
         )
         await self.listen_as(visitor_id)
-        for message in pending:
-            await self.send_frame(message)
+        await self.hand(pending)
 
     async def hello_unique(self, frame: dict) -> None:
         if "visitorid" in frame:
@@ -152,8 +155,14 @@ class PresenceConsumer(FrameConsumer):
     async def take_focus(self, pending: list[dict]) -> None:
         self.focused = True
         await self.send_frame({"t": "focus"})
+        await self.hand(pending)
+
+    async def hand(self, pending: list[dict]) -> None:
+        """Send stored messages this connection has not been handed yet."""
         for message in pending:
-            await self.send_frame(message)
+            if message["id"] not in self.handed:
+                self.handed.add(message["id"])
+                await self.send_frame(message)
 
     async def on_ack(self, frame: dict, text: str) -> None:
         await database_sync_to_async(services.message_ack)(
@@ -170,17 +179,28 @@ class PresenceConsumer(FrameConsumer):
         focused = await database_sync_to_async(registry.visitor_focused)(
             group_id=self.group.id, visitor_id=self.visitor_id
         )
-        if focused is None or (focused == self.channel_name) == self.focused:
+        if focused is None:
+            return
+        if (focused == self.channel_name) == self.focused:
+            if self.focused:
+                # Another connection closed: if it was the visitor's first, this one may
+                # now be, and the stored messages are its to have.
+                await self.hand(
+                    await database_sync_to_async(services.pending_messages)(
+                        group=self.group, visitor_id=self.visitor_id, channel=self.channel_name
+                    )
+                )
             return
         if self.focused:
             self.focused = False
             await self.send_frame({"t": "blur"})
             return
         pending = await database_sync_to_async(services.pending_messages)(
-            group=self.group, visitor_id=self.visitor_id
+            group=self.group, visitor_id=self.visitor_id, channel=self.channel_name
         )
         await self.take_focus(pending)
 
     async def presence_message(self, message: dict) -> None:
         if self.focused:
+            self.handed.add(message["frame"]["id"])
             await self.send_frame(message["frame"])

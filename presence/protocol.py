@@ -4,7 +4,12 @@ from cobrowse.protocol import Field
 
 PRESENCE_FRAMES: dict[str, dict[str, Field]] = {
     # A unique connection (connectUnique) says hello without a visitor id and is given one.
-    "hello": {"visitorid": Field(str, False, max_len=100), "unique": Field(bool, False)},
+    # `visitorsig`: the id's signature, where the group requires signed visitor ids.
+    "hello": {
+        "visitorid": Field(str, False, max_len=100),
+        "visitorsig": Field(str, False, max_len=128),
+        "unique": Field(bool, False),
+    },
     "presence": {
         "url": Field(str, False, max_len=2000),
         "title": Field(str, False, max_len=500),

@@ -183,6 +183,13 @@ def visitor_focused(*, group_id: int, visitor_id: str) -> str | None:
     return entry["channel"] if entry else None
 
 
+def visitor_first(*, group_id: int, visitor_id: str) -> str | None:
+    """The channel of the visitor's longest-open live connection, if it is online."""
+    entry = visitor_get(group_id=group_id, visitor_id=visitor_id)
+    tabs = _live_tabs(entry, now()) if entry else {}
+    return min(tabs, key=lambda channel: tabs[channel]["opened"]) if tabs else None
+
+
 def visitor_get(*, group_id: int, visitor_id: str) -> dict | None:
     entry = cache.get(_visitor_key(group_id, visitor_id))
     return entry if _alive(entry, now()) else None

@@ -6,6 +6,7 @@ delivered twice to a visitor that acknowledged it.
 """
 
 import hashlib
+import hmac
 import logging
 import re
 from datetime import timedelta
@@ -84,9 +85,41 @@ def summary(*, group: Group, entry: dict) -> dict:
     }
 
 
-def visitor_connect(*, group: Group, visitor_id: str, channel: str) -> list[dict]:
-    """A visitor tab connects and takes the focus; returns the messages waiting for it."""
+def visitor_id_signature(*, secret: str, visitor_id: str) -> str:
+    """What the integrator's backend computes for a visitor id: hex HMAC-SHA256 of the
+    id (UTF-8), keyed with the group's visitor id secret (docs/deploy.md)."""
+    return hmac.new(secret.encode(), visitor_id.encode(), hashlib.sha256).hexdigest()
+
+
+def check_visitor_signature(*, group: Group, visitor_id: str, signature: object) -> None:
+    """A group that requires signed visitor ids refuses an id without its signature:
+    knowing a visitor's id must not be enough to be that visitor."""
+    if not group.signed_visitor_ids:
+        return
+    if not isinstance(signature, str) or not signature:
+        raise TandemError(
+            ErrorCode.FORBIDDEN,
+            "This group requires signed visitor ids: pass the id's signature "
+            "(data-visitorsig, or visitorsig in the Presence.Visitor options).",
+        )
+    expected = visitor_id_signature(secret=group.visitor_id_secret, visitor_id=visitor_id)
+    if not hmac.compare_digest(expected, signature.lower()):
+        log.warning("visitor id with a wrong signature group=%s", group.public_id)
+        raise TandemError(ErrorCode.FORBIDDEN, "The visitor id's signature is not valid.")
+
+
+def visitor_connect(
+    *, group: Group, visitor_id: str, channel: str, signature: object = None
+) -> list[dict]:
+    """A visitor tab connects and takes the focus; returns the messages waiting for it
+    (none when another connection of the visitor is live: see pending_messages)."""
     check_visitor_id(visitor_id)
+    check_visitor_signature(group=group, visitor_id=visitor_id, signature=signature)
+    return _visitor_online(group=group, visitor_id=visitor_id, channel=channel)
+
+
+def _visitor_online(*, group: Group, visitor_id: str, channel: str) -> list[dict]:
+    """A connection under `visitor_id` (checked, or given by the server) takes the focus."""
     if registry.unique_holder(group_id=group.id, code=visitor_id) not in (None, channel):
         raise TandemError(ErrorCode.KEY_IN_USE, "That visitor id is held by a unique connection.")
     registry.visitor_online(group_id=group.id, visitor_id=visitor_id, channel=channel, info={})
@@ -98,7 +131,7 @@ def visitor_connect(*, group: Group, visitor_id: str, channel: str) -> list[dict
             {"type": "dashboard.visitor", "visitor": summary(group=group, entry=entry)},
         )
     log.info("visitor online group=%s", group.public_id)
-    return pending_messages(group=group, visitor_id=visitor_id)
+    return pending_messages(group=group, visitor_id=visitor_id, channel=channel)
 
 
 def visitor_focus(*, group: Group, visitor_id: str, channel: str) -> list[dict]:
@@ -111,7 +144,7 @@ def visitor_focus(*, group: Group, visitor_id: str, channel: str) -> list[dict]:
     if previous is not None:
         with transaction.atomic():
             _focus_moved(group=group, visitor_id=visitor_id)
-    return pending_messages(group=group, visitor_id=visitor_id)
+    return pending_messages(group=group, visitor_id=visitor_id, channel=channel)
 
 
 def _focus_moved(*, group: Group, visitor_id: str) -> None:
@@ -126,7 +159,7 @@ def unique_connect(*, group: Group, channel: str) -> tuple[str, float]:
     seconds = settings.TANDEM_PRESENCE_UNIQUE_SECONDS
     code = registry.unique_reserve(group_id=group.id, channel=channel, seconds=seconds)
     PendingMessage.objects.filter(group=group, visitor_id=code).delete()
-    visitor_connect(group=group, visitor_id=code, channel=channel)
+    _visitor_online(group=group, visitor_id=code, channel=channel)  # the server's id: unsigned
     return code, registry.now() + seconds
 
 
@@ -168,7 +201,9 @@ def visitor_disconnect(*, group: Group, visitor_id: str, channel: str) -> None:
     registry.unique_release(group_id=group.id, code=visitor_id, channel=channel)
     left = registry.visitor_offline(group_id=group.id, visitor_id=visitor_id, channel=channel)
     with transaction.atomic():
-        if left.focus is not None:
+        if not left.gone:
+            # The focus may have moved, and the visitor's first connection may have
+            # changed (it gets the stored messages): the others check.
             _focus_moved(group=group, visitor_id=visitor_id)
         if left.gone:
             _broadcast(
@@ -193,8 +228,13 @@ def _frame(message: PendingMessage) -> dict:
     return {"t": "signal", "id": message.id, "data": message.data}
 
 
-def pending_messages(*, group: Group, visitor_id: str) -> list[dict]:
-    """The visitor's unacknowledged messages, oldest first; expired ones are deleted."""
+def pending_messages(*, group: Group, visitor_id: str, channel: str) -> list[dict]:
+    """The visitor's unacknowledged messages for connection `channel`, oldest first;
+    expired ones are deleted. Only the visitor's first live connection gets them: a second
+    connection under the same id while the first is live (another tab, or a script that
+    only knows the id) gets none until the first has gone."""
+    if registry.visitor_first(group_id=group.id, visitor_id=visitor_id) != channel:
+        return []
     mine = PendingMessage.objects.filter(group=group, visitor_id=visitor_id)
     mine.filter(expires_at__lte=timezone.now()).delete()
     return [_frame(message) for message in mine]

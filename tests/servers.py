@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "browser-test-pass"
+SECRET_KEY = "test-servers-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 SEED = f"""
 from django.contrib.auth import get_user_model
@@ -104,6 +105,8 @@ def server_env(tmp: Path, **extra: str) -> dict:
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "cobrowse.settings",
         "DEBUG": "0",
+        # With DEBUG off, as in production, the server refuses to start without a key.
+        "SECRET_KEY": SECRET_KEY,
         **extra,
     }
     return env

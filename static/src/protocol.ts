@@ -174,7 +174,7 @@ export type ServerToDashboard =
 
 /** A visitor page's presence socket (presence/protocol.py): what the page sends. */
 export type PresenceClientFrame =
-  | { t: "hello"; visitorid?: string; unique?: boolean }
+  | { t: "hello"; visitorid?: string; visitorsig?: string; unique?: boolean }
   | { t: "presence"; url?: string; title?: string; browser?: string; data?: Record<string, string | number> }
   | { t: "ping" }
   | { t: "ack"; id: number }

@@ -354,6 +354,48 @@ async def test_handoff_token_expires_quickly(demo_group, visitor_socket, setting
         assert await receive_error(other_domain) == "bad_token"
 
 
+async def test_handoff_token_works_only_once(demo_group, visitor_socket):
+    page = await visitor_socket()
+    await start(page)
+    await send(page, {"t": "handoff"})
+    token = (await receive(page))["token"]
+    first = await visitor_socket(origin="http://localhost:8000")
+    assert (await resume(first, token, why="crossdomain"))["t"] == "resumed"
+
+    replay = await visitor_socket(origin="http://localhost:8000")
+    await send(replay, {"t": "resume", "token": token, "why": "crossdomain"})
+
+    assert await receive_error(replay) == "bad_token"
+
+
+async def test_a_used_handoff_token_is_refused_even_when_both_uses_race(demo_group, visitor_socket):
+    page = await visitor_socket()
+    await start(page)
+    await send(page, {"t": "handoff"})
+    token = (await receive(page))["token"]
+    pages = [await visitor_socket(origin="http://localhost:8000") for _ in range(4)]
+
+    for other in pages:
+        await send(other, {"t": "resume", "token": token, "why": "crossdomain"})
+    answers = [(await receive(other))["t"] for other in pages]
+
+    assert sorted(answers) == ["error", "error", "error", "resumed"]
+
+
+async def test_each_handoff_gets_its_own_token(demo_group, visitor_socket):
+    page = await visitor_socket()
+    await start(page)
+    tokens = []
+    for _ in range(2):
+        await send(page, {"t": "handoff"})
+        tokens.append((await receive(page))["token"])
+    for token in tokens:
+        other = await visitor_socket(origin="http://localhost:8000")
+        assert (await resume(other, token, why="crossdomain"))["t"] == "resumed"
+
+    assert tokens[0] != tokens[1]
+
+
 async def test_handoff_needs_a_session(demo_group, visitor_socket):
     page = await visitor_socket()
 

@@ -22,7 +22,7 @@ function row(session: SessionSummary): HTMLTableRowElement {
   }
   tr.cells[4].className = "agents";
   const link = document.createElement("a");
-  link.href = `/agent/session/${encodeURIComponent(session.key)}/`;
+  link.href = `/agent/session/${encodeURIComponent(session.key)}/?group=${session.group}`;
   link.textContent = "Watch";
   link.className = "watch";
   const action = document.createElement("td");

@@ -59,6 +59,9 @@ function startViewer(root: HTMLElement): () => void {
 
   // Assigned below, once the handlers it calls exist; nothing sends before it opens.
   let socket: AgentSocket<AgentToServer> | null = null;
+  // ?group= picks the group when the key is live in several of the agent's groups.
+  const group = new URLSearchParams(location.search).get("group");
+  const query = group ? `?group=${encodeURIComponent(group)}` : "";
   const send = (frame: AgentToServer) => {
     socket?.send(frame);
   };
@@ -224,7 +227,7 @@ function startViewer(root: HTMLElement): () => void {
   window.addEventListener("resize", fit);
   setState("connecting", "Connecting…");
   socket = openAgentSocket<ServerToAgent, AgentToServer>({
-    path: `/ws/agent/session/${encodeURIComponent(key)}/`,
+    path: `/ws/agent/session/${encodeURIComponent(key)}/${query}`,
     onFrame,
     onStatus,
     isFinal: (frame) => frame.t === "ended",

@@ -88,7 +88,7 @@ export class VisitorsTable {
         this.status(frame.online ? `Sent to ${frame.visitorid}.` : `${frame.visitorid} is away: it will get it on return.`);
         break;
       case "session":
-        if (this.awaitingKeys.has(frame.session.key)) location.assign(`/agent/session/${encodeURIComponent(frame.session.key)}/`);
+        if (this.awaitingKeys.has(frame.session.key)) location.assign(`/agent/session/${encodeURIComponent(frame.session.key)}/?group=${frame.session.group}`);
         break;
       default:
         return;

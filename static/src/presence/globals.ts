@@ -33,8 +33,10 @@ export function publishSettings(config: LoaderConfig, attrs: Record<string, stri
     site: config.site,
     version: config.version,
     presence: attrs.presence,
-    // A visitor id the page set before the loader ran is kept unless the tag names one.
+    // A visitor id the page set before the loader ran is kept unless the tag names one;
+    // its signature (data-visitorsig) goes with it.
     visitorid: attrs.visitorid ?? window.GLANCE_COBROWSE?.visitorid,
+    visitorsig: attrs.visitorid !== undefined ? attrs.visitorsig : (attrs.visitorsig ?? window.GLANCE_COBROWSE?.visitorsig),
   };
 }
 

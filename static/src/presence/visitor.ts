@@ -4,7 +4,9 @@
 import type { PresenceClientFrame, PresenceServerFrame } from "../protocol";
 import type { LoaderConfig } from "../visitor/config";
 
-type PresenceParams = { groupid?: number | string; visitorid?: string };
+// `visitorsig`: the visitor id's signature (hex HMAC-SHA256 from the site's backend), for a
+// group that requires signed visitor ids (docs/deploy.md).
+type PresenceParams = { groupid?: number | string; visitorid?: string; visitorsig?: string };
 type PresenceData = Record<string, string | number>;
 type ErrorInfo = { code: string; msg: string };
 type Invokable = Record<string, ((args?: unknown) => unknown) | undefined>;
@@ -53,6 +55,7 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
 
     groupid: number | null;
     visitorid: string | null;
+    visitorsig: string | null;
     onsignal: ((data: unknown) => void) | null = null;
     onerror: ((error: ErrorInfo) => void) | null = null;
     onblur: (() => void) | null = null;
@@ -78,12 +81,15 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
       const group = params.groupid ?? defaults.groupid ?? config.group;
       this.groupid = group === undefined || group === null ? null : Number(group);
       this.visitorid = params.visitorid ?? defaults.visitorid ?? null;
+      // A signature belongs to one id: the defaults' only goes with the defaults' id.
+      this.visitorsig =
+        params.visitorid !== undefined ? (params.visitorsig ?? null) : (params.visitorsig ?? defaults.visitorsig ?? null);
       Visitor.instance = this;
     }
 
-    static setVisitorId(visitorid: string): void {
-      window.GLANCE_COBROWSE = { ...(window.GLANCE_COBROWSE ?? {}), visitorid };
-      Visitor.instance?.setVisitorId(visitorid);
+    static setVisitorId(visitorid: string, visitorsig?: string): void {
+      window.GLANCE_COBROWSE = { ...(window.GLANCE_COBROWSE ?? {}), visitorid, visitorsig };
+      Visitor.instance?.setVisitorId(visitorid, visitorsig);
     }
 
     presence(params: { data?: unknown } = {}): void {
@@ -136,13 +142,16 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
       this.stopExpiry();
     }
 
-    setVisitorId(visitorid: string): void {
+    /** Reconnect under another id; `visitorsig` is its signature where the group
+     * requires signed visitor ids. */
+    setVisitorId(visitorid: string, visitorsig?: string): void {
       if (this.unique) {
         this.disconnect();
         this.unique = false;
         this.wanted = true;
       }
       this.visitorid = visitorid;
+      this.visitorsig = visitorsig ?? null;
       if (this.socket || this.wanted) {
         this.close();
         this.open();
@@ -163,7 +172,7 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
       socket.onopen = () => {
         const hello: PresenceClientFrame = this.unique
           ? { t: "hello", unique: true }
-          : { t: "hello", visitorid: this.visitorid ?? "" };
+          : { t: "hello", visitorid: this.visitorid ?? "", ...(this.visitorsig ? { visitorsig: this.visitorsig } : {}) };
         socket.send(JSON.stringify(hello));
         // A new connection takes the focus, and starts with the whole picture: the server
         // forgets a visitor that leaves (a new id, a dropped connection, a restart).
@@ -175,9 +184,12 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
         this.watchFocus(true);
       };
       socket.onmessage = (message) => this.receive(JSON.parse(String(message.data)) as PresenceServerFrame);
-      socket.onclose = () => {
+      socket.onclose = (event) => {
         if (this.socket !== socket) return;
         this.close();
+        // 4403: refused (e.g. an unsigned id where the group requires signatures; onerror
+        // said why). Trying again would be refused again.
+        if (event.code === 4403) this.wanted = false;
         if (this.wanted) {
           // The server went away (a restart, a deploy): come back, and get what waited.
           const delay = RETRY_MS[Math.min(this.attempt++, RETRY_MS.length - 1)];

@@ -1,0 +1,12 @@
+"""The settings pytest runs with: Tandem's own, plus a test-only SECRET_KEY.
+
+With DEBUG off (as in production) Tandem refuses to start without a SECRET_KEY; the test
+process and the servers it starts (tests/servers.py) use this one.
+"""
+
+import os
+
+TEST_SECRET_KEY = "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+os.environ.setdefault("SECRET_KEY", TEST_SECRET_KEY)
+
+from cobrowse.settings import *  # noqa: E402, F403
