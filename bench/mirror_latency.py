@@ -29,8 +29,10 @@ import argparse
 import asyncio
 import math
 import os
+import re
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +43,7 @@ from pathlib import Path
 
 import orjson
 from harness import (
+    BIN,
     HOST,
     POLL_INTERVAL,
     agent_cookie,
@@ -432,6 +435,7 @@ class Measurement:
 async def run_load(name: str, pairs: list[Pair], shape: Shape, server_pid: int) -> Measurement:
     """Stream from every pair at once, wait (bounded) for stragglers, sum the figures."""
     cycle = frame_cycle()
+    profiler = start_profiler(name, server_pid, shape.seconds)
     readers = [asyncio.create_task(receive_frames(p)) for p in pairs]
     readers += [asyncio.create_task(watch_visitor(p)) for p in pairs]
     cpu_client, cpu_server = time.process_time(), cpu_seconds(server_pid)
@@ -456,6 +460,8 @@ async def run_load(name: str, pairs: list[Pair], shape: Shape, server_pid: int) 
     for task in readers + senders + waiters:
         task.cancel()
     await asyncio.gather(*readers, *senders, *waiters, return_exceptions=True)
+    if profiler is not None:
+        await asyncio.to_thread(profiler.wait, 30)
     last_ns = max((p.last_receive_ns for p in pairs), default=0)
     return Measurement(
         name=name,
@@ -470,6 +476,21 @@ async def run_load(name: str, pairs: list[Pair], shape: Shape, server_pid: int) 
         server_cpu=server_cpu,
         notes=notes + [f"pair {p.index}: {note}" for p in pairs for note in p.notes],
     )
+
+
+PROFILE_DIR: Path | None = None  # --profile: where py-spy writes one profile per server
+
+
+def start_profiler(name: str, pid: int, seconds: float) -> subprocess.Popen | None:
+    """py-spy on the server for the load only (not set-up), when --profile asks for it."""
+    if PROFILE_DIR is None:
+        return None
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    out = PROFILE_DIR / f"{slug}-{pid}.txt"
+    command = [str(BIN / "py-spy"), "record", "-p", str(pid), "-r", "50", "-f", "raw"]
+    command += ["-d", str(max(1, int(seconds))), "-o", str(out), "--nonblocking"]
+    print(f"profiling {name} into {out}", flush=True)
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 async def open_pairs(count: int, opener: Callable[[int], Awaitable[Pair]]) -> list[Pair]:
@@ -608,6 +629,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate", type=int, default=50, help="frames/s per visitor (1-500)")
     parser.add_argument("--seconds", type=float, default=10, help="seconds of load (1-60)")
     parser.add_argument("--redis", action="store_true", help="also Tandem on redis-server")
+    parser.add_argument(
+        "--profile", type=Path, metavar="DIR", help="py-spy each server under load into DIR"
+    )
     parser.add_argument("--serve-relay", type=int, metavar="PORT", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -622,6 +646,10 @@ def main() -> None:
         rate=max(1, min(args.rate, 500)),
         seconds=max(1.0, min(args.seconds, 60.0)),
     )
+    if args.profile:
+        global PROFILE_DIR
+        PROFILE_DIR = args.profile.resolve()
+        PROFILE_DIR.mkdir(parents=True, exist_ok=True)
     if shape.rate > STOCK_RATE_LIMIT * 2 // 3:
         print(f"note: --rate {shape.rate} is near Tandem's per-socket limit; raised for this run")
     report(run(shape, args.redis), shape)

@@ -127,9 +127,11 @@ if REDIS_URL:
         }
     }
 else:
+    # One process: Tandem's own in-memory layer (cobrowse/layers.py), whose cost does not
+    # grow with the number of open sockets as Channels' InMemoryChannelLayer's does.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "BACKEND": "cobrowse.layers.LocalChannelLayer",
             "CONFIG": {"capacity": 1000, "expiry": 30},
         }
     }

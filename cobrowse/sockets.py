@@ -10,6 +10,7 @@ import orjson
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from cobrowse.dispatch import DirectDispatch
 from cobrowse.domains import origin_is_own
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.limits import TokenBucket
@@ -39,7 +40,7 @@ _CLOSE_FOR = {
 }
 
 
-class FrameConsumer(AsyncWebsocketConsumer):
+class FrameConsumer(DirectDispatch, AsyncWebsocketConsumer):
     frames: dict[str, dict[str, Field]] = {}
     role = "client"
     # Errors that close other sockets but only refuse one request on this one.
