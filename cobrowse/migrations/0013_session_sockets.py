@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cobrowse", "0010_session_reverse_only"),
+        ("cobrowse", "0012_group_signed_visitor_ids"),
     ]
 
     operations = [
