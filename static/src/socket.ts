@@ -64,13 +64,15 @@ export function openAgentSocket<In extends { t: string }, Out>(options: SocketOp
     const current = new WebSocket(url);
     socket = current;
     current.onopen = () => {
-      attempt = 0;
       options.onStatus("open", detail());
       opened = true;
     };
     current.onmessage = (message) => {
       if (typeof message.data !== "string") return;
       const frame = JSON.parse(message.data) as In;
+      // Welcomed, not just accepted: a server that accepts only to refuse (rate limits, a
+      // fault) keeps the backoff growing.
+      if (frame.t !== "error") attempt = 0;
       if (options.isFinal?.(frame)) final = true;
       options.onFrame(frame);
     };
@@ -80,6 +82,7 @@ export function openAgentSocket<In extends { t: string }, Out>(options: SocketOp
       if (finished) return;
       if (final || PERMANENT_CLOSE.has(event.code)) {
         finished = true;
+        window.removeEventListener("online", retryNow);
         options.onStatus("closed", detail(event.code, event.reason));
         return;
       }
@@ -88,6 +91,14 @@ export function openAgentSocket<In extends { t: string }, Out>(options: SocketOp
       attempt += 1;
     };
   };
+
+  // The browser says the network is back: try now rather than at the end of the wait.
+  const retryNow = () => {
+    if (finished || socket !== null) return;
+    window.clearTimeout(timer);
+    connect();
+  };
+  window.addEventListener("online", retryNow);
 
   options.onStatus("connecting", detail());
   connect();
@@ -103,6 +114,7 @@ export function openAgentSocket<In extends { t: string }, Out>(options: SocketOp
     },
     close() {
       finished = true;
+      window.removeEventListener("online", retryNow);
       window.clearTimeout(timer);
       socket?.close(1000);
       socket = null;

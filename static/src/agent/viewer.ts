@@ -191,17 +191,19 @@ function startViewer(root: HTMLElement): () => void {
       case "error":
         // Refused inputs leave the session as it was; anything else ends this view.
         if (frame.code === "masked" || frame.code === "rc_off") control.refused(frame.msg);
-        else if (frame.code === "unauthenticated") signedOut(`${frame.msg} ${SIGNED_OUT}`);
+        else if (frame.code === "unauthenticated") shutOut("signed-out", `${frame.msg} ${SIGNED_OUT}`);
+        else if (frame.code === "forbidden") shutOut("error", frame.msg);
         else if (!sharing.refused(frame.code, frame.msg)) setState("error", frame.msg);
         break;
     }
   };
-  // Signed out (here or in another tab) or deactivated: the visitor's page goes too.
-  const signedOut = (text: string) => {
+  // Signed out (here or in another tab), deactivated, or out of the session's group: the
+  // visitor's page goes from the screen too.
+  const shutOut = (state: string, text: string) => {
     replayer?.destroy();
     replayer = null;
     stage.replaceChildren();
-    setState("signed-out", text);
+    setState(state, text);
   };
 
   const onStatus = (status: SocketStatus, detail: StatusDetail) => {
@@ -221,7 +223,7 @@ function startViewer(root: HTMLElement): () => void {
     }
     const shown = root.dataset.state;
     if (shown === "ended" || shown === "error" || shown === "signed-out") return;
-    if (detail.code === 4401) signedOut(SIGNED_OUT);
+    if (detail.code === 4401) shutOut("signed-out", SIGNED_OUT);
     else setState("closed", "Disconnected from the session.");
   };
   window.addEventListener("resize", fit);
