@@ -132,6 +132,9 @@ def tandem_env(tmp: Path, shape: Shape) -> dict[str, str]:
         "DEBUG": "0",
         "TANDEM_LOG_LEVEL": "WARNING",
         "TANDEM_PRESENCE_TIMEOUT_SECONDS": str(shape.timeout),
+        # Every simulated client comes from 127.0.0.1: no per-address limits.
+        "TANDEM_CLIENT_MAX_SOCKETS": "0",
+        "TANDEM_CLIENT_SESSION_STARTS_PER_MINUTE": "0",
     }
 
 

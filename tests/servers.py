@@ -104,6 +104,10 @@ def server_env(tmp: Path, **extra: str) -> dict:
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "cobrowse.settings",
         "DEBUG": "0",
+        # Every test client comes from 127.0.0.1: per-address limits only where a test
+        # sets them.
+        "TANDEM_CLIENT_MAX_SOCKETS": "0",
+        "TANDEM_CLIENT_SESSION_STARTS_PER_MINUTE": "0",
         **extra,
     }
     return env
