@@ -58,12 +58,13 @@ class DashboardConsumer(FrameConsumer):
         sessions = await database_sync_to_async(selectors.dashboard_sessions)(
             group_ids=self.group_ids
         )
-        await self.send_frame({"t": "sessions", "sessions": sessions})
+        # Lists go in parts under the send limit (5,000 visitors are several MiB).
+        await self.send_list({"t": "sessions"}, "sessions", sessions)
         visitors = await database_sync_to_async(presence.dashboard_visitors)(
             group_ids=self.group_ids
         )
         self.shown = {(visitor["group"], visitor["visitorid"]) for visitor in visitors}
-        await self.send_frame({"t": "visitors", "visitors": visitors})
+        await self.send_list({"t": "visitors"}, "visitors", visitors)
         self.sweeper = asyncio.create_task(self.sweep())
 
     async def announce_open(self) -> None:

@@ -226,6 +226,9 @@ def tandem_env(tmp: Path, rate: int) -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "TANDEM_LOG_LEVEL": "WARNING",
+        # Every simulated client comes from 127.0.0.1: no per-address limits.
+        "TANDEM_CLIENT_MAX_SOCKETS": "0",
+        "TANDEM_CLIENT_SESSION_STARTS_PER_MINUTE": "0",
     }
     if rate > STOCK_RATE_LIMIT * 2 // 3:
         # Leave headroom above the offered rate so the limiter never closes a socket.

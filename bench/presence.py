@@ -133,6 +133,9 @@ def tandem_env(tmp: Path, shape: Shape) -> dict[str, str]:
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "TANDEM_LOG_LEVEL": "WARNING",
         "TANDEM_PRESENCE_TIMEOUT_SECONDS": str(shape.timeout),
+        # Every simulated client comes from 127.0.0.1: no per-address limits.
+        "TANDEM_CLIENT_MAX_SOCKETS": "0",
+        "TANDEM_CLIENT_SESSION_STARTS_PER_MINUTE": "0",
     }
 
 

@@ -11,6 +11,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from cobrowse import leases  # noqa: E402
+from cobrowse.limits import SendBufferMiddleware  # noqa: E402
 from cobrowse.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -28,11 +29,15 @@ class ProcessRunning:
 
 # No AllowedHostsOriginValidator here: visitor sockets come from integrators' origins and
 # are checked against each group's trusted domains; agent sockets need a logged-in member.
+# SendBufferMiddleware comes first inside, where daphne's own `send` is still in hand: it
+# bounds what may wait to be sent on each socket (cobrowse/limits.py).
 application = ProcessRunning(
     ProtocolTypeRouter(
         {
             "http": django_asgi_app,
-            "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
+            "websocket": SendBufferMiddleware(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
         }
     )
 )

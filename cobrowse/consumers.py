@@ -117,6 +117,7 @@ class VisitorConsumer(FrameConsumer):
 
     async def on_start(self, frame: dict, text: str) -> None:
         self._may_begin()
+        await self.check_session_start()
         user_agent = frame.get("ua") or self.header(b"user-agent")
         self.session = await database_sync_to_async(services.session_start)(
             group=self.group,
@@ -285,6 +286,8 @@ class AgentConsumer(FrameConsumer):
 
     frames = AGENT_FRAMES
     role = "agent"
+    # A viewer that falls behind loses mirror frames and asks for a snapshot on the gap.
+    drop_when_slow = True
 
     def query_group(self) -> int | None:
         """The group (public id) `?group=` names, for a key live in several groups."""

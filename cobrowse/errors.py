@@ -29,6 +29,8 @@ class ErrorCode(StrEnum):
     NOT_SHARER = "not_sharer"
     NO_SHARE = "no_share"
     BAD_STATE = "bad_state"
+    # A frame for this client was too big to send (the server's fault, not the client's).
+    NOT_SENT = "not_sent"
     INTERNAL = "internal"
 
 

@@ -4,13 +4,46 @@
 TypeScript types. A new frame type is a new entry here plus a handler in the consumer.
 """
 
+import json
+import re
 from dataclasses import dataclass
+from enum import IntEnum
 
 import orjson
 
 from cobrowse.errors import ErrorCode, TandemError
 
 MAX_CHUNKS = 1024
+
+
+class CloseCode(IntEnum):
+    """Every close code the server sends. WebSocket servers let an application send only
+    1000 or 3000-4999 (autobahn, under daphne, refuses anything else with an exception), so
+    Tandem's own codes are 4000-4999, most of them an HTTP status plus 4000."""
+
+    NORMAL = 1000
+    ENDED = 4000  # the session ended, or a unique presence id expired
+    UNAUTHENTICATED = 4401
+    FORBIDDEN = 4403  # origin not trusted, or a frame on a refused socket
+    NOT_FOUND = 4404
+    SLOW = 4408  # the client did not read what the server sent it
+    TOO_BIG = 4413  # a client frame over TANDEM_WS_MAX_FRAME_BYTES
+    RATE_LIMITED = 4429  # too many frames, sockets or session starts
+    INTERNAL = 4500  # a fault of the server's ended the socket
+
+
+# What each refusal that closes a socket closes it with; other codes keep it open.
+CLOSE_FOR_ERROR: dict[ErrorCode, CloseCode] = {
+    ErrorCode.TOO_BIG: CloseCode.TOO_BIG,
+    ErrorCode.RATE_LIMITED: CloseCode.RATE_LIMITED,
+    ErrorCode.ORIGIN: CloseCode.FORBIDDEN,
+    ErrorCode.FORBIDDEN: CloseCode.FORBIDDEN,
+    ErrorCode.UNAUTHENTICATED: CloseCode.UNAUTHENTICATED,
+    ErrorCode.NOT_FOUND: CloseCode.NOT_FOUND,
+    ErrorCode.UNKNOWN_GROUP: CloseCode.NOT_FOUND,
+    ErrorCode.ENDED: CloseCode.ENDED,
+    ErrorCode.EXPIRED: CloseCode.ENDED,
+}
 
 
 @dataclass(frozen=True)
@@ -143,7 +176,9 @@ def frame_parse(text: str | None, *, table: dict[str, dict[str, Field]], max_byt
     try:
         frame = orjson.loads(text)
     except orjson.JSONDecodeError:
-        raise TandemError(ErrorCode.BAD_JSON, "Frame is not valid JSON.") from None
+        if not _SURROGATE_ESCAPE.search(text):
+            raise TandemError(ErrorCode.BAD_JSON, "Frame is not valid JSON.") from None
+        frame = _loads_lone_surrogates(text)
     if not isinstance(frame, dict):
         raise TandemError(ErrorCode.BAD_FRAME, "Frame must be a JSON object.")
     frame_type = frame.get("t")
@@ -157,6 +192,60 @@ def frame_parse(text: str | None, *, table: dict[str, dict[str, Field]], max_byt
     if "parts" in fields:
         _check_chunking(frame_type, frame)
     return frame
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_INT_RANGE = range(-(2**63), 2**64)
+
+
+def _strict_int(digits: str) -> int | float:
+    # As orjson: an integer beyond 64 bits is read as a float.
+    value = int(digits)
+    return value if value in _INT_RANGE else float(value)
+
+
+def _strict_float(digits: str) -> float:
+    value = float(digits)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError("number out of range")
+    return value
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _well_formed(value: object) -> object:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_well_formed(item) for item in value]
+    if isinstance(value, dict):
+        return {_well_formed(name): _well_formed(item) for name, item in value.items()}
+    return value
+
+
+def _loads_lone_surrogates(text: str) -> object:
+    """JSON that orjson refuses only because a string escapes half a surrogate pair.
+
+    A browser's JSON.stringify writes a lone surrogate (half an emoji cut off by the page,
+    or by a script) as a `\\udXXX` escape: valid JSON, but not valid Unicode, which orjson
+    will not decode. Such a frame is read with Python's own parser, as strictly otherwise
+    (no NaN, no infinity), and each lone surrogate in its values becomes U+FFFD, so nothing
+    downstream (a database, orjson, the UTF-8 transport) meets one. Relayed mirror frames
+    keep their text as the page sent it: the agent's browser decodes the escape itself.
+    """
+    try:
+        frame = json.loads(
+            text,
+            parse_int=_strict_int,
+            parse_float=_strict_float,
+            parse_constant=_refuse_constant,
+        )
+        return _well_formed(frame)
+    except (ValueError, RecursionError):
+        raise TandemError(ErrorCode.BAD_JSON, "Frame is not valid JSON.") from None
 
 
 def _check_field(frame_type: str, name: str, field: Field, frame: dict) -> None:

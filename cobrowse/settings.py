@@ -195,7 +195,7 @@ SECURE_HSTS_PRELOAD = env_bool("TANDEM_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("TANDEM_PROXY_SSL_HEADER")
 
 # Per-socket limits. A frame over the size limit is answered with an error frame and
-# close code 1009; a socket over the rate limit with an error frame and close code 1008.
+# close code 4413; a socket over the rate limit with an error frame and close code 4429.
 # daphne drops any WebSocket message over 1 MiB before Tandem sees it; stay below that so
 # a too-big frame is answered with an error frame instead of a silent disconnect.
 TANDEM_WS_MAX_FRAME_BYTES = env_int(
@@ -203,6 +203,27 @@ TANDEM_WS_MAX_FRAME_BYTES = env_int(
 )
 TANDEM_WS_RATE_PER_SECOND = env_int("TANDEM_WS_RATE_PER_SECOND", 200, minimum=1)
 TANDEM_WS_RATE_BURST = env_int("TANDEM_WS_RATE_BURST", 600, minimum=1)
+# The largest frame the server sends (clients' WebSocket libraries commonly refuse more than
+# 1 MiB); never below the client frame limit, so every relayed frame fits.
+TANDEM_WS_MAX_SEND_BYTES = env_int(
+    "TANDEM_WS_MAX_SEND_BYTES",
+    1024 * 1024,
+    minimum=TANDEM_WS_MAX_FRAME_BYTES,
+    maximum=64 * 1024 * 1024,
+)
+# What may wait to be sent to a client that reads slowly before frames for it are dropped
+# (agent viewers) or its socket is closed with 4408 (every other socket).
+TANDEM_WS_MAX_PENDING_BYTES = env_int(
+    "TANDEM_WS_MAX_PENDING_BYTES", 16 * 1024 * 1024, minimum=64 * 1024
+)
+# Per client address: open sockets in one server process, and session starts per minute
+# across all processes (0: no limit). Behind a proxy, name the header it sets with the
+# client's address; only then is any such header believed.
+TANDEM_CLIENT_MAX_SOCKETS = env_int("TANDEM_CLIENT_MAX_SOCKETS", 200, minimum=0)
+TANDEM_CLIENT_SESSION_STARTS_PER_MINUTE = env_int(
+    "TANDEM_CLIENT_SESSION_STARTS_PER_MINUTE", 60, minimum=0
+)
+TANDEM_CLIENT_IP_HEADER = env_str("TANDEM_CLIENT_IP_HEADER", "")
 # Seconds a signed snapshot request (an agent's `rid`) stays valid for the visitor's reply.
 TANDEM_SNAPSHOT_REQUEST_MAX_AGE = env_int("TANDEM_SNAPSHOT_REQUEST_MAX_AGE", 60, minimum=1)
 # A visitor page keeps its session across navigations and dropped connections:

@@ -11,6 +11,7 @@ import logging
 import re
 from datetime import timedelta
 
+import orjson
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -30,6 +31,9 @@ log = logging.getLogger("tandem.presence")
 VISITOR_ID_RE = re.compile(r"[A-Za-z0-9_.\-]{1,100}")
 MAX_DATA_KEYS = 50
 MAX_VALUE_CHARS = 1000
+# A visitor's presence data in total, however many frames it came in (JSON bytes): keeps
+# every visitor's dashboard entry, and so every dashboard frame, bounded.
+MAX_DATA_BYTES = 8192
 # What an agent may call on a visitor page: GLANCE.Cobrowse.Visitor's public functions,
 # by short name or by the full name Glance's REST examples use.
 INVOKABLE = frozenset({"startSession", "stopSession"})
@@ -69,6 +73,16 @@ def check_data(data: object) -> dict:
         if (isinstance(value, str) and len(value) > MAX_VALUE_CHARS) or len(name) > 100:
             raise TandemError(ErrorCode.BAD_FRAME, f"Presence value {name[:40]!r} is too long.")
     return data
+
+
+def check_data_total(data: dict) -> None:
+    """Presence data as it stands after a merge: still within the per-visitor bounds."""
+    if len(data) > MAX_DATA_KEYS or len(orjson.dumps(data)) > MAX_DATA_BYTES:
+        raise TandemError(
+            ErrorCode.BAD_FRAME,
+            f"Presence data may hold at most {MAX_DATA_KEYS} keys and {MAX_DATA_BYTES} "
+            "bytes in total; this update was not applied.",
+        )
 
 
 def summary(*, group: Group, entry: dict) -> dict:
@@ -183,6 +197,10 @@ def visitor_presence(*, group: Group, visitor_id: str, channel: str, info: dict)
     """Merge what the page reports (url, title, browser, data) into the visitor's entry."""
     if "data" in info:
         check_data(info["data"])
+        # Data merges key by key across frames: the bound is on what it adds up to.
+        current = registry.visitor_get(group_id=group.id, visitor_id=visitor_id)
+        if current is not None:
+            check_data_total({**current["info"].get("data", {}), **info["data"]})
     entry = registry.visitor_update(
         group_id=group.id, visitor_id=visitor_id, channel=channel, info=info
     )

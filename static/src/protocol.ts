@@ -160,8 +160,9 @@ export type DashboardToServer =
   | { t: "availability"; available: boolean };
 
 export type ServerToDashboard =
-  | { t: "sessions"; sessions: SessionSummary[] }
-  | { t: "visitors"; visitors: VisitorSummary[] }
+  // Lists come in parts below the server's send limit: part 0 replaces, the rest extend.
+  | { t: "sessions"; sessions: SessionSummary[]; part?: number; parts?: number }
+  | { t: "visitors"; visitors: VisitorSummary[]; part?: number; parts?: number }
   | { t: "visitor"; visitor: VisitorSummary }
   | { t: "visitor_gone"; group: number; visitorid: string }
   | { t: "signaled"; visitorid: string; id: number; online: boolean }

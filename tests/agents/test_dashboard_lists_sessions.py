@@ -75,7 +75,7 @@ async def test_agent_of_another_group_sees_none_of_its_sessions(
 
     dashboard = await dashboard_socket(outsider)
 
-    assert await receive(dashboard) == {"t": "sessions", "sessions": []}
+    assert await receive(dashboard) == {"t": "sessions", "sessions": [], "part": 0, "parts": 1}
     assert (await receive(dashboard))["t"] == "visitors"
 
 
@@ -87,7 +87,7 @@ async def test_user_who_is_no_agent_sees_an_empty_list(
 
     dashboard = await dashboard_socket(shopper)
 
-    assert await receive(dashboard) == {"t": "sessions", "sessions": []}
+    assert await receive(dashboard) == {"t": "sessions", "sessions": [], "part": 0, "parts": 1}
     assert (await receive(dashboard))["t"] == "visitors"
 
 
@@ -95,7 +95,7 @@ async def test_new_session_in_the_agents_group_appears(
     demo_group, agent, visitor_socket, dashboard_socket
 ):
     dashboard = await dashboard_socket(agent)
-    assert await receive(dashboard) == {"t": "sessions", "sessions": []}
+    assert await receive(dashboard) == {"t": "sessions", "sessions": [], "part": 0, "parts": 1}
     assert (await receive(dashboard))["t"] == "visitors"
 
     key = await start_session(await visitor_socket())

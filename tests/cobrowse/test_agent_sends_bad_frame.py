@@ -5,6 +5,7 @@ import json
 import pytest
 from django.test import override_settings
 
+from cobrowse.protocol import CloseCode
 from tests.fixtures import (
     close_code,
     join,
@@ -69,6 +70,6 @@ async def test_agent_flooding_resyncs_is_cut_off(demo_group, agent, visitor_sock
         await send(viewer, {"t": "resync"})
 
     assert await receive_error(viewer) == "rate_limited"
-    assert await close_code(viewer) == 1008
+    assert await close_code(viewer) == CloseCode.RATE_LIMITED
     assert [(await receive(visitor))["t"] for _ in range(2)] == ["snapshot", "snapshot"]
     assert await nothing(visitor)

@@ -213,8 +213,8 @@ async def test_dashboard_ends_sessions_whose_visitor_left_long_ago(
 
     dashboard = await dashboard_socket(agent)
 
-    assert await receive(dashboard) == {"t": "sessions", "sessions": []}
-    assert await receive(dashboard) == {"t": "visitors", "visitors": []}
+    assert await receive(dashboard) == {"t": "sessions", "sessions": [], "part": 0, "parts": 1}
+    assert await receive(dashboard) == {"t": "visitors", "visitors": [], "part": 0, "parts": 1}
     assert (await latest_session(started["key"])).state == CobrowseSession.State.ENDED
 
 

@@ -9,6 +9,7 @@ import json
 import pytest
 from django.test import override_settings
 
+from cobrowse.protocol import CloseCode
 from tests.fixtures import (
     close_code,
     join,
@@ -115,7 +116,7 @@ async def test_oversized_frame_is_refused_and_closes_the_socket(demo_group, visi
     await send(visitor, {"t": "ev", "s": 1, "e": [{"pad": "x" * 4096}]})
 
     assert await receive_error(visitor) == "too_big"
-    assert await close_code(visitor) == 1009
+    assert await close_code(visitor) == CloseCode.TOO_BIG
 
 
 @override_settings(TANDEM_WS_MAX_FRAME_BYTES=4096)
@@ -130,7 +131,7 @@ async def test_frame_over_the_byte_limit_in_multibyte_text_is_refused(demo_group
     await send(visitor, frame)
 
     assert await receive_error(visitor) == "too_big"
-    assert await close_code(visitor) == 1009
+    assert await close_code(visitor) == CloseCode.TOO_BIG
 
 
 @override_settings(TANDEM_WS_MAX_FRAME_BYTES=4096)
@@ -159,7 +160,7 @@ async def test_too_many_frames_are_refused_and_close_the_socket(demo_group, visi
     await send(visitor, {"t": "stop"})
 
     assert await receive_error(visitor) == "rate_limited"
-    assert await close_code(visitor) == 1008
+    assert await close_code(visitor) == CloseCode.RATE_LIMITED
 
 
 @override_settings(TANDEM_WS_RATE_PER_SECOND=1, TANDEM_WS_RATE_BURST=3)

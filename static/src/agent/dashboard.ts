@@ -80,8 +80,9 @@ function startDashboard(table: HTMLTableElement): () => void {
     visitors?.handle(frame);
     if (frame.t === "error") document.getElementById("signal-status")!.textContent = frame.msg;
     switch (frame.t) {
-      case "sessions":
-        body.replaceChildren(...frame.sessions.map(row));
+      case "sessions": // in parts: the first replaces the list, the others extend it
+        if (frame.part) body.append(...frame.sessions.map(row));
+        else body.replaceChildren(...frame.sessions.map(row));
         break;
       case "session":
         find(frame.session.key)?.remove();

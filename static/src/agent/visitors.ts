@@ -65,9 +65,13 @@ export class VisitorsTable {
 
   handle(frame: ServerToDashboard): void {
     switch (frame.t) {
-      case "visitors":
-        this.body.replaceChildren(...frame.visitors.map((visitor) => this.row(visitor)));
+      case "visitors": {
+        // In parts: the first replaces the list, the others extend it.
+        const rows = frame.visitors.map((visitor) => this.row(visitor));
+        if (frame.part) this.body.append(...rows);
+        else this.body.replaceChildren(...rows);
         break;
+      }
       case "visitor": {
         const fresh = this.row(frame.visitor);
         const old = this.find(frame.visitor.group, frame.visitor.visitorid);
