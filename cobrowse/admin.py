@@ -15,7 +15,7 @@ class TrustedDomainInline(admin.TabularInline):
 
 @admin.register(Group)
 class GroupAdmin(admin.ModelAdmin):
-    list_display = ["public_id", "name", "chat_in_timeline"]
+    list_display = ["public_id", "name", "chat_in_timeline", "one_click_consent"]
     search_fields = ["name", "public_id"]
     inlines = [SiteInline, TrustedDomainInline]
 

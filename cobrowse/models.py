@@ -49,6 +49,12 @@ class Group(models.Model):
         help_text="Keep the text of chat messages between agents and visitors on each "
         "session's timeline. Off: chat is relayed and never stored.",
     )
+    one_click_consent = models.BooleanField(
+        default=True,
+        help_text="Ask the visitor before a session an agent starts (the dashboard's "
+        "Co-browse, a REST or presence invoke of startSession) mirrors the page. Off: the "
+        "session starts at once, as if the visitor had clicked Accept (docs/visitor-ui.md).",
+    )
 
     class Meta:
         ordering = ["public_id"]
