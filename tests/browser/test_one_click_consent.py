@@ -132,3 +132,32 @@ def test_a_group_that_turned_consent_off_starts_at_once(
     agent.wait_for_url(re.compile(r"/agent/session/\d{6}/$"))
     expect(replay(agent).locator("h1")).to_have_text("No consent asked")
     expect(visitor.page.get_by_role("dialog")).to_have_count(0)
+
+
+def test_a_rest_invoke_of_start_session_asks_too_and_a_decline_reaches_the_dashboard(
+    server, pages_url, open_visitor, new_context
+):
+    agent = dashboard(new_context, server)
+    visitor = open_visitor(f"{pages_url}/presence-consent.html")
+    expect(agent.locator("#visitors tr[data-visitor='72:asked-first']")).to_have_count(1)
+    csrf = next(c["value"] for c in agent.context.cookies() if c["name"] == "csrftoken")
+    start = {"func": "GLANCE.Cobrowse.Visitor.startSession", "args": {"sessionKey": "5517"}}
+
+    response = agent.request.post(
+        f"{server.url}/presence/signalvisitor",
+        data={
+            "groupid": 72,
+            "visitorid": "asked-first",
+            "mtype": "invoke",
+            "data": start,
+        },
+        headers={"X-CSRFToken": csrf, "Referer": f"{server.url}/agent/"},
+    )
+    assert response.status == 200, response.text()
+
+    dialog = visitor.page.get_by_role("dialog", name="Let an agent see this page?")
+    expect(dialog).to_be_visible()
+    assert mirror_frames(visitor) == []
+    dialog.get_by_role("button", name="Decline").click()
+    expect(agent.locator("#signal-status")).to_have_text("asked-first declined co-browsing.")
+    assert mirror_frames(visitor) == []
