@@ -180,6 +180,11 @@ class DashboardConsumer(FrameConsumer):
             {"t": "visitor_gone", "group": message["group"], "visitorid": message["visitorid"]}
         )
 
+    async def dashboard_terms(self, message: dict) -> None:
+        """A visitor answered (or was shown) the consent prompt of a one-click co-browse."""
+        fields = ("group", "visitorid", "status", "key")
+        await self.send_frame({"t": "terms", **{name: message[name] for name in fields}})
+
     async def dashboard_agents(self, message: dict) -> None:
         await self.send_frame({"t": "agents", "key": message["key"], "count": message["count"]})
 

@@ -15,7 +15,13 @@ class TrustedDomainInline(admin.TabularInline):
 
 @admin.register(Group)
 class GroupAdmin(admin.ModelAdmin):
-    list_display = ["public_id", "name", "chat_in_timeline", "signed_visitor_ids"]
+    list_display = [
+        "public_id",
+        "name",
+        "chat_in_timeline",
+        "one_click_consent",
+        "signed_visitor_ids",
+    ]
     search_fields = ["name", "public_id"]
     inlines = [SiteInline, TrustedDomainInline]
 

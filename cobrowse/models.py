@@ -69,6 +69,12 @@ class Group(models.Model):
         help_text="The key your backend signs visitor ids with. Keep it secret; change it "
         "to invalidate every signature.",
     )
+    one_click_consent = models.BooleanField(
+        default=True,
+        help_text="Ask the visitor before a session an agent starts (the dashboard's "
+        "Co-browse, a REST or presence invoke of startSession) mirrors the page. Off: the "
+        "session starts at once, as if the visitor had clicked Accept (docs/visitor-ui.md).",
+    )
 
     class Meta:
         ordering = ["public_id"]

@@ -169,6 +169,14 @@ class PresenceConsumer(FrameConsumer):
             group=self.group, visitor_id=self._visitor(), message_id=frame["id"]
         )
 
+    async def on_terms(self, frame: dict, text: str) -> None:
+        await database_sync_to_async(services.visitor_terms)(
+            group=self.group,
+            visitor_id=self._visitor(),
+            status=frame["status"],
+            key=frame.get("key"),
+        )
+
     # Channel-layer messages.
 
     async def presence_focus(self, message: dict) -> None:

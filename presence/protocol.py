@@ -2,6 +2,9 @@
 
 from cobrowse.protocol import Field
 
+# How the visitor answered an agent's one-click co-browse (Glance's presence "terms" event).
+TERMS_STATUSES = frozenset({"displayed", "accepted", "declined"})
+
 PRESENCE_FRAMES: dict[str, dict[str, Field]] = {
     # A unique connection (connectUnique) says hello without a visitor id and is given one.
     # `visitorsig`: the id's signature, where the group requires signed visitor ids.
@@ -21,4 +24,10 @@ PRESENCE_FRAMES: dict[str, dict[str, Field]] = {
     # A blurred tab the visitor looks at again takes the focus back.
     "focus": {},
     "extend": {},
+    # The consent prompt for an agent's startSession invoke: shown, accepted or declined;
+    # `key` is the session key the agent asked for.
+    "terms": {
+        "status": Field(str, max_len=10, choices=TERMS_STATUSES),
+        "key": Field(str, False, max_len=50),
+    },
 }

@@ -235,6 +235,22 @@ def visitor_disconnect(*, group: Group, visitor_id: str, channel: str) -> None:
             log.info("visitor offline group=%s", group.public_id)
 
 
+def visitor_terms(*, group: Group, visitor_id: str, status: str, key: str | None) -> None:
+    """The visitor's page showed, accepted or declined the consent prompt for an agent's
+    one-click co-browse: the group's dashboards say so (a declined request opens no viewer)."""
+    log.info("one-click consent %s group=%s", status, group.public_id)
+    _broadcast(
+        groups.dashboard(group.id),
+        {
+            "type": "dashboard.terms",
+            "group": group.public_id,
+            "visitorid": visitor_id,
+            "status": status,
+            "key": key,
+        },
+    )
+
+
 def _frame(message: PendingMessage) -> dict:
     if message.kind == PendingMessage.Kind.INVOKE:
         return {

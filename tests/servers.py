@@ -2,7 +2,8 @@
 
 Each server runs on its own SQLite file (or a shared one, for several processes on one
 Redis), seeded with the demo group 72 and its agent, a second agent of group 72, and an
-outsider who is an agent of another group (73). Only 127.0.0.1 is ever used.
+outsider who is an agent of another group (73, whose one-click co-browse starts without
+asking the visitor). Only 127.0.0.1 is ever used.
 """
 
 import os
@@ -27,6 +28,8 @@ demo = Group.objects.get(public_id=72)
 other, _ = Group.objects.get_or_create(public_id=73, defaults={{"name": "Other"}})
 Site.objects.get_or_create(group=other, name="production")
 TrustedDomain.objects.get_or_create(group=other, pattern="127.0.0.1")
+# Group 73 lets agents start one-click sessions without asking the visitor first.
+Group.objects.filter(id=other.id).update(one_click_consent=False)
 for name, group in [("agent2", demo), ("outsider", other)]:
     user, _ = User.objects.get_or_create(username=name)
     user.set_password("{PASSWORD}")

@@ -171,6 +171,7 @@ export type ServerToDashboard =
   | { t: "session_ended"; key: string }
   | { t: "agents"; key: string; count: number }
   | { t: "availability"; available: boolean }
+  | { t: "terms"; group: number; visitorid: string; status: TermsStatus; key: string | null }
   | ErrorFrame;
 
 /** A visitor page's presence socket (presence/protocol.py): what the page sends. */
@@ -180,7 +181,11 @@ export type PresenceClientFrame =
   | { t: "ping" }
   | { t: "ack"; id: number }
   | { t: "focus" }
-  | { t: "extend" };
+  | { t: "extend" }
+  | { t: "terms"; status: TermsStatus; key?: string };
+
+/** How the visitor answered an agent's one-click co-browse (Glance's presence `terms`). */
+export type TermsStatus = "displayed" | "accepted" | "declined";
 
 /** A visitor page's presence socket: what the server sends. */
 export type PresenceServerFrame =

@@ -142,6 +142,9 @@ def test_co_browse_button_invokes_start_session_and_the_agent_joins_it(
     row = visitor_row(agent, "cobrowse-me")
 
     row.get_by_role("button", name="Co-browse with cobrowse-me").click()
+    # The page's own consent prompt (data-ui="custom"): the visitor accepts.
+    page.wait_for_function("() => window.confirmations.length === 1")
+    page.evaluate("window.confirmations[0].accept()")
 
     agent.wait_for_url(re.compile(r"/agent/session/\d{6}/(\?group=\d+)?$"))
     key = agent.url.rstrip("/").rsplit("/", 1)[1]

@@ -62,9 +62,12 @@ def find_visitor(agent: Page, code: str):
     return agent.locator(f"#found-visitor tr[data-visitor='72:{code}']")
 
 
-def cobrowse_by_code(agent: Page, code: str) -> str:
-    """The agent finds the visitor by the code it read out and clicks Co-browse."""
+def cobrowse_by_code(agent: Page, code: str, page: Page) -> str:
+    """The agent finds the visitor by the code it read out and clicks Co-browse; the
+    visitor accepts in the page's own consent prompt."""
     find_visitor(agent, code).get_by_role("button", name=f"Co-browse with {code}").click()
+    page.wait_for_function("() => window.confirmations.length > 0")
+    page.evaluate("window.confirmations.at(-1).accept()")
     agent.wait_for_url(re.compile(r"/agent/session/\d{6}/$"))
     expect(agent.locator("#viewer")).to_have_attribute("data-state", "live")
     return agent.url.rstrip("/").rsplit("/", 1)[1]
@@ -315,7 +318,7 @@ def test_agent_cobrowsing_by_the_code_publishes_cobrowsing_start(shop, server, n
     code = ready_code(page)
     agent = dashboard(new_context, server)
 
-    key = cobrowse_by_code(agent, code)
+    key = cobrowse_by_code(agent, code, page)
 
     wait_seen(page, "~pagesession/cobrowsing/start", {"key": key, "continued": False})
     assert page.evaluate("GLANCE.Cobrowse.Visitor.getKey()") == key
@@ -330,7 +333,7 @@ def test_stop_session_ends_the_session_for_the_agent_and_publishes_cobrowsing_st
     page = shop()
     code = ready_code(page)
     agent = dashboard(new_context, server)
-    key = cobrowse_by_code(agent, code)
+    key = cobrowse_by_code(agent, code, page)
     wait_seen(page, "~pagesession/cobrowsing/start")
 
     page.get_by_role("button", name="Stop co-browsing").click()  # site_connect.stop_session()
@@ -346,7 +349,7 @@ def test_after_a_session_the_frame_gets_a_new_code_and_the_old_one_is_gone(
     page = shop()
     code = ready_code(page)
     agent = dashboard(new_context, server)
-    key = cobrowse_by_code(agent, code)
+    key = cobrowse_by_code(agent, code, page)
     wait_seen(page, "~pagesession/cobrowsing/start")
     page.evaluate("site_connect.publish('~pagesession/show_frame')")
     frame = site_connect_frame(page)
@@ -483,7 +486,7 @@ def test_chat_messages_of_a_session_go_both_ways(shop, server, new_context):
     page = shop()
     code = ready_code(page)
     agent = dashboard(new_context, server)
-    cobrowse_by_code(agent, code)
+    cobrowse_by_code(agent, code, page)
     wait_seen(page, "~pagesession/cobrowsing/start")
     chat = agent.get_by_role("complementary", name="Chat with the visitor")
 

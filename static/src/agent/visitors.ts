@@ -91,6 +91,15 @@ export class VisitorsTable {
       case "signaled":
         this.status(frame.online ? `Sent to ${frame.visitorid}.` : `${frame.visitorid} is away: it will get it on return.`);
         break;
+      case "terms":
+        // The visitor's answer to a one-click co-browse (asked by this agent or another).
+        if (frame.status === "declined") {
+          if (frame.key) this.awaitingKeys.delete(frame.key);
+          this.status(`${frame.visitorid} declined co-browsing.`);
+        } else if (frame.status === "displayed") {
+          this.status(`Waiting for ${frame.visitorid} to accept co-browsing…`);
+        }
+        return;
       case "session":
         if (this.awaitingKeys.has(frame.session.key)) location.assign(`/agent/session/${encodeURIComponent(frame.session.key)}/?group=${frame.session.group}`);
         break;

@@ -1,7 +1,8 @@
 // GLANCE.Presence.Visitor: tells the agents of the group who is on the site and what they
 // look at, and hands the visitor the agents' signals and invokes (see
 // ../shared/reference/glance-presence-visitor-api.txt for the contract).
-import type { PresenceClientFrame, PresenceServerFrame } from "../protocol";
+import type { PresenceClientFrame, PresenceServerFrame, TermsStatus } from "../protocol";
+import { START_FOR_AGENT } from "../visitor/events";
 import type { LoaderConfig } from "../visitor/config";
 
 // `visitorsig`: the visitor id's signature (hex HMAC-SHA256 from the site's backend), for a
@@ -314,12 +315,22 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
 
     private invoke(func: string, args: Record<string, unknown> | null | undefined): void {
       const target = cobrowseVisitor();
-      const fn = INVOKABLE.has(func) ? target?.[func] : undefined;
+      // startSession goes through the consent prompt (session.ts startForAgent); never
+      // straight to the public method, which is the visitor's own button.
+      const name = func === "startSession" ? START_FOR_AGENT : func;
+      const fn = INVOKABLE.has(func) ? target?.[name] : undefined;
       if (typeof fn !== "function") {
         console.warn(`[Tandem] presence invoke of an unknown function ignored: ${func}`);
         return;
       }
-      fn.call(target, args ?? undefined);
+      if (func !== "startSession") {
+        fn.call(target, args ?? undefined);
+        return;
+      }
+      const key = args?.sessionKey;
+      const report = (status: TermsStatus) =>
+        this.send(typeof key === "string" || typeof key === "number" ? { t: "terms", status, key: String(key) } : { t: "terms", status });
+      (fn as (options: unknown, report: (status: TermsStatus) => void) => void).call(target, args ?? {}, report);
     }
 
     private error(code: string, msg: string): void {

@@ -3,7 +3,7 @@
 // 6-digit code agents find the visitor by. The code is kept alive while the frame lives,
 // renewed on request (after a co-browse session), and a connection that fails is retried
 // with a growing pause a few times before the frame gives up.
-import type { PresenceClientFrame, PresenceServerFrame } from "../protocol";
+import type { PresenceClientFrame, PresenceServerFrame, TermsStatus } from "../protocol";
 
 export type ContactPage = { url: string; title: string; data: Record<string, string | number> };
 
@@ -158,6 +158,11 @@ export class ContactCode {
       }
     }
     this.send({ t: "ack", id });
+  }
+
+  /** What the visitor made of an agent's co-browse request, for the agents. */
+  terms(status: TermsStatus, key: string): void {
+    this.send({ t: "terms", status, key });
   }
 
   private send(frame: PresenceClientFrame): void {

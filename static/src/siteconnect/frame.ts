@@ -135,6 +135,9 @@ class SiteConnectFrame {
         // From the page, which has delivered it there already: for the frame only.
         this.broker.deliver(message.topic, message.msg);
         break;
+      case "terms":
+        this.contact?.terms(message.status, message.key);
+        break;
     }
   }
 

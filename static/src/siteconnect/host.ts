@@ -255,8 +255,13 @@ export class SiteConnectHost {
         this.deliver(message.topic, message.msg);
         break;
       case "invoke":
-        if (message.func === "startSession") this.client.start({ sessionKey: message.sessionKey });
-        else this.client.stop();
+        if (message.func === "startSession") {
+          // Asked first (the group's one-click consent); the frame tells the agents.
+          const key = message.sessionKey;
+          this.client.startForAgent({ sessionKey: key }, (status) => this.toFrame({ t: "terms", status, key }));
+        } else {
+          this.client.stop();
+        }
         break;
     }
   }

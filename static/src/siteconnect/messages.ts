@@ -1,6 +1,7 @@
 // What the host page and the site-connect frame say to each other by postMessage. Every
 // message is `{"tandem.siteconnect": {t, ...}}`; messages without that key belong to other
 // scripts and are left alone, ours are checked field by field before anything acts on them.
+import type { TermsStatus } from "../protocol";
 import { isPattern, isTopic } from "./topics";
 
 export const ENVELOPE = "tandem.siteconnect";
@@ -12,7 +13,12 @@ export type HostToFrame =
   | { t: "hello"; page: PageInfo }
   | { t: "subscribe"; id: number; pattern: string }
   | { t: "unsubscribe"; id: number }
-  | { t: "publish"; topic: string; msg: unknown };
+  | { t: "publish"; topic: string; msg: unknown }
+  /** What the visitor made of an agent's startSession (the consent prompt), for the agents. */
+  | { t: "terms"; status: TermsStatus; key: string };
+
+const TERMS_STATUSES: readonly string[] = ["displayed", "accepted", "declined"];
+const SESSION_KEY = /^[A-Za-z0-9]{1,32}$/;
 
 export type FrameToHost =
   | { t: "hello" }
@@ -61,6 +67,10 @@ export function parseHostMessage(body: unknown): HostToFrame | string {
     case "publish":
       if (!isTopic(body.topic)) return "publish without a valid topic";
       return { t: "publish", topic: body.topic, msg: body.msg };
+    case "terms":
+      if (typeof body.status !== "string" || !TERMS_STATUSES.includes(body.status)) return "terms without a valid status";
+      if (typeof body.key !== "string" || !SESSION_KEY.test(body.key)) return "terms without a valid session key";
+      return { t: "terms", status: body.status as TermsStatus, key: body.key };
     default:
       return `unknown type ${JSON.stringify(body.t) ?? "undefined"}`.slice(0, 80);
   }
@@ -80,7 +90,7 @@ export function parseFrameMessage(body: unknown): FrameToHost | string {
     case "invoke":
       if (body.func === "stopSession") return { t: "invoke", func: "stopSession" };
       if (body.func !== "startSession") return "invoke of an unknown function";
-      if (typeof body.sessionKey !== "string" || !/^[A-Za-z0-9]{1,32}$/.test(body.sessionKey)) {
+      if (typeof body.sessionKey !== "string" || !SESSION_KEY.test(body.sessionKey)) {
         return "startSession without a valid session key";
       }
       return { t: "invoke", func: "startSession", sessionKey: body.sessionKey };

@@ -4,6 +4,8 @@ export type LoaderConfig = {
   group: number | null;
   site: string;
   maskSelectors?: string[];
+  /** Ask the visitor before a session an agent starts by invoke (Group.one_click_consent). */
+  oneClickConsent?: boolean;
   /** The group's trusted host patterns: who may send glance_invoke messages. */
   trustedDomains?: string[];
   error?: string;

@@ -5,6 +5,13 @@ export type Listener = (payload?: unknown) => void;
  * (`{accepted}`); a confirm dialog still open for it is moot. */
 export const REVERSE_ANSWERED_EVENT = "tandem:reverseanswered";
 
+/** An agent asks to start a session (a startSession invoke): `{sessionKey, accept, decline}`.
+ * Nothing is recorded or even connected before `accept()`. */
+export const SESSION_CONFIRM_EVENT = "sessionconfirm";
+
+/** The hidden method of GLANCE.Cobrowse.Visitor a presence invoke of startSession calls. */
+export const START_FOR_AGENT = "tandemStartForAgent";
+
 export class Emitter {
   private listeners = new Map<string, Set<Listener>>();
 

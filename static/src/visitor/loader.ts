@@ -5,7 +5,9 @@ import { listenForInvoke, type VisitorApi } from "./invoke";
 import { installPresenceApi, publishSettings, scriptAttributes } from "../presence/globals";
 import { installSurfly } from "../surfly/surfly";
 import { installSiteConnect } from "../siteconnect/stub";
+import { START_FOR_AGENT } from "./events";
 import { CONTINUE_PARAM, SessionClient, type StartOptions } from "./session";
+import type { TermsStatus } from "../protocol";
 import { installDefaultUi } from "./ui-entry";
 import { watchPasswords } from "./passwords";
 
@@ -46,6 +48,11 @@ function install(): void {
     addEventListener: (name: string, fn: Listener) => client.events.on(name, fn),
     removeEventListener: (name: string, fn: Listener) => client.events.off(name, fn),
   };
+  // Tandem's own, for presence invokes (not a Glance method, so not enumerable).
+  Object.defineProperty(cobrowse.Visitor, START_FOR_AGENT, {
+    value: (options: StartOptions, report: (status: TermsStatus) => void) =>
+      client.startForAgent(options ?? {}, report),
+  });
   listenForInvoke(config, cobrowse.Visitor as VisitorApi);
   installDefaultUi({ cobrowse, config, attrs });
   publishSettings(config, attrs);

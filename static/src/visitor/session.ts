@@ -4,9 +4,9 @@
 // A session outlives its page: the tab keeps the key and a server-signed resume token in
 // sessionStorage, so the next page of the tab continues the session, and a dropped socket
 // is retried with backoff until the server takes the page back or the time runs out.
-import type { AgentInput, ServerToVisitor, VisitorToServer } from "../protocol";
+import type { AgentInput, ServerToVisitor, TermsStatus, VisitorToServer } from "../protocol";
 import type { LoaderConfig } from "./config";
-import { Emitter } from "./events";
+import { Emitter, SESSION_CONFIRM_EVENT } from "./events";
 import type { PastPasswords } from "./passwords";
 import type { Media, MediaFrame, startMedia } from "./media";
 import type { Recorder, startRecorder } from "./recorder";
@@ -35,6 +35,8 @@ export const VIEWER_EVENT = "tandem:viewer";
 export const MESSAGE_EVENT = "tandem:message";
 /** Control moved: `{to}`, the holding agent's client index, 0 when it is the visitor's. */
 export const CONTROL_EVENT = "tandem:control";
+
+
 
 /** The URL parameter that carries a session to a page on another trusted domain. */
 export const CONTINUE_PARAM = "tandem_continue";
@@ -105,6 +107,28 @@ export class SessionClient {
     if (this.reverseOnly) start.reverse = true;
     else this.recorderModule ??= this.loadRecorder();
     this.connect(start);
+  }
+
+  /** An agent's invoke of startSession: with the group's one-click consent on (the
+   * default), the visitor is asked first (SESSION_CONFIRM_EVENT) and the session starts
+   * only on accept. `report` tells the agents what became of the request. A reverse-only
+   * session records nothing and asks with its own prompt (reverseconfirm). */
+  startForAgent(options: StartOptions, report: (status: TermsStatus) => void): void {
+    if (options.reverse === true || this.config.oneClickConsent === false) {
+      this.start(options);
+      return;
+    }
+    if (this.state !== "idle") return;
+    let answered = false;
+    const answer = (accepted: boolean) => () => {
+      if (answered) return;
+      answered = true;
+      report(accepted ? "accepted" : "declined");
+      if (accepted) this.start(options);
+    };
+    report("displayed");
+    const sessionKey = options.sessionKey === undefined ? undefined : String(options.sessionKey);
+    this.events.emit(SESSION_CONFIRM_EVENT, { sessionKey, accept: answer(true), decline: answer(false) });
   }
 
   /** After a page load: rejoin the session this tab was in, or, with the visitor's

@@ -2,7 +2,7 @@
 // to the session's events from the start, and imports the UI bundle only when it is needed
 // (a session starts or continues, or the page asks for the terms dialog).
 import type { LoaderConfig } from "./config";
-import { REVERSE_ANSWERED_EVENT } from "./events";
+import { REVERSE_ANSWERED_EVENT, SESSION_CONFIRM_EVENT } from "./events";
 
 type Listener = (payload?: unknown) => void;
 
@@ -36,6 +36,7 @@ export const UI_EVENTS = [
   "rcrequested",
   "rc",
   "urlstartwarning",
+  SESSION_CONFIRM_EVENT,
   "accessibility",
   "reverseconfirm",
   "reverseended",

@@ -6,7 +6,7 @@
 // Everything lives in one fixed, zero-size host element marked with UI_HOST_ATTRIBUTE: the
 // recorder blocks it (mask.ts), so nothing of the UI reaches an agent. Its open shadow
 // root keeps the page's CSS and ours apart.
-import { REVERSE_ANSWERED_EVENT } from "./events";
+import { REVERSE_ANSWERED_EVENT, SESSION_CONFIRM_EVENT } from "./events";
 import { UI_HOST_ATTRIBUTE } from "./mask";
 import type { TermsOptions, VisitorApi, VisitorUi } from "./ui-entry";
 import { openModal, type Modal } from "./ui-modal";
@@ -355,6 +355,23 @@ export function createVisitorUi(visitor: VisitorApi): VisitorUi {
       announce(enabled ? TEXT.rcOn : "The agent no longer controls this page.");
     },
     reverseconfirm: inviteToReverse,
+    [SESSION_CONFIRM_EVENT]: (payload) => {
+      // An agent's one-click co-browse: the same consent as the terms dialog, and nothing
+      // starts (not even a connection) unless the visitor accepts.
+      const { accept, decline } = (payload ?? {}) as { accept?: unknown; decline?: unknown };
+      if (typeof accept !== "function" || typeof decline !== "function") return;
+      if (state.phase === "starting" || state.phase === "active") return;
+      terms?.dismiss();
+      mount();
+      terms = openModal({
+        root,
+        role: "dialog",
+        title: TEXT.termsTitle,
+        body: TEXT.termsBody,
+        decline: { label: TEXT.decline, run: () => ((terms = null), decline()) },
+        accept: { label: TEXT.accept, run: () => ((terms = null), accept()) },
+      });
+    },
     [REVERSE_ANSWERED_EVENT]: () => {
       // Answered in another tab of the session: this tab's dialog has nothing left to ask.
       reversePrompt?.dismiss();
