@@ -243,6 +243,8 @@ LOGGING = {
             "level": env_str("TANDEM_LOG_LEVEL", "INFO"),
             "propagate": False,
         },
+        # Login failures and lockouts (usernames and addresses masked).
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
