@@ -65,9 +65,9 @@ def find_visitor(agent: Page, code: str):
 def cobrowse_by_code(agent: Page, code: str) -> str:
     """The agent finds the visitor by the code it read out and clicks Co-browse."""
     find_visitor(agent, code).get_by_role("button", name=f"Co-browse with {code}").click()
-    agent.wait_for_url(re.compile(r"/agent/session/\d{6}/$"))
+    agent.wait_for_url(re.compile(r"/agent/session/\d{6}/(\?group=\d+)?$"))
     expect(agent.locator("#viewer")).to_have_attribute("data-state", "live")
-    return agent.url.rstrip("/").rsplit("/", 1)[1]
+    return re.search(r"/agent/session/(\d{6})/", agent.url).group(1)
 
 
 @pytest.fixture
