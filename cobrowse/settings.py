@@ -27,7 +27,7 @@ if not SECRET_KEY and DEBUG:
 if not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set (a long random string, the same for every process) when "
-        "DEBUG is off; see docs/deploy.md. For local use run `make run` (DEBUG=1)."
+        "DEBUG is off; see docs/deploy.md. For local use set DEBUG=1, as `make run` does."
     )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 # Origins of Tandem's own pages when a proxy changes the Host header (e.g. https://tandem.example.com).
@@ -273,6 +273,8 @@ LOGGING = {
             "level": env_str("TANDEM_LOG_LEVEL", "INFO"),
             "propagate": False,
         },
+        # Login failures and lockouts (usernames and addresses masked).
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

@@ -147,7 +147,7 @@ def test_co_browse_button_invokes_start_session_and_the_agent_joins_it(
     page.evaluate("window.confirmations[0].accept()")
 
     agent.wait_for_url(re.compile(r"/agent/session/\d{6}/(\?group=\d+)?$"))
-    key = agent.url.rstrip("/").rsplit("/", 1)[1]
+    key = re.search(r"/agent/session/(\d{6})/", agent.url).group(1)
     page.wait_for_function("(key) => window.sessionKeys.includes(key)", arg=key)
     expect(agent.locator("#viewer")).to_have_attribute("data-state", "live")
     expect(replay(agent).locator("h1")).to_have_text("Presence by API")

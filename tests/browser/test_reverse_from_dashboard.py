@@ -20,7 +20,7 @@ def show_my_screen(agent: Page, visitor: Visitor) -> str:
     row = visitor_row(agent, VISITOR_ID)
     row.get_by_role("button", name=f"Show my screen to {VISITOR_ID}").click()
     agent.wait_for_url(re.compile(r"/agent/session/\d{6}/(\?group=\d+)?$"))
-    key = agent.url.rstrip("/").rsplit("/", 1)[1]
+    key = re.search(r"/agent/session/(\d{6})/", agent.url).group(1)
     wait_for_event(visitor.page, "reverseconfirm", "callbacks")
     assert visitor.page.evaluate("GLANCE.Cobrowse.Visitor.getKey()") == key
     return key

@@ -68,9 +68,9 @@ def cobrowse_by_code(agent: Page, code: str, page: Page) -> str:
     find_visitor(agent, code).get_by_role("button", name=f"Co-browse with {code}").click()
     page.wait_for_function("() => window.confirmations.length > 0")
     page.evaluate("window.confirmations.at(-1).accept()")
-    agent.wait_for_url(re.compile(r"/agent/session/\d{6}/$"))
+    agent.wait_for_url(re.compile(r"/agent/session/\d{6}/(\?group=\d+)?$"))
     expect(agent.locator("#viewer")).to_have_attribute("data-state", "live")
-    return agent.url.rstrip("/").rsplit("/", 1)[1]
+    return re.search(r"/agent/session/(\d{6})/", agent.url).group(1)
 
 
 @pytest.fixture
