@@ -582,7 +582,7 @@ def measure_tandem(name: str, env: dict[str, str], logs: list[Path], shape: Shap
 
 
 def tandem_variants(
-    stack: ExitStack, tmp: Path, redis: bool
+    stack: ExitStack, tmp: Path, redis: str | None
 ) -> list[tuple[str, dict[str, str], int]]:
     """(name, extra environment, server processes) of each Tandem variant."""
     variants = [("tandem, 1 process", {}, 1)]
@@ -593,13 +593,13 @@ def tandem_variants(
         return variants
     url = start_redis(stack, tmp / "redis.log")
     variants.append(("tandem, 2 proc, redis", {"REDIS_URL": url}, 2))
-    variants.append(
-        ("tandem, 2 proc, core layer", {"REDIS_URL": url, "TANDEM_CHANNEL_LAYER": LAYER_CORE}, 2)
-    )
+    if redis == "all":
+        core = {"REDIS_URL": url, "TANDEM_CHANNEL_LAYER": LAYER_CORE}
+        variants.append(("tandem, 2 proc, core layer", core, 2))
     return variants
 
 
-def run(shape: Shape, redis: bool) -> list[Measurement]:
+def run(shape: Shape, redis: str | None) -> list[Measurement]:
     with tempfile.TemporaryDirectory(prefix="tandem-bench-") as name, ExitStack() as stack:
         tmp = Path(name)
         print(f"measuring: raw websockets relay ({shape.seconds:g} s)", flush=True)
@@ -686,7 +686,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--visitors", type=int, default=20, help="visitor/agent pairs (1-1000)")
     parser.add_argument("--rate", type=int, default=50, help="frames/s per visitor (1-500)")
     parser.add_argument("--seconds", type=float, default=10, help="seconds of load (1-60)")
-    parser.add_argument("--redis", action="store_true", help="also Tandem on redis-server")
+    parser.add_argument(
+        "--redis",
+        nargs="?",
+        const="all",
+        choices=["all", "default"],
+        help="also two Tandem processes on redis-server (default: only the default layer)",
+    )
     parser.add_argument(
         "--profile", type=Path, metavar="DIR", help="py-spy each server under load into DIR"
     )

@@ -75,10 +75,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     # Several processes: Redis pub/sub by default (docs/architecture.md, "At scale"): each
-    # frame is one PUBLISH, delivered at once or not at all, with no per-channel capacity or
-    # expiry to drop frames under load. The core layer (TANDEM_CHANNEL_LAYER) keeps its
-    # capacity and expiry; it drops frames past them.
-    _layer = env_str("TANDEM_CHANNEL_LAYER", "channels_redis.pubsub.RedisPubSubChannelLayer")
+    # frame is one PUBLISH (sent in batches, cobrowse/redis_layer.py), delivered at once or
+    # not at all, with no per-channel capacity or expiry to drop frames under load. The
+    # core layer (TANDEM_CHANNEL_LAYER) keeps its capacity and expiry, and drops frames
+    # past them.
+    _layer = env_str("TANDEM_CHANNEL_LAYER", "cobrowse.redis_layer.RedisPubSubLayer")
     # redis-py 8 gives up on a socket read after 5 s, but the layers wait on Redis longer
     # than that when nothing arrives: no read timeout.
     _layer_config: dict = {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]}
