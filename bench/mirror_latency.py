@@ -30,6 +30,7 @@ import asyncio
 import math
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -54,6 +55,7 @@ from harness import (
     log_summary,
     port_open,
     prepare_database,
+    rss_mib,
     start_process,
     start_redis,
     start_tandem,
@@ -76,7 +78,7 @@ MAX_NOTES = 5  # odd frames or closes remembered per visitor/agent pair
 STOCK_RATE_LIMIT = 200  # TANDEM_WS_RATE_PER_SECOND's default, frames/s per socket
 
 # Log lines worth reporting: logged warnings and errors, and the last line of a traceback.
-LAYER_PUBSUB = "channels_redis.pubsub.RedisPubSubChannelLayer"
+LAYER_CORE = "channels_redis.core.RedisChannelLayer"
 
 
 # --- Synthetic rrweb events -------------------------------------------------------------
@@ -317,14 +319,18 @@ async def ws_open(
     )
 
 
-async def open_tandem_pair(stack: AsyncExitStack, port: int, cookie: str, index: int) -> Pair:
-    """Visitor starts a session, agent joins, visitor answers the snapshot request."""
-    origin = f"http://{HOST}:{port}"
-    visitor = await ws_open(stack, f"ws://{HOST}:{port}/ws/visitor/{GROUP}/", origin)
+async def open_tandem_pair(
+    stack: AsyncExitStack, ports: list[int], cookie: str, index: int
+) -> Pair:
+    """Visitor starts a session (on the first server), agent joins (on the last; the same
+    one when there is one), visitor answers the snapshot request."""
+    visitor_port, agent_port = ports[0], ports[-1]
+    origin = f"http://{HOST}:{visitor_port}"
+    visitor = await ws_open(stack, f"ws://{HOST}:{visitor_port}/ws/visitor/{GROUP}/", origin)
     await visitor.send(orjson.dumps({"t": "start", "site": SITE}).decode())
     key = (await expect(visitor, "started"))["key"]
-    agent_url = f"ws://{HOST}:{port}/ws/agent/session/{key}/"
-    agent = await ws_open(stack, agent_url, origin, {"Cookie": cookie})
+    agent_url = f"ws://{HOST}:{agent_port}/ws/agent/session/{key}/"
+    agent = await ws_open(stack, agent_url, f"http://{HOST}:{agent_port}", {"Cookie": cookie})
     await expect(agent, "joined")
     request = await expect(visitor, "snapshot")
     await visitor.send(snap_text(request["to"]))
@@ -422,8 +428,19 @@ class Measurement:
     window_seconds: float
     latencies_ms: list[float]
     client_cpu: float
-    server_cpu: float
+    server_cpu: float  # share of one core, all server processes together
+    server_cpu_seconds: float
+    rss_added_mib: float  # server memory the sessions added (all processes)
+    processes: int
     notes: list[str]
+
+    @property
+    def cpu_us_per_frame(self) -> float:
+        return self.server_cpu_seconds / self.received * 1e6 if self.received else math.nan
+
+    @property
+    def mib_per_1000(self) -> float:
+        return self.rss_added_mib / self.shape.visitors * 1000
 
     @property
     def lost(self) -> int:
@@ -435,13 +452,24 @@ class Measurement:
         return self.latencies_ms[min(len(self.latencies_ms) - 1, int(q * len(self.latencies_ms)))]
 
 
-async def run_load(name: str, pairs: list[Pair], shape: Shape, server_pid: int) -> Measurement:
+def servers_cpu(pids: list[int]) -> float:
+    return sum(cpu_seconds(pid) for pid in pids)
+
+
+def servers_rss(pids: list[int]) -> float:
+    return sum(rss_mib(pid) for pid in pids)
+
+
+async def run_load(
+    name: str, pairs: list[Pair], shape: Shape, pids: list[int], rss_idle: float
+) -> Measurement:
     """Stream from every pair at once, wait (bounded) for stragglers, sum the figures."""
     cycle = frame_cycle()
-    profiler = start_profiler(name, server_pid, shape.seconds)
+    rss_added = servers_rss(pids) - rss_idle
+    profilers = [start_profiler(name, pid, shape.seconds) for pid in pids]
     readers = [asyncio.create_task(receive_frames(p)) for p in pairs]
     readers += [asyncio.create_task(watch_visitor(p)) for p in pairs]
-    cpu_client, cpu_server = time.process_time(), cpu_seconds(server_pid)
+    cpu_client, cpu_server = time.process_time(), servers_cpu(pids)
     start = time.perf_counter() + LEAD_IN
     stagger = 1 / (shape.rate * len(pairs))  # spread the visitors' frames over each interval
     senders = [
@@ -459,12 +487,13 @@ async def run_load(name: str, pairs: list[Pair], shape: Shape, server_pid: int) 
     await asyncio.wait(waiters, timeout=DRAIN_SECONDS)
     wall = time.perf_counter() - start
     client_cpu = (time.process_time() - cpu_client) / wall
-    server_cpu = (cpu_seconds(server_pid) - cpu_server) / wall
+    server_cpu_seconds = servers_cpu(pids) - cpu_server
     for task in readers + senders + waiters:
         task.cancel()
     await asyncio.gather(*readers, *senders, *waiters, return_exceptions=True)
-    if profiler is not None:
-        await asyncio.to_thread(profiler.wait, 30)
+    for profiler in profilers:
+        if profiler is not None:
+            await asyncio.to_thread(profiler.wait, 30)
     last_ns = max((p.last_receive_ns for p in pairs), default=0)
     return Measurement(
         name=name,
@@ -476,7 +505,10 @@ async def run_load(name: str, pairs: list[Pair], shape: Shape, server_pid: int) 
         window_seconds=max(last_ns / 1e9 - start, 1e-9),
         latencies_ms=sorted(ms for p in pairs for ms in p.latencies_ms),
         client_cpu=client_cpu,
-        server_cpu=server_cpu,
+        server_cpu=server_cpu_seconds / wall,
+        server_cpu_seconds=server_cpu_seconds,
+        rss_added_mib=rss_added,
+        processes=len(pids),
         notes=notes + [f"pair {p.index}: {note}" for p in pairs for note in p.notes],
     )
 
@@ -503,16 +535,22 @@ async def open_pairs(count: int, opener: Callable[[int], Awaitable[Pair]]) -> li
 
 async def load_relay(port: int, pid: int, shape: Shape) -> Measurement:
     async with AsyncExitStack() as stack:
+        rss_idle = rss_mib(pid)
         pairs = await open_pairs(shape.visitors, lambda i: open_relay_pair(stack, port, i))
         with gc_paused():
-            return await run_load("raw websockets relay", pairs, shape, pid)
+            return await run_load("raw websockets relay", pairs, shape, [pid], rss_idle)
 
 
-async def load_tandem(name: str, port: int, pid: int, cookie: str, shape: Shape) -> Measurement:
+async def load_tandem(
+    name: str, ports: list[int], pids: list[int], cookie: str, shape: Shape
+) -> Measurement:
     async with AsyncExitStack() as stack:
-        pairs = await open_pairs(shape.visitors, lambda i: open_tandem_pair(stack, port, cookie, i))
+        rss_idle = servers_rss(pids)
+        pairs = await open_pairs(
+            shape.visitors, lambda i: open_tandem_pair(stack, ports, cookie, i)
+        )
         with gc_paused():
-            return await run_load(name, pairs, shape, pid)
+            return await run_load(name, pairs, shape, pids, rss_idle)
 
 
 # --- Variants ---------------------------------------------------------------------------
@@ -524,48 +562,58 @@ def measure_relay(tmp: Path, shape: Shape) -> Measurement:
         return asyncio.run(load_relay(port, pid, shape))
 
 
-def measure_tandem(name: str, env: dict[str, str], log: Path, shape: Shape) -> Measurement:
+def measure_tandem(name: str, env: dict[str, str], logs: list[Path], shape: Shape) -> Measurement:
+    """One daphne per log: visitors on the first, agents on the last."""
     with ExitStack() as stack:
-        port, proc = start_tandem(stack, env, log)
+        servers = [start_tandem(stack, env, log) for log in logs]
+        ports, procs = [port for port, _ in servers], [proc for _, proc in servers]
         try:
-            cookie = agent_cookie(port)
-            measurement = asyncio.run(load_tandem(name, port, proc.pid, cookie, shape))
+            cookie = agent_cookie(ports[-1])
+            pids = [proc.pid for proc in procs]
+            measurement = asyncio.run(load_tandem(name, ports, pids, cookie, shape))
         except BaseException:
-            print(f"{name} failed; server log tail:\n{tail(log)}", file=sys.stderr)
+            for log in logs:
+                print(f"{name} failed; server log tail:\n{tail(log)}", file=sys.stderr)
             raise
-        wait_idle(proc.pid)
-        if not stop_process(proc, grace=5):
-            measurement.notes.append("daphne still running 5 s after SIGTERM: killed")
-    measurement.notes += log_summary(log)
+        for proc in procs:
+            wait_idle(proc.pid)
+        for proc in procs:
+            if not stop_process(proc, grace=5):
+                measurement.notes.append("daphne still running 5 s after SIGTERM: killed")
+    for log in logs:
+        measurement.notes += log_summary(log)
     return measurement
 
 
-def tandem_variants(stack: ExitStack, tmp: Path, redis: bool) -> list[tuple[str, dict[str, str]]]:
-    variants: list[tuple[str, dict[str, str]]] = [("tandem, in-memory layer", {})]
+def tandem_variants(
+    stack: ExitStack, tmp: Path, redis: str | None
+) -> list[tuple[str, dict[str, str], int]]:
+    """(name, extra environment, server processes) of each Tandem variant."""
+    variants = [("tandem, 1 process", {}, 1)]
     if not redis:
         return variants
     if shutil.which("redis-server") is None:
         print("--redis: redis-server not found on PATH; Redis variants skipped", flush=True)
         return variants
     url = start_redis(stack, tmp / "redis.log")
-    variants.append(("tandem, redis layer", {"REDIS_URL": url}))
-    variants.append(
-        ("tandem, redis pubsub layer", {"REDIS_URL": url, "TANDEM_CHANNEL_LAYER": LAYER_PUBSUB})
-    )
+    variants.append(("tandem, 2 proc, redis", {"REDIS_URL": url}, 2))
+    if redis == "all":
+        core = {"REDIS_URL": url, "TANDEM_CHANNEL_LAYER": LAYER_CORE}
+        variants.append(("tandem, 2 proc, core layer", core, 2))
     return variants
 
 
-def run(shape: Shape, redis: bool) -> list[Measurement]:
+def run(shape: Shape, redis: str | None) -> list[Measurement]:
     with tempfile.TemporaryDirectory(prefix="tandem-bench-") as name, ExitStack() as stack:
         tmp = Path(name)
         print(f"measuring: raw websockets relay ({shape.seconds:g} s)", flush=True)
         results = [measure_relay(tmp, shape)]
         env = tandem_env(tmp, shape.rate)
         prepare_database(env)
-        for index, (variant, extra) in enumerate(tandem_variants(stack, tmp, redis)):
+        for index, (variant, extra, processes) in enumerate(tandem_variants(stack, tmp, redis)):
             print(f"measuring: {variant} ({shape.seconds:g} s)", flush=True)
-            log = tmp / f"daphne-{index}.log"
-            results.append(measure_tandem(variant, env | extra, log, shape))
+            logs = [tmp / f"daphne-{index}-{n}.log" for n in range(processes)]
+            results.append(measure_tandem(variant, env | extra, logs, shape))
         return results
 
 
@@ -573,8 +621,8 @@ def run(shape: Shape, redis: bool) -> list[Measurement]:
 
 COLUMNS = (
     f"{'variant':<27}{'visitors':>8}{'sent/s':>8}"
-    f"{'p50 ms':>16}{'p90 ms':>16}{'p99 ms':>16}{'max ms':>16}"
-    f"{'events/s':>16}{'lost':>7}{'cpu srv':>9}{'cpu cli':>9}"
+    f"{'p50 ms':>16}{'p99 ms':>16}{'max ms':>16}"
+    f"{'events/s':>14}{'lost':>7}{'cpu srv':>9}{'cpu us/frame':>16}{'MiB/1000':>14}{'cpu cli':>9}"
 )
 
 
@@ -588,16 +636,18 @@ def cell(value: float, base: float | None, digits: int = 2) -> str:
 
 
 def row(m: Measurement, base: Measurement | None) -> str:
-    quantiles = (0.5, 0.9, 0.99, 1.0)
+    quantiles = (0.5, 0.99, 1.0)
     latency = "".join(
         f"{cell(m.percentile(q), base.percentile(q) if base else None):>16}" for q in quantiles
     )
     events = cell(
         m.events / m.window_seconds, base.events / base.window_seconds if base else None, 0
     )
+    cpu = cell(m.cpu_us_per_frame, base.cpu_us_per_frame if base else None, 0)
+    memory = cell(m.mib_per_1000, base.mib_per_1000 if base else None, 1)
     return (
         f"{m.name:<27}{m.shape.visitors:>8}{m.sent / m.send_seconds:>8.0f}{latency}"
-        f"{events:>16}{m.lost:>7}{m.server_cpu:>9.0%}{m.client_cpu:>9.0%}"
+        f"{events:>14}{m.lost:>7}{m.server_cpu:>9.0%}{cpu:>16}{memory:>14}{m.client_cpu:>9.0%}"
     )
 
 
@@ -613,9 +663,9 @@ def report(results: list[Measurement], shape: Shape) -> None:
     for measurement in results[1:]:
         print(row(measurement, base))
     for measurement in results:
-        if measurement.server_cpu > 0.85:
+        if measurement.server_cpu > 0.85 * measurement.processes:
             measurement.notes.append(
-                "server process near one full core: latency includes queueing at saturation"
+                "server processes near one full core each: latency includes queueing"
             )
         if measurement.client_cpu > 0.85:
             measurement.notes.append(
@@ -626,12 +676,27 @@ def report(results: list[Measurement], shape: Shape) -> None:
             print("\n".join(f"  {note}" for note in measurement.notes[:40]))
 
 
+def raise_fd_limit(wanted: int) -> None:
+    """Raise the soft open-file limit (the servers inherit it) as far as the hard one allows."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if wanted > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--visitors", type=int, default=20, help="visitor/agent pairs (1-200)")
+    parser.add_argument("--visitors", type=int, default=20, help="visitor/agent pairs (1-1000)")
     parser.add_argument("--rate", type=int, default=50, help="frames/s per visitor (1-500)")
     parser.add_argument("--seconds", type=float, default=10, help="seconds of load (1-60)")
-    parser.add_argument("--redis", action="store_true", help="also Tandem on redis-server")
+    parser.add_argument(
+        "--redis",
+        nargs="?",
+        const="all",
+        choices=["all", "default"],
+        help="also two Tandem processes on redis-server (default: only the default layer)",
+    )
     parser.add_argument(
         "--profile", type=Path, metavar="DIR", help="py-spy each server under load into DIR"
     )
@@ -645,10 +710,11 @@ def main() -> None:
         asyncio.run(serve_relay(args.serve_relay))
         return
     shape = Shape(
-        visitors=max(1, min(args.visitors, 200)),
+        visitors=max(1, min(args.visitors, 1000)),
         rate=max(1, min(args.rate, 500)),
         seconds=max(1.0, min(args.seconds, 60.0)),
     )
+    raise_fd_limit(shape.visitors * 4 + 256)  # both ends of every socket, here and in daphne
     if args.profile:
         global PROFILE_DIR
         PROFILE_DIR = args.profile.resolve()

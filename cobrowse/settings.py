@@ -108,18 +108,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": env_str("TANDEM_CHANNEL_LAYER", "channels_redis.core.RedisChannelLayer"),
-            # redis-py 8 gives up on a socket read after 5 s, but the layer's receive
-            # waits on Redis longer than that when nothing arrives: no read timeout.
-            "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
-                "capacity": 1000,
-                "expiry": 30,
-            },
-        }
-    }
+    # Several processes: Redis pub/sub by default (docs/architecture.md, "At scale"): each
+    # frame is one PUBLISH (sent in batches, cobrowse/redis_layer.py), delivered at once or
+    # not at all, with no per-channel capacity or expiry to drop frames under load. The
+    # core layer (TANDEM_CHANNEL_LAYER) keeps its capacity and expiry, and drops frames
+    # past them.
+    _layer = env_str("TANDEM_CHANNEL_LAYER", "cobrowse.redis_layer.RedisPubSubLayer")
+    # redis-py 8 gives up on a socket read after 5 s, but the layers wait on Redis longer
+    # than that when nothing arrives: no read timeout.
+    _layer_config: dict = {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]}
+    if _layer.endswith(".core.RedisChannelLayer"):
+        _layer_config |= {"capacity": 1000, "expiry": 30}
+    CHANNEL_LAYERS = {"default": {"BACKEND": _layer, "CONFIG": _layer_config}}
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -110,7 +110,7 @@ def test_database_url_selects_postgresql():
     assert out.stdout.strip() == "django.db.backends.postgresql"
 
 
-def test_redis_url_selects_channels_redis_and_the_redis_cache(redis_url):
+def test_redis_url_selects_redis_pubsub_and_the_redis_cache(redis_url):
     code = (
         "from django.conf import settings as s; "
         "print(s.CHANNEL_LAYERS['default']['BACKEND'], s.CACHES['default']['BACKEND'])"
@@ -125,6 +125,6 @@ def test_redis_url_selects_channels_redis_and_the_redis_cache(redis_url):
         check=True,
     )
     assert out.stdout.split() == [
-        "channels_redis.core.RedisChannelLayer",
+        "cobrowse.redis_layer.RedisPubSubLayer",
         "django.core.cache.backends.redis.RedisCache",
     ]
