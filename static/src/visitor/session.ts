@@ -36,8 +36,6 @@ export const MESSAGE_EVENT = "tandem:message";
 /** Control moved: `{to}`, the holding agent's client index, 0 when it is the visitor's. */
 export const CONTROL_EVENT = "tandem:control";
 
-
-
 /** The URL parameter that carries a session to a page on another trusted domain. */
 export const CONTINUE_PARAM = "tandem_continue";
 
