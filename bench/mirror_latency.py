@@ -11,18 +11,23 @@ Everything is started here on 127.0.0.1 and stopped at the end, also on error:
 - raw websockets relay: a bare `websockets` server (a subprocess of this script) handing
   each visitor socket's frames to its paired agent socket, no validation, no channel
   layer. The floor for "Python relays a WebSocket frame on this machine".
-- tandem: a real daphne server (`cobrowse.asgi:application`) on a temporary SQLite
-  database with the demo data; in-memory channel layer.
-- with --redis: tandem on a throwaway `redis-server`, once with channels_redis's
-  RedisChannelLayer and once with its RedisPubSubChannelLayer.
+- tandem, 1 process: a real daphne server (`cobrowse.asgi:application`) on a temporary
+  SQLite database with the demo data; the default single-process channel layer.
+- with --redis: two daphne processes on a throwaway `redis-server` and one SQLite file,
+  each visitor on the first and its agent on the second; once with the layer `REDIS_URL`
+  selects by default, and (unless `--redis default`) once with channels_redis's core
+  RedisChannelLayer.
 
-Printed per variant: the send rate achieved, p50/p90/p99/max latency in ms (with the
-ratio to the raw relay), delivered events/s, frames lost (not delivered within 10 s of
-the last send), and the CPU the server and this client process used (100% = one core).
-Figures only; nothing here asserts on time. See bench/README.md for how to read them.
+Printed per variant: the send rate achieved, p50/p99/max latency in ms (with the ratio to
+the raw relay), delivered events/s, frames lost (not delivered within 10 s of the last
+send), the CPU the servers and this client process used (100% = one core), the servers'
+CPU per delivered frame and their memory per 1,000 sessions. Figures only; nothing here
+asserts on time. See bench/README.md for how to read them. `--profile DIR` records the
+servers with py-spy while the load runs.
 
 Run with `make bench` or
-`.venv/bin/python bench/mirror_latency.py [--visitors 20] [--rate 50] [--seconds 10] [--redis]`.
+`.venv/bin/python bench/mirror_latency.py [--visitors 20] [--rate 50] [--seconds 10] [--redis]`
+(see bench/README.md for all options).
 """
 
 import argparse
