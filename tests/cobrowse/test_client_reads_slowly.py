@@ -1,6 +1,7 @@
 """What happens to a client whose transport already holds all it may: a dashboard (or any
 socket but a viewer) is closed with 4408 and its cleanup runs; an agent's viewer loses
-frames but keeps its socket, and gets frames again once it has caught up.
+frames but keeps its socket, gets frames again once it has caught up, and the page is asked
+for a fresh snapshot for it.
 
 daphne's transport is stood in for by a `SendBuffer` that Twisted would have paused;
 tests/cobrowse/test_agent_reads_slowly.py measures the real thing."""
@@ -86,4 +87,7 @@ async def test_viewer_that_does_not_read_loses_frames_and_gets_them_again_once_c
     buffer.resumeProducing()  # the transport drained: the viewer has caught up
     await send(visitor, '{"t":"ev","s":4,"e":[]}')
     assert (await receive(viewer))["s"] == 4  # a gap the viewer answers with `resync`
+    # and, in case the snapshot it asked for was among the lost, the server asks too
+    request = await receive(visitor)
+    assert request["t"] == "snapshot" and len(request["to"]) == 1
     await viewer.disconnect()
