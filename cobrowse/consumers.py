@@ -465,6 +465,12 @@ class AgentConsumer(FrameConsumer):
             raise TandemError(ErrorCode.BAD_FRAME, f"Unknown input kind {frame['kind']!r}.")
         await control.input_relay(session_id=session_id, reply_to=self.channel_name, frame=frame)
 
+    async def caught_up(self) -> None:
+        # Frames were lost, perhaps the snapshot this viewer asked for on its gap: ask the
+        # page for a fresh one, so the view converges whatever went missing.
+        if self.session is not None:
+            await mirror.snapshot_request(session_id=self.session.id, reply_to=self.channel_name)
+
     # Channel-layer messages.
 
     async def mirror_frame(self, message: dict) -> None:

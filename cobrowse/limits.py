@@ -57,8 +57,10 @@ class SendBuffer:
     # Twisted's IPushProducer (its method names), called by the transport.
 
     def pauseProducing(self) -> None:
-        self.paused = True
-        self.queued = 0
+        # Called on every write while the buffer is over the mark: count from the first.
+        if not self.paused:
+            self.paused = True
+            self.queued = 0
 
     def resumeProducing(self) -> None:
         self.paused = False

@@ -196,19 +196,24 @@ class FrameConsumer(DirectDispatch, AsyncWebsocketConsumer):
         if buffer is not None and not buffer.room_for(size):
             await self.too_slow()
             return
-        if self.dropped:
-            log.info(
-                "%s client caught up after %d dropped frames %s",
-                self.role,
-                self.dropped,
-                self.safe_who(),
-            )
-            self.dropped = 0
+        dropped, self.dropped = self.dropped, 0
         await super().send(text_data=text_data, bytes_data=bytes_data)
         if buffer is not None:
             buffer.sent(size)
+        if dropped:
+            log.info(
+                "%s client caught up after %d dropped frames %s",
+                self.role,
+                dropped,
+                self.safe_who(),
+            )
+            await self.caught_up()
         if close:
             await self.close()
+
+    async def caught_up(self) -> None:
+        """A client that lost frames (`drop_when_slow`) reads again: a subclass may help it
+        converge (a viewer's lost snapshot would otherwise leave it waiting)."""
 
     async def too_slow(self) -> None:
         if self.drop_when_slow:

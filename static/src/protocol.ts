@@ -4,6 +4,19 @@ import type { eventWithTime } from "@rrweb/types";
 
 export type ErrorFrame = { t: "error"; code: string; msg: string };
 
+/** Close codes the server sends (cobrowse/protocol.py CloseCode; docs/protocol.md "Errors"). */
+export const CloseCode = {
+  NORMAL: 1000,
+  ENDED: 4000, // the session ended, or a unique presence id expired
+  UNAUTHENTICATED: 4401,
+  FORBIDDEN: 4403,
+  NOT_FOUND: 4404,
+  SLOW: 4408, // the client did not read what the server sent it
+  TOO_BIG: 4413,
+  RATE_LIMITED: 4429,
+  INTERNAL: 4500,
+} as const;
+
 /** An rrweb batch: whole (`e`) or one chunk (`part` of `parts`, JSON text slice `d`). */
 export type MirrorFrame = {
   t: "ev" | "snap";
