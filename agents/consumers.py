@@ -11,15 +11,12 @@ from agents import availability, selectors
 from agents.services import revocation_applies
 from cobrowse import groups, services
 from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.protocol import DASHBOARD_FRAMES, NO_FRAMES
+from cobrowse.protocol import DASHBOARD_FRAMES, NO_FRAMES, CloseCode
 from cobrowse.selectors import agent_group_ids
 from cobrowse.sockets import FrameConsumer
 from presence import services as presence
 
 log = logging.getLogger("tandem.dashboard")
-
-# The agent's groups changed while its dashboard was open: the page reconnects at once.
-CLOSE_GROUPS_CHANGED = 4001
 
 
 class DashboardConsumer(FrameConsumer):
@@ -155,7 +152,7 @@ class DashboardConsumer(FrameConsumer):
         if not revocation_applies(message, login=login, group_ids=self.group_ids):
             return
         if message["group"]:
-            await self.close(code=CLOSE_GROUPS_CHANGED, reason="groups changed")
+            await self.close(code=CloseCode.GROUPS_CHANGED, reason="groups changed")
         else:
             await self.fail(TandemError(ErrorCode(message["code"]), message["msg"]))
 

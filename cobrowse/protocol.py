@@ -23,6 +23,7 @@ class CloseCode(IntEnum):
 
     NORMAL = 1000
     ENDED = 4000  # the session ended, or a unique presence id expired
+    GROUPS_CHANGED = 4001  # dashboard: the agent's groups changed; the page reconnects
     UNAUTHENTICATED = 4401
     FORBIDDEN = 4403  # origin not trusted, or a frame on a refused socket
     NOT_FOUND = 4404

@@ -8,6 +8,7 @@ export type ErrorFrame = { t: "error"; code: string; msg: string };
 export const CloseCode = {
   NORMAL: 1000,
   ENDED: 4000, // the session ended, or a unique presence id expired
+  GROUPS_CHANGED: 4001, // dashboard: the agent's groups changed; the page reconnects
   UNAUTHENTICATED: 4401,
   FORBIDDEN: 4403,
   NOT_FOUND: 4404,
