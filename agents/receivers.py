@@ -14,6 +14,11 @@ def agent_logged_out(sender, request, user, **kwargs) -> None:
     services.agent_signed_out(user=user, login=request.session.session_key)
 
 
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+def account_saving(sender, instance, update_fields=None, **kwargs) -> None:
+    services.agent_account_saving(user=instance, update_fields=update_fields)
+
+
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
 def account_saved(sender, instance, **kwargs) -> None:
     services.agent_account_saved(user=instance)

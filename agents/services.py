@@ -51,11 +51,33 @@ def agent_signed_out(*, user: AbstractBaseUser | None, login: str | None) -> Non
     _revoke(user_id=user.pk, code=ErrorCode.UNAUTHENTICATED, msg="You signed out.", login=login)
 
 
-def agent_account_saved(*, user: AbstractBaseUser) -> None:
-    """An account was saved: if it is deactivated, every socket of it closes."""
-    if user.is_active:
+# Set on an account about to be saved with a password other than the stored one.
+PASSWORD_CHANGED = "_tandem_password_changed"
+
+
+def agent_account_saving(*, user: AbstractBaseUser, update_fields=None) -> None:
+    """An account is about to be saved: note whether its password changes, which Django
+    takes as the end of its other logins (their cookies stop working)."""
+    if user.pk is None or (update_fields is not None and "password" not in update_fields):
         return
-    msg = "Your account was deactivated."
+    model = type(user)
+    stored = model._default_manager.filter(pk=user.pk).values_list("password", flat=True)
+    before = stored.first()
+    setattr(user, PASSWORD_CHANGED, before is not None and before != user.password)
+
+
+def agent_account_saved(*, user: AbstractBaseUser) -> None:
+    """An account was saved: if it is deactivated, or its password changed (after a
+    stolen login, say), every socket of it closes. The login that changed its own
+    password stays signed in; its pages reopen their sockets when reloaded."""
+    changed = getattr(user, PASSWORD_CHANGED, False)
+    setattr(user, PASSWORD_CHANGED, False)
+    if not user.is_active:
+        msg = "Your account was deactivated."
+    elif changed:
+        msg = "Your password was changed. Sign in again."
+    else:
+        return
     _revoke(user_id=user.pk, code=ErrorCode.UNAUTHENTICATED, msg=msg)
 
 

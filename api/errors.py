@@ -3,12 +3,13 @@ with the HTTP status its code calls for, and a line in the `tandem.api` log."""
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from api.parsers import MAX_BODY_BYTES
 from cobrowse.errors import ErrorCode, TandemError
 
 log = logging.getLogger("tandem.api")
@@ -62,7 +63,11 @@ def _actor(request) -> str:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    if isinstance(exc, Http404):
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE before the parser's own,
+        # smaller bound (api/parsers.py) is reached: the same refusal, not a server fault.
+        exc = TandemError(ErrorCode.TOO_BIG, f"The body exceeds {MAX_BODY_BYTES} bytes.")
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -117,7 +117,8 @@ def check_visitor_signature(*, group: Group, visitor_id: str, signature: object)
             "(data-visitorsig, or visitorsig in the Presence.Visitor options).",
         )
     expected = visitor_id_signature(secret=group.visitor_id_secret, visitor_id=visitor_id)
-    if not hmac.compare_digest(expected, signature.lower()):
+    # As bytes: compare_digest refuses (TypeError) a str that is not ASCII.
+    if not hmac.compare_digest(expected.encode(), signature.lower().encode()):
         log.warning("visitor id with a wrong signature group=%s", group.public_id)
         raise TandemError(ErrorCode.FORBIDDEN, "The visitor id's signature is not valid.")
 

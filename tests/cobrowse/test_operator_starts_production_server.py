@@ -132,3 +132,42 @@ def test_proxy_ssl_header_that_is_no_header_name_stops_start_up(monkeypatch, raw
 
     with pytest.raises(ImproperlyConfigured, match="TANDEM_PROXY_SSL_HEADER"):
         env_proxy_ssl_header("TANDEM_PROXY_SSL_HEADER")
+
+
+def documented_settings_block() -> str:
+    """The `sh` block under "### Settings" in docs/deploy.md, as an operator copies it."""
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    section = text.split("### Settings", 1)[1]
+    return section.split("```sh\n", 1)[1].split("```", 1)[0]
+
+
+def test_documented_settings_file_read_by_the_shell_passes_the_deploy_check(tmp_path):
+    block = documented_settings_block()
+    key = PRODUCTION["SECRET_KEY"]
+    lines = [
+        f"SECRET_KEY={key}" if line.startswith("SECRET_KEY=") else line
+        for line in block.splitlines()
+    ]
+    env_file = tmp_path / "tandem.env"
+    env_file.write_text("\n".join(lines) + "\n")
+    script = (
+        f"set -a; . {env_file}; set +a; "
+        f"exec {sys.executable} {ROOT / 'manage.py'} check --deploy --fail-level WARNING"
+    )
+
+    result = subprocess.run(
+        ["bash", "-c", script],
+        env={
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")
+            and not key.startswith(("TANDEM_", "ALLOWED_", "CSRF_", "REDIS_", "DATABASE_"))
+        },
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr

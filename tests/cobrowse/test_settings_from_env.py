@@ -2,8 +2,10 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -67,3 +69,20 @@ def test_ice_servers_that_are_not_a_list_of_servers_stop_start_up(monkeypatch, r
 
     with pytest.raises(ImproperlyConfigured, match="TANDEM_ICE_SERVERS"):
         env_ice_servers("TANDEM_ICE_SERVERS")
+
+
+def settings_read_from_the_environment() -> set[str]:
+    """Every variable cobrowse/settings.py reads with one of the cobrowse.env parsers."""
+    source = (Path(__file__).resolve().parents[2] / "cobrowse" / "settings.py").read_text()
+    return set(re.findall(r'env_[a-z_]+\(\s*"([A-Z][A-Z0-9_]*)"', source))
+
+
+def test_every_setting_is_listed_in_env_example_and_documented():
+    root = Path(__file__).resolve().parents[2]
+    example = (root / ".env.example").read_text()
+    documented = (root / "docs" / "settings.md").read_text()
+    names = settings_read_from_the_environment()
+
+    assert "TANDEM_WS_MAX_FRAME_BYTES" in names  # the scan finds them
+    assert sorted(n for n in names if f"{n}=" not in example) == []
+    assert sorted(n for n in names if f"`{n}`" not in documented) == []

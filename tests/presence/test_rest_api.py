@@ -375,8 +375,15 @@ def test_body_that_is_not_json_is_refused(demo_group, api):
     assert not PendingMessage.objects.exists()
 
 
-def test_oversized_body_is_refused(demo_group, api):
-    body = {"mtype": "signal", "data": {"pad": "x" * 300_000}}
+@pytest.mark.parametrize(
+    "pad",
+    [
+        300_000,  # over the API's own bound
+        3_000_000,  # over Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) too
+    ],
+)
+def test_oversized_body_is_refused(demo_group, api, pad):
+    body = {"mtype": "signal", "data": {"pad": "x" * pad}}
 
     response = post_json(api, "/presence/signalvisitor?groupid=72&visitorid=v-1", body)
 
