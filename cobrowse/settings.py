@@ -18,6 +18,9 @@ from cobrowse.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
+# The demo visitor site (/demo/, /demo/checkout/): on with DEBUG (`make run`), off in
+# production unless asked for.
+TANDEM_DEMO_PAGES = env_bool("TANDEM_DEMO_PAGES", DEBUG)
 # The public key that `make run` (DEBUG on) uses. Anyone can sign resume tokens and
 # sessions with it, so without DEBUG the server refuses to start on it or on no key.
 DEVELOPMENT_SECRET_KEY = "tandem-local-development-key-not-for-production"
@@ -265,8 +268,17 @@ TANDEM_ICE_SERVERS = env_ice_servers("TANDEM_ICE_SERVERS")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "one_line": {
+            "()": "cobrowse.logs.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console_one_line": {"class": "logging.StreamHandler", "formatter": "one_line"},
+    },
     "loggers": {
         "tandem": {
             "handlers": ["console"],
@@ -275,6 +287,13 @@ LOGGING = {
         },
         # Login failures and lockouts (usernames and addresses masked).
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Requests Django refuses as suspicious (a Host not in ALLOWED_HOSTS, too many
+        # fields): anyone can send them, so one line each, never a traceback.
+        "django.security": {
+            "handlers": ["console_one_line"],
+            "level": "WARNING",
+            "propagate": False,
+        },
     },
 }
 

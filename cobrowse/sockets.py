@@ -28,6 +28,11 @@ from cobrowse.selectors import group_for_page, group_get
 
 log = logging.getLogger("tandem.socket")
 
+# Refused frames logged per socket: every one of the first REFUSALS_LOGGED, then one in
+# REFUSALS_LOG_EVERY (a socket is closed long before that unless its errors keep it open).
+REFUSALS_LOGGED = 20
+REFUSALS_LOG_EVERY = 100
+
 # The names other modules import; the codes themselves are declared in protocol.py.
 CLOSE_ENDED = CloseCode.ENDED
 CLOSE_FORBIDDEN = CloseCode.FORBIDDEN
@@ -57,6 +62,7 @@ class FrameConsumer(DirectDispatch, AsyncWebsocketConsumer):
         self.address: str | None = None  # counted against the client's socket limit
         self.connected = False  # connect() ran, so disconnect() must
         self.dropped = 0  # frames not sent to a slow client, in the current episode
+        self.refusals = 0  # frames refused on this socket, for log throttling
         try:
             await super().__call__(scope, receive, self._guarded(send))
         except Exception:
@@ -137,10 +143,21 @@ class FrameConsumer(DirectDispatch, AsyncWebsocketConsumer):
         await super().close(code=int(close_code), reason=reason or None)
 
     async def fail(self, error: TandemError) -> None:
-        """Tell the client what was wrong; close the socket when the error is fatal."""
-        log.warning(
-            "%s frame refused: code=%s %s %s", self.role, error.code, error.msg, self.safe_who()
-        )
+        """Tell the client what was wrong; close the socket when the error is fatal.
+
+        The log gets the first REFUSALS_LOGGED refusals of a socket, then every
+        REFUSALS_LOG_EVERY-th with the running count: a client can send hundreds of bad
+        frames a second, and must not be able to flood the log with them."""
+        self.refusals += 1
+        if self.refusals <= REFUSALS_LOGGED or self.refusals % REFUSALS_LOG_EVERY == 0:
+            log.warning(
+                "%s frame refused: code=%s %s %s refusals=%d",
+                self.role,
+                error.code,
+                error.msg,
+                self.safe_who(),
+                self.refusals,
+            )
         await self.send_frame(error.frame())
         close_code = None if error.code in self.keep_open else CLOSE_FOR_ERROR.get(error.code)
         if close_code is not None:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -15,8 +16,6 @@ urlpatterns = [
         name="site-connect-frame",
     ),
     path("cobrowse/view/", media_views.share_view, name="share-view"),
-    path("demo/", demo_views.demo_home, name="demo"),
-    path("demo/checkout/", demo_views.demo_checkout, name="demo-checkout"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("agent/", include("agents.urls")),
@@ -26,3 +25,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", demo_views.home, name="home"),
 ]
+if settings.TANDEM_DEMO_PAGES:
+    urlpatterns += [
+        path("demo/", demo_views.demo_home, name="demo"),
+        path("demo/checkout/", demo_views.demo_checkout, name="demo-checkout"),
+    ]

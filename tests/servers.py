@@ -113,6 +113,8 @@ def server_env(tmp: Path, **extra: str) -> dict:
         # Every test client comes from 127.0.0.1: per-address limits only where a test
         # sets them.
         "TANDEM_CLIENT_MAX_SOCKETS": "0",
+        # The demo site, which the browser tests visit, with DEBUG off.
+        "TANDEM_DEMO_PAGES": "1",
         "TANDEM_CLIENT_SESSION_STARTS_PER_MINUTE": "0",
         **extra,
     }

@@ -8,5 +8,7 @@ import os
 
 TEST_SECRET_KEY = "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 os.environ.setdefault("SECRET_KEY", TEST_SECRET_KEY)
+# Tests visit the demo site with DEBUG off.
+os.environ.setdefault("TANDEM_DEMO_PAGES", "1")
 
 from cobrowse.settings import *  # noqa: E402, F403

@@ -171,3 +171,42 @@ def test_documented_settings_file_read_by_the_shell_passes_the_deploy_check(tmp_
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+REQUEST_SCRIPT = """
+from django.test import Client
+client = Client(HTTP_HOST="{host}", HTTP_X_FORWARDED_PROTO="https")
+for path in {paths!r}:
+    response = client.get(path)
+    print(path, response.status_code, response.get("Location", ""))
+"""
+
+
+def production_requests(*paths: str, host: str = "tandem.example.com", **env: str):
+    """GET each path in a production process; (stdout lines, stderr)."""
+    script = REQUEST_SCRIPT.format(host=host, paths=list(paths))
+    result = manage("shell", "-c", script, **{**PRODUCTION, **env})
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.startswith("/")]
+    return lines, result.stderr
+
+
+def test_production_serves_no_demo_site():
+    lines, _ = production_requests("/demo/", "/demo/checkout/", "/")
+
+    assert lines == ["/demo/ 404 ", "/demo/checkout/ 404 ", "/ 302 /agent/"]
+
+
+def test_production_serves_the_demo_site_only_when_asked_to():
+    lines, _ = production_requests("/demo/", TANDEM_DEMO_PAGES="1")
+
+    assert lines == ["/demo/ 200 "]
+
+
+def test_a_request_for_another_host_is_logged_in_one_line_without_a_traceback():
+    lines, stderr = production_requests("/agent/", host="intranet.invalid")
+
+    assert lines == ["/agent/ 400 "]
+    logged = [line for line in stderr.splitlines() if "django.security" in line]
+    assert len(logged) == 1 and "intranet.invalid" in logged[0]
+    assert "Traceback" not in stderr
