@@ -3,6 +3,7 @@
 // ../shared/reference/glance-presence-visitor-api.txt for the contract).
 import type { PresenceClientFrame, PresenceServerFrame } from "../protocol";
 import type { LoaderConfig } from "../visitor/config";
+import { isSessionKey } from "../visitor/keys";
 
 // `visitorsig`: the visitor id's signature (hex HMAC-SHA256 from the site's backend), for a
 // group that requires signed visitor ids (docs/deploy.md).
@@ -319,7 +320,11 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
         console.warn(`[Tandem] presence invoke of an unknown function ignored: ${func}`);
         return;
       }
-      fn.call(target, args ?? undefined);
+      // startSession without a key: the session is keyed by this visitor's id (Glance's),
+      // so an agent who invoked it by that id finds the session under it.
+      const keyless = func === "startSession" && (args?.sessionKey ?? null) === null;
+      const id = this.visitorid;
+      fn.call(target, keyless && !this.unique && isSessionKey(id) ? { ...args, sessionKey: id } : (args ?? undefined));
     }
 
     private error(code: string, msg: string): void {

@@ -1,6 +1,7 @@
 // What the host page and the site-connect frame say to each other by postMessage. Every
 // message is `{"tandem.siteconnect": {t, ...}}`; messages without that key belong to other
 // scripts and are left alone, ours are checked field by field before anything acts on them.
+import { isSessionKey } from "../visitor/keys";
 import { isPattern, isTopic } from "./topics";
 
 export const ENVELOPE = "tandem.siteconnect";
@@ -80,7 +81,7 @@ export function parseFrameMessage(body: unknown): FrameToHost | string {
     case "invoke":
       if (body.func === "stopSession") return { t: "invoke", func: "stopSession" };
       if (body.func !== "startSession") return "invoke of an unknown function";
-      if (typeof body.sessionKey !== "string" || !/^[A-Za-z0-9]{1,32}$/.test(body.sessionKey)) {
+      if (!isSessionKey(body.sessionKey)) {
         return "startSession without a valid session key";
       }
       return { t: "invoke", func: "startSession", sessionKey: body.sessionKey };

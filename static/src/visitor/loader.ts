@@ -5,7 +5,8 @@ import { listenForInvoke, type VisitorApi } from "./invoke";
 import { installPresenceApi, publishSettings, scriptAttributes } from "../presence/globals";
 import { installSurfly } from "../surfly/surfly";
 import { installSiteConnect } from "../siteconnect/stub";
-import { CONTINUE_PARAM, SessionClient, type StartOptions } from "./session";
+import { startParams } from "./keys";
+import { CONTINUE_PARAM, SessionClient } from "./session";
 import { installDefaultUi } from "./ui-entry";
 import { watchPasswords } from "./passwords";
 
@@ -36,7 +37,8 @@ function install(): void {
   if (reconnectSeconds > 0) config.reconnectMs = reconnectSeconds * 1000;
 
   cobrowse.Visitor = {
-    startSession: (options?: StartOptions) => client.start(options ?? {}),
+    // A key (string or number) or options; the visitor id is the default key (Glance's).
+    startSession: (options?: unknown) => client.start(startParams(options, window.GLANCE_COBROWSE)),
     stopSession: () => client.stop(),
     inSession: () => client.inSession(),
     getKey: () => client.getKey(),
