@@ -1,9 +1,10 @@
 from django.urls import path, re_path
 
 from agents import views
+from cobrowse.keys import SESSION_KEY_PATTERN
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("join/", views.join, name="join"),
-    re_path(r"^session/(?P<key>[A-Za-z0-9]{1,32})/$", views.viewer, name="viewer"),
+    re_path(rf"^session/(?P<key>{SESSION_KEY_PATTERN})/$", views.viewer, name="viewer"),
 ]

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from agents.selectors import agent_groups
-from cobrowse.models import SESSION_KEY_RE
+from cobrowse.keys import SESSION_KEY_RE, SESSION_KEY_RULE
 from cobrowse.selectors import sessions_for_key
 
 _KEY = re.compile(SESSION_KEY_RE)
@@ -24,7 +24,7 @@ def join(request: HttpRequest) -> HttpResponse:
     key = request.GET.get("key", "").strip()
     if not _KEY.match(key):
         groups = agent_groups(user=request.user)
-        context = {"groups": groups, "join_error": "A session key is 1-32 letters or digits."}
+        context = {"groups": groups, "join_error": SESSION_KEY_RULE}
         return render(request, "agents/dashboard.html", context, status=400)
     return redirect("viewer", key=key)
 

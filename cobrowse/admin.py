@@ -45,7 +45,7 @@ class SessionEventInline(admin.TabularInline):
 
 @admin.register(CobrowseSession)
 class CobrowseSessionAdmin(admin.ModelAdmin):
-    list_display = ["key", "group", "site", "state", "started_at", "ended_at"]
+    list_display = ["key", "visitor_name", "group", "site", "state", "started_at", "ended_at"]
     list_filter = ["state", "group"]
-    search_fields = ["key"]
+    search_fields = ["key", "visitor_name", "visitor_email", "visitor_phone"]
     inlines = [SessionEventInline]

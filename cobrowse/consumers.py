@@ -126,6 +126,7 @@ class VisitorConsumer(FrameConsumer):
             user_agent=user_agent,
             channel=self.channel_name,
             reverse=frame.get("reverse", False),
+            visitor={name: frame[name] for name in ("name", "email", "phone") if name in frame},
         )
         self.focused = True
         await self.channel_layer.group_add(
@@ -343,6 +344,7 @@ class AgentConsumer(FrameConsumer):
                 "group": self.session.group.public_id,
                 "site": self.session.site.name,
                 "userAgent": self.session.visitor_user_agent,
+                "visitor": selectors.visitor_params(session=self.session),
                 "agents": count,
                 "index": self.index,
                 "share": shared["share"],

@@ -12,8 +12,16 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from cobrowse.keys import (
+    SESSION_KEY_MAX,
+    SESSION_KEY_RE,
+    VISITOR_EMAIL_MAX,
+    VISITOR_NAME_MAX,
+    VISITOR_PHONE_MAX,
+)
+
 SITE_NAME_RE = r"^[a-z0-9][a-z0-9_-]{0,39}$"
-SESSION_KEY_RE = r"^[A-Za-z0-9]{1,32}$"
+
 _HOST_PATTERN_RE = re.compile(
     r"^(?:(?P<scheme>https?)://)?(?P<host>(?:\*\.)?[a-z0-9.-]+|\[[0-9a-f:]+\])(?::(?P<port>\d{1,5}))?$"
 )
@@ -125,11 +133,15 @@ class CobrowseSession(models.Model):
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="sessions")
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="sessions")
-    key = models.CharField(max_length=32, validators=[RegexValidator(SESSION_KEY_RE)])
+    key = models.CharField(max_length=SESSION_KEY_MAX, validators=[RegexValidator(SESSION_KEY_RE)])
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
     started_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     visitor_user_agent = models.CharField(max_length=512, blank=True)
+    # The start parameters the page gave (Glance's name, email, phone): shown to agents.
+    visitor_name = models.CharField(max_length=VISITOR_NAME_MAX, blank=True)
+    visitor_email = models.CharField(max_length=VISITOR_EMAIL_MAX, blank=True)
+    visitor_phone = models.CharField(max_length=VISITOR_PHONE_MAX, blank=True)
     # Agent sockets open on the session now; every process reads and writes it here.
     agents_watching = models.PositiveIntegerField(default=0, editable=False)
     # Agents that ever joined: each join gets the next number as its client index

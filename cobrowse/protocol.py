@@ -12,6 +12,14 @@ from enum import IntEnum
 import orjson
 
 from cobrowse.errors import ErrorCode, TandemError
+from cobrowse.keys import (
+    SESSION_KEY_MAX,
+    SESSION_KEY_RE,
+    SESSION_KEY_RULE,
+    VISITOR_EMAIL_MAX,
+    VISITOR_NAME_MAX,
+    VISITOR_PHONE_MAX,
+)
 
 MAX_CHUNKS = 1024
 
@@ -54,6 +62,9 @@ class Field:
     max_len: int | None = None
     # A string field that names one of a fixed set of values.
     choices: frozenset[str] | None = None
+    # A string field that must match this pattern; `rule` says what it is, for the error.
+    pattern: re.Pattern | None = None
+    rule: str = ""
 
 
 # The visitor page's elements a share shows in (Glance's screenshareView names).
@@ -73,7 +84,18 @@ _CHUNK_FIELDS = {"part": Field(int, False), "parts": Field(int, False), "d": Fie
 VISITOR_FRAMES: dict[str, dict[str, Field]] = {
     "start": {
         "site": Field(str, max_len=40),
-        "key": Field((str, type(None)), False, max_len=32),
+        # None (or absent): a random key. The page's own key follows Glance's format.
+        "key": Field(
+            (str, type(None)),
+            False,
+            max_len=SESSION_KEY_MAX,
+            pattern=re.compile(SESSION_KEY_RE),
+            rule=SESSION_KEY_RULE,
+        ),
+        # Who the visitor is, as the page says (Glance's start parameters); shown to agents.
+        "name": Field(str, False, max_len=VISITOR_NAME_MAX),
+        "email": Field(str, False, max_len=VISITOR_EMAIL_MAX),
+        "phone": Field(str, False, max_len=VISITOR_PHONE_MAX),
         "ua": Field(str, False, max_len=512),
         # A session only for a reverse session: it starts with the invitation open.
         "reverse": Field(bool, False),
@@ -260,6 +282,8 @@ def _check_field(frame_type: str, name: str, field: Field, frame: dict) -> None:
         raise TandemError(ErrorCode.BAD_FRAME, f"Field '{name}' of '{frame_type}' has wrong type.")
     if field.max_len is not None and isinstance(value, str) and len(value) > field.max_len:
         raise TandemError(ErrorCode.BAD_FRAME, f"Field '{name}' of '{frame_type}' is too long.")
+    if field.pattern is not None and isinstance(value, str) and not field.pattern.match(value):
+        raise TandemError(ErrorCode.BAD_FRAME, field.rule or f"Field '{name}' has a bad value.")
     if field.choices is not None and value not in field.choices:
         raise TandemError(
             ErrorCode.BAD_FRAME, f"Field '{name}' of '{frame_type}' has an unknown value."

@@ -115,5 +115,17 @@ def session_summary(*, session: CobrowseSession, agents: int) -> dict:
         "site": session.site.name,
         "startedAt": session.started_at.isoformat(),
         "userAgent": session.visitor_user_agent,
+        "visitor": visitor_params(session=session),
         "agents": agents,
     }
+
+
+def visitor_params(*, session: CobrowseSession) -> dict[str, str]:
+    """Who the visitor is, as its page said when it started the session (the start
+    parameters it gave: name, email, phone; those it did not give are left out)."""
+    given = {
+        "name": session.visitor_name,
+        "email": session.visitor_email,
+        "phone": session.visitor_phone,
+    }
+    return {name: value for name, value in given.items() if value}

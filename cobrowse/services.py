@@ -5,6 +5,7 @@ the dashboards) only after the transaction commits.
 """
 
 import logging
+import re
 import secrets
 from datetime import timedelta
 
@@ -21,6 +22,13 @@ from django.utils import timezone
 
 from cobrowse import groups, leases
 from cobrowse.errors import ErrorCode, TandemError
+from cobrowse.keys import (
+    SESSION_KEY_RE,
+    SESSION_KEY_RULE,
+    VISITOR_EMAIL_MAX,
+    VISITOR_NAME_MAX,
+    VISITOR_PHONE_MAX,
+)
 from cobrowse.models import CobrowseSession, Group, SessionEvent, SessionSocket
 from cobrowse.selectors import session_summary, site_get
 
@@ -36,6 +44,28 @@ def broadcast_after_commit(group: str, message: dict) -> None:
     transaction.on_commit(lambda: async_to_sync(layer.group_send)(group, message))
 
 
+_KEY = re.compile(SESSION_KEY_RE)
+# Start parameters are one line of text: no control characters (line breaks, escapes).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_VISITOR_FIELDS = {"name": VISITOR_NAME_MAX, "email": VISITOR_EMAIL_MAX, "phone": VISITOR_PHONE_MAX}
+
+
+def _visitor_params(visitor: dict[str, str] | None) -> dict[str, str]:
+    """The page's start parameters, checked: name, email, phone, each one bounded line."""
+    checked = {}
+    for name, value in (visitor or {}).items():
+        limit = _VISITOR_FIELDS.get(name)
+        if limit is None:
+            raise TandemError(ErrorCode.BAD_FRAME, f"Unknown start parameter {name[:40]!r}.")
+        value = value.strip()
+        if len(value) > limit or _CONTROL.search(value):
+            raise TandemError(
+                ErrorCode.BAD_FRAME, f"The visitor's {name} is one line of at most {limit}."
+            )
+        checked[f"visitor_{name}"] = value
+    return checked
+
+
 def _new_key() -> str:
     return str(secrets.randbelow(10**KEY_DIGITS)).zfill(KEY_DIGITS)
 
@@ -48,14 +78,17 @@ def session_start(
     user_agent: str,
     channel: str = "",
     reverse: bool = False,
+    visitor: dict[str, str] | None = None,
 ) -> CobrowseSession:
     """Open a live session for a visitor; `key` is the page's own, or None for a random one.
     `channel` is the visitor socket's, which holds the session's focus. `reverse`: the
     session exists only for a reverse session (an agent asked the page to start it to show
-    its screen), so it starts with the invitation open (cobrowse/media.py)."""
+    its screen), so it starts with the invitation open (cobrowse/media.py). `visitor`: the
+    page's start parameters (name, email, phone), shown to the agents."""
     site = site_get(group=group, name=site_name)
-    if key is not None and not (key.isascii() and key.isalnum()):
-        raise TandemError(ErrorCode.BAD_FRAME, "A session key is 1-32 letters or digits.")
+    if key is not None and not _KEY.match(key):
+        raise TandemError(ErrorCode.BAD_FRAME, SESSION_KEY_RULE)
+    params = _visitor_params(visitor)
     for _ in range(1 if key else _KEY_ATTEMPTS):
         candidate = key or _new_key()
         try:
@@ -69,6 +102,7 @@ def session_start(
                     focused_channel=channel,
                     reverse_state="invited" if reverse else "",
                     reverse_only=reverse,
+                    **params,
                 )
                 SessionEvent.objects.create(
                     session=session, type=SessionEvent.Type.STARTED, actor="visitor"
@@ -96,6 +130,7 @@ def session_start(
                     user_agent=user_agent,
                     channel=channel,
                     reverse=reverse,
+                    visitor=visitor,
                 )
             continue
         log.info(

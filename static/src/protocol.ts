@@ -32,7 +32,8 @@ export type MirrorFrame = {
 };
 
 export type VisitorToServer =
-  | { t: "start"; site: string; key: string | null; ua: string; reverse?: boolean }
+  // `name`, `email`, `phone`: who the visitor is, as the page says (Glance's start parameters).
+  | { t: "start"; site: string; key: string | null; ua: string; reverse?: boolean } & VisitorInfo
   | { t: "resume"; token: string; why: "navigate" | "reconnect" | "crossdomain" }
   | { t: "focus" }
   | { t: "handoff" }
@@ -59,6 +60,9 @@ export type RtcData = Record<string, unknown>;
 export type RtcFrame = { t: "rtc"; peer: string; kind: string; data: RtcData };
 /** The share running in a session, as a joining agent learns it; `by` is the sharer's client index. */
 export type ShareInfo = { view: ShareView; paused: boolean; by: number };
+
+/** Who the visitor is, as its page said (Glance's start parameters); each may be absent. */
+export type VisitorInfo = { name?: string; email?: string; phone?: string };
 
 /** An agent who joined (or left) a session: `index` is Surfly's clientIndex (visitor 0). */
 export type ViewerInfo = { index: number; name: string; joined: boolean };
@@ -119,6 +123,7 @@ export type ServerToAgent =
       group: number;
       site: string;
       userAgent: string;
+      visitor: VisitorInfo;
       agents: number;
       /** This agent's client index in the session. */
       index: number;
@@ -154,6 +159,7 @@ export type SessionSummary = {
   site: string;
   startedAt: string;
   userAgent: string;
+  visitor: VisitorInfo;
   agents: number;
 };
 

@@ -50,6 +50,7 @@ async def test_dashboard_lists_only_the_live_sessions_of_the_agents_groups(
         "site": "production",
         "startedAt": session["startedAt"],
         "userAgent": "TestBrowser/1.0",
+        "visitor": {},
         "agents": 0,
     }
 

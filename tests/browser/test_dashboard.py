@@ -69,4 +69,4 @@ def test_join_box_rejects_a_malformed_key(server, new_context):
     log_in(agent, server)
     agent.fill("input[name=key]", "12 34!")
     agent.click(".join button")
-    expect(agent.locator(".join .error")).to_contain_text("letters or digits")
+    expect(agent.locator(".join .error")).to_contain_text("letters, digits")

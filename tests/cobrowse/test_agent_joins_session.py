@@ -40,6 +40,7 @@ async def test_agent_of_the_group_joins_and_the_visitor_is_asked_for_a_snapshot(
         "group": 72,
         "site": "production",
         "userAgent": "TestBrowser/1.0",
+        "visitor": {},
         "agents": 1,
         "index": 1,
         "rc": False,

@@ -98,8 +98,16 @@ async def test_visitor_is_still_usable_after_its_key_was_refused(demo_group, vis
     assert await start_session(second, key="10000") == "10000"
 
 
-@pytest.mark.parametrize("key", ["", "abc-1", "üñí", "12 34"])
-async def test_a_key_that_is_not_letters_and_digits_is_refused(demo_group, visitor_socket, key):
+@pytest.mark.parametrize("key", ["59204gh-42", "GLANCE_KEYTYPE_RANDOM", "a" * 50, "-", "_x_"])
+async def test_a_key_in_glances_format_is_taken_as_it_is(demo_group, visitor_socket, key):
+    """Glance's keys: letters, digits, '-' and '_', up to 50 characters."""
+    visitor = await visitor_socket()
+
+    assert await start_session(visitor, key=key) == key
+
+
+@pytest.mark.parametrize("key", ["", "abc.1", "üñí", "12 34", "a" * 51, "1/2", "<b>"])
+async def test_a_key_outside_glances_format_is_refused(demo_group, visitor_socket, key):
     visitor = await visitor_socket()
 
     await send(visitor, {"t": "start", "site": "production", "key": key})

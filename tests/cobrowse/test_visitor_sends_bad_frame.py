@@ -42,7 +42,7 @@ EVENTS = [{"type": 3, "data": {"source": 2, "id": 7}, "timestamp": 1}]
         pytest.param({"t": "start", "site": 7}, "bad_frame", id="site-not-string"),
         pytest.param({"t": "start", "site": "p" * 41}, "bad_frame", id="site-too-long"),
         pytest.param(
-            {"t": "start", "site": "production", "key": "1" * 33}, "bad_frame", id="key-too-long"
+            {"t": "start", "site": "production", "key": "1" * 51}, "bad_frame", id="key-too-long"
         ),
         pytest.param({"t": "start", "site": "production", "key": 9999}, "bad_frame", id="key-int"),
         pytest.param({"t": "ev", "s": "1", "e": EVENTS}, "bad_frame", id="seq-string"),

@@ -1,6 +1,7 @@
 // The agent dashboard: the live list of active sessions in the agent's groups.
 import type { DashboardToServer, ServerToDashboard, SessionSummary } from "../protocol";
 import { openAgentSocket, type AgentSocket, type SocketStatus, type StatusDetail } from "../socket";
+import { visitorText } from "./visitor-info";
 import { VisitorsTable } from "./visitors";
 
 type Send = (frame: DashboardToServer) => boolean;
@@ -10,6 +11,7 @@ function row(session: SessionSummary): HTMLTableRowElement {
   tr.dataset.key = session.key;
   const cells = [
     session.key,
+    visitorText(session.visitor),
     `${session.groupName} (${session.group})`,
     session.site,
     new Date(session.startedAt).toLocaleTimeString(),
@@ -20,7 +22,8 @@ function row(session: SessionSummary): HTMLTableRowElement {
     td.textContent = text;
     tr.append(td);
   }
-  tr.cells[4].className = "agents";
+  tr.cells[1].className = "visitor";
+  tr.cells[5].className = "agents";
   const link = document.createElement("a");
   link.href = `/agent/session/${encodeURIComponent(session.key)}/?group=${session.group}`;
   link.textContent = "Watch";

@@ -8,6 +8,7 @@ import { ChatPanel } from "./chat";
 import { RemoteControl } from "./control";
 import { MirrorStream } from "./mirror";
 import { ShareControls } from "./share";
+import { visitorText } from "./visitor-info";
 import { openAgentSocket, type AgentSocket, type SocketStatus, type StatusDetail } from "../socket";
 
 const RESYNC_RETRY_MS = 3000;
@@ -140,6 +141,7 @@ function startViewer(root: HTMLElement): () => void {
     switch (frame.t) {
       case "joined":
         agents.textContent = String(frame.agents);
+        root.querySelector(".visitor")!.textContent = visitorText(frame.visitor);
         if (chat) chat.index = frame.index;
         control.changed(frame.rc, frame.rcTo);
         showA11y(frame.accessibility);

@@ -4,6 +4,7 @@
 import type { PresenceClientFrame, PresenceServerFrame, TermsStatus } from "../protocol";
 import { START_FOR_AGENT } from "../visitor/events";
 import type { LoaderConfig } from "../visitor/config";
+import { isSessionKey } from "../visitor/keys";
 
 // `visitorsig`: the visitor id's signature (hex HMAC-SHA256 from the site's backend), for a
 // group that requires signed visitor ids (docs/deploy.md).
@@ -327,10 +328,15 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
         fn.call(target, args ?? undefined);
         return;
       }
-      const key = args?.sessionKey;
+      // startSession without a key: the session is keyed by this visitor's id (Glance's),
+      // so an agent who invoked it by that id finds the session under it.
+      const id = this.visitorid;
+      const keyless = (args?.sessionKey ?? null) === null;
+      const options = keyless && !this.unique && isSessionKey(id) ? { ...args, sessionKey: id } : (args ?? {});
+      const key = options.sessionKey;
       const report = (status: TermsStatus) =>
         this.send(typeof key === "string" || typeof key === "number" ? { t: "terms", status, key: String(key) } : { t: "terms", status });
-      (fn as (options: unknown, report: (status: TermsStatus) => void) => void).call(target, args ?? {}, report);
+      (fn as (options: unknown, report: (status: TermsStatus) => void) => void).call(target, options, report);
     }
 
     private error(code: string, msg: string): void {

@@ -2,6 +2,7 @@
 // message is `{"tandem.siteconnect": {t, ...}}`; messages without that key belong to other
 // scripts and are left alone, ours are checked field by field before anything acts on them.
 import type { TermsStatus } from "../protocol";
+import { isSessionKey } from "../visitor/keys";
 import { isPattern, isTopic } from "./topics";
 
 export const ENVELOPE = "tandem.siteconnect";
@@ -18,7 +19,6 @@ export type HostToFrame =
   | { t: "terms"; status: TermsStatus; key: string };
 
 const TERMS_STATUSES: readonly string[] = ["displayed", "accepted", "declined"];
-const SESSION_KEY = /^[A-Za-z0-9]{1,32}$/;
 
 export type FrameToHost =
   | { t: "hello" }
@@ -69,7 +69,7 @@ export function parseHostMessage(body: unknown): HostToFrame | string {
       return { t: "publish", topic: body.topic, msg: body.msg };
     case "terms":
       if (typeof body.status !== "string" || !TERMS_STATUSES.includes(body.status)) return "terms without a valid status";
-      if (typeof body.key !== "string" || !SESSION_KEY.test(body.key)) return "terms without a valid session key";
+      if (!isSessionKey(body.key)) return "terms without a valid session key";
       return { t: "terms", status: body.status as TermsStatus, key: body.key };
     default:
       return `unknown type ${JSON.stringify(body.t) ?? "undefined"}`.slice(0, 80);
@@ -90,7 +90,7 @@ export function parseFrameMessage(body: unknown): FrameToHost | string {
     case "invoke":
       if (body.func === "stopSession") return { t: "invoke", func: "stopSession" };
       if (body.func !== "startSession") return "invoke of an unknown function";
-      if (typeof body.sessionKey !== "string" || !SESSION_KEY.test(body.sessionKey)) {
+      if (!isSessionKey(body.sessionKey)) {
         return "startSession without a valid session key";
       }
       return { t: "invoke", func: "startSession", sessionKey: body.sessionKey };

@@ -159,26 +159,40 @@ export class SurflySession {
   }
 }
 
-/** window.Surfly: init, session, and what a page inside a session can ask. */
+/** window.Surfly: init, session, and what a page inside a session can ask. Surfly's include
+ * snippet leaves a placeholder `Surfly` whose init() only keeps its arguments (in `q`) until
+ * the real script arrives: that object becomes the API (a page may hold it already) and
+ * its queued init runs now. */
 export function installSurfly(client: SessionClient, config: LoaderConfig): void {
+  const win = window as unknown as { Surfly?: Record<string, unknown> };
+  const found = win.Surfly;
+  if (typeof found?.session === "function") return; // a Surfly API is here already
+  const surfly: Record<string, unknown> = found && typeof found === "object" ? found : {};
+  const queued = surfly.q as ArrayLike<unknown> | undefined;
+  delete surfly.q;
   let current: SurflySession | null = null;
-  const surfly = {
-    init(_settings?: unknown, callback?: (result: { success: boolean; errors?: string[] }) => void) {
-      const result = config.error ? { success: false, errors: [config.error] } : { success: true };
-      if (typeof callback === "function") setTimeout(() => callback(result), 0);
-      return surfly;
-    },
-    session(options: Record<string, unknown> = {}): SurflySession {
-      current = new SurflySession(client, config, options ?? {});
-      return current;
-    },
-    get isInsideSession(): boolean {
-      return client.inSession();
-    },
-    get currentSession(): SurflySession | null {
-      if (!current && client.inSession()) current = new SurflySession(client, config);
-      return current;
-    },
+  const init = (_settings?: unknown, callback?: (result: { success: boolean; errors?: string[] }) => void) => {
+    const result = config.error ? { success: false, errors: [config.error] } : { success: true };
+    if (typeof callback === "function") setTimeout(() => callback(result), 0);
+    return surfly;
   };
-  (window as unknown as { Surfly?: unknown }).Surfly ??= surfly;
+  Object.defineProperties(
+    surfly,
+    Object.getOwnPropertyDescriptors({
+      init,
+      session(options: Record<string, unknown> = {}): SurflySession {
+        current = new SurflySession(client, config, options ?? {});
+        return current;
+      },
+      get isInsideSession(): boolean {
+        return client.inSession();
+      },
+      get currentSession(): SurflySession | null {
+        if (!current && client.inSession()) current = new SurflySession(client, config);
+        return current;
+      },
+    }),
+  );
+  win.Surfly = surfly;
+  if (queued && typeof queued === "object") init(...(Array.from(queued) as Parameters<typeof init>));
 }

@@ -6,6 +6,7 @@ import { installPresenceApi, publishSettings, scriptAttributes } from "../presen
 import { installSurfly } from "../surfly/surfly";
 import { installSiteConnect } from "../siteconnect/stub";
 import { START_FOR_AGENT } from "./events";
+import { startParams } from "./keys";
 import { CONTINUE_PARAM, SessionClient, type StartOptions } from "./session";
 import type { TermsStatus } from "../protocol";
 import { installDefaultUi } from "./ui-entry";
@@ -38,7 +39,8 @@ function install(): void {
   if (reconnectSeconds > 0) config.reconnectMs = reconnectSeconds * 1000;
 
   cobrowse.Visitor = {
-    startSession: (options?: StartOptions) => client.start(options ?? {}),
+    // A key (string or number) or options; the visitor id is the default key (Glance's).
+    startSession: (options?: unknown) => client.start(startParams(options, window.GLANCE_COBROWSE)),
     stopSession: () => client.stop(),
     inSession: () => client.inSession(),
     getKey: () => client.getKey(),
@@ -51,7 +53,7 @@ function install(): void {
   // Tandem's own, for presence invokes (not a Glance method, so not enumerable).
   Object.defineProperty(cobrowse.Visitor, START_FOR_AGENT, {
     value: (options: StartOptions, report: (status: TermsStatus) => void) =>
-      client.startForAgent(options ?? {}, report),
+      client.startForAgent(startParams(options, window.GLANCE_COBROWSE), report),
   });
   listenForInvoke(config, cobrowse.Visitor as VisitorApi);
   installDefaultUi({ cobrowse, config, attrs });

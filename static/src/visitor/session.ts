@@ -7,6 +7,7 @@
 import type { AgentInput, ServerToVisitor, TermsStatus, VisitorToServer } from "../protocol";
 import type { LoaderConfig } from "./config";
 import { Emitter, SESSION_CONFIRM_EVENT } from "./events";
+import type { VisitorParams } from "./keys";
 import type { PastPasswords } from "./passwords";
 import type { Media, MediaFrame, startMedia } from "./media";
 import type { Recorder, startRecorder } from "./recorder";
@@ -21,7 +22,7 @@ type Stored = { key: string; token: string; watching?: boolean; reverseOnly?: bo
 
 /** `reverse` (a Tandem extension of Glance's options): start the session only for a
  * reverse session, which an agent asked for; the page is never recorded. */
-export type StartOptions = { sessionKey?: string | number; reverse?: boolean };
+export type StartOptions = { sessionKey?: string | number | null; reverse?: boolean; visitor?: VisitorParams };
 export type SessionState = {
   key: string;
   agents: number;
@@ -101,7 +102,7 @@ export class SessionClient {
     }
     const key = options.sessionKey === undefined || options.sessionKey === null ? null : String(options.sessionKey);
     this.reverseOnly = this.watching = options.reverse === true;
-    const start: VisitorToServer = { t: "start", site: this.config.site, key, ua: navigator.userAgent };
+    const start: VisitorToServer = { t: "start", site: this.config.site, key, ua: navigator.userAgent, ...options.visitor };
     if (this.reverseOnly) start.reverse = true;
     else this.recorderModule ??= this.loadRecorder();
     this.connect(start);
