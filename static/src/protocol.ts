@@ -34,7 +34,7 @@ export type MirrorFrame = {
 export type VisitorToServer =
   // `name`, `email`, `phone`: who the visitor is, as the page says (Glance's start parameters).
   | { t: "start"; site: string; key: string | null; ua: string; reverse?: boolean } & VisitorInfo
-  | { t: "resume"; token: string; why: "navigate" | "reconnect" | "crossdomain" }
+  | { t: "resume"; token: string; why: "navigate" | "tab" | "reconnect" | "crossdomain" }
   | { t: "focus" }
   | { t: "handoff" }
   // `req`: the request answered (rcrequested's `req`); needed to accept.

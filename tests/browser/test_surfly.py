@@ -40,19 +40,19 @@ def test_viewers_joining_and_leaving_give_counts_indexes_and_names(
 
     first = open_viewer(key, "agent")
     wait_for_event(
-        visitor, "viewer_joined", {"count": 1, "clientIndex": 1, "userData": {"name": "agent"}}
+        visitor, "viewer_joined", {"count": 2, "clientIndex": 1, "userData": {"name": "agent"}}
     )
     second = open_viewer(key, "agent2")
     wait_for_event(
-        visitor, "viewer_joined", {"count": 2, "clientIndex": 2, "userData": {"name": "agent2"}}
+        visitor, "viewer_joined", {"count": 3, "clientIndex": 2, "userData": {"name": "agent2"}}
     )
     second.close()
     wait_for_event(
-        visitor, "viewer_left", {"count": 1, "clientIndex": 2, "userData": {"name": "agent2"}}
+        visitor, "viewer_left", {"count": 2, "clientIndex": 2, "userData": {"name": "agent2"}}
     )
     first.close()
     wait_for_event(
-        visitor, "viewer_left", {"count": 0, "clientIndex": 1, "userData": {"name": "agent"}}
+        visitor, "viewer_left", {"count": 1, "clientIndex": 1, "userData": {"name": "agent"}}
     )
 
 
@@ -147,7 +147,7 @@ def test_give_control_moves_control_to_a_viewer_and_back_firing_control_on_both_
     first = open_viewer(key, "agent")
     second = open_viewer(key, "agent2")
     wait_for_event(
-        visitor, "viewer_joined", {"count": 2, "clientIndex": 2, "userData": {"name": "agent2"}}
+        visitor, "viewer_joined", {"count": 3, "clientIndex": 2, "userData": {"name": "agent2"}}
     )
     for viewer in (first, second):
         viewer.evaluate(

@@ -5,7 +5,11 @@ import { watchAgentStatus } from "../visitor/agentstatus";
 import type { LoaderConfig } from "../visitor/config";
 import { CONTROL_EVENT, MESSAGE_EVENT, VIEWER_EVENT, type SessionClient } from "../visitor/session";
 
-type Handler = (session: SurflySession, event: Record<string, unknown>) => void;
+type Handler = (this: SurflySession, session: SurflySession, event: Record<string, unknown>) => void;
+/** Handlers set with Surfly.on() for session events: they apply to every session. */
+type GlobalHandlers = Map<string, Handler[]>;
+// Surfly fires user_activity at most once a second while the leader uses the page.
+const ACTIVITY_EVENTS = ["pointerdown", "pointermove", "keydown", "wheel"] as const;
 type Viewer = { count: number; index: number; name: string; joined: boolean };
 type Message = { data: unknown; origin: string };
 
@@ -33,25 +37,33 @@ const IGNORED_OPTIONS = new Set([
 ]);
 
 export class SurflySession {
-  /** What the agent joins with: the session key, and the viewer's address. */
+  /** What the agent joins with (Tandem's session key: a string, see docs/compatibility.md),
+   * and the viewer's address. */
   pin: string | null = null;
   followerLink: string | null = null;
   leaderLink: string | null = null;
+  /** The session runs in this page: there is no separate session window or iframe. */
+  readonly node: HTMLIFrameElement | null = null;
+  readonly window: Window = window;
+  started = false;
   private readonly handlers = new Map<string, Handler[]>();
   private viewers = new Map<number, string>();
-  private started = false;
   private watchingAgents = false;
+  private watchingActivity = false;
+  private lastActivity = 0;
+  private drawing: Record<string, unknown> = {};
 
   constructor(
     private readonly client: SessionClient,
     private readonly config: LoaderConfig,
     readonly options: Record<string, unknown> = {},
+    private readonly globals: GlobalHandlers = new Map(),
   ) {
     for (const name of Object.keys(options)) {
       const note = IGNORED_OPTIONS.has(name) ? "has no effect in Tandem" : "is not a Surfly option Tandem knows";
       console.info(`[Tandem] Surfly option '${name}' ${note}; ignored.`);
     }
-    if (client.inSession()) {
+    if (client.inSession() || client.willContinue()) {
       // Made for a session already running (Surfly.currentSession on a later page).
       this.links();
       this.started = true;
@@ -64,8 +76,8 @@ export class SurflySession {
       const code = (payload as { code?: string } | undefined)?.code;
       if (code === "conndrop" || code === "service") this.fire("error", { reason: "connect_failed" });
     });
-    // Another window of this visitor became the session's leader: Surfly's other_connection.
-    // In Tandem the older window is not thrown out; it leads again once used.
+    // Another tab of this visitor took the session: Surfly's other_connection. In Tandem
+    // the older tab is paused, not thrown out; it leads again once used (Glance's tabs).
     events.on("blur", () => this.fire("error", { reason: "other_connection" }));
     events.on(VIEWER_EVENT, (payload) => this.viewer(payload as Viewer));
     events.on(CONTROL_EVENT, (payload) => {
@@ -78,9 +90,15 @@ export class SurflySession {
       const message = payload as Message;
       this.fire("message", { data: message.data, origin: message.origin });
     });
+    if (globals.has("user_activity")) this.watchActivity();
   }
 
-  /** Add a handler; chainable, as Surfly's is. Handlers get (session, event). */
+  /** The options the session was made with (read only in Surfly). */
+  get settings(): Record<string, unknown> {
+    return { ...this.options };
+  }
+
+  /** Add a handler; chainable, as Surfly's is. Handlers get (session, event), `this` the session. */
   on(name: string, fn: Handler): this {
     if (typeof fn === "function") this.handlers.set(name, [...(this.handlers.get(name) ?? []), fn]);
     // Only pages that listen for agent_status open the socket that tells it.
@@ -88,19 +106,67 @@ export class SurflySession {
       this.watchingAgents = true;
       watchAgentStatus(this.config, (available) => this.fire("agent_status", { available }));
     }
+    if (name === "user_activity") this.watchActivity();
     return this;
   }
 
-  /** Start the session with this page as its leader. */
-  startLeader(_iframeSelector?: unknown, _userData?: unknown): this {
+  /** Create the session. Tandem's session runs in this page, so creating it starts it:
+   * the agents can join by its pin from now on. Does nothing once created. */
+  create(): this {
     this.client.start({});
     return this;
   }
 
-  /** End the session for everyone. */
-  end(): this {
-    this.client.stop();
+  /** Start the session with this page as its leader. `userData.name` (and `email`) are
+   * shown to the agents, as Glance's start parameters are. */
+  startLeader(_iframeSelector?: unknown, userData?: unknown): this {
+    const data = (userData && typeof userData === "object" ? userData : {}) as Record<string, unknown>;
+    const visitor: Record<string, string> = {};
+    for (const name of ["name", "email"]) if (typeof data[name] === "string" && data[name]) visitor[name] = data[name] as string;
+    this.client.start(Object.keys(visitor).length ? { visitor } : {});
     return this;
+  }
+
+  /** Tandem's agents follow from their viewer; a page cannot start as a follower. */
+  startFollower(_iframeSelector?: unknown, _userData?: unknown): this {
+    console.warn("[Tandem] startFollower() is not available: agents join from Tandem's viewer");
+    return this;
+  }
+
+  /** End the session for everyone; then go to `redirectUrl` if given. */
+  end(redirectUrl?: string): this {
+    this.client.stop();
+    if (typeof redirectUrl === "string" && redirectUrl) {
+      try {
+        location.assign(new URL(redirectUrl, location.href).href);
+      } catch {
+        console.warn(`[Tandem] end(): not a URL: ${redirectUrl}`);
+      }
+    }
+    return this;
+  }
+
+  /** Take the session's tab to `newUrl`; the session continues there. */
+  relocate(newUrl: string): this {
+    try {
+      location.assign(new URL(String(newUrl), location.href).href);
+    } catch {
+      console.warn(`[Tandem] relocate(): not a URL: ${newUrl}`);
+    }
+    return this;
+  }
+
+  /** Surfly's audit log entry. Tandem keeps no page content at rest: the entry goes to the
+   * browser console only. */
+  log(entry: unknown): this {
+    console.info("[Tandem] session log:", String(entry));
+    return this;
+  }
+
+  /** Tandem has no drawing tool: the settings are kept and returned, with no effect. */
+  setDrawingSettings(settings?: Record<string, unknown>): Record<string, unknown> {
+    if (settings && typeof settings === "object") this.drawing = { ...this.drawing, ...settings };
+    return { ...this.drawing };
   }
 
   sendMessage(data: unknown, _origin?: string): this {
@@ -114,9 +180,14 @@ export class SurflySession {
     return this;
   }
 
+  /** The leader is the page: it has control unless it gave it away. */
+  requestControl(): this {
+    return this;
+  }
+
   /** Fill in what agents join with, from the running session. */
   private links(): void {
-    const key = this.client.getKey();
+    const key = this.client.knownKey();
     this.pin = key;
     this.followerLink = key ? `${this.config.server}/agent/session/${encodeURIComponent(key)}/` : null;
     this.leaderLink = location.href;
@@ -124,11 +195,14 @@ export class SurflySession {
 
   private began(created: boolean): void {
     this.links();
-    if (created) this.fire("session_created", {});
-    else if (this.started) return;
+    if (!created && this.started) return;
+    if (created) {
+      this.fire("session_created", {});
+      // The session waits for an agent from now on, under its pin.
+      this.fire("session_queued", { pin: this.pin });
+    }
     this.started = true;
     this.fire("session_started", {});
-    if (!created) this.fire("relocated", { url: location.href });
   }
 
   private ended(): void {
@@ -141,23 +215,39 @@ export class SurflySession {
   private viewer(viewer: Viewer): void {
     if (viewer.joined) this.viewers.set(viewer.index, viewer.name);
     else this.viewers.delete(viewer.index);
+    // Surfly counts every user of the session: the agents and the leader.
     this.fire(viewer.joined ? "viewer_joined" : "viewer_left", {
-      count: viewer.count,
+      count: viewer.count + 1,
       clientIndex: viewer.index,
       userData: { name: viewer.name },
     });
   }
 
+  /** user_activity, at most once a second, while this page is in the session. */
+  watchActivity(): void {
+    if (this.watchingActivity) return;
+    this.watchingActivity = true;
+    const seen = () => {
+      const now = Date.now();
+      if (!this.started || !this.client.inSession() || now - this.lastActivity < 1000) return;
+      this.lastActivity = now;
+      this.fire("user_activity", {});
+    };
+    for (const name of ACTIVITY_EVENTS) window.addEventListener(name, seen, { capture: true, passive: true });
+  }
+
   private fire(name: string, event: Record<string, unknown>): void {
-    for (const fn of this.handlers.get(name) ?? []) {
+    for (const fn of [...(this.handlers.get(name) ?? []), ...(this.globals.get(name) ?? [])]) {
       try {
-        fn(this, event);
+        fn.call(this, this, event);
       } catch (error) {
         console.error(`[Tandem] a Surfly '${name}' handler threw`, error);
       }
     }
   }
 }
+
+type InitResult = { success: boolean; errorMsg?: string; errors?: string[] };
 
 /** window.Surfly: init, session, and what a page inside a session can ask. Surfly's include
  * snippet leaves a placeholder `Surfly` whose init() only keeps its arguments (in `q`) until
@@ -170,26 +260,142 @@ export function installSurfly(client: SessionClient, config: LoaderConfig): void
   const surfly: Record<string, unknown> = found && typeof found === "object" ? found : {};
   const queued = surfly.q as ArrayLike<unknown> | undefined;
   delete surfly.q;
+  const sessions: SurflySession[] = [];
+  const globals: GlobalHandlers = new Map();
   let current: SurflySession | null = null;
-  const init = (_settings?: unknown, callback?: (result: { success: boolean; errors?: string[] }) => void) => {
-    const result = config.error ? { success: false, errors: [config.error] } : { success: true };
-    if (typeof callback === "function") setTimeout(() => callback(result), 0);
+  let agentAvailable = false;
+  let watchingAgents = false;
+  const statusHandlers: ((api: unknown, event: { available: boolean }) => void)[] = [];
+  const watchAgents = () => {
+    if (watchingAgents || config.error) return;
+    watchingAgents = true;
+    watchAgentStatus(config, (available) => {
+      agentAvailable = available;
+      for (const fn of statusHandlers) {
+        try {
+          fn.call(surfly, surfly, { available });
+        } catch (error) {
+          console.error("[Tandem] a Surfly 'agent_status' handler threw", error);
+        }
+      }
+    });
+  };
+  const inside = () => client.inSession() || client.willContinue();
+  const currentSession = (): SurflySession | null => {
+    if (!current && inside()) {
+      current = new SurflySession(client, config, {}, globals);
+      sessions.push(current);
+    }
+    return current;
+  };
+  const init = (_settings?: unknown, callback?: (result: InitResult) => void) => {
+    const result: InitResult = config.error ? { success: false, errorMsg: config.error, errors: [config.error] } : { success: true };
+    // agentAvailable is read in the init callback: learn it before the callback runs.
+    watchAgents();
+    // Surfly's callback comes after its own script has loaded, so pages written for it
+    // may expect the document to be there: call back once it is parsed.
+    if (typeof callback === "function") {
+      const call = () => setTimeout(() => callback(result), 0);
+      if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", call, { once: true });
+      else call();
+    }
     return surfly;
   };
+  let button: HTMLButtonElement | null = null;
   Object.defineProperties(
     surfly,
     Object.getOwnPropertyDescriptors({
       init,
-      session(options: Record<string, unknown> = {}): SurflySession {
-        current = new SurflySession(client, config, options ?? {});
+      session(options: Record<string, unknown> = {}, _sessionUrl?: string): SurflySession {
+        if (inside()) return currentSession() as SurflySession;
+        current = new SurflySession(client, config, options ?? {}, globals);
+        sessions.push(current);
         return current;
+      },
+      /** A handler for every session (session events) or for the API (agent_status). */
+      on(name: string, fn: Handler): unknown {
+        if (typeof fn !== "function") return surfly;
+        if (name === "agent_status") {
+          statusHandlers.push(fn as unknown as (typeof statusHandlers)[number]);
+          watchAgents();
+        } else {
+          globals.set(name, [...(globals.get(name) ?? []), fn]);
+          if (name === "user_activity") for (const session of sessions) session.watchActivity();
+        }
+        return surfly;
+      },
+      listSessions(): SurflySession[] {
+        const inSession = currentSession();
+        return inSession ? [inSession] : [...sessions];
+      },
+      /** Whether the co-browsing service can be reached from here, without a session. */
+      testConnection(callback: (result: { success: boolean; errorMsg: string | null }) => void): void {
+        const answer = (success: boolean, errorMsg: string | null) => {
+          if (typeof callback === "function") setTimeout(() => callback({ success, errorMsg }), 0);
+        };
+        if (config.error) return answer(false, config.error);
+        let socket: WebSocket;
+        try {
+          socket = new WebSocket(config.socket);
+        } catch {
+          return answer(false, "Could not reach the co-browsing service.");
+        }
+        let done = false;
+        socket.onopen = () => {
+          done = true;
+          socket.close(1000);
+          answer(true, null);
+        };
+        socket.onclose = () => {
+          if (!done) answer(false, "Could not reach the co-browsing service.");
+          done = true;
+        };
+      },
+      /** A start button, shown while no session runs (and, unless autohide_button is
+       * false, while an agent is available); a click starts a session. */
+      button(settings: Record<string, unknown> = {}): void {
+        if (button || config.error) return;
+        const { autohide_button: autohide, position, ...options } = (settings ?? {}) as Record<string, unknown>;
+        const element = (button = document.createElement("button"));
+        element.type = "button";
+        element.textContent = "Co-browse with an agent";
+        element.className = "tandem-surfly-button";
+        const side = String(position ?? "bottomright");
+        element.style.cssText =
+          "position:fixed;z-index:2147483000;padding:10px 16px;border:0;border-radius:6px;" +
+          "background:#1a56db;color:#fff;font:600 15px system-ui,sans-serif;cursor:pointer;" +
+          (side.includes("top") ? "top:16px;" : "bottom:16px;") +
+          (side.includes("left") ? "left:16px;" : "right:16px;");
+        let available = autohide === false;
+        const show = () => {
+          element.hidden = inside() || !available;
+        };
+        element.addEventListener("click", () => {
+          (surfly.session as (o: Record<string, unknown>) => SurflySession)(options).startLeader();
+          show();
+        });
+        for (const name of ["sessionstart", "statereceived", "sessionend", "error"]) client.events.on(name, show);
+        if (autohide !== false) {
+          watchAgents();
+          watchAgentStatus(config, (now) => {
+            available = now;
+            show();
+          });
+        }
+        show();
+        const add = () => document.body.append(element);
+        if (document.body) add();
+        else document.addEventListener("DOMContentLoaded", add, { once: true });
+      },
+      get agentAvailable(): boolean {
+        watchAgents();
+        return agentAvailable;
       },
       get isInsideSession(): boolean {
-        return client.inSession();
+        return inside();
       },
       get currentSession(): SurflySession | null {
-        if (!current && client.inSession()) current = new SurflySession(client, config);
-        return current;
+        return currentSession();
       },
     }),
   );

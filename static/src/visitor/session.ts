@@ -4,6 +4,9 @@
 // A session outlives its page: the tab keeps the key and a server-signed resume token in
 // sessionStorage, so the next page of the tab continues the session, and a dropped socket
 // is retried with backoff until the server takes the page back or the time runs out.
+// A copy in localStorage (shared by the site's tabs) lets a new tab of the same site (a
+// typed URL, a target=_blank link) join the session too; the server gives the session's
+// focus to the tab in use and tells the others to blur (Glance's tab semantics).
 import type { AgentInput, ServerToVisitor, TermsStatus, VisitorToServer } from "../protocol";
 import type { LoaderConfig } from "./config";
 import { Emitter, SESSION_CONFIRM_EVENT } from "./events";
@@ -69,6 +72,13 @@ export class SessionClient {
   // A session started only for a reverse session: nothing is ever recorded in it.
   private reverseOnly = false;
   private readonly storageKey: string;
+  private readonly sharedKey: string;
+  // What this tab remembered of its session at load (or, for a new tab of the site, what
+  // the site's other tabs share), until continueOnLoad() takes it up.
+  private carried: (Stored & { tab: boolean }) | null;
+  // This page joined the session of another tab of the site: if that session is gone, the
+  // page just stays out of it.
+  private joiningTab = false;
   private readonly takeFocus = () => {
     if (!this.focused && this.linked) this.send({ t: "focus" });
   };
@@ -78,6 +88,21 @@ export class SessionClient {
     private readonly pastPasswords: PastPasswords = () => false,
   ) {
     this.storageKey = `tandem.cobrowse.${config.group ?? 0}`;
+    this.sharedKey = `tandem.cobrowse.tabs.${config.group ?? 0}`;
+    const own = this.readStored(sessionStorageOrNull(), this.storageKey);
+    const shared = own ? null : this.readStored(localStorageOrNull(), this.sharedKey);
+    this.carried = config.error ? null : own ? { ...own, tab: false } : shared ? { ...shared, tab: true } : null;
+  }
+
+  /** True from the first line of a page whose tab is in a session that continues on this
+   * page (so a page's own scripts can tell before the session has reconnected). */
+  willContinue(): boolean {
+    return this.state === "idle" && this.carried !== null;
+  }
+
+  /** The session key, also on a page that is still to reconnect to its session. */
+  knownKey(): string | null {
+    return this.key ?? (this.willContinue() ? (this.carried?.key ?? null) : null);
   }
 
   inSession(): boolean {
@@ -133,15 +158,17 @@ export class SessionClient {
   /** After a page load: rejoin the session this tab was in, or, with the visitor's
    * consent (urlstartwarning), one a page on another trusted domain handed over. */
   continueOnLoad(handoff: string | null): void {
-    const stored = this.readStored();
+    const stored = this.carried;
+    this.carried = null;
     if (this.state !== "idle" || this.config.error) {
-      if (stored) this.clearStored();
+      if (stored && !stored.tab) this.clearStored();
       return;
     }
     if (stored) {
       this.reverseOnly = stored.reverseOnly === true;
       this.watching = this.reverseOnly || stored.watching === true;
-      this.resume(stored.key, stored.token, "navigate");
+      this.joiningTab = stored.tab;
+      this.resume(stored.key, stored.token, stored.tab ? "tab" : "navigate");
     } else if (handoff) {
       let answered = false;
       this.events.emit("urlstartwarning", {
@@ -167,7 +194,7 @@ export class SessionClient {
     this.send({ t: "handoff" });
   }
 
-  private resume(key: string | null, token: string, why: "navigate" | "crossdomain"): void {
+  private resume(key: string | null, token: string, why: "navigate" | "tab" | "crossdomain"): void {
     this.state = "continuing";
     this.key = key;
     this.token = token;
@@ -377,6 +404,7 @@ export class SessionClient {
   }
 
   private attach(key: string, token: string, state: SessionState): void {
+    this.joiningTab = false;
     this.key = key;
     this.token = token;
     this.sessionState = { ...state };
@@ -394,8 +422,10 @@ export class SessionClient {
     console.warn(`[Tandem] ${code}: ${msg}`);
     if (this.state === "starting") {
       this.fail("service", msg);
-    } else if (!this.linked && code === "ended") {
-      this.end(); // the session ended while this page loaded or was away
+    } else if (!this.linked && (code === "ended" || this.joiningTab)) {
+      // The session ended while this page loaded or was away (or, for a new tab, the
+      // session the site's other tabs shared is over or its token too old).
+      this.end();
     } else if (!this.linked) {
       // The server will not take this page back (a forged or expired token).
       this.clearStored();
@@ -493,6 +523,7 @@ export class SessionClient {
     this.recorder = null;
     this.watching = false;
     this.reverseOnly = false;
+    this.joiningTab = false;
     void this.media?.then((loaded) => loaded?.stop());
     this.media = null;
     const socket = this.socket;
@@ -500,12 +531,12 @@ export class SessionClient {
     if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000);
   }
 
-  // The tab's memory of its session. Storage can be unavailable (privacy modes,
-  // sandboxed frames): then a session simply ends with its page.
+  // The tab's memory of its session, and the copy the site's tabs share. Storage can be
+  // unavailable (privacy modes, sandboxed frames): then a session simply ends with its page.
 
-  private readStored(): Stored | null {
+  private readStored(storage: Storage | null, name: string): Stored | null {
     try {
-      const raw = window.sessionStorage.getItem(this.storageKey);
+      const raw = storage?.getItem(name);
       const stored = raw ? (JSON.parse(raw) as Partial<Stored>) : null;
       return stored && typeof stored.key === "string" && typeof stored.token === "string"
         ? { key: stored.key, token: stored.token, watching: stored.watching === true, reverseOnly: stored.reverseOnly === true }
@@ -516,18 +547,42 @@ export class SessionClient {
   }
 
   private writeStored(stored: Stored): void {
+    const text = JSON.stringify(stored);
     try {
-      window.sessionStorage.setItem(this.storageKey, JSON.stringify(stored));
+      sessionStorageOrNull()?.setItem(this.storageKey, text);
+      localStorageOrNull()?.setItem(this.sharedKey, text);
     } catch {
       // see above
     }
   }
 
   private clearStored(): void {
-    try {
-      window.sessionStorage.removeItem(this.storageKey);
-    } catch {
-      // see above
+    for (const [storage, name] of [
+      [sessionStorageOrNull(), this.storageKey],
+      [localStorageOrNull(), this.sharedKey],
+    ] as const) {
+      try {
+        storage?.removeItem(name);
+      } catch {
+        // see above
+      }
     }
+  }
+}
+
+// Reading window.sessionStorage itself throws where storage is blocked.
+function sessionStorageOrNull(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+function localStorageOrNull(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
   }
 }
