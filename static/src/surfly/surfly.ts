@@ -136,23 +136,13 @@ export class SurflySession {
   /** End the session for everyone; then go to `redirectUrl` if given. */
   end(redirectUrl?: string): this {
     this.client.stop();
-    if (typeof redirectUrl === "string" && redirectUrl) {
-      try {
-        location.assign(new URL(redirectUrl, location.href).href);
-      } catch {
-        console.warn(`[Tandem] end(): not a URL: ${redirectUrl}`);
-      }
-    }
+    if (typeof redirectUrl === "string" && redirectUrl) go(redirectUrl);
     return this;
   }
 
   /** Take the session's tab to `newUrl`; the session continues there. */
   relocate(newUrl: string): this {
-    try {
-      location.assign(new URL(String(newUrl), location.href).href);
-    } catch {
-      console.warn(`[Tandem] relocate(): not a URL: ${newUrl}`);
-    }
+    go(String(newUrl));
     return this;
   }
 
@@ -244,6 +234,14 @@ export class SurflySession {
         console.error(`[Tandem] a Surfly '${name}' handler threw`, error);
       }
     }
+  }
+}
+
+function go(url: string): void {
+  try {
+    location.assign(new URL(url, location.href).href);
+  } catch {
+    console.warn(`[Tandem] not a URL: ${url}`);
   }
 }
 
