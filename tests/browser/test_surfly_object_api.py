@@ -28,6 +28,11 @@ def test_every_object_api_call_in_the_init_callback_runs(server, pages_url, open
     assert page.evaluate("window.connection") == {"success": True, "errorMsg": None}
     assert page.evaluate("window.found") == []
     assert page.evaluate("typeof Surfly.agentAvailable") == "boolean"
+    # A global agent_status handler hears the group's availability, with the API as `api`.
+    page.wait_for_function("() => window.global.some(([name]) => name === 'agent_status')")
+    [[_, available, api_is_surfly]] = page.evaluate("window.global")
+    assert api_is_surfly is True
+    assert page.evaluate("Surfly.agentAvailable") is available
 
 
 def test_the_button_starts_a_session_and_hides_while_it_runs(
