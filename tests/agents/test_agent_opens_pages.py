@@ -72,5 +72,7 @@ def test_viewer_page_carries_the_ice_servers_for_screen_share(agent_client, sett
     assert match and json.loads(match[1]) == [{"urls": "turn:turn.example.com:3478"}]
 
 
-def test_viewer_of_a_malformed_key_does_not_exist(agent_client):
-    assert agent_client.get("/agent/session/12-34/").status_code == 404
+@pytest.mark.parametrize("key", ["12.34", "12%2034", "1" * 51])
+def test_viewer_of_a_malformed_key_does_not_exist(agent_client, key):
+    # Glance's keys are 1-50 letters, digits, "-" and "_": anything else names no session.
+    assert agent_client.get(f"/agent/session/{key}/").status_code == 404

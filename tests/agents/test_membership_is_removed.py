@@ -40,7 +40,7 @@ async def test_removing_a_membership_makes_the_dashboard_reconnect(
     assert await close_code(working.dashboard) == 4001  # no error: the page reconnects
     again = await open_socket("/ws/agent/dashboard/", working.headers)
     assert (await receive(again))["t"] == "availability"
-    assert await receive(again) == {"t": "sessions", "sessions": []}
+    assert await receive(again) == {"t": "sessions", "sessions": [], "part": 0, "parts": 1}
 
 
 async def test_deleting_memberships_in_the_admin_closes_the_viewers(

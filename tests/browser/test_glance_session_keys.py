@@ -120,6 +120,9 @@ def test_a_presence_invoke_of_start_session_without_a_key_uses_the_visitor_id(
         })"""
     )
 
+    # One-click consent: the page's own prompt (presence-api.html) accepts.
+    page.wait_for_function("() => window.confirmations.length === 1")
+    page.evaluate("window.confirmations[0].accept()")
     page.wait_for_function("() => window.sessionKeys.includes('cust-1001')")
     agent.goto(f"{server.url}/agent/session/cust-1001/")
     expect(agent.locator("#viewer")).to_have_attribute("data-state", "live")

@@ -98,6 +98,11 @@ async def test_session_rows_hold_only_lifecycle_facts(
         "started_at",
         "ended_at",
         "visitor_user_agent",
+        # Start parameters the integrator's page passes (Glance's name, email, phone): who
+        # the visitor is, never what the page shows.
+        "visitor_name",
+        "visitor_email",
+        "visitor_phone",
         "agents_watching",
         "agents_joined",
         "visitors_connected",
