@@ -30,15 +30,19 @@ PRODUCTION = {
 }
 
 
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    """`manage.py args` with only the given settings (nothing inherited from this run)."""
-    inherited = {
+def inherited_env() -> dict[str, str]:
+    """This run's environment without any of Tandem's settings (so none leaks in)."""
+    return {
         key: value
         for key, value in os.environ.items()
         if key not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")
         and not key.startswith(("TANDEM_", "ALLOWED_", "CSRF_", "REDIS_", "DATABASE_"))
     }
-    env = {**inherited, "DJANGO_SETTINGS_MODULE": "cobrowse.settings", **env}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """`manage.py args` with only the given settings (nothing inherited from this run)."""
+    env = {**inherited_env(), "DJANGO_SETTINGS_MODULE": "cobrowse.settings", **env}
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
         env=env,
@@ -157,12 +161,7 @@ def test_documented_settings_file_read_by_the_shell_passes_the_deploy_check(tmp_
 
     result = subprocess.run(
         ["bash", "-c", script],
-        env={
-            key: value
-            for key, value in os.environ.items()
-            if key not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")
-            and not key.startswith(("TANDEM_", "ALLOWED_", "CSRF_", "REDIS_", "DATABASE_"))
-        },
+        env=inherited_env(),
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -3,16 +3,14 @@ process, an agent's dashboard on another, both on one Redis (Django's cache and 
 channel layer) and one database."""
 
 import asyncio
-from http.cookiejar import CookieJar
-from urllib.parse import urlencode
-from urllib.request import HTTPCookieProcessor, ProxyHandler, Request, build_opener
 
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
 
 from tests.browser import test_two_servers as scale
-from tests.servers import PASSWORD, Server
+from tests.cobrowse.wire import log_in
+from tests.servers import Server
 
 # The two daphne processes on one throwaway redis-server, as the mirror test runs them.
 redis_url = scale.redis_url
@@ -21,21 +19,6 @@ two_servers = scale.two_servers
 PAGE_ORIGIN = "http://127.0.0.1:5000"  # a visitor page on a trusted domain of group 72
 WAIT = 10  # seconds any one expected frame may take
 MAX_SKIPPED = 50  # frames of other types passed over while waiting for one
-
-
-def log_in(server: Server) -> str:
-    """Log in as the demo agent through the login form; the Cookie header to send."""
-    jar = CookieJar()
-    opener = build_opener(ProxyHandler({}), HTTPCookieProcessor(jar))
-    login = f"{server.url}/accounts/login/"
-    with opener.open(login, timeout=WAIT) as response:
-        response.read()
-    csrf = next(c.value for c in jar if c.name == "csrftoken")
-    form = {"username": "agent", "password": PASSWORD, "csrfmiddlewaretoken": csrf}
-    request = Request(login, data=urlencode(form).encode(), headers={"Referer": login})
-    with opener.open(request, timeout=WAIT) as response:
-        response.read()
-    return "sessionid=" + next(c.value for c in jar if c.name == "sessionid")
 
 
 async def open_socket(url: str, origin: str, cookie: str | None = None) -> ClientConnection:
