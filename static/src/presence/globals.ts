@@ -1,7 +1,7 @@
 // The Glance globals presence needs, shared by the full loader and the presence-only
 // script (CobrowseJS.ashx?...&script=PresenceVisitor).
 import type { LoaderConfig } from "../visitor/config";
-import { installPresence } from "./visitor";
+import { installPresence, type SignalNotice } from "./visitor";
 
 type GlanceNamespace = {
   VERSION?: string;
@@ -45,15 +45,19 @@ export function installPresenceApi(
   config: LoaderConfig,
   attrs: Record<string, string>,
   cobrowseVisitor: () => Record<string, never> | undefined,
+  notice?: SignalNotice,
 ): void {
   const glance = (window.GLANCE ??= {});
-  const PresenceVisitor = installPresence(config, cobrowseVisitor) as {
+  const PresenceVisitor = installPresence(config, cobrowseVisitor, notice) as {
     new (): { presence(params?: object): void; connect(): void };
   };
   glance.Presence = { ...((glance.Presence as object) ?? {}), Visitor: PresenceVisitor };
   if (attrs.presence !== "on") return;
+  // Made now, so the page's own scripts after the tag find it as
+  // GLANCE.Presence.Visitor.instance (to set onsignal and the like); it reports and
+  // connects once the document is parsed.
+  const presence = new PresenceVisitor();
   const start = () => {
-    const presence = new PresenceVisitor();
     presence.presence();
     presence.connect();
   };
