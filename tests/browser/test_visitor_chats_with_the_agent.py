@@ -68,7 +68,9 @@ def test_agent_and_visitor_chat_in_the_default_ui(server, pages_url, open_visito
         assert text not in mirror_html, text
 
 
-def test_visitor_without_a_name_is_called_visitor(server, pages_url, open_visitor, open_viewer):
+def test_visitor_without_a_name_is_called_visitor_and_the_chat_outlives_a_page_change(
+    server, pages_url, open_visitor, open_viewer
+):
     visitor = open_visitor(f"{pages_url}/ui.html")
     page = visitor.page
     key = page.evaluate(START_AS, ["482914", None])
@@ -81,3 +83,11 @@ def test_visitor_without_a_name_is_called_visitor(server, pages_url, open_visito
     page.get_by_role("button", name="Send").click()
 
     expect(viewer.locator("#viewer .messages li.visitor .who")).to_have_text("Visitor")
+
+    # The next page of the session shows the conversation so far.
+    page.reload()
+    status = page.get_by_role("region", name="Co-browsing")
+    expect(status).to_contain_text("1 agent is viewing")
+    status.get_by_role("button", name="Chat").click()
+    drawer = page.get_by_role("region", name="Chat with the agent")
+    expect(drawer.locator("li.mine .body")).to_have_text("Hi there")
