@@ -73,4 +73,4 @@ def test_viewer_page_carries_the_ice_servers_for_screen_share(agent_client, sett
 
 
 def test_viewer_of_a_malformed_key_does_not_exist(agent_client):
-    assert agent_client.get("/agent/session/12-34/").status_code == 404
+    assert agent_client.get("/agent/session/12.34/").status_code == 404
