@@ -92,12 +92,13 @@ export class VisitorsTable {
         return;
       case "signaled":
         // Sent is not delivered: the page's ack (`delivered`) says when it took it.
-        if (frame.mtype !== "signal") break;
-        this.undelivered.add(frame.id);
+        if (frame.mtype === "signal") this.undelivered.add(frame.id);
         this.status(
-          frame.online
-            ? `Sent to ${frame.visitorid}: waiting for their page to take it…`
-            : `${frame.visitorid} is away: it will get it on return.`,
+          !frame.online
+            ? `${frame.visitorid} is away: it will get it on return.`
+            : frame.mtype === "signal"
+              ? `Sent to ${frame.visitorid}: waiting for their page to take it…`
+              : `Sent to ${frame.visitorid}.`,
         );
         break;
       case "delivered":
