@@ -49,7 +49,7 @@ export function installPresenceApi(
 ): void {
   const glance = (window.GLANCE ??= {});
   const PresenceVisitor = installPresence(config, cobrowseVisitor, notice) as {
-    new (): { presence(params?: object): void; connect(): void };
+    new (): { presence(params?: object): void; connect(): void; visitorid: string | null; visitorsig: string | null };
   };
   glance.Presence = { ...((glance.Presence as object) ?? {}), Visitor: PresenceVisitor };
   if (attrs.presence !== "on") return;
@@ -58,6 +58,12 @@ export function installPresenceApi(
   // connects once the document is parsed.
   const presence = new PresenceVisitor();
   const start = () => {
+    // An id the page's scripts set in GLANCE_COBROWSE after the tag still counts.
+    const defaults = (window.GLANCE_COBROWSE ?? {}) as { visitorid?: unknown; visitorsig?: unknown };
+    if (presence.visitorid === null && typeof defaults.visitorid === "string") {
+      presence.visitorid = defaults.visitorid;
+      presence.visitorsig = typeof defaults.visitorsig === "string" ? defaults.visitorsig : null;
+    }
     presence.presence();
     presence.connect();
   };
