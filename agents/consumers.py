@@ -100,7 +100,9 @@ class DashboardConsumer(FrameConsumer):
             mtype=frame["mtype"],
             data=frame.get("data"),
         )
-        await self.send_frame({"t": "signaled", "visitorid": frame["visitorid"], **sent})
+        await self.send_frame(
+            {"t": "signaled", "visitorid": frame["visitorid"], "mtype": frame["mtype"], **sent}
+        )
 
     async def on_lookup(self, frame: dict, text: str) -> None:
         if not self.group_ids:
@@ -181,6 +183,11 @@ class DashboardConsumer(FrameConsumer):
         """A visitor answered (or was shown) the consent prompt of a one-click co-browse."""
         fields = ("group", "visitorid", "status", "key")
         await self.send_frame({"t": "terms", **{name: message[name] for name in fields}})
+
+    async def dashboard_delivered(self, message: dict) -> None:
+        """A visitor's page acknowledged a signal or invoke (the `signaled` frame's `id`)."""
+        fields = ("group", "visitorid", "id", "shown")
+        await self.send_frame({"t": "delivered", **{name: message[name] for name in fields}})
 
     async def dashboard_agents(self, message: dict) -> None:
         await self.send_frame({"t": "agents", "key": message["key"], "count": message["count"]})

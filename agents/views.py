@@ -1,17 +1,13 @@
 """Agent pages: the live dashboard and the session viewer."""
 
-import re
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from agents.selectors import agent_groups
-from cobrowse.keys import SESSION_KEY_RE, SESSION_KEY_RULE
+from agents.selectors import agent_groups, key_to_join
+from cobrowse.keys import SESSION_KEY_RULE
 from cobrowse.selectors import sessions_for_key
-
-_KEY = re.compile(SESSION_KEY_RE)
 
 
 @login_required
@@ -21,10 +17,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def join(request: HttpRequest) -> HttpResponse:
-    key = request.GET.get("key", "").strip()
-    if not _KEY.match(key):
+    typed = request.GET.get("key", "")[:200]
+    key = key_to_join(user=request.user, typed=typed)
+    if key is None:
         groups = agent_groups(user=request.user)
-        context = {"groups": groups, "join_error": SESSION_KEY_RULE}
+        # The field keeps what was typed, so the agent corrects it rather than retypes it.
+        context = {"groups": groups, "join_error": SESSION_KEY_RULE, "join_key": typed}
         return render(request, "agents/dashboard.html", context, status=400)
     return redirect("viewer", key=key)
 

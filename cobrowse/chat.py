@@ -3,6 +3,7 @@
 session's timeline only where the group turned that on (Group.chat_in_timeline)."""
 
 import logging
+import time
 
 import orjson
 from channels.db import database_sync_to_async
@@ -15,6 +16,12 @@ from cobrowse.models import CobrowseSession, SessionEvent
 log = logging.getLogger("tandem.chat")
 
 MAX_MESSAGE_BYTES = 16 * 1024
+# What the visitor is called in chat when the page gave no name in its start parameters.
+VISITOR_NAME = "Visitor"
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
 
 
 def check_message(data: object) -> None:
@@ -39,11 +46,19 @@ def _keep(*, session_id: int, actor: str, data: object) -> None:
     )
 
 
-async def from_visitor(*, session_id: int, data: object, origin: str) -> None:
-    """The visitor page's message reaches every agent in the session."""
+async def from_visitor(*, session_id: int, data: object, origin: str, name: str = "") -> None:
+    """The visitor page's message reaches every agent in the session, named by the start
+    parameters' `name` if the page gave one."""
     check_message(data)
     await database_sync_to_async(_keep)(session_id=session_id, actor="visitor", data=data)
-    frame = {"t": "message", "data": data, "origin": origin, "from": 0, "name": "Visitor"}
+    frame = {
+        "t": "message",
+        "data": data,
+        "origin": origin,
+        "from": 0,
+        "name": name or VISITOR_NAME,
+        "at": _now_ms(),
+    }
     await get_channel_layer().group_send(
         groups.session_agents(session_id), {"type": "chat.message", "frame": frame}
     )
@@ -56,7 +71,14 @@ async def from_agent(
     show the whole conversation)."""
     check_message(data)
     await database_sync_to_async(_keep)(session_id=session_id, actor=name, data=data)
-    frame = {"t": "message", "data": data, "origin": origin, "from": index, "name": name}
+    frame = {
+        "t": "message",
+        "data": data,
+        "origin": origin,
+        "from": index,
+        "name": name,
+        "at": _now_ms(),
+    }
     message = {"type": "chat.message", "frame": frame}
     layer = get_channel_layer()
     await layer.group_send(groups.session_visitor(session_id), message)

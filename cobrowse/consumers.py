@@ -212,7 +212,10 @@ class VisitorConsumer(FrameConsumer):
 
     async def on_message(self, frame: dict, text: str) -> None:
         await chat.from_visitor(
-            session_id=self._live_session_id(), data=frame["data"], origin=self.header(b"origin")
+            session_id=self._live_session_id(),
+            data=frame["data"],
+            origin=self.header(b"origin"),
+            name=self.session.visitor_name,
         )
 
     async def on_rc_refused(self, frame: dict, text: str) -> None:

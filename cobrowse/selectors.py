@@ -1,6 +1,9 @@
 """Reads of groups, sites and sessions, with the permission checks that guard them."""
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import timezone
 
 from cobrowse.domains import origin_trusted
 from cobrowse.errors import ErrorCode, TandemError
@@ -77,6 +80,23 @@ def sessions_for_key(
     return list(sessions.order_by("group__public_id"))
 
 
+# A key whose session in the agent's groups ended this recently is "ended" to a viewer,
+# not "not live yet" (which it waits on): an older one is a key used again.
+ENDED_LATELY = timedelta(minutes=10)
+
+
+def _ended_lately(*, user: AbstractBaseUser | AnonymousUser, key: str, group: int | None) -> bool:
+    ended = CobrowseSession.objects.filter(
+        key=key,
+        state=CobrowseSession.State.ENDED,
+        ended_at__gte=timezone.now() - ENDED_LATELY,
+        group_id__in=agent_group_ids(user=user),
+    )
+    if group is not None:
+        ended = ended.filter(group__public_id=group)
+    return ended.exists()
+
+
 def access_session(
     *, user: AbstractBaseUser | AnonymousUser, key: str, group: int | None = None
 ) -> CobrowseSession:
@@ -87,6 +107,9 @@ def access_session(
     sessions = sessions_for_key(user=user, key=key, group=group)
     # One answer for "no such session" and "not yours": a key reveals nothing to outsiders.
     if not sessions:
+        if _ended_lately(user=user, key=key, group=group):
+            # A viewer reopened after its session ended says so, rather than wait for it.
+            raise TandemError(ErrorCode.ENDED, f"Session {key[:32]!r} has ended.")
         raise TandemError(ErrorCode.NOT_FOUND, f"No live session {key[:32]!r} in your groups.")
     if len(sessions) > 1:
         names = ", ".join(str(session.group.public_id) for session in sessions)

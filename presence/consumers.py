@@ -166,7 +166,10 @@ class PresenceConsumer(FrameConsumer):
 
     async def on_ack(self, frame: dict, text: str) -> None:
         await database_sync_to_async(services.message_ack)(
-            group=self.group, visitor_id=self._visitor(), message_id=frame["id"]
+            group=self.group,
+            visitor_id=self._visitor(),
+            message_id=frame["id"],
+            shown=frame.get("shown", True),
         )
 
     async def on_terms(self, frame: dict, text: str) -> None:

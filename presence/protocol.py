@@ -20,7 +20,9 @@ PRESENCE_FRAMES: dict[str, dict[str, Field]] = {
         "data": Field(dict, False),
     },
     "ping": {},
-    "ack": {"id": Field(int)},
+    # The page has message `id`; `shown`: whether a handler took it (the page's onsignal or
+    # the default UI's notice). Absent means it did.
+    "ack": {"id": Field(int), "shown": Field(bool, False)},
     # A blurred tab the visitor looks at again takes the focus back.
     "focus": {},
     "extend": {},

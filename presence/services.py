@@ -275,9 +275,26 @@ def pending_messages(*, group: Group, visitor_id: str, channel: str) -> list[dic
     return [_frame(message) for message in mine]
 
 
-def message_ack(*, group: Group, visitor_id: str, message_id: int) -> None:
-    """The visitor has the message: it is never delivered again."""
-    PendingMessage.objects.filter(id=message_id, group=group, visitor_id=visitor_id).delete()
+def message_ack(*, group: Group, visitor_id: str, message_id: int, shown: bool = True) -> None:
+    """The visitor has the message: it is never delivered again, and the group's dashboards
+    learn that it reached a page (`shown`: whether the page showed it or handed it to its
+    own handler). A repeated ack (after a redelivery) tells them nothing new."""
+    with transaction.atomic():
+        deleted, _ = PendingMessage.objects.filter(
+            id=message_id, group=group, visitor_id=visitor_id
+        ).delete()
+        if not deleted:
+            return
+        _broadcast(
+            groups.dashboard(group.id),
+            {
+                "type": "dashboard.delivered",
+                "group": group.public_id,
+                "visitorid": visitor_id,
+                "id": message_id,
+                "shown": shown,
+            },
+        )
 
 
 def agent_group(*, agent: AbstractBaseUser, group_public_id: int) -> Group:

@@ -68,7 +68,8 @@ export type VisitorInfo = { name?: string; email?: string; phone?: string };
 export type ViewerInfo = { index: number; name: string; joined: boolean };
 
 /** A chat message inside a session; `from` is the sender's client index (visitor 0). */
-export type SessionMessage = { t: "message"; data: unknown; origin: string; from: number; name: string };
+/** `at`: when the server relayed it, ms since the epoch. */
+export type SessionMessage = { t: "message"; data: unknown; origin: string; from: number; name: string; at: number };
 
 /** What a page learns of its session when it starts or rejoins it (getSessionState). */
 export type VisitorSessionState = { key: string; agents: number; rc: boolean; accessibility: boolean };
@@ -185,7 +186,9 @@ export type ServerToDashboard =
   | { t: "visitors"; visitors: VisitorSummary[]; part?: number; parts?: number }
   | { t: "visitor"; visitor: VisitorSummary }
   | { t: "visitor_gone"; group: number; visitorid: string }
-  | { t: "signaled"; visitorid: string; id: number; online: boolean }
+  | { t: "signaled"; visitorid: string; mtype: "signal" | "invoke"; id: number; online: boolean }
+  /** A page took signal/invoke `id` (`shown`: a handler or the default UI showed it). */
+  | { t: "delivered"; group: number; visitorid: string; id: number; shown: boolean }
   | { t: "found"; group: number; visitorid: string; visitor: VisitorSummary | null }
   | { t: "session"; session: SessionSummary }
   | { t: "session_ended"; key: string }
@@ -199,7 +202,7 @@ export type PresenceClientFrame =
   | { t: "hello"; visitorid?: string; visitorsig?: string; unique?: boolean }
   | { t: "presence"; url?: string; title?: string; browser?: string; data?: Record<string, string | number> }
   | { t: "ping" }
-  | { t: "ack"; id: number }
+  | { t: "ack"; id: number; shown?: boolean }
   | { t: "focus" }
   | { t: "extend" }
   | { t: "terms"; status: TermsStatus; key?: string };

@@ -58,8 +58,11 @@ def test_agent_of_another_group_sees_neither_the_session_nor_its_mirror(
     expect(outsider.locator(f"#sessions tr[data-key='{key}']")).to_have_count(0)
 
     outsider.goto(f"{server.url}/agent/session/{key}/")
-    expect(outsider.locator("#viewer")).to_have_attribute("data-state", "error")
-    expect(outsider.locator("#viewer .status")).to_contain_text("No live session")
+    # To an outsider the key is one not live (yet): the viewer waits, as for any such key.
+    expect(outsider.locator("#viewer")).to_have_attribute("data-state", "not-live")
+    expect(outsider.locator("#viewer .status")).to_have_text(
+        f"Waiting for the visitor to start session {key}…"
+    )
     assert outsider.locator("#viewer .stage iframe").count() == 0
     expect(visitor.page.get_by_role("region", name="Co-browsing")).to_contain_text("No agent yet")
 

@@ -55,7 +55,9 @@ def test_data_presence_api_waits_for_the_page_and_signals_reach_onsignal(
 
     page.wait_for_function("() => window.signals.length === 1")
     assert page.evaluate("window.signals") == [{"text": "Can I help?"}]
-    expect(agent.locator("#signal-status")).to_have_text("Sent to api-1.")
+    expect(agent.locator("#signal-status")).to_have_text(
+        "Message delivered to api-1: their page showed it."
+    )
 
 
 def test_presence_data_that_is_not_flat_is_rejected_with_onerror(server, pages_url, open_visitor):
@@ -114,7 +116,9 @@ def test_visitor_stays_online_in_its_older_tab_and_the_tab_in_front_is_the_activ
     row.get_by_role("button", name="Send").click()
     older.wait_for_function("() => window.signals.length === 1")
     assert older.evaluate("window.signals") == [{"text": "Still with you"}]
-    expect(agent.locator("#signal-status")).to_have_text("Sent to many-tabs.")
+    expect(agent.locator("#signal-status")).to_have_text(
+        "Message delivered to many-tabs: their page showed it."
+    )
 
     # Another tab takes the focus; then the visitor goes back to the older one.
     newest = new_tab()

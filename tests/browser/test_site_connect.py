@@ -497,13 +497,14 @@ def test_chat_messages_of_a_session_go_both_ways(shop, server, new_context):
         page, "~pagesession/chat/message", {"data": "Take a medium", "name": "agent", "from": 1}
     )
     page.evaluate("site_connect.publish('~pagesession/chat/send', 'Which colour?')")
-    expect(chat.locator("li.visitor")).to_have_text("VisitorWhich colour?")
+    expect(chat.locator("li.visitor .who")).to_have_text("Visitor")
+    expect(chat.locator("li.visitor .text")).to_have_text("Which colour?")
     page.evaluate("site_connect.publish('~pagesession/show_frame')")
     frame = site_connect_frame(page)
     expect(frame.locator("#messages")).to_contain_text("Take a medium")
     frame.get_by_label("Message to the agent").fill("And in blue?")
     frame.get_by_role("button", name="Send").click()
-    expect(chat.locator("li.visitor").nth(1)).to_have_text("VisitorAnd in blue?")
+    expect(chat.locator("li.visitor .text").nth(1)).to_have_text("And in blue?")
 
 
 # Who may talk to whom.

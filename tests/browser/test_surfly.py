@@ -67,13 +67,15 @@ def test_messages_go_both_ways_between_the_page_and_the_agents_chat_panel(
 
     visitor.evaluate("lastSession.sendMessage({text: 'Which size fits me?'})")
 
-    expect(chat.locator("li.visitor")).to_have_text("VisitorWhich size fits me?")
+    expect(chat.locator("li.visitor .who")).to_have_text("Visitor")
+    expect(chat.locator("li.visitor .text")).to_have_text("Which size fits me?")
     chat.get_by_label("Message").fill("Take a medium")
     chat.get_by_role("button", name="Send").click()
     visitor.wait_for_function("() => window.messages.length === 1")
     [message] = visitor.evaluate("window.messages")
     assert message == {"data": "Take a medium", "origin": server.url}
-    expect(chat.locator("li.mine")).to_have_text("YouTake a medium")
+    expect(chat.locator("li.mine .who")).to_have_text("You")
+    expect(chat.locator("li.mine .text")).to_have_text("Take a medium")
 
 
 def test_end_fires_session_ended_and_the_agent_sees_it_end(

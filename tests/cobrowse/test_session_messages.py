@@ -61,8 +61,14 @@ async def test_each_viewer_gets_the_next_client_index_and_the_visitor_hears_who(
     assert (await receive(again))["index"] == 3  # an index is never reused
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    """Messages are stamped with the server's time in ms: fixed here."""
+    monkeypatch.setattr("cobrowse.chat._now_ms", lambda: 1_700_000_000_000)
+
+
 async def test_visitor_message_reaches_every_agent_with_its_origin(
-    demo_group, agent, agent2, visitor_socket, agent_socket
+    demo_group, agent, agent2, visitor_socket, agent_socket, clock
 ):
     visitor = await visitor_socket()
     key = await start_session(visitor)
@@ -78,13 +84,32 @@ async def test_visitor_message_reaches_every_agent_with_its_origin(
         "origin": ORIGIN,
         "from": 0,
         "name": "Visitor",
+        "at": 1_700_000_000_000,
     }
     assert await receive(first) == expected
     assert await receive(second) == expected
 
 
+async def test_visitor_message_carries_the_name_from_the_start_parameters(
+    demo_group, agent, visitor_socket, agent_socket, clock
+):
+    visitor = await visitor_socket()
+    await send(visitor, {"t": "start", "site": "production", "name": "Grace Hopper"})
+    key = (await receive(visitor))["key"]
+    viewer, _ = await join(agent_socket, visitor, key, agent)
+
+    await send(visitor, {"t": "message", "data": "Hi"})
+
+    message = await receive(viewer)
+    assert (message["name"], message["from"], message["at"]) == (
+        "Grace Hopper",
+        0,
+        1_700_000_000_000,
+    )
+
+
 async def test_agent_message_reaches_the_visitor_and_the_other_agents(
-    demo_group, agent, agent2, visitor_socket, agent_socket
+    demo_group, agent, agent2, visitor_socket, agent_socket, clock
 ):
     visitor = await visitor_socket()
     key = await start_session(visitor)
@@ -96,10 +121,11 @@ async def test_agent_message_reaches_the_visitor_and_the_other_agents(
 
     to_visitor = await receive(visitor)
     assert to_visitor["t"] == "message"
-    assert (to_visitor["data"], to_visitor["from"], to_visitor["name"]) == (
+    assert (to_visitor["data"], to_visitor["from"], to_visitor["name"], to_visitor["at"]) == (
         "Let me look",
         1,
         "agent",
+        1_700_000_000_000,
     )
     assert to_visitor["origin"].startswith("http")
     assert (await receive(second))["data"] == "Let me look"

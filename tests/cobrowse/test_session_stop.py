@@ -1,8 +1,12 @@
 """A visitor ends its session: by pressing stop, or by leaving the page."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from cobrowse.models import CobrowseSession
+from cobrowse.selectors import ENDED_LATELY
 from tests.fixtures import (
     close_code,
     join,
@@ -88,8 +92,9 @@ async def test_agent_cannot_join_a_session_that_ended(
 
     viewer = await agent_socket(key, agent)
 
-    assert await receive_error(viewer) == "not_found"
-    assert await close_code(viewer) == 4404
+    # "Ended", not "not live": a viewer reopened after the end does not wait for it.
+    assert await receive_error(viewer) == "ended"
+    assert await close_code(viewer) == 4000
 
 
 async def test_stop_before_start_is_refused_and_the_socket_stays_usable(demo_group, visitor_socket):
@@ -99,3 +104,21 @@ async def test_stop_before_start_is_refused_and_the_socket_stays_usable(demo_gro
 
     assert await receive_error(visitor) == "not_started"
     assert await start_session(visitor)
+
+
+async def test_key_whose_session_ended_long_ago_is_not_live_again(
+    demo_group, agent, visitor_socket, agent_socket
+):
+    """A key used again (a visitor id as the key) is one the viewer waits for."""
+    visitor = await visitor_socket()
+    key = await start_session(visitor)
+    await send(visitor, {"t": "stop"})
+    await receive(visitor)
+    await CobrowseSession.objects.filter(key=key).aupdate(
+        ended_at=timezone.now() - ENDED_LATELY - timedelta(seconds=1)
+    )
+
+    viewer = await agent_socket(key, agent)
+
+    assert await receive_error(viewer) == "not_found"
+    assert await close_code(viewer) == 4404

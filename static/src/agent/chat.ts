@@ -38,10 +38,15 @@ export class ChatPanel {
     const who = document.createElement("span");
     who.className = "who";
     who.textContent = message.from === this.index ? "You" : message.name;
+    const when = document.createElement("time");
+    when.className = "when";
+    const at = typeof message.at === "number" ? new Date(message.at) : new Date();
+    when.dateTime = at.toISOString();
+    when.textContent = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
     const text = document.createElement("span");
     text.className = "text";
     text.textContent = messageText(message.data);
-    item.append(who, text);
+    item.append(who, " ", when, " ", text);
     this.list.append(item);
     item.scrollIntoView({ block: "nearest" });
   }

@@ -9,6 +9,7 @@ import { RemoteControl } from "./control";
 import { MirrorStream } from "./mirror";
 import { ShareControls } from "./share";
 import { visitorText } from "./visitor-info";
+import { WaitForSession } from "./waiting";
 import { openAgentSocket, type AgentSocket, type SocketStatus, type StatusDetail } from "../socket";
 
 const RESYNC_RETRY_MS = 3000;
@@ -140,6 +141,7 @@ function startViewer(root: HTMLElement): () => void {
   const onFrame = (frame: ServerToAgent) => {
     switch (frame.t) {
       case "joined":
+        waiting.joined();
         agents.textContent = String(frame.agents);
         root.querySelector(".visitor")!.textContent = visitorText(frame.visitor);
         if (chat) chat.index = frame.index;
@@ -195,6 +197,7 @@ function startViewer(root: HTMLElement): () => void {
         if (frame.code === "masked" || frame.code === "rc_off") control.refused(frame.msg);
         else if (frame.code === "unauthenticated") shutOut("signed-out", `${frame.msg} ${SIGNED_OUT}`);
         else if (frame.code === "forbidden") shutOut("error", frame.msg);
+        else if (frame.code === "not_found" && waiting.notLive(frame.msg)) break;
         else if (!sharing.refused(frame.code, frame.msg)) setState("error", frame.msg);
         break;
     }
@@ -224,22 +227,27 @@ function startViewer(root: HTMLElement): () => void {
       return;
     }
     const shown = root.dataset.state;
-    if (shown === "ended" || shown === "error" || shown === "signed-out") return;
+    if (shown === "ended" || shown === "error" || shown === "signed-out" || waiting.waiting) return;
     if (detail.code === 4401) shutOut("signed-out", SIGNED_OUT);
     else setState("closed", "Disconnected from the session.");
   };
   window.addEventListener("resize", fit);
   setState("connecting", "Connecting…");
-  socket = openAgentSocket<ServerToAgent, AgentToServer>({
-    path: `/ws/agent/session/${encodeURIComponent(key)}/${query}`,
-    onFrame,
-    onStatus,
-    isFinal: (frame) => frame.t === "ended",
-  });
+  const connect = () => {
+    socket = openAgentSocket<ServerToAgent, AgentToServer>({
+      path: `/ws/agent/session/${encodeURIComponent(key)}/${query}`,
+      onFrame,
+      onStatus,
+      isFinal: (frame) => frame.t === "ended",
+    });
+  };
+  const waiting = new WaitForSession(root, key, setState, connect);
+  connect();
 
   return () => {
     window.removeEventListener("resize", fit);
     window.clearTimeout(resyncTimer);
+    waiting.stop();
     socket?.close();
     sharing.ended();
     replayer?.destroy();

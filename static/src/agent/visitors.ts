@@ -19,6 +19,8 @@ export class VisitorsTable {
   private found: HTMLTableElement | null = null;
   // Session keys this agent asked a visitor to start: open the viewer once it exists.
   readonly awaitingKeys = new Set<string>();
+  // Messages this agent sent that no page has taken yet (their `signaled` ids).
+  private readonly undelivered = new Set<number>();
 
   constructor(
     table: HTMLTableElement,
@@ -89,7 +91,23 @@ export class VisitorsTable {
         this.showFound(frame.visitorid, frame.visitor);
         return;
       case "signaled":
-        this.status(frame.online ? `Sent to ${frame.visitorid}.` : `${frame.visitorid} is away: it will get it on return.`);
+        // Sent is not delivered: the page's ack (`delivered`) says when it took it.
+        if (frame.mtype === "signal") this.undelivered.add(frame.id);
+        this.status(
+          !frame.online
+            ? `${frame.visitorid} is away: it will get it on return.`
+            : frame.mtype === "signal"
+              ? `Sent to ${frame.visitorid}: waiting for their page to take it…`
+              : `Sent to ${frame.visitorid}.`,
+        );
+        break;
+      case "delivered":
+        if (!this.undelivered.delete(frame.id)) break;
+        this.status(
+          frame.shown
+            ? `Message delivered to ${frame.visitorid}: their page showed it.`
+            : `Message reached ${frame.visitorid}'s page, but nothing on it shows messages.`,
+        );
         break;
       case "terms":
         // The visitor's answer to a one-click co-browse (asked by this agent or another).

@@ -1,7 +1,7 @@
 // The Glance globals presence needs, shared by the full loader and the presence-only
 // script (CobrowseJS.ashx?...&script=PresenceVisitor).
 import type { LoaderConfig } from "../visitor/config";
-import { installPresence } from "./visitor";
+import { installPresence, type SignalNotice } from "./visitor";
 
 type GlanceNamespace = {
   VERSION?: string;
@@ -45,15 +45,25 @@ export function installPresenceApi(
   config: LoaderConfig,
   attrs: Record<string, string>,
   cobrowseVisitor: () => Record<string, never> | undefined,
+  notice?: SignalNotice,
 ): void {
   const glance = (window.GLANCE ??= {});
-  const PresenceVisitor = installPresence(config, cobrowseVisitor) as {
-    new (): { presence(params?: object): void; connect(): void };
+  const PresenceVisitor = installPresence(config, cobrowseVisitor, notice) as {
+    new (): { presence(params?: object): void; connect(): void; visitorid: string | null; visitorsig: string | null };
   };
   glance.Presence = { ...((glance.Presence as object) ?? {}), Visitor: PresenceVisitor };
   if (attrs.presence !== "on") return;
+  // Made now, so the page's own scripts after the tag find it as
+  // GLANCE.Presence.Visitor.instance (to set onsignal and the like); it reports and
+  // connects once the document is parsed.
+  const presence = new PresenceVisitor();
   const start = () => {
-    const presence = new PresenceVisitor();
+    // An id the page's scripts set in GLANCE_COBROWSE after the tag still counts.
+    const defaults = (window.GLANCE_COBROWSE ?? {}) as { visitorid?: unknown; visitorsig?: unknown };
+    if (presence.visitorid === null && typeof defaults.visitorid === "string") {
+      presence.visitorid = defaults.visitorid;
+      presence.visitorsig = typeof defaults.visitorsig === "string" ? defaults.visitorsig : null;
+    }
     presence.presence();
     presence.connect();
   };

@@ -51,7 +51,15 @@ function markSeen(id: number): void {
   }
 }
 
-export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Invokable | undefined): unknown {
+/** Shows a signal the page has no `onsignal` for (the default UI's notice); whether it
+ * will be shown. */
+export type SignalNotice = (data: unknown) => boolean;
+
+export function installPresence(
+  config: LoaderConfig,
+  cobrowseVisitor: () => Invokable | undefined,
+  notice?: SignalNotice,
+): unknown {
   class Visitor {
     static instance: Visitor | null = null;
 
@@ -255,10 +263,20 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
           this.expireIn(this.deadline - Date.now() + frame.seconds * 1000);
           break;
         case "signal":
-          this.deliver(frame.id, () => this.onsignal?.(frame.data));
+          // The page's own handler takes it; without one the default UI shows it.
+          this.deliver(frame.id, () => {
+            if (typeof this.onsignal === "function") {
+              this.onsignal(frame.data);
+              return true;
+            }
+            return notice?.(frame.data) ?? false;
+          });
           break;
         case "invoke":
-          this.deliver(frame.id, () => this.invoke(frame.func, frame.args));
+          this.deliver(frame.id, () => {
+            this.invoke(frame.func, frame.args);
+            return true;
+          });
           break;
         case "blur":
           this.claiming = false;
@@ -306,12 +324,17 @@ export function installPresence(config: LoaderConfig, cobrowseVisitor: () => Inv
       }
     }
 
-    private deliver(id: number, handle: () => void): void {
+    /** Hands message `id` to `handle` once, and acknowledges it with whether a handler
+     * took it (the dashboard says "delivered" only then). A handler that throws took it. */
+    private deliver(id: number, handle: () => boolean): void {
+      let shown = true;
       if (!seenIds().includes(id)) {
         markSeen(id);
-        this.fire(handle);
+        this.fire(() => {
+          shown = handle();
+        });
       }
-      this.send({ t: "ack", id });
+      this.send({ t: "ack", id, shown });
     }
 
     private invoke(func: string, args: Record<string, unknown> | null | undefined): void {

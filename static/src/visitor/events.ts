@@ -37,3 +37,16 @@ export class Emitter {
     }
   }
 }
+
+/** A message's text when its data is text (a string or `{text: string}`), else null: only
+ * text is shown by the default UI (chat, presence signals); other data is the page's. */
+export function messageText(data: unknown): string | null {
+  if (typeof data === "string") return data;
+  if (data && typeof data === "object" && typeof (data as { text?: unknown }).text === "string") {
+    return (data as { text: string }).text;
+  }
+  return null;
+}
+
+/** A session message (chat) for the page: `{data, origin, from, name, at}`. */
+export const MESSAGE_EVENT = "tandem:message";

@@ -56,11 +56,11 @@ function install(): void {
       client.startForAgent(startParams(options, window.GLANCE_COBROWSE), report),
   });
   listenForInvoke(config, cobrowse.Visitor as VisitorApi);
-  installDefaultUi({ cobrowse, config, attrs });
+  const notice = installDefaultUi({ cobrowse, tandem: { sendMessage: (data) => client.sendMessage(data) }, config, attrs });
   publishSettings(config, attrs);
   installSurfly(client, config);
   installSiteConnect(client, config);
-  installPresenceApi(config, attrs, () => cobrowse.Visitor as Record<string, never>);
+  installPresenceApi(config, attrs, () => cobrowse.Visitor as Record<string, never>, notice);
 
   // A session handed over from another domain: take its token out of the address bar
   // (and so out of history and referrers) before anything else can read it.

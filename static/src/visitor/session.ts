@@ -9,7 +9,7 @@
 // focus to the tab in use and tells the others to blur (Glance's tab semantics).
 import type { AgentInput, ServerToVisitor, TermsStatus, VisitorToServer } from "../protocol";
 import type { LoaderConfig } from "./config";
-import { Emitter, SESSION_CONFIRM_EVENT } from "./events";
+import { Emitter, MESSAGE_EVENT, SESSION_CONFIRM_EVENT } from "./events";
 import type { VisitorParams } from "./keys";
 import type { PastPasswords } from "./passwords";
 import type { Media, MediaFrame, startMedia } from "./media";
@@ -36,7 +36,7 @@ export type SessionState = {
 
 /** Internal events the vendor facades adapt; not part of Glance's event list. */
 export const VIEWER_EVENT = "tandem:viewer";
-export const MESSAGE_EVENT = "tandem:message";
+export { MESSAGE_EVENT };
 /** Control moved: `{to}`, the holding agent's client index, 0 when it is the visitor's. */
 export const CONTROL_EVENT = "tandem:control";
 
@@ -281,7 +281,7 @@ export class SessionClient {
         if (frame.viewer) this.events.emit(VIEWER_EVENT, { count: frame.count, ...frame.viewer });
         break;
       case "message":
-        this.events.emit(MESSAGE_EVENT, { data: frame.data, origin: frame.origin, from: frame.from, name: frame.name });
+        this.events.emit(MESSAGE_EVENT, { data: frame.data, origin: frame.origin, from: frame.from, name: frame.name, at: frame.at });
         break;
       case "snapshot":
         this.recorder?.snapshot(frame.to);

@@ -2,7 +2,7 @@
 // to the session's events from the start, and imports the UI bundle only when it is needed
 // (a session starts or continues, or the page asks for the terms dialog).
 import type { LoaderConfig } from "./config";
-import { REVERSE_ANSWERED_EVENT, SESSION_CONFIRM_EVENT } from "./events";
+import { MESSAGE_EVENT, REVERSE_ANSWERED_EVENT, SESSION_CONFIRM_EVENT, messageText } from "./events";
 
 type Listener = (payload?: unknown) => void;
 
@@ -15,15 +15,20 @@ export type VisitorApi = {
   addEventListener(name: string, fn: Listener): void;
 };
 
+/** Tandem's own methods the default UI uses besides the Glance API (chat replies). */
+export type TandemApi = { sendMessage(data: unknown): boolean };
+
 export type TermsOptions = { sessionKey?: string | number };
 
 /** What the UI bundle (ui.ts) gives back once loaded. */
 export type VisitorUi = {
   handle(name: string, payload: unknown): void;
   showTerms(options: TermsOptions): void;
+  /** A presence signal's text, shown as a small notice. */
+  notice(text: string): void;
 };
 
-export type UiModule = { createVisitorUi(visitor: VisitorApi): VisitorUi };
+export type UiModule = { createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): VisitorUi };
 
 /** The events the default UI reacts to, as GLANCE.Cobrowse.Visitor fires them. */
 export const UI_EVENTS = [
@@ -42,12 +47,14 @@ export const UI_EVENTS = [
   "reverseended",
   REVERSE_ANSWERED_EVENT,
   "screenshare",
+  MESSAGE_EVENT,
   "error",
   "sessionend",
 ] as const;
 
 type InstallOptions = {
   cobrowse: Record<string, unknown>;
+  tandem: TandemApi;
   config: LoaderConfig;
   attrs: Record<string, string>;
 };
@@ -57,8 +64,8 @@ type InstallOptions = {
  * Glance, GLANCE.Cobrowse.VisitorUI stays undefined and the page drives everything itself.
  * Call after GLANCE.Cobrowse.Visitor is defined.
  */
-export function installDefaultUi({ cobrowse, config, attrs }: InstallOptions): void {
-  if (attrs.ui === "custom") return;
+export function installDefaultUi({ cobrowse, tandem, config, attrs }: InstallOptions): ((data: unknown) => boolean) | undefined {
+  if (attrs.ui === "custom") return undefined;
   const visitor = cobrowse.Visitor as VisitorApi;
   let ui: VisitorUi | null = null;
   let loading: Promise<VisitorUi> | null = null;
@@ -69,7 +76,7 @@ export function installDefaultUi({ cobrowse, config, attrs }: InstallOptions): v
   function load(): Promise<VisitorUi> {
     loading ??= (import(/* webpackIgnore: true */ config.ui) as Promise<UiModule>).then(
       (module) => {
-        const created = module.createVisitorUi(visitor);
+        const created = module.createVisitorUi(visitor, tandem);
         ui = created;
         for (const [name, payload] of early) created.handle(name, payload);
         early = [];
@@ -108,5 +115,15 @@ export function installDefaultUi({ cobrowse, config, attrs }: InstallOptions): v
         () => undefined,
       );
     },
+  };
+  // A presence signal the page has no onsignal for: the UI shows its text (only text).
+  return (data: unknown) => {
+    const text = messageText(data);
+    if (text === null) return false;
+    load().then(
+      (loaded) => loaded.notice(text),
+      () => undefined,
+    );
+    return true;
   };
 }

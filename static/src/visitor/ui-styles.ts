@@ -20,7 +20,7 @@ export const UI_CSS = `
 }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
-.panel, .modal {
+.panel, .modal, .drawer, .notice {
   font: 400 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   color: #1b1b1f;
   background: #ffffff;
@@ -102,11 +102,70 @@ button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 .modal-title { margin: 0 0 12px; font-size: 20px; font-weight: 700; line-height: 1.3; }
 .modal-body { margin: 0 0 20px; }
 .actions { display: flex; justify-content: flex-end; gap: 12px; flex-wrap: wrap; }
+.chat-open { width: 100%; margin: 0 0 8px; display: flex; align-items: center; justify-content: center; gap: 8px; }
+.badge {
+  min-width: 22px;
+  padding: 1px 6px;
+  border-radius: 11px;
+  background: #b3261e;
+  color: #ffffff;
+  font-size: 13px;
+  line-height: 20px;
+}
+.drawer {
+  position: fixed;
+  right: 16px;
+  bottom: 16px;
+  width: min(320px, calc(100vw - 32px));
+  max-height: min(480px, calc(100vh - 32px));
+  display: flex;
+  flex-direction: column;
+  padding: 12px;
+  border: 1px solid #c4c6d0;
+  border-radius: 12px;
+  box-shadow: 0 8px 28px rgb(0 0 0 / 0.22);
+}
+.drawer-head { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin: 0 0 8px; }
+.drawer-title { margin: 0; font-size: 16px; font-weight: 700; }
+.drawer-close { min-height: 32px; padding: 4px 10px; font-size: 14px; }
+.messages { list-style: none; margin: 0 0 8px; padding: 0; overflow-y: auto; flex: 1 1 auto; min-height: 60px; }
+.messages li { margin: 0 0 8px; padding: 6px 10px; border-radius: 8px; background: #f0f2f8; }
+.messages li.mine { background: #e8f0fe; margin-left: 24px; }
+.messages li.agent { margin-right: 24px; }
+.meta { margin: 0; font-size: 12px; color: #44474f; }
+.who { font-weight: 700; }
+.body { margin: 2px 0 0; overflow-wrap: anywhere; white-space: pre-wrap; }
+.empty { margin: 0 0 8px; color: #44474f; font-size: 14px; }
+.reply { display: flex; gap: 8px; }
+.reply-text {
+  flex: 1 1 auto;
+  min-width: 0;
+  min-height: 40px;
+  padding: 8px 10px;
+  font: inherit;
+  color: #1b1b1f;
+  background: #ffffff;
+  border: 1px solid #747775;
+  border-radius: 8px;
+}
+.reply-text:focus-visible { outline: 3px solid #0b57d0; outline-offset: 1px; }
+.notice {
+  position: fixed;
+  top: 16px;
+  right: 16px;
+  width: min(320px, calc(100vw - 32px));
+  padding: 12px 16px;
+  border: 1px solid #c4c6d0;
+  border-radius: 12px;
+  box-shadow: 0 8px 28px rgb(0 0 0 / 0.22);
+  animation: tandem-in 160ms ease-out;
+}
+.notice-text { margin: 0 0 12px; overflow-wrap: anywhere; white-space: pre-wrap; }
 @keyframes tandem-in { from { opacity: 0; transform: translateY(8px); } }
 @media (prefers-reduced-motion: reduce) {
   .panel, .modal { animation: none; }
 }
 @media (forced-colors: active) {
-  .panel, .modal, .note { border-color: CanvasText; }
+  .panel, .modal, .note, .drawer, .notice { border-color: CanvasText; }
 }
 `;

@@ -6,9 +6,10 @@
 // Everything lives in one fixed, zero-size host element marked with UI_HOST_ATTRIBUTE: the
 // recorder blocks it (mask.ts), so nothing of the UI reaches an agent. Its open shadow
 // root keeps the page's CSS and ours apart.
-import { REVERSE_ANSWERED_EVENT, SESSION_CONFIRM_EVENT } from "./events";
+import { MESSAGE_EVENT, REVERSE_ANSWERED_EVENT, SESSION_CONFIRM_EVENT } from "./events";
 import { UI_HOST_ATTRIBUTE } from "./mask";
-import type { TermsOptions, VisitorApi, VisitorUi } from "./ui-entry";
+import { createChat } from "./ui-chat";
+import type { TandemApi, TermsOptions, VisitorApi, VisitorUi } from "./ui-entry";
 import { openModal, type Modal } from "./ui-modal";
 import { UI_CSS } from "./ui-styles";
 
@@ -80,6 +81,19 @@ const TEXT = {
   ended: "Co-browsing has ended.",
   cancelled: "Co-browsing was cancelled.",
   fallbackError: "Something went wrong with co-browsing.",
+  noticeTitle: "Message from the support team",
+  dismiss: "Dismiss",
+  chat: {
+    openChat: "Chat",
+    unread: (count: number) => (count === 1 ? "1 unread message" : `${count} unread messages`),
+    title: "Chat with the agent",
+    close: "Close chat",
+    reply: "Write a reply",
+    send: "Send",
+    you: "You",
+    from: (name: string, text: string) => `Message from ${name}: ${text}`,
+    empty: "No messages yet.",
+  },
 } as const;
 
 function agentsText(count: number): string {
@@ -159,7 +173,7 @@ function renderPanel(parts: Panel, state: State): void {
     phase === "starting" ? TEXT.cancel : phase === "active" ? TEXT.stop : TEXT.close;
 }
 
-export function createVisitorUi(visitor: VisitorApi): VisitorUi {
+export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): VisitorUi {
   const host = document.createElement("div");
   // Marked before it is ever in the document, so no recorder mutation sees it unmarked.
   host.setAttribute(UI_HOST_ATTRIBUTE, "");
@@ -172,7 +186,25 @@ export function createVisitorUi(visitor: VisitorApi): VisitorUi {
   assertive.setAttribute("aria-live", "assertive");
   const parts = buildPanel();
   const { panel, stop } = parts;
-  root.append(style, polite, assertive, panel);
+  const chat = createChat({
+    text: TEXT.chat,
+    send: (data) => tandem?.sendMessage(data) ?? false,
+    announce: (text) => announce(text),
+  });
+  chat.launcher.hidden = true;
+  panel.insertBefore(chat.launcher, stop);
+  const notice = element("section", "notice");
+  notice.setAttribute("aria-label", TEXT.noticeTitle);
+  notice.hidden = true;
+  const noticeTitle = element("p", "title", TEXT.noticeTitle);
+  const noticeText = element("p", "notice-text");
+  const dismiss = element("button", "secondary", TEXT.dismiss);
+  dismiss.type = "button";
+  dismiss.addEventListener("click", () => {
+    notice.hidden = true;
+  });
+  notice.append(noticeTitle, noticeText, dismiss);
+  root.append(style, polite, assertive, panel, chat.drawer, notice);
 
   let state: State = { ...IDLE };
   let terms: Modal | null = null;
@@ -196,6 +228,7 @@ export function createVisitorUi(visitor: VisitorApi): VisitorUi {
   function render(): void {
     if (state.phase !== "idle") mount();
     renderPanel(parts, state);
+    chat.launcher.hidden = state.phase !== "active" || !tandem;
   }
 
   function update(change: Partial<State>): void {
@@ -208,7 +241,10 @@ export function createVisitorUi(visitor: VisitorApi): VisitorUi {
     rcPrompt = null;
     reversePrompt?.dismiss();
     reversePrompt = null;
-    const hadFocus = root.activeElement !== null && panel.contains(root.activeElement);
+    const hadFocus =
+      root.activeElement !== null &&
+      (panel.contains(root.activeElement) || chat.drawer.contains(root.activeElement));
+    chat.reset();
     update({ ...IDLE });
     if (message) announce(message);
     if (hadFocus && returnFocus?.isConnected) returnFocus.focus();
@@ -232,6 +268,7 @@ export function createVisitorUi(visitor: VisitorApi): VisitorUi {
 
   function started(continued: boolean): void {
     const key = visitor.getKey();
+    chat.start(key);
     update({ phase: "active", key, error: null, failedWhileStarting: false });
     const spoken = key ? ` Your session key is ${key.split("").join(" ")}.` : "";
     announce((continued ? "Co-browsing continues on this page." : "Co-browsing started.") + spoken);
@@ -318,7 +355,13 @@ export function createVisitorUi(visitor: VisitorApi): VisitorUi {
     sessionstart: () => started(false),
     sessioncontinue: () => started(true),
     // A session carried over from another domain learns its key only now.
-    statereceived: () => update({ key: visitor.getKey() }),
+    statereceived: () => {
+      chat.start(visitor.getKey());
+      update({ key: visitor.getKey() });
+    },
+    [MESSAGE_EVENT]: (payload) => {
+      if (state.phase === "active") chat.receive(payload);
+    },
     agents: (payload) => {
       const count = Number((payload as { count?: unknown } | undefined)?.count);
       if (!Number.isFinite(count) || count === state.agents) return;
@@ -399,6 +442,12 @@ export function createVisitorUi(visitor: VisitorApi): VisitorUi {
   return {
     handle(name, payload) {
       handlers[name]?.(payload);
+    },
+    notice(text: string) {
+      mount();
+      noticeText.textContent = text;
+      notice.hidden = false;
+      announce(`${TEXT.noticeTitle}: ${text}`);
     },
     showTerms(options: TermsOptions) {
       if (terms || state.phase === "starting" || state.phase === "active") return;
