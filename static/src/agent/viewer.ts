@@ -39,7 +39,7 @@ function startViewer(root: HTMLElement): () => void {
     root.querySelector<HTMLElement>(".page-title")!,
     root.querySelector<HTMLElement>(".page-url")!,
   );
-  // The replayed document's title changes with the visitor's: read it once per frame.
+  // The replayed document's title changes with the visitor's: read it at most once a frame.
   let titleQueued = false;
   const readTitle = () => {
     if (titleQueued) return;
@@ -112,6 +112,8 @@ function startViewer(root: HTMLElement): () => void {
       triggerFocus: false,
     });
     created.on("resize", () => requestAnimationFrame(fit));
+    // Events apply on the replayer's own clock: read the title once they did.
+    created.on("event-cast", readTitle);
     created.on("fullsnapshot-rebuilded", () => {
       setState("live", "Live");
       visitorPage.document(created.iframe.contentDocument);
@@ -136,7 +138,6 @@ function startViewer(root: HTMLElement): () => void {
     apply(events) {
       visitorPage.events(events);
       for (const event of restamp(events)) replayer?.addEvent(event);
-      readTitle();
       sinceSnapshot += events.length;
       if (sinceSnapshot > MAX_EVENTS_PER_REPLAYER && !refreshAsked) {
         refreshAsked = true;
