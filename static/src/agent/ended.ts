@@ -28,7 +28,8 @@ export function showEnded(root: HTMLElement, reason: string, started: number): v
   for (const control of root.querySelectorAll<HTMLButtonElement | HTMLInputElement>(".bar button, .chat input, .chat button")) {
     control.disabled = true;
   }
-  for (const gone of root.querySelectorAll<HTMLElement>(".agents-line, .control, .rc-status")) gone.hidden = true;
+  // Gone rather than disabled: parts whose own code redraws them (control, sharing).
+  for (const gone of root.querySelectorAll<HTMLElement>(".agents-line, .control, .bar.share")) gone.hidden = true;
   const summary = root.querySelector<HTMLElement>(".summary");
   if (!summary) return;
   const why = REASONS[reason] ?? `The session ended (${reason}).`;
