@@ -168,6 +168,11 @@ class VisitorConsumer(FrameConsumer):
             self.focused = True
             await self.send_frame({"t": "focus"})
 
+    async def on_visibility(self, frame: dict, text: str) -> None:
+        await database_sync_to_async(services.visitor_visibility)(
+            session_id=self._live_session_id(), channel=self.channel_name, hidden=frame["hidden"]
+        )
+
     async def on_ev(self, frame: dict, text: str) -> None:
         session_id = self._live_session_id()
         if self.focused:  # a tab that just lost focus may still flush a batch: drop it
@@ -353,6 +358,8 @@ class AgentConsumer(FrameConsumer):
                 "share": shared["share"],
                 "reverse": shared["reverse"],
                 "reverseOnly": shared["reverseOnly"],
+                "presence": selectors.visitor_presence(session=self.session),
+                "started": int(self.session.started_at.timestamp() * 1000),
             }
         )
         if not shared["reverseOnly"]:  # no page is recorded in it: nothing to ask for
@@ -462,6 +469,11 @@ class AgentConsumer(FrameConsumer):
             session_id=self._session_id(), actor=self.user.get_username()
         )
 
+    async def on_end(self, frame: dict, text: str) -> None:
+        await database_sync_to_async(services.session_end)(
+            session_id=self._session_id(), actor=self.user.get_username(), reason="agent_ended"
+        )
+
     async def on_input(self, frame: dict, text: str) -> None:
         session_id = self._session_id()
         if not self.rc_on:
@@ -489,6 +501,9 @@ class AgentConsumer(FrameConsumer):
 
     async def chat_message(self, message: dict) -> None:
         await self.send_frame(message["frame"])
+
+    async def visitor_presence(self, message: dict) -> None:
+        await self.send_frame({"t": "visitor", **message["presence"]})
 
     async def media_frame(self, message: dict) -> None:
         await self.send_frame(message["frame"])

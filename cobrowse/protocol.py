@@ -113,6 +113,8 @@ VISITOR_FRAMES: dict[str, dict[str, Field]] = {
         "why": Field(str, False, max_len=20),
     },
     "focus": {},
+    # The visitor's tab was hidden (another tab or window in front) or shown again.
+    "visibility": {"hidden": Field(bool)},
     # Ask for a short-lived token that continues the session on another trusted domain.
     "handoff": {},
     # Remote control: the visitor's answer to a request, its end, and a refused input.
@@ -166,6 +168,8 @@ AGENT_FRAMES: dict[str, dict[str, Field]] = {
     # Reverse session: invite the visitor to watch the agent's screen; withdraw or end it.
     "reverse_invite": {},
     "reverse_end": {},
+    # End the session for everyone (any agent in it may).
+    "end": {},
 }
 
 # What an agent may do on the visitor's page under remote control.

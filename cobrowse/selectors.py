@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
@@ -152,3 +153,16 @@ def visitor_params(*, session: CobrowseSession) -> dict[str, str]:
         "phone": session.visitor_phone,
     }
     return {name: value for name, value in given.items() if value}
+
+
+def visitor_presence(*, session: CobrowseSession) -> dict:
+    """Whether the visitor's page is with the session (`here`) or every tab of it left
+    (`away`: `since` in epoch milliseconds, and the `grace` seconds it has to come back
+    before the session ends); agents hear the same in `visitor` frames."""
+    if session.visitors_connected or session.visitor_left_at is None:
+        return {"state": "here"}
+    return {
+        "state": "away",
+        "since": int(session.visitor_left_at.timestamp() * 1000),
+        "grace": settings.TANDEM_VISITOR_GRACE_SECONDS,
+    }

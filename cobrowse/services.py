@@ -30,7 +30,7 @@ from cobrowse.keys import (
     VISITOR_PHONE_MAX,
 )
 from cobrowse.models import CobrowseSession, Group, SessionEvent, SessionSocket
-from cobrowse.selectors import session_summary, site_get
+from cobrowse.selectors import session_summary, site_get, visitor_presence
 
 log = logging.getLogger("tandem.session")
 
@@ -42,6 +42,14 @@ def broadcast_after_commit(group: str, message: dict) -> None:
     """Send to a channel-layer group once the surrounding transaction has committed."""
     layer = get_channel_layer()
     transaction.on_commit(lambda: async_to_sync(layer.group_send)(group, message))
+
+
+def visitor_presence_broadcast(*, session_id: int, presence: dict) -> None:
+    """The session's agents learn where the visitor is (a `visitor` frame): `here`,
+    `away` (every tab of it left: navigating or closed) or `blurred` (its tab hidden)."""
+    broadcast_after_commit(
+        groups.session_agents(session_id), {"type": "visitor.presence", "presence": presence}
+    )
 
 
 _KEY = re.compile(SESSION_KEY_RE)
@@ -376,6 +384,7 @@ def session_resume(*, session_id: int, channel: str, why: str) -> CobrowseSessio
         broadcast_after_commit(
             groups.session_visitor(session_id), {"type": "visitor.focus", "channel": channel}
         )
+        visitor_presence_broadcast(session_id=session_id, presence={"state": "here"})
     log.info("session resumed key=%s why=%s", session.key, kind)
     return session
 
@@ -398,6 +407,11 @@ def session_visitor_left(*, session_id: int, channel: str):
             visitor_left_at=left_at,
             focused_channel="" if session.focused_channel == channel else session.focused_channel,
         )
+        if left_at is not None:
+            session.visitors_connected, session.visitor_left_at = 0, left_at
+            visitor_presence_broadcast(
+                session_id=session_id, presence=visitor_presence(session=session)
+            )
     return left_at
 
 
@@ -470,6 +484,10 @@ def session_sockets_lost(*, session_id: int, processes: set[str]) -> int:
             changes["visitors_connected"] = remaining
             if remaining == 0:
                 changes["visitor_left_at"] = timezone.now()
+                session.visitors_connected, session.visitor_left_at = 0, changes["visitor_left_at"]
+                visitor_presence_broadcast(
+                    session_id=session_id, presence=visitor_presence(session=session)
+                )
             if session.focused_channel in visitors:
                 changes["focused_channel"] = ""
         count = max(0, session.agents_watching - len(agents))
@@ -514,7 +532,25 @@ def session_focus(*, session_id: int, channel: str) -> bool:
         broadcast_after_commit(
             groups.session_visitor(session_id), {"type": "visitor.focus", "channel": channel}
         )
+        # The tab the visitor is using now is the one shown.
+        visitor_presence_broadcast(session_id=session_id, presence={"state": "here"})
     return True
+
+
+def visitor_visibility(*, session_id: int, channel: str, hidden: bool) -> None:
+    """The visitor's tab on `channel` was hidden or shown again; the agents hear of it
+    when that tab is the one the session shows."""
+    focused = (
+        CobrowseSession.objects.filter(
+            id=session_id, state=CobrowseSession.State.ACTIVE, focused_channel=channel
+        )
+        .values_list("id", flat=True)
+        .first()
+    )
+    if focused is not None:
+        visitor_presence_broadcast(
+            session_id=session_id, presence={"state": "blurred" if hidden else "here"}
+        )
 
 
 def visitor_state(*, session: CobrowseSession) -> dict:

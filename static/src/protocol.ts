@@ -36,6 +36,8 @@ export type VisitorToServer =
   | { t: "start"; site: string; key: string | null; ua: string; reverse?: boolean } & VisitorInfo
   | { t: "resume"; token: string; why: "navigate" | "tab" | "reconnect" | "crossdomain" }
   | { t: "focus" }
+  /** The tab was hidden (another tab or window in front of it) or shown again. */
+  | { t: "visibility"; hidden: boolean }
   | { t: "handoff" }
   // `req`: the request answered (rcrequested's `req`); needed to accept.
   | { t: "rc"; enabled: boolean; req?: number }
@@ -115,7 +117,16 @@ export type AgentToServer =
   | { t: "share_start"; view: ShareView }
   | { t: "share_pause" | "share_resume" | "share_stop" }
   | { t: "rtc"; peer: string; kind: "offer" | "ice" | "bye"; data: RtcData }
-  | { t: "reverse_invite" | "reverse_end" };
+  | { t: "reverse_invite" | "reverse_end" }
+  /** End the session for everyone (the visitor hears `ended` with reason "agent_ended"). */
+  | { t: "end" };
+
+/** Where the visitor is, as agents hear it: with the session (`here`), every tab of it gone
+ * (`away`: navigating or closed; `since` epoch ms, `grace` seconds to come back before the
+ * session ends), or its tab hidden behind another tab or window (`blurred`). */
+export type VisitorPresence =
+  | { state: "here" | "blurred" }
+  | { state: "away"; since: number; grace: number };
 
 export type ServerToAgent =
   | {
@@ -137,10 +148,15 @@ export type ServerToAgent =
       reverse: ReverseState;
       /** The session exists only for a reverse session: the visitor's page is never shown. */
       reverseOnly: boolean;
+      /** Where the visitor is as this agent joins. */
+      presence: VisitorPresence;
+      /** When the session started, epoch milliseconds. */
+      started: number;
     }
   /** `enabled`: this agent may act on the page; `to`: who holds control (0: the visitor). */
   | { t: "rc"; enabled: boolean; to: number }
   | { t: "accessibility"; enabled: boolean }
+  | ({ t: "visitor" } & VisitorPresence)
   | { t: "rc_pending"; agent: string }
   | { t: "rc_declined" }
   | MirrorFrame

@@ -34,6 +34,7 @@ async def test_agent_of_the_group_joins_and_the_visitor_is_asked_for_a_snapshot(
 
     viewer = await agent_socket(key, agent)
 
+    session = await latest_session(key)
     assert await receive(viewer) == {
         "t": "joined",
         "key": key,
@@ -49,6 +50,8 @@ async def test_agent_of_the_group_joins_and_the_visitor_is_asked_for_a_snapshot(
         "share": None,
         "reverse": "",
         "reverseOnly": False,
+        "presence": {"state": "here"},
+        "started": int(session.started_at.timestamp() * 1000),
     }
     viewer_info = {"index": 1, "name": "agent", "joined": True}
     assert await receive(viewer) == {"t": "agents", "count": 1, "viewer": viewer_info}

@@ -250,6 +250,7 @@ async def test_sharers_signalling_reaches_every_visitor_tab(
     assert (await receive(second_tab))["t"] == "resumed"
     assert await receive(second_tab) == share(SCREEN, "continued")
     assert await receive(visitor) == {"t": "blur"}
+    assert await receive(viewer) == {"t": "visitor", "state": "here"}  # the new tab is shown
 
     await send(viewer, {"t": "rtc", "peer": "p1", "kind": "offer", "data": OFFER, "x": 1})
 

@@ -78,6 +78,7 @@ async def test_watching_agent_is_told_and_closed_when_visitor_leaves(
 
     await visitor.disconnect()
 
+    assert (await receive(viewer))["state"] == "away"
     assert await receive(viewer) == {"t": "ended", "reason": "disconnected"}
     assert await close_code(viewer) == 4000
 

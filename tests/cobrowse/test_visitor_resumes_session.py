@@ -70,6 +70,9 @@ async def test_next_page_of_the_tab_continues_the_session_for_the_watching_agent
     session = await latest_session(started["key"])
     assert session.state == CobrowseSession.State.ACTIVE
     assert session.visitors_connected == 1
+    # The agent heard the page go and the next one come.
+    assert (await receive(viewer))["state"] == "away"
+    assert await receive(viewer) == {"t": "visitor", "state": "here"}
     await send(second_page, ev(1, "next page"))
     assert json.loads(await receive_text(viewer))["e"][0]["data"]["marker"] == "next page"
     assert ("navigated", "visitor") in await timeline(started["key"])
@@ -179,6 +182,7 @@ async def test_session_ends_when_no_page_comes_back_within_the_grace_period(
 
     await page.disconnect()
 
+    assert (await receive(viewer))["state"] == "away"
     assert await receive(viewer) == {"t": "ended", "reason": "disconnected"}
     assert await close_code(viewer) == 4000
 
@@ -193,6 +197,8 @@ async def test_page_coming_back_within_the_grace_period_keeps_the_session(
     await page.disconnect()
     again = await visitor_socket()
     await resume(again, started["resume"])
+    assert (await receive(viewer))["state"] == "away"
+    assert await receive(viewer) == {"t": "visitor", "state": "here"}
 
     # Past the grace period: the pending end must see the page came back.
     assert await viewer.receive_nothing(timeout=0.4)
@@ -229,6 +235,7 @@ async def test_newer_tab_takes_focus_and_the_older_stops_streaming(
     assert (await resume(second_tab, started["resume"]))["t"] == "resumed"
 
     assert await receive(first_tab) == {"t": "blur"}
+    assert await receive(viewer) == {"t": "visitor", "state": "here"}
     await send(first_tab, ev(50, "from the blurred tab"))
     await send(second_tab, ev(1, "from the focused tab"))
     assert json.loads(await receive_text(viewer))["e"][0]["data"]["marker"] == (

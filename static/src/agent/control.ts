@@ -33,6 +33,9 @@ export class RemoteControl {
   /** The replayer rebuilt its document (a first snapshot, a resync, a new page). */
   attach(replayer: Replayer): void {
     this.replayer = replayer;
+    // Never a stop of the agent's Tab key: focus enters the replay only by a click in
+    // control (and `inert` keeps it out altogether without control).
+    replayer.iframe.setAttribute("tabindex", "-1");
     this.listen();
     if (this.state === "on") replayer.enableInteract();
     else replayer.disableInteract();
@@ -58,6 +61,12 @@ export class RemoteControl {
       this.replayer?.disableInteract();
     }
     this.root.dispatchEvent(new CustomEvent("tandem:control", { bubbles: true, detail: { to, gained: enabled } }));
+  }
+
+  /** The session ended: nothing of the replay can be acted on any more. */
+  ended(): void {
+    this.show("off", "");
+    this.replayer?.disableInteract();
   }
 
   refused(msg: string): void {
@@ -134,6 +143,10 @@ export class RemoteControl {
   private show(state: ControlState, text: string): void {
     this.state = state;
     this.root.dataset.rc = state;
+    // Without control the replay is inert: no focus, no typing, no clicks reach its
+    // fields, which would change only this agent's copy and never the visitor's page.
+    const stage = this.root.querySelector<HTMLElement>(".stage");
+    if (stage) stage.inert = state !== "on";
     this.button("request").hidden = state !== "off";
     this.button("end").hidden = state === "off";
     this.button("end").textContent = state === "pending" ? "Cancel request" : "End control";

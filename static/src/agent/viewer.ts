@@ -6,7 +6,10 @@ import type { eventWithTime } from "@rrweb/types";
 import type { AgentToServer, ServerToAgent } from "../protocol";
 import { ChatPanel } from "./chat";
 import { RemoteControl } from "./control";
+import { showEnded } from "./ended";
 import { MirrorStream } from "./mirror";
+import { VisitorPage } from "./pageinfo";
+import { StatusLine } from "./statusline";
 import { ShareControls } from "./share";
 import { visitorText } from "./visitor-info";
 import { WaitForSession } from "./waiting";
@@ -29,10 +32,23 @@ function startViewer(root: HTMLElement): () => void {
   let replayer: Replayer | null = null;
   let lastStamp = 0;
   let resyncTimer: number | undefined;
+  let started = 0; // when the session started (epoch ms), from `joined`
 
-  const setState = (state: string, text: string) => {
-    root.dataset.state = state;
-    status.textContent = text;
+  const line = new StatusLine(root, status);
+  const setState = (state: string, text: string) => line.connection(state, text);
+  const visitorPage = new VisitorPage(
+    root.querySelector<HTMLElement>(".page-title")!,
+    root.querySelector<HTMLElement>(".page-url")!,
+  );
+  // The replayed document's title changes with the visitor's: read it at most once a frame.
+  let titleQueued = false;
+  const readTitle = () => {
+    if (titleQueued) return;
+    titleQueued = true;
+    requestAnimationFrame(() => {
+      titleQueued = false;
+      visitorPage.document(replayer?.iframe.contentDocument);
+    });
   };
 
   // Replay now: stamp events with the agent's clock so none waits on the visitor's.
@@ -97,8 +113,11 @@ function startViewer(root: HTMLElement): () => void {
       triggerFocus: false,
     });
     created.on("resize", () => requestAnimationFrame(fit));
+    // Events apply on the replayer's own clock: read the title once they did.
+    created.on("event-cast", readTitle);
     created.on("fullsnapshot-rebuilded", () => {
       setState("live", "Live");
+      visitorPage.document(created.iframe.contentDocument);
       control.attach(created);
       requestAnimationFrame(fit);
     });
@@ -111,12 +130,14 @@ function startViewer(root: HTMLElement): () => void {
       control.page = page;
       replayer?.destroy();
       replayer = newReplayer();
+      visitorPage.events(events);
       for (const event of restamp(events)) replayer.addEvent(event);
       sinceSnapshot = 0;
       refreshAsked = false;
       window.clearTimeout(resyncTimer);
     },
     apply(events) {
+      visitorPage.events(events);
       for (const event of restamp(events)) replayer?.addEvent(event);
       sinceSnapshot += events.length;
       if (sinceSnapshot > MAX_EVENTS_PER_REPLAYER && !refreshAsked) {
@@ -145,6 +166,8 @@ function startViewer(root: HTMLElement): () => void {
         agents.textContent = String(frame.agents);
         root.querySelector(".visitor")!.textContent = visitorText(frame.visitor);
         if (chat) chat.index = frame.index;
+        started = frame.started;
+        line.visitor(frame.presence);
         control.changed(frame.rc, frame.rcTo);
         showA11y(frame.accessibility);
         sharing.joined(frame.index, frame.share, frame.reverse);
@@ -163,13 +186,19 @@ function startViewer(root: HTMLElement): () => void {
       case "agents":
         agents.textContent = String(frame.count);
         break;
+      case "visitor":
+        line.visitor(frame);
+        break;
       case "message":
         chat?.show(frame);
         break;
       case "ended":
         window.clearTimeout(resyncTimer);
         setState("ended", "The session has ended.");
+        line.stop();
         sharing.ended();
+        control.ended();
+        showEnded(root, frame.reason, started);
         break;
       case "rc":
         control.changed(frame.enabled, frame.to);
@@ -231,6 +260,17 @@ function startViewer(root: HTMLElement): () => void {
     if (detail.code === 4401) shutOut("signed-out", SIGNED_OUT);
     else setState("closed", "Disconnected from the session.");
   };
+  // End the session for everyone, or leave it to the others and go back to the dashboard.
+  const endButton = root.querySelector<HTMLButtonElement>(".session-end")!;
+  endButton.addEventListener("click", () => {
+    endButton.disabled = true;
+    send({ t: "end" });
+  });
+  root.querySelector<HTMLButtonElement>(".session-leave")!.addEventListener("click", () => {
+    socket?.close();
+    location.assign(root.dataset.dashboard || "/");
+  });
+
   window.addEventListener("resize", fit);
   setState("connecting", "Connecting…");
   const connect = () => {

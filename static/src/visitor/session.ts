@@ -82,6 +82,10 @@ export class SessionClient {
   private readonly takeFocus = () => {
     if (!this.focused && this.linked) this.send({ t: "focus" });
   };
+  // Agents are told when the visitor is in another tab or window (`visitor` presence).
+  private readonly showVisibility = () => {
+    if (this.linked) this.send({ t: "visibility", hidden: document.hidden });
+  };
 
   constructor(
     private readonly config: LoaderConfig,
@@ -412,6 +416,8 @@ export class SessionClient {
     this.focused = true;
     this.writeStored(this.stored(key, token));
     for (const name of FOCUS_EVENTS) window.addEventListener(name, this.takeFocus, true);
+    document.addEventListener("visibilitychange", this.showVisibility);
+    if (document.hidden) this.showVisibility();
   }
 
   private stored(key: string, token: string): Stored {
@@ -519,6 +525,7 @@ export class SessionClient {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     for (const name of FOCUS_EVENTS) window.removeEventListener(name, this.takeFocus, true);
+    document.removeEventListener("visibilitychange", this.showVisibility);
     this.recorder?.stop();
     this.recorder = null;
     this.watching = false;
