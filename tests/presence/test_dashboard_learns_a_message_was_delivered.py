@@ -18,13 +18,19 @@ async def _frame_of(dashboard, kind: str) -> dict:
             return frame
 
 
-async def test_ack_reaches_the_dashboard_as_delivered(
-    demo_group, agent, presence_socket, dashboard_socket
-):
+async def online_with_dashboard(presence_socket, dashboard_socket, agent):
+    """Visitor v-1 online, and the agent's dashboard past its first lists."""
     page = await presence_socket()
     await hello(page)
     dashboard = await dashboard_socket(agent)
     await listing(dashboard)
+    return page, dashboard
+
+
+async def test_ack_reaches_the_dashboard_as_delivered(
+    demo_group, agent, presence_socket, dashboard_socket
+):
+    page, dashboard = await online_with_dashboard(presence_socket, dashboard_socket, agent)
 
     sent = await signal(dashboard, data={"text": "We can help"})
     assert (sent["t"], sent["mtype"], sent["online"]) == ("signaled", "signal", True)
@@ -44,10 +50,7 @@ async def test_ack_reaches_the_dashboard_as_delivered(
 async def test_page_that_shows_nothing_says_so_and_a_repeated_ack_says_nothing_more(
     demo_group, agent, presence_socket, dashboard_socket
 ):
-    page = await presence_socket()
-    await hello(page)
-    dashboard = await dashboard_socket(agent)
-    await listing(dashboard)
+    page, dashboard = await online_with_dashboard(presence_socket, dashboard_socket, agent)
 
     sent = await signal(dashboard, data={"text": "Anyone there?"})
     arrived = await receive(page)
@@ -63,10 +66,7 @@ async def test_page_that_shows_nothing_says_so_and_a_repeated_ack_says_nothing_m
 async def test_ack_from_an_older_page_without_shown_counts_as_shown(
     demo_group, agent, presence_socket, dashboard_socket
 ):
-    page = await presence_socket()
-    await hello(page)
-    dashboard = await dashboard_socket(agent)
-    await listing(dashboard)
+    page, dashboard = await online_with_dashboard(presence_socket, dashboard_socket, agent)
 
     await signal(dashboard, data={"text": "hi"})
     arrived = await receive(page)
