@@ -11,7 +11,7 @@ from agents import availability, selectors
 from agents.services import revocation_applies
 from cobrowse import groups, services
 from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.protocol import DASHBOARD_FRAMES, NO_FRAMES, CloseCode
+from cobrowse.protocol import DASHBOARD, STATUS, CloseCode
 from cobrowse.selectors import agent_group_ids
 from cobrowse.sockets import FrameConsumer
 from presence import services as presence
@@ -20,7 +20,8 @@ log = logging.getLogger("tandem.dashboard")
 
 
 class DashboardConsumer(FrameConsumer):
-    frames = DASHBOARD_FRAMES
+    frames = DASHBOARD.client
+    server_frames = DASHBOARD.server
     role = "dashboard"
     # A lookup or signal naming another group's visitor is refused; the dashboard stays.
     keep_open = frozenset({ErrorCode.NOT_FOUND})
@@ -197,7 +198,8 @@ class StatusConsumer(FrameConsumer):
     """A visitor page's view of its group: is an agent available right now? Sent on
     connect and on every change; the page sends nothing."""
 
-    frames = NO_FRAMES
+    frames = STATUS.client
+    server_frames = STATUS.server
     role = "status"
 
     async def connect(self) -> None:

@@ -15,7 +15,7 @@ from django.conf import settings
 from agents.services import revocation_applies
 from cobrowse import chat, control, groups, media, mirror, selectors, services
 from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.protocol import AGENT_FRAMES, INPUT_KINDS, VISITOR_FRAMES
+from cobrowse.protocol import AGENT, INPUT_KINDS, VISITOR
 from cobrowse.sockets import CLOSE_ENDED, FrameConsumer
 
 log = logging.getLogger("tandem.session")
@@ -50,7 +50,8 @@ class VisitorConsumer(FrameConsumer):
     """A visitor page: starts or resumes a session, then streams its rrweb frames while its
     tab has the session's focus."""
 
-    frames = VISITOR_FRAMES
+    frames = VISITOR.client
+    server_frames = VISITOR.server
     role = "visitor"
 
     async def connect(self) -> None:
@@ -293,7 +294,8 @@ class VisitorConsumer(FrameConsumer):
 class AgentConsumer(FrameConsumer):
     """An agent watching one session: receives its mirror frames, asks for snapshots."""
 
-    frames = AGENT_FRAMES
+    frames = AGENT.client
+    server_frames = AGENT.server
     role = "agent"
     # A viewer that falls behind loses mirror frames and asks for a snapshot on the gap.
     drop_when_slow = True

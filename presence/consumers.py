@@ -6,13 +6,14 @@ import asyncio
 from channels.db import database_sync_to_async
 
 from cobrowse.errors import ErrorCode, TandemError
+from cobrowse.protocol import PRESENCE
 from cobrowse.sockets import FrameConsumer
 from presence import registry, services
-from presence.protocol import PRESENCE_FRAMES
 
 
 class PresenceConsumer(FrameConsumer):
-    frames = PRESENCE_FRAMES
+    frames = PRESENCE.client
+    server_frames = PRESENCE.server
     role = "presence"
 
     async def connect(self) -> None:
