@@ -259,6 +259,14 @@ class Socket:
     ts_client: str
     ts_server: str
 
+    def frame(self, frame_type: str, /, **fields: object) -> dict:
+        """A frame of this socket's server table, `{"t": frame_type, **fields}`. A type the
+        socket does not declare is a bug; under the tests each field is checked as well,
+        when the frame is sent (`FrameConsumer.send_frame`)."""
+        if frame_type not in self.server:
+            raise KeyError(f"the {self.name} socket declares no server frame {frame_type!r}")
+        return {"t": frame_type, **fields}
+
 
 # Types used in more than one place.
 

@@ -61,6 +61,20 @@ class FrameConsumer(DirectDispatch, AsyncWebsocketConsumer):
     # (4408) once TANDEM_WS_MAX_PENDING_BYTES wait for it; with `drop_when_slow`, frames
     # for it are dropped instead until it catches up (a viewer recovers from the gap).
     drop_when_slow = False
+    # Frame type -> the name of its handler, made from `frames` for each consumer class.
+    handlers: dict[str, str] = {}
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        """Each consumer dispatches from its declaration: one `on_<type>` per declared
+        client frame, and no handler for a frame the declaration does not have."""
+        super().__init_subclass__(**kwargs)
+        handled = {name.removeprefix("on_") for name in dir(cls) if name.startswith("on_")}
+        if handled != set(cls.frames):
+            raise TypeError(
+                f"{cls.__name__}: frames without a handler {sorted(set(cls.frames) - handled)}, "
+                f"handlers of undeclared frames {sorted(handled - set(cls.frames))}"
+            )
+        cls.handlers = {frame_type: f"on_{frame_type}" for frame_type in cls.frames}
 
     # The socket's life: open, refusal, close, and the cleanup that always runs.
 
@@ -181,7 +195,7 @@ class FrameConsumer(DirectDispatch, AsyncWebsocketConsumer):
             frame = frame_parse(
                 text_data, table=self.frames, max_bytes=settings.TANDEM_WS_MAX_FRAME_BYTES
             )
-            await getattr(self, f"on_{frame['t']}")(frame, text_data)
+            await getattr(self, self.handlers[frame["t"]])(frame, text_data)
         except TandemError as error:
             await self.fail(error)
         except Exception:

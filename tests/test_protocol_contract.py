@@ -48,9 +48,23 @@ def test_every_client_frame_has_a_handler_and_every_handler_a_frame(socket):
 
 
 def _frame_types_built_in(path: Path) -> set[str]:
-    """The `t` of every dict literal in a module that names one."""
+    """The `t` of every dict literal in a module that names one, and the type of every
+    frame built with `<SOCKET>.frame("<type>", ...)`."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "frame"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id.isupper()
+            and node.args
+        ):
+            first = node.args[0]
+            if isinstance(first, ast.Constant):
+                found.add(first.value)
+            elif isinstance(first, ast.IfExp):
+                found |= {first.body.value, first.orelse.value}
         if isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value == "t":
@@ -82,7 +96,7 @@ def test_every_declared_server_frame_is_built_somewhere():
         if "migrations" not in path.parts
         for frame_type in _frame_types_built_in(path)
     }
-    # Frames built from another frame: the mirror's relayed text, a started/resumed pair.
+    # The mirror's frames are relayed as the visitor's text; started/resumed share a builder.
     relayed = {"ev", "snap", "started", "resumed"}
     declared = {frame_type for socket in SOCKETS for frame_type in socket.server}
 
@@ -106,6 +120,18 @@ def test_every_error_and_close_code_is_documented():
     assert set(protocol.ERROR_DOCS) == set(ErrorCode)
     assert set(protocol.CLOSE_DOCS) == set(CloseCode)
     assert set(protocol.CLOSE_FOR_ERROR.values()) <= set(CloseCode)
+
+
+def test_a_consumer_whose_handlers_disagree_with_its_declaration_is_refused():
+    with pytest.raises(TypeError, match="without a handler"):
+        type("Deaf", (sockets.FrameConsumer,), {"frames": VISITOR.client})
+    with pytest.raises(TypeError, match="undeclared frames"):
+        type("Eager", (sockets.FrameConsumer,), {"on_nope": lambda self, frame, text: None})
+
+
+def test_a_server_frame_of_another_socket_cannot_be_built():
+    with pytest.raises(KeyError):
+        VISITOR.frame("joined")
 
 
 def test_env_example_lists_every_setting_the_server_reads():
