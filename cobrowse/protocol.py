@@ -15,9 +15,10 @@ To add a frame:
    browser sends) or `server` table (what the server sends) below. A field is
    `Field(<python type>, required, max_len=..., choices=..., doc=...)`; give `ts=` when its
    TypeScript type is richer than the Python type says (a named shape from `SHAPES`).
-2. A client frame: write `on_<type>(self, frame, text)` in the socket's consumer (the
-   contract test fails until every declared client frame has a handler and every handler a
-   declaration). A server frame: send it with `send_frame({"t": "<type>", ...})`.
+2. A client frame: write `on_<type>(self, frame, text)` in the socket's consumer (a
+   consumer class whose handlers and declared client frames differ is refused when it is
+   defined). A server frame: build it with `<SOCKET>.frame("<type>", field=...)` and send
+   it with `send_frame` (under the tests each sent frame is checked field by field).
 3. Run `make protocol` and commit the regenerated `static/src/protocol.ts` and
    `docs/protocol.md` with the change; use the generated TypeScript type in the page code.
 A new error code goes in `cobrowse.errors.ErrorCode` plus its line in `ERROR_DOCS` (and
