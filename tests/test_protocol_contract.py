@@ -57,7 +57,6 @@ def _frame_types_built_in(path: Path) -> set[str]:
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == "frame"
             and isinstance(node.func.value, ast.Name)
-            and node.func.value.id.isupper()
             and node.args
         ):
             first = node.args[0]
