@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= tandem-demo
 
-.PHONY: run serve test bench build deps test-deps system-deps lint clean
+.PHONY: run serve test bench build deps test-deps system-deps lint clean protocol
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -23,6 +23,11 @@ deps: $(VENV)/.installed node_modules/.installed
 
 build: node_modules/.installed
 	npm run --silent build
+
+# static/src/protocol.ts and the frame tables of docs/protocol.md, from the one declaration
+# of the wire protocol (cobrowse/protocol.py). Run after changing it; a test fails until then.
+protocol:
+	$(PY) -m cobrowse.protocol_codegen
 
 # The local demo: DEBUG on (and with it the public development SECRET_KEY), the demo
 # group 72 and its agent, whose password is reset to DEMO_PASSWORD on every start.

@@ -11,7 +11,7 @@ from agents import availability, selectors
 from agents.services import revocation_applies
 from cobrowse import groups, services
 from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.protocol import DASHBOARD_FRAMES, NO_FRAMES, CloseCode
+from cobrowse.protocol import DASHBOARD, STATUS, CloseCode
 from cobrowse.selectors import agent_group_ids
 from cobrowse.sockets import FrameConsumer
 from presence import services as presence
@@ -20,7 +20,8 @@ log = logging.getLogger("tandem.dashboard")
 
 
 class DashboardConsumer(FrameConsumer):
-    frames = DASHBOARD_FRAMES
+    frames = DASHBOARD.client
+    server_frames = DASHBOARD.server
     role = "dashboard"
     # A lookup or signal naming another group's visitor is refused; the dashboard stays.
     keep_open = frozenset({ErrorCode.NOT_FOUND})
@@ -50,18 +51,18 @@ class DashboardConsumer(FrameConsumer):
         await self.channel_layer.group_add(groups.agent_dashboards(user.pk), self.channel_name)
         self.available = await database_sync_to_async(availability.is_available)(user=user)
         await self.announce_open()
-        await self.send_frame({"t": "availability", "available": self.available})
+        await self.send_frame(DASHBOARD.frame("availability", available=self.available))
         await database_sync_to_async(services.sessions_end_abandoned)(group_ids=self.group_ids)
         sessions = await database_sync_to_async(selectors.dashboard_sessions)(
             group_ids=self.group_ids
         )
         # Lists go in parts under the send limit (5,000 visitors are several MiB).
-        await self.send_list({"t": "sessions"}, "sessions", sessions)
+        await self.send_list(DASHBOARD.frame("sessions"), "sessions", sessions)
         visitors = await database_sync_to_async(presence.dashboard_visitors)(
             group_ids=self.group_ids
         )
         self.shown = {(visitor["group"], visitor["visitorid"]) for visitor in visitors}
-        await self.send_list({"t": "visitors"}, "visitors", visitors)
+        await self.send_list(DASHBOARD.frame("visitors"), "visitors", visitors)
         self.sweeper = asyncio.create_task(self.sweep())
 
     async def announce_open(self) -> None:
@@ -101,7 +102,7 @@ class DashboardConsumer(FrameConsumer):
             data=frame.get("data"),
         )
         await self.send_frame(
-            {"t": "signaled", "visitorid": frame["visitorid"], "mtype": frame["mtype"], **sent}
+            DASHBOARD.frame("signaled", visitorid=frame["visitorid"], mtype=frame["mtype"], **sent)
         )
 
     async def on_lookup(self, frame: dict, text: str) -> None:
@@ -113,12 +114,9 @@ class DashboardConsumer(FrameConsumer):
             visitor_id=frame["visitorid"],
         )
         await self.send_frame(
-            {
-                "t": "found",
-                "group": frame["group"],
-                "visitorid": frame["visitorid"],
-                "visitor": visitor,
-            }
+            DASHBOARD.frame(
+                "found", group=frame["group"], visitorid=frame["visitorid"], visitor=visitor
+            )
         )
 
     async def on_availability(self, frame: dict, text: str) -> None:
@@ -161,43 +159,46 @@ class DashboardConsumer(FrameConsumer):
     async def dashboard_availability(self, message: dict) -> None:
         """The agent switched on one of its dashboards: every one of them follows."""
         self.available = message["available"]
-        await self.send_frame({"t": "availability", "available": self.available})
+        await self.send_frame(DASHBOARD.frame("availability", available=self.available))
 
     async def dashboard_session(self, message: dict) -> None:
-        await self.send_frame({"t": "session", "session": message["session"]})
+        await self.send_frame(DASHBOARD.frame("session", session=message["session"]))
 
     async def dashboard_ended(self, message: dict) -> None:
-        await self.send_frame({"t": "session_ended", "key": message["key"]})
+        await self.send_frame(DASHBOARD.frame("session_ended", key=message["key"]))
 
     async def dashboard_visitor(self, message: dict) -> None:
         self.shown.add((message["visitor"]["group"], message["visitor"]["visitorid"]))
-        await self.send_frame({"t": "visitor", "visitor": message["visitor"]})
+        await self.send_frame(DASHBOARD.frame("visitor", visitor=message["visitor"]))
 
     async def dashboard_visitor_gone(self, message: dict) -> None:
         self.shown.discard((message["group"], message["visitorid"]))
         await self.send_frame(
-            {"t": "visitor_gone", "group": message["group"], "visitorid": message["visitorid"]}
+            DASHBOARD.frame("visitor_gone", group=message["group"], visitorid=message["visitorid"])
         )
 
     async def dashboard_terms(self, message: dict) -> None:
         """A visitor answered (or was shown) the consent prompt of a one-click co-browse."""
         fields = ("group", "visitorid", "status", "key")
-        await self.send_frame({"t": "terms", **{name: message[name] for name in fields}})
+        await self.send_frame(DASHBOARD.frame("terms", **{name: message[name] for name in fields}))
 
     async def dashboard_delivered(self, message: dict) -> None:
         """A visitor's page acknowledged a signal or invoke (the `signaled` frame's `id`)."""
         fields = ("group", "visitorid", "id", "shown")
-        await self.send_frame({"t": "delivered", **{name: message[name] for name in fields}})
+        await self.send_frame(
+            DASHBOARD.frame("delivered", **{name: message[name] for name in fields})
+        )
 
     async def dashboard_agents(self, message: dict) -> None:
-        await self.send_frame({"t": "agents", "key": message["key"], "count": message["count"]})
+        await self.send_frame(DASHBOARD.frame("agents", key=message["key"], count=message["count"]))
 
 
 class StatusConsumer(FrameConsumer):
     """A visitor page's view of its group: is an agent available right now? Sent on
     connect and on every change; the page sends nothing."""
 
-    frames = NO_FRAMES
+    frames = STATUS.client
+    server_frames = STATUS.server
     role = "status"
 
     async def connect(self) -> None:
@@ -214,7 +215,7 @@ class StatusConsumer(FrameConsumer):
         available = await database_sync_to_async(availability.group_available)(
             group_id=self.group.id
         )
-        await self.send_frame({"t": "agent_status", "available": available})
+        await self.send_frame(STATUS.frame("agent_status", available=available))
 
     async def disconnect(self, code) -> None:
         if self.group is not None:
@@ -223,7 +224,7 @@ class StatusConsumer(FrameConsumer):
             )
 
     async def status_agents(self, message: dict) -> None:
-        await self.send_frame({"t": "agent_status", "available": message["available"]})
+        await self.send_frame(STATUS.frame("agent_status", available=message["available"]))
 
     def who(self) -> str:
         return f"group={self.group.public_id if self.group else '-'}"

@@ -12,6 +12,7 @@ from channels.layers import get_channel_layer
 from cobrowse import groups
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.models import CobrowseSession, SessionEvent
+from cobrowse.protocol import AGENT
 
 log = logging.getLogger("tandem.chat")
 
@@ -46,19 +47,20 @@ def _keep(*, session_id: int, actor: str, data: object) -> None:
     )
 
 
+def _message(*, data: object, origin: str, sender: int | None, name: str) -> dict:
+    """A chat frame; the same for the visitor's tabs and the agents (both declare it)."""
+    # `from` is a Python keyword, hence the dict.
+    return AGENT.frame(
+        "message", data=data, origin=origin, name=name, at=_now_ms(), **{"from": sender}
+    )
+
+
 async def from_visitor(*, session_id: int, data: object, origin: str, name: str = "") -> None:
     """The visitor page's message reaches every agent in the session, named by the start
     parameters' `name` if the page gave one."""
     check_message(data)
     await database_sync_to_async(_keep)(session_id=session_id, actor="visitor", data=data)
-    frame = {
-        "t": "message",
-        "data": data,
-        "origin": origin,
-        "from": 0,
-        "name": name or VISITOR_NAME,
-        "at": _now_ms(),
-    }
+    frame = _message(data=data, origin=origin, sender=0, name=name or VISITOR_NAME)
     await get_channel_layer().group_send(
         groups.session_agents(session_id), {"type": "chat.message", "frame": frame}
     )
@@ -71,14 +73,7 @@ async def from_agent(
     show the whole conversation)."""
     check_message(data)
     await database_sync_to_async(_keep)(session_id=session_id, actor=name, data=data)
-    frame = {
-        "t": "message",
-        "data": data,
-        "origin": origin,
-        "from": index,
-        "name": name,
-        "at": _now_ms(),
-    }
+    frame = _message(data=data, origin=origin, sender=index, name=name)
     message = {"type": "chat.message", "frame": frame}
     layer = get_channel_layer()
     await layer.group_send(groups.session_visitor(session_id), message)

@@ -15,7 +15,7 @@ from django.conf import settings
 from agents.services import revocation_applies
 from cobrowse import chat, control, groups, media, mirror, selectors, services
 from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.protocol import AGENT_FRAMES, INPUT_KINDS, VISITOR_FRAMES
+from cobrowse.protocol import AGENT, INPUT_KINDS, VISITOR
 from cobrowse.sockets import CLOSE_ENDED, FrameConsumer
 
 log = logging.getLogger("tandem.session")
@@ -50,7 +50,8 @@ class VisitorConsumer(FrameConsumer):
     """A visitor page: starts or resumes a session, then streams its rrweb frames while its
     tab has the session's focus."""
 
-    frames = VISITOR_FRAMES
+    frames = VISITOR.client
+    server_frames = VISITOR.server
     role = "visitor"
 
     async def connect(self) -> None:
@@ -106,13 +107,13 @@ class VisitorConsumer(FrameConsumer):
     async def _session_frame(self, frame_type: str) -> None:
         session = self.session
         await self.send_frame(
-            {
-                "t": frame_type,
-                "key": session.key,
-                "agents": session.agents_watching,
-                "resume": services.resume_token(session=session),
-                "state": services.visitor_state(session=session),
-            }
+            VISITOR.frame(
+                frame_type,
+                key=session.key,
+                agents=session.agents_watching,
+                resume=services.resume_token(session=session),
+                state=services.visitor_state(session=session),
+            )
         )
 
     async def on_start(self, frame: dict, text: str) -> None:
@@ -166,7 +167,7 @@ class VisitorConsumer(FrameConsumer):
         )
         if not changed and not self.focused:
             self.focused = True
-            await self.send_frame({"t": "focus"})
+            await self.send_frame(VISITOR.frame("focus"))
 
     async def on_visibility(self, frame: dict, text: str) -> None:
         await database_sync_to_async(services.visitor_visibility)(
@@ -188,7 +189,7 @@ class VisitorConsumer(FrameConsumer):
     async def on_handoff(self, frame: dict, text: str) -> None:
         self._live_session_id()
         token = services.handoff_token(session=self.session)
-        await self.send_frame({"t": "handoff", "token": token})
+        await self.send_frame(VISITOR.frame("handoff", token=token))
 
     async def on_stop(self, frame: dict, text: str) -> None:
         session_id = self._live_session_id()
@@ -240,34 +241,34 @@ class VisitorConsumer(FrameConsumer):
 
     async def snapshot_request(self, message: dict) -> None:
         if self.focused:
-            await self.send_frame({"t": "snapshot", "to": [message["rid"]]})
+            await self.send_frame(VISITOR.frame("snapshot", to=[message["rid"]]))
 
     async def rc_requested(self, message: dict) -> None:
         if self.focused:
             await self.send_frame(
-                {"t": "rcrequested", "agent": message["agent"], "req": message["req"]}
+                VISITOR.frame("rcrequested", agent=message["agent"], req=message["req"])
             )
 
     async def rc_changed(self, message: dict) -> None:
         await self.send_frame(
-            {"t": "rc", "enabled": message["enabled"], "to": message.get("to") or 0}
+            VISITOR.frame("rc", enabled=message["enabled"], to=message.get("to") or 0)
         )
 
     async def accessibility_changed(self, message: dict) -> None:
-        await self.send_frame({"t": "accessibility", "enabled": message["enabled"]})
+        await self.send_frame(VISITOR.frame("accessibility", enabled=message["enabled"]))
 
     async def rc_input(self, message: dict) -> None:
         if self.focused:
-            await self.send_frame({"t": "input", **message["input"]})
+            await self.send_frame(VISITOR.frame("input", **message["input"]))
 
     async def visitor_focus(self, message: dict) -> None:
         focused = message["channel"] == self.channel_name
         if focused != self.focused:
             self.focused = focused
-            await self.send_frame({"t": "focus" if focused else "blur"})
+            await self.send_frame(VISITOR.frame("focus" if focused else "blur"))
 
     async def agents_count(self, message: dict) -> None:
-        frame = {"t": "agents", "count": message["count"]}
+        frame = VISITOR.frame("agents", count=message["count"])
         if message.get("viewer"):
             frame["viewer"] = message["viewer"]
         await self.send_frame(frame)
@@ -286,14 +287,15 @@ class VisitorConsumer(FrameConsumer):
                 groups.session_visitor(self.session.id), self.channel_name
             )
             self.session = None
-        await self.send_frame({"t": "ended", "reason": message["reason"]})
+        await self.send_frame(VISITOR.frame("ended", reason=message["reason"]))
         await self.close(code=CLOSE_ENDED, reason="session ended")
 
 
 class AgentConsumer(FrameConsumer):
     """An agent watching one session: receives its mirror frames, asks for snapshots."""
 
-    frames = AGENT_FRAMES
+    frames = AGENT.client
+    server_frames = AGENT.server
     role = "agent"
     # A viewer that falls behind loses mirror frames and asks for a snapshot on the gap.
     drop_when_slow = True
@@ -343,24 +345,24 @@ class AgentConsumer(FrameConsumer):
         self.rc_on = session.rc_state == "on" and session.rc_holder in (None, self.index)
         shared = await database_sync_to_async(media.media_state)(session_id=session.id)
         await self.send_frame(
-            {
-                "t": "joined",
-                "rc": self.rc_on,
-                "rcTo": (session.rc_holder or 0) if session.rc_state == "on" else 0,
-                "accessibility": session.accessibility,
-                "key": self.session.key,
-                "group": self.session.group.public_id,
-                "site": self.session.site.name,
-                "userAgent": self.session.visitor_user_agent,
-                "visitor": selectors.visitor_params(session=self.session),
-                "agents": count,
-                "index": self.index,
-                "share": shared["share"],
-                "reverse": shared["reverse"],
-                "reverseOnly": shared["reverseOnly"],
-                "presence": selectors.visitor_presence(session=self.session),
-                "started": int(self.session.started_at.timestamp() * 1000),
-            }
+            AGENT.frame(
+                "joined",
+                rc=self.rc_on,
+                rcTo=(session.rc_holder or 0) if session.rc_state == "on" else 0,
+                accessibility=session.accessibility,
+                key=self.session.key,
+                group=self.session.group.public_id,
+                site=self.session.site.name,
+                userAgent=self.session.visitor_user_agent,
+                visitor=selectors.visitor_params(session=self.session),
+                agents=count,
+                index=self.index,
+                share=shared["share"],
+                reverse=shared["reverse"],
+                reverseOnly=shared["reverseOnly"],
+                presence=selectors.visitor_presence(session=self.session),
+                started=int(self.session.started_at.timestamp() * 1000),
+            )
         )
         if not shared["reverseOnly"]:  # no page is recorded in it: nothing to ask for
             await mirror.snapshot_request(session_id=self.session.id, reply_to=self.channel_name)
@@ -494,7 +496,7 @@ class AgentConsumer(FrameConsumer):
         await self.send(text_data=message["text"])
 
     async def agents_count(self, message: dict) -> None:
-        frame = {"t": "agents", "count": message["count"]}
+        frame = AGENT.frame("agents", count=message["count"])
         if message.get("viewer"):
             frame["viewer"] = message["viewer"]
         await self.send_frame(frame)
@@ -503,7 +505,7 @@ class AgentConsumer(FrameConsumer):
         await self.send_frame(message["frame"])
 
     async def visitor_presence(self, message: dict) -> None:
-        await self.send_frame({"t": "visitor", **message["presence"]})
+        await self.send_frame(AGENT.frame("visitor", **message["presence"]))
 
     async def media_frame(self, message: dict) -> None:
         await self.send_frame(message["frame"])
@@ -519,28 +521,28 @@ class AgentConsumer(FrameConsumer):
         return f"{scheme}://{self.header(b'host')}"
 
     async def rc_pending(self, message: dict) -> None:
-        await self.send_frame({"t": "rc_pending", "agent": message["agent"]})
+        await self.send_frame(AGENT.frame("rc_pending", agent=message["agent"]))
 
     async def rc_declined(self, message: dict) -> None:
-        await self.send_frame({"t": "rc_declined"})
+        await self.send_frame(AGENT.frame("rc_declined"))
 
     async def accessibility_changed(self, message: dict) -> None:
-        await self.send_frame({"t": "accessibility", "enabled": message["enabled"]})
+        await self.send_frame(AGENT.frame("accessibility", enabled=message["enabled"]))
 
     async def rc_changed(self, message: dict) -> None:
         # `enabled`: this agent may act on the page; `to`: who holds control (0: visitor).
         self.rc_on = message["enabled"] and message.get("to") in (None, self.index)
-        await self.send_frame({"t": "rc", "enabled": self.rc_on, "to": message.get("to") or 0})
+        await self.send_frame(AGENT.frame("rc", enabled=self.rc_on, to=message.get("to") or 0))
 
     async def rc_refused(self, message: dict) -> None:
         await self.send_frame(
-            {"t": "error", "code": str(ErrorCode.MASKED), "msg": message["msg"][:200]}
+            AGENT.frame("error", code=str(ErrorCode.MASKED), msg=message["msg"][:200])
         )
 
     async def session_ended(self, message: dict) -> None:
         if self.session is None:  # the join was refused and the socket closed
             return
-        await self.send_frame({"t": "ended", "reason": message["reason"]})
+        await self.send_frame(AGENT.frame("ended", reason=message["reason"]))
         await self.channel_layer.group_discard(
             groups.session_agents(self.session.id), self.channel_name
         )

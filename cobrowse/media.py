@@ -16,6 +16,7 @@ from django.db import transaction
 from cobrowse import groups
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.models import CobrowseSession, SessionEvent
+from cobrowse.protocol import AGENT, VISITOR, Socket
 from cobrowse.services import broadcast_after_commit, session_end, session_locked
 
 log = logging.getLogger("tandem.media")
@@ -51,9 +52,8 @@ def _event(session: CobrowseSession, kind: SessionEvent.Type, actor: str, detail
 def _share_said(session_id: int, *, view: str, state: str, paused: bool, by: int) -> None:
     """Tell the visitor tabs (Glance's screenshare event) and the agents (who also learn
     which agent shares) what the share is doing."""
-    frame = {"t": "share", "view": view, "state": state, "paused": paused}
-    _to_visitor(session_id, frame)
-    _to_agents(session_id, {**frame, "by": by})
+    _to_visitor(session_id, VISITOR.frame("share", view=view, state=state, paused=paused))
+    _to_agents(session_id, AGENT.frame("share", view=view, state=state, paused=paused, by=by))
 
 
 # Reads.
@@ -85,22 +85,19 @@ def frames_on_resume(*, session: CobrowseSession) -> list[dict]:
     frames = []
     if session.share_by is not None:
         frames.append(
-            {
-                "t": "share",
-                "view": session.share_view,
-                "state": "continued",
-                "paused": session.share_paused,
-            }
+            VISITOR.frame(
+                "share", view=session.share_view, state="continued", paused=session.share_paused
+            )
         )
     if session.reverse_state in _REVERSE_OPEN:
-        frames.append({"t": "reverse", "state": session.reverse_state})
+        frames.append(VISITOR.frame("reverse", state=session.reverse_state))
     return frames
 
 
 def frames_on_start(*, session: CobrowseSession) -> list[dict]:
     """What a visitor page hears after `started`: the invitation of a session started only
     for a reverse session."""
-    return [{"t": "reverse", "state": "invited"}] if session.reverse_only else []
+    return [VISITOR.frame("reverse", state="invited")] if session.reverse_only else []
 
 
 # Screen share and agent video.
@@ -143,10 +140,12 @@ def share_pause(*, session_id: int, index: int, actor: str, paused: bool) -> Non
         view = session.share_view
         kind = SessionEvent.Type.SHARE_PAUSED if paused else SessionEvent.Type.SHARE_RESUMED
         _event(session, kind, actor, view)
-        _to_visitor(session_id, {"t": "share_paused" if paused else "share_resumed", "view": view})
+        _to_visitor(
+            session_id, VISITOR.frame("share_paused" if paused else "share_resumed", view=view)
+        )
         _to_agents(
             session_id,
-            {"t": "share", "view": view, "state": "continued", "paused": paused, "by": index},
+            AGENT.frame("share", view=view, state="continued", paused=paused, by=index),
         )
     log.info("share %s key=%s by=%s", "paused" if paused else "resumed", session.key, index)
 
@@ -183,8 +182,8 @@ def _share_by(session_id: int) -> int | None:
     return row[0]
 
 
-def _rtc(frame: dict) -> dict:
-    return {"t": "rtc", "peer": frame["peer"], "kind": frame["kind"], "data": frame["data"]}
+def _rtc(frame: dict, *, to: Socket) -> dict:
+    return to.frame("rtc", peer=frame["peer"], kind=frame["kind"], data=frame["data"])
 
 
 async def rtc_from_agent(*, session_id: int, index: int, frame: dict) -> None:
@@ -193,7 +192,8 @@ async def rtc_from_agent(*, session_id: int, index: int, frame: dict) -> None:
     if await database_sync_to_async(_share_by)(session_id) != index:
         raise TandemError(ErrorCode.NOT_SHARER, "You are not sharing in this session.")
     await get_channel_layer().group_send(
-        groups.session_visitor(session_id), {"type": "media.frame", "frame": _rtc(frame)}
+        groups.session_visitor(session_id),
+        {"type": "media.frame", "frame": _rtc(frame, to=VISITOR)},
     )
 
 
@@ -203,7 +203,8 @@ async def rtc_from_visitor(*, session_id: int, frame: dict) -> None:
     if sharer is None:
         raise TandemError(ErrorCode.NO_SHARE, "No agent is sharing in this session.")
     await get_channel_layer().group_send(
-        groups.session_agents(session_id), {"type": "media.rtc", "to": sharer, "frame": _rtc(frame)}
+        groups.session_agents(session_id),
+        {"type": "media.rtc", "to": sharer, "frame": _rtc(frame, to=AGENT)},
     )
 
 
@@ -211,9 +212,8 @@ async def rtc_from_visitor(*, session_id: int, frame: dict) -> None:
 
 
 def _reverse_said(session_id: int, state: str) -> None:
-    frame = {"t": "reverse", "state": state}
-    _to_visitor(session_id, frame)
-    _to_agents(session_id, frame)
+    _to_visitor(session_id, VISITOR.frame("reverse", state=state))
+    _to_agents(session_id, AGENT.frame("reverse", state=state))
 
 
 def reverse_invite(*, session_id: int, actor: str) -> None:

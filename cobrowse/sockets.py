@@ -23,7 +23,7 @@ from cobrowse.domains import origin_is_own
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.limits import TokenBucket, client_address, open_sockets, session_start_allowed
 from cobrowse.models import Group
-from cobrowse.protocol import CLOSE_FOR_ERROR, CloseCode, Field, frame_parse
+from cobrowse.protocol import CLOSE_FOR_ERROR, UNROUTED, CloseCode, Frame, frame_check, frame_parse
 from cobrowse.selectors import group_for_page, group_get
 
 log = logging.getLogger("tandem.socket")
@@ -39,6 +39,10 @@ CLOSE_FORBIDDEN = CloseCode.FORBIDDEN
 CLOSE_NOT_FOUND = CloseCode.NOT_FOUND
 CLOSE_UNAUTHENTICATED = CloseCode.UNAUTHENTICATED
 
+# Frames the server sends are checked against the socket's declaration while this is a
+# list (the tests make it one, tests/conftest.py): each disagreement is logged and added.
+sent_frame_problems: list[str] | None = None
+
 # The disconnect code a consumer's cleanup sees when no close frame ended it.
 _ABNORMAL = 1006
 # A close reason is at most 123 bytes of UTF-8 (RFC 6455 5.5.1).
@@ -46,7 +50,10 @@ _MAX_REASON_BYTES = 123
 
 
 class FrameConsumer(DirectDispatch, AsyncWebsocketConsumer):
-    frames: dict[str, dict[str, Field]] = {}
+    # The socket's declaration (cobrowse/protocol.py): what the client may send (`frames`,
+    # each handled by `on_<type>`) and what the server sends (`server_frames`).
+    frames: dict[str, Frame] = {}
+    server_frames: dict[str, Frame] = UNROUTED.server
     role = "client"
     # Errors that close other sockets but only refuse one request on this one.
     keep_open: frozenset[ErrorCode] = frozenset()
@@ -54,6 +61,20 @@ class FrameConsumer(DirectDispatch, AsyncWebsocketConsumer):
     # (4408) once TANDEM_WS_MAX_PENDING_BYTES wait for it; with `drop_when_slow`, frames
     # for it are dropped instead until it catches up (a viewer recovers from the gap).
     drop_when_slow = False
+    # Frame type -> the name of its handler, made from `frames` for each consumer class.
+    handlers: dict[str, str] = {}
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        """Each consumer dispatches from its declaration: one `on_<type>` per declared
+        client frame, and no handler for a frame the declaration does not have."""
+        super().__init_subclass__(**kwargs)
+        handled = {name.removeprefix("on_") for name in dir(cls) if name.startswith("on_")}
+        if handled != set(cls.frames):
+            raise TypeError(
+                f"{cls.__name__}: frames without a handler {sorted(set(cls.frames) - handled)}, "
+                f"handlers of undeclared frames {sorted(handled - set(cls.frames))}"
+            )
+        cls.handlers = {frame_type: f"on_{frame_type}" for frame_type in cls.frames}
 
     # The socket's life: open, refusal, close, and the cleanup that always runs.
 
@@ -174,7 +195,7 @@ class FrameConsumer(DirectDispatch, AsyncWebsocketConsumer):
             frame = frame_parse(
                 text_data, table=self.frames, max_bytes=settings.TANDEM_WS_MAX_FRAME_BYTES
             )
-            await getattr(self, f"on_{frame['t']}")(frame, text_data)
+            await getattr(self, self.handlers[frame["t"]])(frame, text_data)
         except TandemError as error:
             await self.fail(error)
         except Exception:
@@ -187,7 +208,14 @@ class FrameConsumer(DirectDispatch, AsyncWebsocketConsumer):
     # Frames to the client: every one passes through `send`.
 
     async def send_frame(self, frame: dict) -> None:
+        if sent_frame_problems is not None:
+            self.check_sent(frame)
         await self.send(text_data=orjson.dumps(frame).decode())
+
+    def check_sent(self, frame: dict) -> None:
+        for problem in frame_check(frame, table=self.server_frames):
+            log.error("%s socket sent an undeclared frame: %s", self.role, problem)
+            sent_frame_problems.append(f"{type(self).__name__}: {problem}")
 
     async def send(self, text_data=None, bytes_data=None, close=False) -> None:
         """Send one frame, never over TANDEM_WS_MAX_SEND_BYTES and never past what may

@@ -6,13 +6,14 @@ import asyncio
 from channels.db import database_sync_to_async
 
 from cobrowse.errors import ErrorCode, TandemError
+from cobrowse.protocol import PRESENCE
 from cobrowse.sockets import FrameConsumer
 from presence import registry, services
-from presence.protocol import PRESENCE_FRAMES
 
 
 class PresenceConsumer(FrameConsumer):
-    frames = PRESENCE_FRAMES
+    frames = PRESENCE.client
+    server_frames = PRESENCE.server
     role = "presence"
 
     async def connect(self) -> None:
@@ -90,7 +91,7 @@ class PresenceConsumer(FrameConsumer):
             group=self.group, channel=self.channel_name
         )
         await self.listen_as(code)
-        await self.send_frame({"t": "unique", "visitorid": code, "seconds": self.remaining()})
+        await self.send_frame(PRESENCE.frame("unique", visitorid=code, seconds=self.remaining()))
         self.expire_at_deadline()
 
     async def listen_as(self, visitor_id: str) -> None:
@@ -99,7 +100,7 @@ class PresenceConsumer(FrameConsumer):
         )
         self.visitor_id = visitor_id
         self.focused = True
-        await self.send_frame({"t": "connected", "visitorid": visitor_id})
+        await self.send_frame(PRESENCE.frame("connected", visitorid=visitor_id))
 
     def remaining(self) -> int:
         return max(0, round(self.deadline - registry.now()))
@@ -130,7 +131,7 @@ class PresenceConsumer(FrameConsumer):
         self.deadline = await database_sync_to_async(services.unique_extend)(
             group=self.group, code=visitor_id, channel=self.channel_name, deadline=self.deadline
         )
-        await self.send_frame({"t": "extended", "seconds": round(self.deadline - before)})
+        await self.send_frame(PRESENCE.frame("extended", seconds=round(self.deadline - before)))
         self.expire_at_deadline()
 
     async def on_presence(self, frame: dict, text: str) -> None:
@@ -154,7 +155,7 @@ class PresenceConsumer(FrameConsumer):
 
     async def take_focus(self, pending: list[dict]) -> None:
         self.focused = True
-        await self.send_frame({"t": "focus"})
+        await self.send_frame(PRESENCE.frame("focus"))
         await self.hand(pending)
 
     async def hand(self, pending: list[dict]) -> None:
@@ -204,7 +205,7 @@ class PresenceConsumer(FrameConsumer):
             return
         if self.focused:
             self.focused = False
-            await self.send_frame({"t": "blur"})
+            await self.send_frame(PRESENCE.frame("blur"))
             return
         pending = await database_sync_to_async(services.pending_messages)(
             group=self.group, visitor_id=self.visitor_id, channel=self.channel_name

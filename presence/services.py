@@ -22,6 +22,7 @@ from django.utils import timezone
 from cobrowse import groups
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.models import Group
+from cobrowse.protocol import PRESENCE
 from cobrowse.selectors import agent_group_ids
 from presence import registry
 from presence.models import PendingMessage
@@ -254,13 +255,10 @@ def visitor_terms(*, group: Group, visitor_id: str, status: str, key: str | None
 
 def _frame(message: PendingMessage) -> dict:
     if message.kind == PendingMessage.Kind.INVOKE:
-        return {
-            "t": "invoke",
-            "id": message.id,
-            "func": message.data["func"],
-            "args": message.data.get("args"),
-        }
-    return {"t": "signal", "id": message.id, "data": message.data}
+        return PRESENCE.frame(
+            "invoke", id=message.id, func=message.data["func"], args=message.data.get("args")
+        )
+    return PRESENCE.frame("signal", id=message.id, data=message.data)
 
 
 def pending_messages(*, group: Group, visitor_id: str, channel: str) -> list[dict]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from cobrowse import sockets
 from tests.servers import (
     Server,
     launch_chromium,
@@ -21,6 +22,17 @@ from tests.servers import (
 )
 
 PAGES = Path(__file__).resolve().parent / "browser" / "pages"
+
+
+@pytest.fixture(autouse=True)
+def sent_frames_are_declared() -> Iterator[None]:
+    """Every frame a consumer sends in a test agrees with cobrowse/protocol.py."""
+    sockets.sent_frame_problems = []
+    yield
+    problems, sockets.sent_frame_problems = sockets.sent_frame_problems, None
+    assert not problems, "frames sent that the protocol does not declare: " + "; ".join(
+        sorted(set(problems))
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

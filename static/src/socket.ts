@@ -3,11 +3,17 @@
 // greeting on the new socket (a snapshot, the lists) brings the page back in step. It
 // stays closed after a deliberate close: a close code in PERMANENT_CLOSE, or a frame the
 // page calls final (the session ended). docs/protocol.md lists the codes.
+import { CloseCode } from "./protocol";
 
 /** Close codes after which reconnecting cannot help: the session ended (4000), the agent
  * is not (or no longer) signed in (4401), may not (or no longer) open it (4403), or it
  * does not exist (4404). */
-export const PERMANENT_CLOSE: ReadonlySet<number> = new Set([4000, 4401, 4403, 4404]);
+export const PERMANENT_CLOSE: ReadonlySet<number> = new Set<number>([
+  CloseCode.ENDED,
+  CloseCode.UNAUTHENTICATED,
+  CloseCode.FORBIDDEN,
+  CloseCode.NOT_FOUND,
+]);
 
 export type SocketStatus =
   /** The first connection is being made. */
@@ -116,7 +122,7 @@ export function openAgentSocket<In extends { t: string }, Out>(options: SocketOp
       finished = true;
       window.removeEventListener("online", retryNow);
       window.clearTimeout(timer);
-      socket?.close(1000);
+      socket?.close(CloseCode.NORMAL);
       socket = null;
     },
   };

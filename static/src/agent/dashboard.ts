@@ -1,5 +1,5 @@
 // The agent dashboard: the live list of active sessions in the agent's groups.
-import type { DashboardToServer, ServerToDashboard, SessionSummary } from "../protocol";
+import { CloseCode, type DashboardToServer, type ServerToDashboard, type SessionSummary } from "../protocol";
 import { openAgentSocket, type AgentSocket, type SocketStatus, type StatusDetail } from "../socket";
 import { visitorText } from "./visitor-info";
 import { VisitorsTable } from "./visitors";
@@ -119,7 +119,7 @@ function startDashboard(table: HTMLTableElement): () => void {
     const text =
       status === "reconnecting"
         ? "Connection lost. Reconnecting…"
-        : detail.code === 4401
+        : detail.code === CloseCode.UNAUTHENTICATED
           ? "You are signed out. Sign in again to see sessions."
           : "Disconnected: reload the page.";
     if (status === "closed") {

@@ -5,7 +5,7 @@
 //
 // The server decides who shares (one agent at a time); this side only reflects its
 // `share` and `reverse` frames, and shows whether a visitor's view is connected.
-import type { AgentToServer, ReverseState, RtcData, ShareInfo, ShareState, ShareView } from "../protocol";
+import { ErrorCode, type AgentToServer, type ReverseState, type RtcData, type ShareInfo, type ShareState, type ShareView } from "../protocol";
 
 type SendFn = (frame: AgentToServer) => void;
 type Local = { view: ShareView; stream: MediaStream };
@@ -103,13 +103,13 @@ export class ShareControls {
 
   /** Errors about sharing; false when the code is not ours. */
   refused(code: string, msg: string): boolean {
-    if (code === "share_busy" || code === "not_sharer" || code === "no_share") {
-      if (code === "share_busy" && this.local && this.share?.by !== this.index) this.release();
+    if (code === ErrorCode.SHARE_BUSY || code === ErrorCode.NOT_SHARER || code === ErrorCode.NO_SHARE) {
+      if (code === ErrorCode.SHARE_BUSY && this.local && this.share?.by !== this.index) this.release();
       this.starting = false;
       this.render(msg);
       return true;
     }
-    if (code === "bad_state") {
+    if (code === ErrorCode.BAD_STATE) {
       this.status(".reverse-status", msg);
       return true;
     }

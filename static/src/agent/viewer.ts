@@ -3,7 +3,7 @@
 import { Replayer } from "@rrweb/replay";
 import "@rrweb/replay/dist/style.css";
 import type { eventWithTime } from "@rrweb/types";
-import type { AgentToServer, ServerToAgent } from "../protocol";
+import { CloseCode, ErrorCode, type AgentToServer, type ServerToAgent } from "../protocol";
 import { ChatPanel } from "./chat";
 import { RemoteControl } from "./control";
 import { showEnded } from "./ended";
@@ -223,10 +223,10 @@ function startViewer(root: HTMLElement): () => void {
         break;
       case "error":
         // Refused inputs leave the session as it was; anything else ends this view.
-        if (frame.code === "masked" || frame.code === "rc_off") control.refused(frame.msg);
-        else if (frame.code === "unauthenticated") shutOut("signed-out", `${frame.msg} ${SIGNED_OUT}`);
-        else if (frame.code === "forbidden") shutOut("error", frame.msg);
-        else if (frame.code === "not_found" && waiting.notLive(frame.msg)) break;
+        if (frame.code === ErrorCode.MASKED || frame.code === ErrorCode.RC_OFF) control.refused(frame.msg);
+        else if (frame.code === ErrorCode.UNAUTHENTICATED) shutOut("signed-out", `${frame.msg} ${SIGNED_OUT}`);
+        else if (frame.code === ErrorCode.FORBIDDEN) shutOut("error", frame.msg);
+        else if (frame.code === ErrorCode.NOT_FOUND && waiting.notLive(frame.msg)) break;
         else if (!sharing.refused(frame.code, frame.msg)) setState("error", frame.msg);
         break;
     }
@@ -257,7 +257,7 @@ function startViewer(root: HTMLElement): () => void {
     }
     const shown = root.dataset.state;
     if (shown === "ended" || shown === "error" || shown === "signed-out" || waiting.waiting) return;
-    if (detail.code === 4401) shutOut("signed-out", SIGNED_OUT);
+    if (detail.code === CloseCode.UNAUTHENTICATED) shutOut("signed-out", SIGNED_OUT);
     else setState("closed", "Disconnected from the session.");
   };
   // End the session for everyone, or leave it to the others and go back to the dashboard.

@@ -1,7 +1,7 @@
 // GLANCE.Presence.Visitor: tells the agents of the group who is on the site and what they
 // look at, and hands the visitor the agents' signals and invokes (see
 // ../shared/reference/glance-presence-visitor-api.txt for the contract).
-import type { PresenceClientFrame, PresenceServerFrame, TermsStatus } from "../protocol";
+import { CloseCode, ErrorCode, type PresenceClientFrame, type PresenceServerFrame, type TermsStatus } from "../protocol";
 import { START_FOR_AGENT } from "../visitor/events";
 import type { LoaderConfig } from "../visitor/config";
 import { isSessionKey } from "../visitor/keys";
@@ -199,7 +199,7 @@ export function installPresence(
         this.close();
         // 4403: refused (e.g. an unsigned id where the group requires signatures; onerror
         // said why). Trying again would be refused again.
-        if (event.code === 4403) this.wanted = false;
+        if (event.code === CloseCode.FORBIDDEN) this.wanted = false;
         if (this.wanted) {
           // The server went away (a restart, a deploy): come back, and get what waited.
           const delay = RETRY_MS[Math.min(this.attempt++, RETRY_MS.length - 1)];
@@ -241,7 +241,7 @@ export function installPresence(
       clearTimeout(this.retry);
       const socket = this.socket;
       this.socket = null;
-      if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000);
+      if (socket && socket.readyState <= WebSocket.OPEN) socket.close(CloseCode.NORMAL);
     }
 
     private send(frame: PresenceClientFrame): void {
@@ -292,7 +292,7 @@ export function installPresence(
           this.fire(() => this.onfocus?.());
           break;
         case "error":
-          if (frame.code === "expired") this.expire();
+          if (frame.code === ErrorCode.EXPIRED) this.expire();
           else this.error(frame.code, frame.msg);
           break;
       }

@@ -3,7 +3,7 @@
 // 6-digit code agents find the visitor by. The code is kept alive while the frame lives,
 // renewed on request (after a co-browse session), and a connection that fails is retried
 // with a growing pause a few times before the frame gives up.
-import type { PresenceClientFrame, PresenceServerFrame, TermsStatus } from "../protocol";
+import { CloseCode, ErrorCode, type PresenceClientFrame, type PresenceServerFrame, type TermsStatus } from "../protocol";
 
 export type ContactPage = { url: string; title: string; data: Record<string, string | number> };
 
@@ -23,8 +23,14 @@ const PING_MS = 30_000;
 // Extend the code this long before it runs out.
 const EXTEND_BEFORE_MS = 60_000;
 // Refusals that another attempt cannot change.
-const FINAL_ERRORS = new Set(["origin", "unknown_group", "unknown_site", "site_disabled", "forbidden"]);
-const FINAL_CLOSES = new Set([4401, 4403, 4404]);
+const FINAL_ERRORS = new Set<string>([
+  ErrorCode.ORIGIN,
+  ErrorCode.UNKNOWN_GROUP,
+  ErrorCode.UNKNOWN_SITE,
+  ErrorCode.SITE_DISABLED,
+  ErrorCode.FORBIDDEN,
+]);
+const FINAL_CLOSES = new Set<number>([CloseCode.UNAUTHENTICATED, CloseCode.FORBIDDEN, CloseCode.NOT_FOUND]);
 
 export class ContactCode {
   private socket: WebSocket | null = null;
@@ -113,7 +119,7 @@ export class ContactCode {
         this.deliver(frame.id, () => this.on.invoke(frame.func, frame.args));
         break;
       case "error":
-        if (frame.code === "expired") this.renew();
+        if (frame.code === ErrorCode.EXPIRED) this.renew();
         else if (FINAL_ERRORS.has(frame.code)) this.finalError = frame.msg;
         else this.lastError = frame.msg;
         break;
@@ -174,6 +180,6 @@ export class ContactCode {
     for (const timer of this.timers.splice(0)) clearTimeout(timer);
     const socket = this.socket;
     this.socket = null;
-    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000);
+    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(CloseCode.NORMAL);
   }
 }

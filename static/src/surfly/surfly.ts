@@ -1,6 +1,7 @@
 // Surfly's session API over Tandem's one session client: a page written against
 // Surfly.session(...).on(...).startLeader() runs unchanged but for the script URL
 // (../shared/reference/surfly-session-events.txt is the contract).
+import { CloseCode } from "../protocol";
 import { watchAgentStatus } from "../visitor/agentstatus";
 import type { LoaderConfig } from "../visitor/config";
 import { CONTROL_EVENT, MESSAGE_EVENT, VIEWER_EVENT, type SessionClient } from "../visitor/session";
@@ -341,7 +342,7 @@ export function installSurfly(client: SessionClient, config: LoaderConfig): void
         let done = false;
         socket.onopen = () => {
           done = true;
-          socket.close(1000);
+          socket.close(CloseCode.NORMAL);
           answer(true, null);
         };
         socket.onclose = () => {

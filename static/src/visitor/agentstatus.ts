@@ -2,11 +2,13 @@
 // opened when something first asks, shared by every listener (Surfly's agent_status,
 // site_connect's chat buttons). A dropped socket is reopened with a growing pause; a
 // refused one (untrusted origin, unknown group) is not.
+import { CloseCode, type StatusServerFrame } from "../protocol";
 import type { LoaderConfig } from "./config";
 
 type Listener = (available: boolean) => void;
 
-const REFUSED = new Set([1008, 4401, 4403, 4404]);
+// 1008: a policy violation some proxies close with.
+const REFUSED = new Set<number>([1008, CloseCode.UNAUTHENTICATED, CloseCode.FORBIDDEN, CloseCode.NOT_FOUND]);
 const listeners = new Set<Listener>();
 let socket: WebSocket | null = null;
 let known: boolean | null = null;
@@ -14,7 +16,7 @@ let known: boolean | null = null;
 function open(url: string, pause: number): void {
   socket = new WebSocket(url);
   socket.onmessage = (message) => {
-    let frame: { t?: string; available?: unknown };
+    let frame: StatusServerFrame;
     try {
       frame = JSON.parse(String(message.data));
     } catch {

@@ -7,7 +7,7 @@
 // A copy in localStorage (shared by the site's tabs) lets a new tab of the same site (a
 // typed URL, a target=_blank link) join the session too; the server gives the session's
 // focus to the tab in use and tells the others to blur (Glance's tab semantics).
-import type { AgentInput, ServerToVisitor, TermsStatus, VisitorToServer } from "../protocol";
+import { CloseCode, ErrorCode, type AgentInput, type ServerToVisitor, type TermsStatus, type VisitorToServer } from "../protocol";
 import type { LoaderConfig } from "./config";
 import { Emitter, MESSAGE_EVENT, SESSION_CONFIRM_EVENT } from "./events";
 import type { VisitorParams } from "./keys";
@@ -217,7 +217,7 @@ export class SessionClient {
     this.end();
   }
 
-  private connect(hello: object): void {
+  private connect(hello: VisitorToServer): void {
     const socket = new WebSocket(this.config.socket);
     this.socket = socket;
     this.linked = false;
@@ -230,7 +230,7 @@ export class SessionClient {
     };
   }
 
-  private send(frame: object): void {
+  private send(frame: VisitorToServer): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
   }
 
@@ -384,7 +384,7 @@ export class SessionClient {
    * request alone, not to one another agent made while the prompt was open. */
   private rcRequested(req: number): void {
     let answered = false;
-    const answer = (frame: object) => () => {
+    const answer = (frame: VisitorToServer) => () => {
       if (answered || !this.linked) return;
       answered = true;
       this.send(frame);
@@ -428,7 +428,7 @@ export class SessionClient {
     console.warn(`[Tandem] ${code}: ${msg}`);
     if (this.state === "starting") {
       this.fail("service", msg);
-    } else if (!this.linked && (code === "ended" || this.joiningTab)) {
+    } else if (!this.linked && (code === ErrorCode.ENDED || this.joiningTab)) {
       // The session ended while this page loaded or was away (or, for a new tab, the
       // session the site's other tabs shared is over or its token too old).
       this.end();
@@ -535,7 +535,7 @@ export class SessionClient {
     this.media = null;
     const socket = this.socket;
     this.socket = null;
-    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000);
+    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(CloseCode.NORMAL);
   }
 
   // The tab's memory of its session, and the copy the site's tabs share. Storage can be
