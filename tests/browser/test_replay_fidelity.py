@@ -2,6 +2,7 @@
 animation end states, late srcdoc frames, indeterminate checkboxes, bare video."""
 
 import json
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -229,3 +230,39 @@ def test_a_video_without_controls_has_none_for_the_agent(pages_url, open_visitor
     )
     assert hidden
     assert not replay(viewer).locator("#clip").evaluate("(v) => v.controls")
+
+
+def a_font_file() -> bytes:
+    """A TrueType font of the machine's (Chromium brings some): test pages stay text."""
+    fonts = sorted(Path("/usr/share/fonts").rglob("*.ttf"))
+    assert fonts, "no TrueType font under /usr/share/fonts"
+    return fonts[0].read_bytes()
+
+
+MAKE_FONT = """async ([family, url]) => {
+  const bytes = await (await fetch(url)).arrayBuffer();
+  const face = new FontFace(family, bytes);
+  await face.load();
+  document.fonts.add(face);
+  document.getElementById("below").style.fontFamily = family;
+}"""
+
+REPLAY_HAS_FONT = """(family) => {
+  const doc = document.querySelector("#viewer .stage iframe").contentDocument;
+  return Array.from(doc.fonts).some((f) => f.family.replace(/"/g, "") === family
+                                        && f.status === "loaded");
+}"""
+
+
+def test_fonts_made_with_the_font_face_api_reach_the_agent(pages_url, open_visitor, open_viewer):
+    visitor = open_visitor(f"{pages_url}/fidelity.html")
+    font = a_font_file()
+    visitor.page.route(
+        "**/made-by-script.ttf", lambda route: route.fulfill(body=font, content_type="font/ttf")
+    )
+    visitor.page.evaluate(MAKE_FONT, ["Early Face", "/made-by-script.ttf"])  # before the session
+    viewer = open_viewer(visitor.start())
+    viewer.wait_for_function(REPLAY_HAS_FONT, arg="Early Face")
+
+    visitor.page.evaluate(MAKE_FONT, ["Late Face", "/made-by-script.ttf"])  # during it
+    viewer.wait_for_function(REPLAY_HAS_FONT, arg="Late Face")

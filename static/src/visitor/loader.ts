@@ -12,6 +12,7 @@ import type { TermsStatus } from "../protocol";
 import { installDefaultUi } from "./ui-entry";
 import { watchPasswords } from "./passwords";
 import { keepWebglFrames } from "./webgl";
+import { watchFonts } from "./fonts";
 
 type Listener = (payload?: unknown) => void;
 
@@ -24,6 +25,7 @@ function install(): void {
   const attrs = scriptAttributes();
   const client = new SessionClient(config, watchPasswords());
   if ((config.canvasFps ?? 0) > 0) keepWebglFrames();
+  watchFonts();
 
   if (config.error) console.error(`[Tandem] co-browsing is unavailable on this page: ${config.error}`);
   if (attrs.groupid && config.group !== null && attrs.groupid !== String(config.group)) {

@@ -7,6 +7,7 @@ import { mirrorTexts } from "../chunks";
 import type { AgentInput } from "../protocol";
 import { createMaskFilter, maskSelector } from "./mask";
 import { CanvasBudget } from "./canvas";
+import { currentFontEvents, watchAddedFonts } from "./fonts";
 import { FIDELITY_TAG, isUnloadedFrameDocument, recordFidelity } from "./fidelity";
 
 export type RecorderOptions = {
@@ -72,6 +73,11 @@ export function startRecorder(options: RecorderOptions): Recorder {
     send({ t: "ev", s: seq }, events);
   }
 
+  const stopFonts = watchAddedFonts((event) => {
+    queue.push(event);
+    schedule();
+  });
+
   function schedule() {
     if (!flushScheduled) {
       flushScheduled = true;
@@ -87,7 +93,7 @@ export function startRecorder(options: RecorderOptions): Recorder {
       snapshotEvents.push(event);
       if (event.type === EventType.FullSnapshot) {
         // After the tree: what rrweb does not record (focus, popovers, animations...).
-        snapshotEvents.push(fidelity.state());
+        snapshotEvents.push(fidelity.state(), ...currentFontEvents());
         flush(); // the snapshot's base is every event sent before it
         const head = snapshotFor
           ? { t: "snap" as const, s: seq, to: snapshotFor, p: page }
@@ -154,6 +160,7 @@ export function startRecorder(options: RecorderOptions): Recorder {
       stopRecording?.();
       fidelity.stop();
       canvas.stop();
+      stopFonts();
     },
   };
 }
