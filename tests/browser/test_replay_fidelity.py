@@ -8,12 +8,23 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import replay
 
-# The pixel at (x, y) of canvas `id` in the agent's replay, as "r,g,b,a".
-REPLAY_PIXEL = """([id, x, y]) => {
+# The pixel at (x, y) of canvas `id` as the agent's replay shows it, as "r,g,b,a": the
+# replay runs no scripts, so a canvas shows its picture as its background image.
+REPLAY_PIXEL = """async ([id, x, y]) => {
   const doc = document.querySelector("#viewer .stage iframe").contentDocument;
   const canvas = doc.getElementById(id);
   if (!canvas) return null;
-  return Array.from(canvas.getContext("2d").getImageData(x, y, 1, 1).data).join(",");
+  const url = /url\\("?([^"]*)"?\\)/.exec(doc.defaultView.getComputedStyle(canvas).backgroundImage);
+  if (!url) return "none";
+  const image = new Image();
+  image.src = url[1];
+  await image.decode();
+  const copy = document.createElement("canvas");
+  copy.width = canvas.width;
+  copy.height = canvas.height;
+  const context = copy.getContext("2d");
+  context.drawImage(image, 0, 0, copy.width, copy.height);
+  return Array.from(context.getImageData(x, y, 1, 1).data).join(",");
 }"""
 
 # Computed style property `name` of element `id` in the agent's replay.
@@ -32,9 +43,9 @@ def wait_for_replay_pixel(viewer, canvas: str, rgba: str, x: int = 5, y: int = 5
     """Wait until the replayed canvas shows `rgba` at (x, y), give or take what lossy
     WebP does to a colour (a few units per channel)."""
     viewer.wait_for_function(
-        f"""([args, want]) => {{
-          const got = ({REPLAY_PIXEL})(args);
-          if (!got) return false;
+        f"""async ([args, want]) => {{
+          const got = await ({REPLAY_PIXEL})(args);
+          if (!got || got === "none") return false;
           const a = got.split(",").map(Number), b = want.split(",").map(Number);
           return a.every((v, i) => Math.abs(v - b[i]) <= 6);
         }}""",

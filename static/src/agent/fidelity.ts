@@ -1,5 +1,5 @@
 // The replay side of what stock rrweb loses (the visitor side: static/src/visitor/fidelity.ts):
-// canvas pictures drawn without scripts in the replay, the visitor's focus shown with the
+// canvas pictures shown without scripts in the replay, the visitor's focus shown with the
 // page's own :focus styles, open popovers, indeterminate checkboxes, animation end states,
 // and no media controls the visitor does not have.
 import type { Replayer } from "@rrweb/replay";
@@ -19,7 +19,8 @@ const FOCUS = "data-tandem-focus";
 const FOCUS_VISIBLE = "data-tandem-focus-visible";
 const FOCUS_WITHIN = "data-tandem-focus-within";
 const ANIMATED = "data-tandem-anim";
-const ANIMATION_STYLE_ID = "tandem-animation-end-states";
+const CANVAS = "data-tandem-canvas";
+const STATE_STYLE_ID = "tandem-replay-state";
 
 /** Rules the replayed document gets besides the page's own. */
 export const FIDELITY_STYLES = [
@@ -110,39 +111,52 @@ function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * An rrweb replay plugin. rrweb itself replays canvas events only with scripts allowed in
- * the replay (UNSAFE_replayCanvas); this draws the pictures from the agent's page instead.
+ * An rrweb replay plugin. A canvas in a document that runs no scripts shows its fallback
+ * content, never its bitmap (HTML: "when scripting is disabled"), which is why rrweb
+ * replays canvases only with scripts allowed (UNSAFE_replayCanvas). Here each canvas
+ * picture becomes the canvas element's background image instead, through a stylesheet
+ * rule keyed to the element, so the page's own style changes never undo it.
  */
 export function fidelityPlugin() {
-  // The newest picture asked of each canvas: decoding is asynchronous, older ones lose.
-  const latest = new WeakMap<HTMLCanvasElement, number>();
-  let drawn = 0;
-  const animated = new Map<number, string>();
+  const rules = new Map<string, string>();
+  const pictureUrls = new Map<number, string>(); // blob: URLs to revoke once replaced
+  let sheetDoc: Document | null = null;
 
-  function draw(canvas: HTMLCanvasElement, picture: Picture) {
-    const mine = ++drawn;
-    latest.set(canvas, mine);
-    createImageBitmap(new Blob([bytesOf(picture.base64)], { type: picture.type }))
-      .then((bitmap) => {
-        if (latest.get(canvas) !== mine) return bitmap.close();
-        const context = canvas.getContext("2d");
-        if (context) {
-          context.clearRect(0, 0, canvas.width, canvas.height);
-          context.drawImage(bitmap, 0, 0);
-        }
-        bitmap.close();
-      })
-      .catch(() => undefined); // a broken picture leaves the previous one
+  function showPicture(doc: Document, canvas: Element, id: number, url: string) {
+    const old = pictureUrls.get(id);
+    if (old) URL.revokeObjectURL(old);
+    if (url.startsWith("blob:")) pictureUrls.set(id, url);
+    else pictureUrls.delete(id);
+    canvas.setAttribute(CANVAS, String(id));
+    rules.set(
+      `canvas:${id}`,
+      `[${CANVAS}="${id}"]{background-image:url("${url.replace(/["\\\n]/g, "")}")!important;` +
+        "background-size:100% 100%!important;background-repeat:no-repeat!important;" +
+        "background-origin:content-box!important}",
+    );
+    writeRules(doc);
   }
 
-  function animationStyles(doc: Document) {
-    let style = doc.getElementById(ANIMATION_STYLE_ID);
+  /** Pictures a snapshot or added nodes carry (rr_dataURL), once they are built. */
+  function showTreePictures(doc: Document, node: serializedNodeWithId, replayer: Replayer) {
+    if (node.type === NodeType.Element && node.tagName === "canvas") {
+      const url = node.attributes.rr_dataURL;
+      const built = replayer.getMirror().getNode(node.id);
+      if (typeof url === "string" && url.startsWith("data:image/") && built?.nodeType === Node.ELEMENT_NODE) {
+        showPicture(doc, built as Element, node.id, url);
+      }
+    }
+    if ("childNodes" in node) for (const child of node.childNodes) showTreePictures(doc, child, replayer);
+  }
+
+  function writeRules(doc: Document) {
+    let style = doc.getElementById(STATE_STYLE_ID);
     if (!style) {
       style = doc.createElement("style");
-      style.id = ANIMATION_STYLE_ID;
+      style.id = STATE_STYLE_ID;
       (doc.head ?? doc.documentElement).append(style);
     }
-    style.textContent = [...animated.values()].join("\n");
+    style.textContent = [...rules.values()].join("\n");
   }
 
   function apply(change: Change, replayer: Replayer) {
@@ -151,9 +165,9 @@ export function fidelityPlugin() {
     if (!doc) return;
     switch (change.k) {
       case "state":
-        animated.clear();
+        for (const key of [...rules.keys()]) if (key.startsWith("anim:")) rules.delete(key);
         for (const inner of change.changes) apply(inner, replayer);
-        animationStyles(doc);
+        writeRules(doc);
         break;
       case "focus": {
         for (const name of [FOCUS, FOCUS_VISIBLE, FOCUS_WITHIN]) {
@@ -194,12 +208,12 @@ export function fidelityPlugin() {
             .filter(([name]) => /^[a-z-]+$/.test(name))
             .map(([name, value]) => `${name}:${value.replace(/[;{}<]/g, "")}!important`)
             .join(";");
-          animated.set(change.id, `[${ANIMATED}="${change.id}"]{${declarations}}`);
+          rules.set(`anim:${change.id}`, `[${ANIMATED}="${change.id}"]{${declarations}}`);
         } else {
           node.removeAttribute(ANIMATED);
-          animated.delete(change.id);
+          rules.delete(`anim:${change.id}`);
         }
-        animationStyles(doc);
+        writeRules(doc);
         break;
       }
     }
@@ -207,15 +221,32 @@ export function fidelityPlugin() {
 
   return {
     handler(event: eventWithTime, _isSync: boolean, context: { replayer: Replayer }) {
+      const replayer = context.replayer;
+      const doc = replayer.iframe.contentDocument;
+      if (!doc) return;
+      if (doc !== sheetDoc) {
+        // A new snapshot built a new document: nothing of the old one's state holds.
+        sheetDoc = doc;
+        rules.clear();
+        for (const url of pictureUrls.values()) URL.revokeObjectURL(url);
+        pictureUrls.clear();
+      }
       if (event.type === EventType.Custom && event.data.tag === FIDELITY_TAG) {
-        apply(event.data.payload as Change, context.replayer);
-      } else if (
-        event.type === EventType.IncrementalSnapshot &&
-        event.data.source === IncrementalSource.CanvasMutation
-      ) {
-        const canvas = context.replayer.getMirror().getNode(event.data.id);
-        const picture = pictureOf(event.data);
-        if (picture && canvas && canvas.nodeName === "CANVAS") draw(canvas as HTMLCanvasElement, picture);
+        apply(event.data.payload as Change, replayer);
+      } else if (event.type === EventType.FullSnapshot) {
+        showTreePictures(doc, event.data.node, replayer);
+      } else if (event.type === EventType.IncrementalSnapshot) {
+        const data = event.data;
+        if (data.source === IncrementalSource.Mutation) {
+          for (const add of data.adds) showTreePictures(doc, add.node, replayer);
+        } else if (data.source === IncrementalSource.CanvasMutation) {
+          const canvas = replayer.getMirror().getNode(data.id);
+          const picture = pictureOf(data);
+          if (picture && canvas?.nodeName === "CANVAS") {
+            const url = URL.createObjectURL(new Blob([bytesOf(picture.base64)], { type: picture.type }));
+            showPicture(doc, canvas as Element, data.id, url);
+          }
+        }
       }
     },
   };
