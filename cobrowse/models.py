@@ -8,7 +8,7 @@ import re
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -82,6 +82,21 @@ class Group(models.Model):
         help_text="Ask the visitor before a session an agent starts (the dashboard's "
         "Co-browse, a REST or presence invoke of startSession) mirrors the page. Off: the "
         "session starts at once, as if the visitor had clicked Accept (docs/visitor-ui.md).",
+    )
+
+    # Canvas pictures cost bytes on every agent's socket: a chart redrawn 60 times a
+    # second would otherwise take the whole link. 5 pictures a second shows a change
+    # within 200 ms plus the trip; 512 KiB/s is about twenty 900x600 WebP charts.
+    canvas_fps = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MaxValueValidator(30)],
+        help_text="Pictures per second of each canvas (charts, maps, signatures) sent to "
+        "agents, only when it changed; 0 leaves canvases blank for agents. At most 30.",
+    )
+    canvas_bytes_per_second = models.PositiveIntegerField(
+        default=512 * 1024,
+        help_text="Bytes per second of canvas pictures at most, all canvases of a page "
+        "together; a picture over the budget waits (the latest one is kept). 0: no limit.",
     )
 
     class Meta:

@@ -54,6 +54,8 @@ def loader_config(*, group_public_id: int | None, site_name: str) -> dict:
         "group": group.public_id,
         "site": site_name,
         "maskSelectors": group.mask_selector_list,
+        "canvasFps": group.canvas_fps,
+        "canvasBytesPerSecond": group.canvas_bytes_per_second,
         # Ask before a session an agent starts by invoke (docs/visitor-ui.md).
         "oneClickConsent": group.one_click_consent,
         # The page accepts glance_invoke messages only from these (static/src/visitor/invoke.ts).

@@ -1,6 +1,7 @@
 // The live viewer: the visitor's page replayed with rrweb in a sandboxed iframe
 // (no allow-scripts), scaled to fit the agent's window without cropping.
 import { Replayer } from "@rrweb/replay";
+import { FIDELITY_STYLES, fidelityPlugin, prepareEvents } from "./fidelity";
 import "@rrweb/replay/dist/style.css";
 import type { eventWithTime } from "@rrweb/types";
 import { CloseCode, ErrorCode, type AgentToServer, type ServerToAgent } from "../protocol";
@@ -22,6 +23,7 @@ const MAX_EVENTS_PER_REPLAYER = 20_000;
 // Masked elements arrive as empty boxes; make them visibly masked for the agent.
 const REPLAY_STYLES = [
   "[data-tandem-masked]{background:repeating-linear-gradient(45deg,#d9d9de 0 6px,#eeeef2 6px 12px)!important;color:transparent!important}",
+  ...FIDELITY_STYLES,
 ];
 
 function startViewer(root: HTMLElement): () => void {
@@ -111,6 +113,7 @@ function startViewer(root: HTMLElement): () => void {
       insertStyleRules: REPLAY_STYLES,
       showWarning: false,
       triggerFocus: false,
+      plugins: [fidelityPlugin()],
     });
     created.on("resize", () => requestAnimationFrame(fit));
     // Events apply on the replayer's own clock: read the title once they did.
@@ -131,14 +134,14 @@ function startViewer(root: HTMLElement): () => void {
       replayer?.destroy();
       replayer = newReplayer();
       visitorPage.events(events);
-      for (const event of restamp(events)) replayer.addEvent(event);
+      for (const event of restamp(prepareEvents(events, null))) replayer.addEvent(event);
       sinceSnapshot = 0;
       refreshAsked = false;
       window.clearTimeout(resyncTimer);
     },
     apply(events) {
       visitorPage.events(events);
-      for (const event of restamp(events)) replayer?.addEvent(event);
+      for (const event of restamp(prepareEvents(events, replayer))) replayer?.addEvent(event);
       sinceSnapshot += events.length;
       if (sinceSnapshot > MAX_EVENTS_PER_REPLAYER && !refreshAsked) {
         refreshAsked = true;

@@ -18,6 +18,10 @@ export type LoaderConfig = {
   /** The agent screen share / agent video side of the page (media.ts), imported when a share starts. */
   media: string;
   maxFrame: number;
+  /** Canvas pictures per second sent to agents (Group.canvas_fps); 0: canvases stay blank. */
+  canvasFps?: number;
+  /** Bytes per second of canvas pictures at most (Group.canvas_bytes_per_second). */
+  canvasBytesPerSecond?: number;
   /** The presence socket of the group; absent when the group or site is unknown. */
   presenceSocket?: string;
   /** Whether an agent of the group is available (agent_status); absent like presenceSocket. */

@@ -11,6 +11,8 @@ import { CONTINUE_PARAM, SessionClient, type StartOptions } from "./session";
 import type { TermsStatus } from "../protocol";
 import { installDefaultUi } from "./ui-entry";
 import { watchPasswords } from "./passwords";
+import { keepWebglFrames } from "./webgl";
+import { watchFonts } from "./fonts";
 
 type Listener = (payload?: unknown) => void;
 
@@ -22,6 +24,8 @@ function install(): void {
   if (cobrowse.Visitor) return; // the script tag was included twice
   const attrs = scriptAttributes();
   const client = new SessionClient(config, watchPasswords());
+  if ((config.canvasFps ?? 0) > 0) keepWebglFrames();
+  watchFonts();
 
   if (config.error) console.error(`[Tandem] co-browsing is unavailable on this page: ${config.error}`);
   if (attrs.groupid && config.group !== null && attrs.groupid !== String(config.group)) {

@@ -195,7 +195,7 @@ export function createMaskFilter(
       cleanMutation(data);
       return event;
     }
-    if (data.source === IncrementalSource.Input) {
+    if (data.source === IncrementalSource.Input || data.source === IncrementalSource.CanvasMutation) {
       const live = mirror.getNode(data.id);
       return live && where(live) === "outside" ? event : null;
     }

@@ -6,6 +6,9 @@ import type { eventWithTime } from "@rrweb/types";
 import { mirrorTexts } from "../chunks";
 import type { AgentInput } from "../protocol";
 import { createMaskFilter, maskSelector } from "./mask";
+import { CanvasBudget } from "./canvas";
+import { currentFontEvents, watchAddedFonts } from "./fonts";
+import { FIDELITY_TAG, isUnloadedFrameDocument, recordFidelity } from "./fidelity";
 
 export type RecorderOptions = {
   maskSelectors: string[];
@@ -13,6 +16,10 @@ export type RecorderOptions = {
   /** Fields that were passwords at any time since the page loaded (the loader watches). */
   pastPasswords?: (element: Element) => boolean;
   send: (text: string) => void;
+  /** Canvas pictures per second at most (Group.canvas_fps); 0 records no canvas. */
+  canvasFps?: number;
+  /** Bytes of canvas pictures per second at most, all canvases together. */
+  canvasBytesPerSecond?: number;
 };
 
 export type Recorder = {
@@ -42,6 +49,16 @@ export function startRecorder(options: RecorderOptions): Recorder {
   let snapshotFor: string[] | null = null;
   let snapshotEvents: eventWithTime[] = [];
   let pendingRequests: string[] = [];
+  const canvasFps = Math.max(0, Math.min(options.canvasFps ?? 0, 30));
+  const canvas = new CanvasBudget(options.canvasBytesPerSecond ?? 0, (event) => {
+    queue.push(event);
+    schedule();
+  });
+  const fidelity = recordFidelity(
+    record.mirror,
+    (payload) => record.addCustomEvent(FIDELITY_TAG, payload),
+    filter.isMasked,
+  );
 
   function send(head: { t: "ev" | "snap"; s: number; to?: string[]; p?: string }, events: eventWithTime[]) {
     for (const text of mirrorTexts(head, events, options.maxFrameBytes)) options.send(text);
@@ -56,12 +73,27 @@ export function startRecorder(options: RecorderOptions): Recorder {
     send({ t: "ev", s: seq }, events);
   }
 
+  const stopFonts = watchAddedFonts((event) => {
+    queue.push(event);
+    schedule();
+  });
+
+  function schedule() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      queueMicrotask(flush);
+    }
+  }
+
   function emit(raw: eventWithTime) {
+    if (isUnloadedFrameDocument(raw, record.mirror)) return;
     const event = filter(raw);
     if (!event) return;
     if (event.type === EventType.Meta || event.type === EventType.FullSnapshot) {
       snapshotEvents.push(event);
       if (event.type === EventType.FullSnapshot) {
+        // After the tree: what rrweb does not record (focus, popovers, animations...).
+        snapshotEvents.push(fidelity.state(), ...currentFontEvents());
         flush(); // the snapshot's base is every event sent before it
         const head = snapshotFor
           ? { t: "snap" as const, s: seq, to: snapshotFor, p: page }
@@ -71,11 +103,9 @@ export function startRecorder(options: RecorderOptions): Recorder {
       }
       return;
     }
+    if (!canvas.admit(event)) return; // sent later, when the budget allows
     queue.push(event);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      queueMicrotask(flush);
-    }
+    schedule();
   }
 
   const stopRecording = record({
@@ -83,10 +113,13 @@ export function startRecorder(options: RecorderOptions): Recorder {
     blockSelector: selector,
     maskTextSelector: selector,
     maskInputOptions: { password: true },
-    sampling: LIVE_SAMPLING,
+    sampling: canvasFps > 0 ? { ...LIVE_SAMPLING, canvas: canvasFps } : LIVE_SAMPLING,
     slimDOMOptions: { script: true, comment: true },
     inlineStylesheet: true,
-    recordCanvas: false,
+    // Pictures of each canvas at most canvasFps times a second, only when it changed
+    // (rrweb's worker compares them), drawn by the agent's replay without scripts.
+    recordCanvas: canvasFps > 0,
+    dataURLOptions: { type: "image/webp", quality: 0.7 },
     collectFonts: false,
     recordCrossOriginIframes: false,
   });
@@ -125,6 +158,9 @@ export function startRecorder(options: RecorderOptions): Recorder {
     stop() {
       flush();
       stopRecording?.();
+      fidelity.stop();
+      canvas.stop();
+      stopFonts();
     },
   };
 }

@@ -482,6 +482,8 @@ export class SessionClient {
       this.recorder = module.startRecorder({
         maskSelectors: this.config.maskSelectors ?? [],
         maxFrameBytes: this.config.maxFrame,
+        canvasFps: this.config.canvasFps ?? 0,
+        canvasBytesPerSecond: this.config.canvasBytesPerSecond ?? 0,
         pastPasswords: this.pastPasswords,
         send: (text) => {
           if (this.linked && this.socket?.readyState === WebSocket.OPEN) this.socket.send(text);
