@@ -77,6 +77,10 @@ _PEER = Field(str, max_len=40)
 _RTC_DATA = Field(dict)
 
 
+# Marks an agent draws on the visitor's page: a pen line that fades, a highlight that stays.
+STROKE_KINDS = frozenset({"pen", "highlight"})
+_COORD = Field((int, float))
+
 _SEQ = Field(int)
 _CHUNK_FIELDS = {"part": Field(int, False), "parts": Field(int, False), "d": Field(str, False)}
 
@@ -135,6 +139,8 @@ VISITOR_FRAMES: dict[str, dict[str, Field]] = {
     },
     # The visitor's answer to an agent's reverse-session invitation.
     "reverse": {"accept": Field(bool)},
+    # The visitor dismissed the agents' drawings on the page (cobrowse/annotations.py).
+    "draw_dismiss": {},
 }
 
 # Frames an agent's viewer sends on the agent socket.
@@ -170,6 +176,17 @@ AGENT_FRAMES: dict[str, dict[str, Field]] = {
     "reverse_end": {},
     # End the session for everyone (any agent in it may).
     "end": {},
+    # The agent's pointer and drawings over the visitor's page, in the page's document
+    # coordinates (cobrowse/annotations.py checks the numbers); no control needed.
+    "pointer": {"x": _COORD, "y": _COORD, "p": Field(str, False, max_len=40)},
+    "pointer_hide": {},
+    "draw": {
+        "id": Field(int),
+        "kind": Field(str, max_len=10, choices=STROKE_KINDS),
+        "pts": Field(list),
+        "p": Field(str, False, max_len=40),
+    },
+    "draw_clear": {},
 }
 
 # What an agent may do on the visitor's page under remote control.
