@@ -195,7 +195,7 @@ async def test_agent_of_another_group_cannot_point(
 async def test_only_the_focused_tab_shows_the_marks(
     demo_group, agent, visitor_socket, agent_socket
 ):
-    first, viewer, key = await watched(visitor_socket, agent_socket, agent)
+    first, viewer, _ = await watched(visitor_socket, agent_socket, agent)
     await send(first, {"t": "handoff"})
     token = (await receive(first))["token"]
     second = await visitor_socket()
