@@ -48,6 +48,8 @@ export type VisitorToServer =
   | MirrorFrame
   | { t: "rtc"; peer: string; kind: "ready" | "answer" | "ice" | "bye"; data: RtcData }
   | { t: "reverse"; accept: boolean }
+  /** The visitor dismissed the agents' drawings. */
+  | { t: "draw_dismiss" }
   | { t: "stop" };
 
 /** Where an agent's screen share or webcam shows on the visitor's page (Glance's names). */
@@ -87,6 +89,20 @@ export type AgentInput = {
   y?: number;
 };
 
+/** A pen line fades on its own; a highlight stays until cleared or dismissed. */
+export type StrokeKind = "pen" | "highlight";
+/** How long a pen line stays on the page (and in the viewer) after its last point. */
+export const PEN_FADE_MS = 8000;
+
+/** An agent's pointer and drawings over the visitor's page (cobrowse/annotations.py), in the
+ * page's document coordinates (CSS px); `from` is the agent's client index, `p` the page
+ * (its latest snapshot's) the agent saw. */
+export type AgentMark =
+  | { t: "pointer"; from: number; name: string; x: number; y: number; p?: string }
+  | { t: "pointer_hide"; from: number }
+  | { t: "draw"; from: number; id: number; kind: StrokeKind; pts: number[]; p?: string }
+  | { t: "draw_clear"; from: number };
+
 export type ServerToVisitor =
   | { t: "started" | "resumed"; key: string; agents: number; resume: string; state: VisitorSessionState }
   | { t: "blur" }
@@ -105,6 +121,7 @@ export type ServerToVisitor =
   | { t: "share_paused" | "share_resumed"; view: ShareView }
   | RtcFrame
   | { t: "reverse"; state: ReverseState }
+  | AgentMark
   | ErrorFrame;
 
 export type AgentToServer =
@@ -119,7 +136,13 @@ export type AgentToServer =
   | { t: "rtc"; peer: string; kind: "offer" | "ice" | "bye"; data: RtcData }
   | { t: "reverse_invite" | "reverse_end" }
   /** End the session for everyone (the visitor hears `ended` with reason "agent_ended"). */
-  | { t: "end" };
+  | { t: "end" }
+  /** The agent's pointer over the replay, in the visitor page's document coordinates. */
+  | { t: "pointer"; x: number; y: number; p?: string }
+  | { t: "pointer_hide" }
+  /** More points (flat x, y pairs) of stroke `id`; a new id starts a stroke. */
+  | { t: "draw"; id: number; kind: StrokeKind; pts: number[]; p?: string }
+  | { t: "draw_clear" };
 
 /** Where the visitor is, as agents hear it: with the session (`here`), every tab of it gone
  * (`away`: navigating or closed; `since` epoch ms, `grace` seconds to come back before the
@@ -167,6 +190,8 @@ export type ServerToAgent =
   /** Only to the sharing agent: a view iframe's signalling (`ready`, `answer`, `ice`, `bye`). */
   | RtcFrame
   | { t: "reverse"; state: ReverseState }
+  /** The visitor dismissed the drawings: none are on the page any more. */
+  | { t: "draw_dismissed" }
   | ErrorFrame;
 
 export type SessionSummary = {

@@ -4,6 +4,7 @@ import { Replayer } from "@rrweb/replay";
 import "@rrweb/replay/dist/style.css";
 import type { eventWithTime } from "@rrweb/types";
 import type { AgentToServer, ServerToAgent } from "../protocol";
+import { MarkTools } from "./annotate";
 import { ChatPanel } from "./chat";
 import { RemoteControl } from "./control";
 import { showEnded } from "./ended";
@@ -85,6 +86,7 @@ function startViewer(root: HTMLElement): () => void {
   };
   const control = new RemoteControl(root, send);
   const sharing = new ShareControls(root, send);
+  const marks = new MarkTools(root, stage, send, () => replayer?.iframe ?? null);
   const chatPanel = root.querySelector<HTMLElement>(".chat");
   const chat = chatPanel ? new ChatPanel(chatPanel, send) : null;
   // Accessibility mode: a high-contrast, larger view for the agent, and the visitor's
@@ -128,6 +130,7 @@ function startViewer(root: HTMLElement): () => void {
   const stream = new MirrorStream({
     reset(events, page) {
       control.page = page;
+      marks.page(page);
       replayer?.destroy();
       replayer = newReplayer();
       visitorPage.events(events);
@@ -198,6 +201,7 @@ function startViewer(root: HTMLElement): () => void {
         line.stop();
         sharing.ended();
         control.ended();
+        marks.ended();
         showEnded(root, frame.reason, started);
         break;
       case "rc":
@@ -218,6 +222,9 @@ function startViewer(root: HTMLElement): () => void {
       case "rtc":
         sharing.rtc(frame);
         break;
+      case "draw_dismissed":
+        marks.dismissed();
+        break;
       case "reverse":
         sharing.reversed(frame.state);
         break;
@@ -236,6 +243,7 @@ function startViewer(root: HTMLElement): () => void {
   const shutOut = (state: string, text: string) => {
     replayer?.destroy();
     replayer = null;
+    marks.ended();
     stage.replaceChildren();
     setState(state, text);
   };
@@ -251,6 +259,7 @@ function startViewer(root: HTMLElement): () => void {
     window.clearTimeout(resyncTimer);
     stream.restart();
     sharing.ended();
+    marks.disconnected();
     if (status === "reconnecting") {
       setState("reconnecting", "Connection lost. Reconnecting…");
       return;

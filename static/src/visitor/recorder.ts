@@ -4,7 +4,8 @@ import { record } from "@rrweb/record";
 import { EventType } from "@rrweb/types";
 import type { eventWithTime } from "@rrweb/types";
 import { mirrorTexts } from "../chunks";
-import type { AgentInput } from "../protocol";
+import type { AgentInput, AgentMark } from "../protocol";
+import { startAnnotations, type Annotations } from "./annotations";
 import { createMaskFilter, maskSelector } from "./mask";
 
 export type RecorderOptions = {
@@ -13,6 +14,8 @@ export type RecorderOptions = {
   /** Fields that were passwords at any time since the page loaded (the loader watches). */
   pastPasswords?: (element: Element) => boolean;
   send: (text: string) => void;
+  /** The visitor dismissed the agents' drawings (annotations.ts). */
+  dismissMarks?: () => void;
 };
 
 export type Recorder = {
@@ -20,6 +23,8 @@ export type Recorder = {
   apply(input: AgentInput): string | null;
   /** Send a fresh full snapshot to the agents whose requests are `to`, or to all (null). */
   snapshot(to: string[] | null): void;
+  /** Show an agent's pointer or drawing; marks of another page than this one are dropped. */
+  annotate(mark: AgentMark): void;
   stop(): void;
 };
 
@@ -42,6 +47,8 @@ export function startRecorder(options: RecorderOptions): Recorder {
   let snapshotFor: string[] | null = null;
   let snapshotEvents: eventWithTime[] = [];
   let pendingRequests: string[] = [];
+  // The agents' marks, shown on the page being mirrored only: made on the first one.
+  let annotations: Annotations | null = null;
 
   function send(head: { t: "ev" | "snap"; s: number; to?: string[]; p?: string }, events: eventWithTime[]) {
     for (const text of mirrorTexts(head, events, options.maxFrameBytes)) options.send(text);
@@ -122,9 +129,16 @@ export function startRecorder(options: RecorderOptions): Recorder {
       if (pendingRequests.length === 0) queueMicrotask(answerRequests);
       pendingRequests.push(...to);
     },
+    annotate(mark: AgentMark) {
+      if ("p" in mark && mark.p !== undefined && mark.p !== page) return;
+      annotations ??= startAnnotations({ dismissed: () => options.dismissMarks?.() });
+      annotations.receive(mark);
+    },
     stop() {
       flush();
       stopRecording?.();
+      annotations?.stop();
+      annotations = null;
     },
   };
 }
