@@ -70,8 +70,9 @@ def test_visitor_sees_the_agent_pointer_where_the_agent_points_and_not_after_it_
     viewer = open_viewer(visitor.start())
     expect(replay(viewer).locator("#heading")).to_have_text("Control")
 
-    viewer.get_by_role("button", name="Point").click()
-    expect(viewer.get_by_role("button", name="Point")).to_have_attribute("aria-pressed", "true")
+    point = viewer.get_by_role("button", name="Point", exact=True)
+    point.click()
+    expect(point).to_have_attribute("aria-pressed", "true")
     # Over a masked field too (the replay shows only its box): a pointer is only a position.
     masked_pin = "xpath=//label[contains(., 'PIN')]/*[1]"
     for in_replay, on_page in (("#bump", "#bump"), (masked_pin, "#pin")):
@@ -101,7 +102,7 @@ def test_pointer_follows_the_content_the_agent_points_at_after_the_visitor_scrol
     visitor.page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     expect(mirror.locator("#bottom")).to_be_in_viewport()
 
-    viewer.get_by_role("button", name="Point").click()
+    viewer.get_by_role("button", name="Point", exact=True).click()
     viewer.mouse.move(*centre_in_viewer(viewer, "#bottom"))
 
     want_x, want_y = centre_on_page(visitor.page, "#bottom")
@@ -112,5 +113,5 @@ def test_pointer_follows_the_content_the_agent_points_at_after_the_visitor_scrol
         [want_x, want_y],
     )
 
-    viewer.get_by_role("button", name="Point").click()  # the tool off: the pointer goes
+    viewer.get_by_role("button", name="Point", exact=True).click()  # the tool off: the pointer goes
     wait_for_marks(visitor.page, "(m) => m.pointer === null")
