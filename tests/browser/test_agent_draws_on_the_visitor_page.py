@@ -48,6 +48,7 @@ def test_a_highlight_stays_on_its_content_as_the_visitor_scrolls_until_the_agent
         [heading_x, heading_y],
     )
     assert drawn["dismiss"] is True
+    expect(replay(viewer).locator("path")).to_have_count(0)  # never in the mirror
     expect(viewer.get_by_role("button", name="Clear drawings")).to_be_enabled()
 
     visitor.page.mouse.wheel(0, 200)

@@ -85,6 +85,8 @@ def test_visitor_sees_the_agent_pointer_where_the_agent_points_and_not_after_it_
             [want_x, want_y],
         )
         assert shown["name"] == "agent"
+    # Tandem's own marks never reach the mirror.
+    expect(replay(viewer).locator(".pointer")).to_have_count(0)
 
     viewer.mouse.move(5, 5)  # off the replay, onto the viewer's top bar
 

@@ -143,7 +143,8 @@ export class MarkTools {
     if (!this.tool) return;
     this.pointer.move(this.at(event));
     if (!this.drawing) return;
-    for (const each of event.getCoalescedEvents?.() ?? [event]) {
+    const coalesced = event.getCoalescedEvents?.() ?? [];
+    for (const each of coalesced.length > 0 ? coalesced : [event]) {
       const point = this.at(each, true);
       if (point) this.addPoint(point);
     }
