@@ -73,6 +73,9 @@ def test_visitor_dismisses_the_drawings_and_the_agent_is_told(
     viewer.get_by_role("button", name="Highlight").click()
     stroke_across(viewer, "#bump")
     wait_for_marks(visitor.page, "(m) => m.paths.length === 1 && m.dismiss")
+    # The page under the mark still works: the marks never take the visitor's pointer.
+    visitor.page.click("#bump")
+    expect(visitor.page.locator("#count")).to_have_text("1")
 
     dismiss = visitor.page.evaluate_handle(
         "() => window.__closedRoots.filter((r) => r.host.isConnected"
