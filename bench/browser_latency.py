@@ -7,6 +7,8 @@ not queueing:
 
 - dom:     the visitor appends an element; the agent's replay iframe shows it.
 - pointer: the visitor moves the mouse; the agent's replayed pointer arrives there.
+- agent pointer (the other way): the agent points over the replay with the Point tool;
+  the agent's pointer moves on the visitor's page.
 
 Baselines, measured in the same run:
 - raw relay:       the same timestamps sent page -> a bare `websockets` relay -> page:
@@ -70,6 +72,29 @@ OBSERVE_POINTER = """() => {
   }).observe(mouse, { attributes: true, attributeFilter: ['style'] });
 }"""
 
+# The visitor page keeps its closed shadow roots, so the agent's pointer can be watched.
+KEEP_CLOSED_ROOTS = """
+window.__closedRoots = [];
+const attach = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) {
+  const root = attach.call(this, init);
+  if (init && init.mode === "closed") window.__closedRoots.push(root);
+  return root;
+};
+"""
+
+MARKS_ROOT = "window.__closedRoots.filter((r) => r.host.hasAttribute('data-tandem-marks')).pop()"
+
+OBSERVE_AGENT_POINTER = f"""() => {{
+  window.latencies = [];
+  window.sent = null;
+  new MutationObserver(() => {{
+    if (window.sent === null) return;
+    window.latencies.push(performance.timeOrigin + performance.now() - window.sent);
+    window.sent = null;
+  }}).observe({MARKS_ROOT}, {{ attributes: true, subtree: true, attributeFilter: ['style'] }});
+}}"""
+
 NOW = "performance.timeOrigin + performance.now()"
 
 
@@ -81,6 +106,7 @@ def percentile(values: list[float], q: float) -> float:
 def open_session(browser, url: str, sampling: str | None = None):
     """A visitor on the demo page and an agent watching it live."""
     visitor_context = browser.new_context(viewport={"width": 1024, "height": 700})
+    visitor_context.add_init_script(KEEP_CLOSED_ROOTS)
     if sampling is not None:
 
         def patch(route):
@@ -132,6 +158,21 @@ def pointer_probe(visitor, agent, probes: int) -> list[float]:
         visitor.mouse.move(x, y)
         agent.wait_for_function("(n) => window.latencies.length > n", arg=i, timeout=10_000)
     return agent.evaluate("window.latencies")
+
+
+def agent_pointer_probe(visitor, agent, probes: int) -> list[float]:
+    agent.click("#viewer .tool-point")
+    box = agent.locator("#viewer .stage iframe").bounding_box()
+    agent.mouse.move(box["x"] + 20, box["y"] + 20)
+    visitor.wait_for_function(f"() => {MARKS_ROOT}?.querySelector('.pointer')")
+    visitor.evaluate(OBSERVE_AGENT_POINTER)
+    for i in range(probes):
+        x, y = box["x"] + 40 + (i % 40) * 9, box["y"] + 60 + (i % 17) * 8
+        sent = agent.evaluate(NOW)
+        visitor.evaluate("(t) => { window.sent = t; }", sent)
+        agent.mouse.move(x, y)
+        visitor.wait_for_function("(n) => window.latencies.length > n", arg=i, timeout=10_000)
+    return visitor.evaluate("window.latencies")
 
 
 class RawRelay:
@@ -235,6 +276,7 @@ def main() -> None:
                 visitor, agent = open_session(browser, server.url)
                 dom = dom_probe(visitor, agent, probes)
                 pointer = pointer_probe(visitor, agent, probes)
+                agent_pointer = agent_pointer_probe(visitor, agent, probes)
                 close_session(visitor, agent)
                 visitor, agent = open_session(browser, server.url, sampling="")
                 default_pointer = pointer_probe(visitor, agent, max(5, probes // 10))
@@ -250,6 +292,7 @@ def main() -> None:
     print(row("tandem: DOM change", dom, raw))
     print(row("tandem: pointer (live tuning)", pointer, raw))
     print(row("rrweb default sampling: pointer", default_pointer, raw))
+    print(row("tandem: agent pointer -> visitor", agent_pointer, raw))
     print(
         f"\nlive tuning vs rrweb defaults, pointer p50: "
         f"x{statistics.median(default_pointer) / statistics.median(pointer):.1f} faster"

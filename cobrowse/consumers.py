@@ -13,7 +13,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from agents.services import revocation_applies
-from cobrowse import chat, control, groups, media, mirror, selectors, services
+from cobrowse import annotations, chat, control, groups, media, mirror, selectors, services
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.protocol import AGENT, INPUT_KINDS, VISITOR
 from cobrowse.sockets import CLOSE_ENDED, FrameConsumer
@@ -58,6 +58,7 @@ class VisitorConsumer(FrameConsumer):
         self.group = None
         self.session = None
         self.focused = False
+        self.marks = annotations.VisitorMarks()
         await self.accept()
         try:
             self.group = await _visitor_group(
@@ -237,7 +238,15 @@ class VisitorConsumer(FrameConsumer):
             session_id=self._live_session_id(), accept=frame["accept"]
         )
 
+    async def on_draw_dismiss(self, frame: dict, text: str) -> None:
+        await self.marks.dismiss(session_id=self._live_session_id())
+
     # Channel-layer messages.
+
+    async def annotation_frame(self, message: dict) -> None:
+        # The agents' pointer and drawings show on the tab the visitor is using.
+        if self.focused:
+            await self.send_frame(message["frame"])
 
     async def snapshot_request(self, message: dict) -> None:
         if self.focused:
@@ -309,6 +318,7 @@ class AgentConsumer(FrameConsumer):
 
     async def connect(self) -> None:
         self.session = None
+        self.marks: annotations.AgentMarks | None = None
         self.index: int | None = None  # this agent's client index in the session
         self.rc_on = False
         self.user = self.scope.get("user")
@@ -342,6 +352,12 @@ class AgentConsumer(FrameConsumer):
             await self.fail(error)
             return
         self.session = session
+        self.marks = annotations.AgentMarks(
+            session_id=session.id,
+            index=self.index,
+            actor=self.user.get_username(),
+            name=services.agent_display_name(self.user),
+        )
         self.rc_on = session.rc_state == "on" and session.rc_holder in (None, self.index)
         shared = await database_sync_to_async(media.media_state)(session_id=session.id)
         await self.send_frame(
@@ -377,6 +393,8 @@ class AgentConsumer(FrameConsumer):
         await self.channel_layer.group_discard(
             groups.session_agents(self.session.id), self.channel_name
         )
+        if self.marks is not None:
+            await self.marks.leave()
         if self.index is not None:
             # Control held by (or asked for by) this agent goes back to the visitor.
             await database_sync_to_async(services.rc_end)(
@@ -484,6 +502,25 @@ class AgentConsumer(FrameConsumer):
             raise TandemError(ErrorCode.BAD_FRAME, f"Unknown input kind {frame['kind']!r}.")
         await control.input_relay(session_id=session_id, reply_to=self.channel_name, frame=frame)
 
+    def _marks(self) -> annotations.AgentMarks:
+        if self.session is None or self.marks is None:
+            raise TandemError(ErrorCode.FORBIDDEN, "This socket was refused.")
+        return self.marks
+
+    async def on_pointer(self, frame: dict, text: str) -> None:
+        await self._marks().pointer(x=frame["x"], y=frame["y"], page=frame.get("p"))
+
+    async def on_pointer_hide(self, frame: dict, text: str) -> None:
+        await self._marks().pointer_hide()
+
+    async def on_draw(self, frame: dict, text: str) -> None:
+        await self._marks().draw(
+            stroke=frame["id"], kind=frame["kind"], points=frame["pts"], page=frame.get("p")
+        )
+
+    async def on_draw_clear(self, frame: dict, text: str) -> None:
+        await self._marks().clear()
+
     async def caught_up(self) -> None:
         # Frames were lost, perhaps the snapshot this viewer asked for on its gap: ask the
         # page for a fresh one, so the view converges whatever went missing.
@@ -509,6 +546,11 @@ class AgentConsumer(FrameConsumer):
 
     async def media_frame(self, message: dict) -> None:
         await self.send_frame(message["frame"])
+
+    async def annotation_dismissed(self, message: dict) -> None:
+        if self.marks is not None:
+            self.marks.dismissed()
+        await self.send_frame(AGENT.frame("draw_dismissed"))
 
     async def media_rtc(self, message: dict) -> None:
         # A view iframe's signalling is for the sharing agent only.

@@ -253,6 +253,12 @@ class SessionEvent(models.Model):
         REVERSE_ACCEPTED = "reverse_accepted"
         REVERSE_DECLINED = "reverse_declined"
         REVERSE_ENDED = "reverse_ended"
+        # An agent's pointer appeared over the page (once per showing, not per move).
+        POINTER = "pointer"
+        # One stroke an agent drew (its kind in `detail`); the points are not kept.
+        DRAWING = "drawing"
+        # The agent cleared its drawings, or the visitor dismissed them.
+        DRAWING_CLEARED = "drawing_cleared"
         ENDED = "ended"
 
     session = models.ForeignKey(CobrowseSession, on_delete=models.CASCADE, related_name="events")

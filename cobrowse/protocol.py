@@ -285,6 +285,8 @@ AGENT_RTC_KINDS = frozenset({"offer", "ice", "bye"})
 VISITOR_RTC_KINDS = frozenset({"ready", "answer", "ice", "bye"})
 # What an agent may do on the visitor's page under remote control.
 INPUT_KINDS = frozenset({"click", "input", "scroll"})
+# Marks an agent draws on the visitor's page: a pen line that fades, a highlight that stays.
+STROKE_KINDS = frozenset({"pen", "highlight"})
 # How the visitor answered an agent's one-click co-browse (Glance's presence "terms" event).
 TERMS_STATUSES = frozenset({"displayed", "accepted", "declined"})
 MTYPES = frozenset({"signal", "invoke"})
@@ -433,6 +435,11 @@ SHAPES: dict[str, Shape] = {
         },
         doc="One input of an agent in control, addressed by rrweb mirror node id.",
     ),
+    "StrokeKind": Shape(
+        doc="A pen line fades on its own (after 8 s); a highlight stays until cleared or "
+        "dismissed.",
+        ts=_union(STROKE_KINDS),
+    ),
     "VisitorPresence": Shape(
         doc="Where the visitor is, as agents hear it: with the session (`here`), every tab of it "
         "gone (`away`: navigating or closed; `since` epoch ms, `grace` seconds to come back "
@@ -469,6 +476,9 @@ SHAPES: dict[str, Shape] = {
 
 # The visitor session socket: one per visitor tab while it is in a session.
 _MIRROR_TS = "MirrorFrame"
+_MARK_FROM = Field(int, doc="The agent's client index.")
+_MARK_PAGE = Field(str, False, doc="The page the agent saw (its latest snapshot's id).")
+
 VISITOR = Socket(
     name="visitor",
     path="ws/visitor/<group>/",
@@ -671,6 +681,10 @@ VISITOR = Socket(
             doc="Accept or decline the agent's reverse-session invitation. Without one "
             "waiting: `bad_state`.",
         ),
+        "draw_dismiss": Frame(
+            doc="The visitor dismissed the agents' drawings (cobrowse/annotations.py): every "
+            "agent ← `draw_dismissed`."
+        ),
     },
     server={
         "started": Frame(
@@ -757,6 +771,34 @@ VISITOR = Socket(
             "`accepted`).",
             to="every tab (after `resumed`: that tab)",
         ),
+        "pointer": Frame(
+            {
+                "from": _MARK_FROM,
+                "name": Field(str, doc="The agent's display name, shown beside the pointer."),
+                "x": Field(_NUM, doc="Document coordinates of the page, CSS px."),
+                "y": Field(_NUM),
+                "p": _MARK_PAGE,
+            },
+            doc="An agent's pointer over the page (no control needed).",
+            to="focused tab",
+        ),
+        "pointer_hide": Frame(
+            {"from": _MARK_FROM}, doc="The agent's pointer left the replay.", to="focused tab"
+        ),
+        "draw": Frame(
+            {
+                "from": _MARK_FROM,
+                "id": Field(int, doc="The stroke; more points of one stroke share it."),
+                "kind": Field(str, choices=STROKE_KINDS, ts="StrokeKind"),
+                "pts": Field(list, ts="number[]", doc="Flat x, y pairs, document coordinates."),
+                "p": _MARK_PAGE,
+            },
+            doc="Points of an agent's stroke.",
+            to="focused tab",
+        ),
+        "draw_clear": Frame(
+            {"from": _MARK_FROM}, doc="The agent cleared its drawings.", to="focused tab"
+        ),
         "ended": Frame(_ENDED.fields, doc=_ENDED.doc, to="every tab"),
         "error": Frame(_ERROR.fields, doc=_ERROR.doc, to="this socket"),
     },
@@ -842,6 +884,36 @@ AGENT = Socket(
             'tab and agent ← `ended {reason: "agent_ended"}`, close 4000; see '
             "[Session end](#session-end)."
         ),
+        # The agent's pointer and drawings over the visitor's page, in the page's document
+        # coordinates (cobrowse/annotations.py checks the numbers); no control needed.
+        "pointer": Frame(
+            {
+                "x": Field(
+                    _NUM,
+                    doc="Document coordinates of the visitor's page, CSS px; "
+                    "finite, within ±1,000,000.",
+                ),
+                "y": Field(_NUM),
+                "p": Field(str, False, max_len=40, doc="The page id of the replay's snapshot."),
+            },
+            doc="The agent's pointer over the replay; the visitor's focused tab shows it.",
+        ),
+        "pointer_hide": Frame(doc="The agent's pointer left the replay."),
+        "draw": Frame(
+            {
+                "id": Field(int, doc="The stroke (a new id starts one); not negative."),
+                "kind": Field(str, max_len=10, choices=STROKE_KINDS, ts="StrokeKind"),
+                "pts": Field(
+                    list,
+                    ts="number[]",
+                    doc="More points, flat x, y pairs; at most 4,000 points a stroke.",
+                ),
+                "p": Field(str, False, max_len=40),
+            },
+            doc="Draw on the visitor's page: points of stroke `id`. Recorded on the timeline "
+            "once per stroke.",
+        ),
+        "draw_clear": Frame(doc="Clear this agent's drawings from the visitor's page."),
     },
     server={
         "joined": Frame(
@@ -926,6 +998,7 @@ AGENT = Socket(
             ts="RtcFrame",
         ),
         "reverse": _REVERSE,
+        "draw_dismissed": Frame(doc="The visitor dismissed the drawings: none are on the page."),
         "ended": _ENDED,
         "error": Frame(
             _ERROR.fields,

@@ -143,6 +143,9 @@ export type AgentInput = {
   y?: number;
 };
 
+/** A pen line fades on its own (after 8 s); a highlight stays until cleared or dismissed. */
+export type StrokeKind = "highlight" | "pen";
+
 /**
  * Where the visitor is, as agents hear it: with the session (`here`), every tab of it gone
  * (`away`: navigating or closed; `since` epoch ms, `grace` seconds to come back before the session
@@ -205,7 +208,12 @@ export type VisitorToServer =
    * `reverse`: Accept or decline the agent's reverse-session invitation. Without one waiting:
    * `bad_state`.
    */
-  | { t: "reverse"; accept: boolean };
+  | { t: "reverse"; accept: boolean }
+  /**
+   * `draw_dismiss`: The visitor dismissed the agents' drawings (cobrowse/annotations.py): every
+   * agent ← `draw_dismissed`.
+   */
+  | { t: "draw_dismiss" };
 
 /** `ws/visitor/<group>/` (cobrowse.consumers.VisitorConsumer): what the server sends. */
 export type ServerToVisitor =
@@ -261,6 +269,14 @@ export type ServerToVisitor =
    * `accepted`).
    */
   | { t: "reverse"; state: ReverseState }
+  /** `pointer`: An agent's pointer over the page (no control needed). */
+  | { t: "pointer"; from: number; name: string; x: number; y: number; p?: string }
+  /** `pointer_hide`: The agent's pointer left the replay. */
+  | { t: "pointer_hide"; from: number }
+  /** `draw`: Points of an agent's stroke. */
+  | { t: "draw"; from: number; id: number; kind: StrokeKind; pts: number[]; p?: string }
+  /** `draw_clear`: The agent cleared its drawings. */
+  | { t: "draw_clear"; from: number }
   /** `ended`: The session ended. The server closes the socket right after with code 4000. */
   | { t: "ended"; reason: string }
   | ErrorFrame;
@@ -303,7 +319,18 @@ export type AgentToServer =
    * `end`: End the session for everyone (any agent in the session may). Every visitor tab and
    * agent ← `ended {reason: "agent_ended"}`, close 4000; see [Session end](#session-end).
    */
-  | { t: "end" };
+  | { t: "end" }
+  /** `pointer`: The agent's pointer over the replay; the visitor's focused tab shows it. */
+  | { t: "pointer"; x: number; y: number; p?: string }
+  /** `pointer_hide`: The agent's pointer left the replay. */
+  | { t: "pointer_hide" }
+  /**
+   * `draw`: Draw on the visitor's page: points of stroke `id`. Recorded on the timeline once per
+   * stroke.
+   */
+  | { t: "draw"; id: number; kind: StrokeKind; pts: number[]; p?: string }
+  /** `draw_clear`: Clear this agent's drawings from the visitor's page. */
+  | { t: "draw_clear" };
 
 /** `ws/agent/session/<key>/` (cobrowse.consumers.AgentConsumer): what the server sends. */
 export type ServerToAgent =
@@ -347,6 +374,8 @@ export type ServerToAgent =
   | RtcFrame
   /** `reverse`: The reverse session changed (`invited`, `accepted`, `declined`, `ended`). */
   | { t: "reverse"; state: ReverseState }
+  /** `draw_dismissed`: The visitor dismissed the drawings: none are on the page. */
+  | { t: "draw_dismissed" }
   /** `ended`: The session ended. The server closes the socket right after with code 4000. */
   | { t: "ended"; reason: string }
   | ErrorFrame;

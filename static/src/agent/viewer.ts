@@ -5,6 +5,7 @@ import { FIDELITY_STYLES, fidelityPlugin, prepareEvents } from "./fidelity";
 import "@rrweb/replay/dist/style.css";
 import type { eventWithTime } from "@rrweb/types";
 import { CloseCode, ErrorCode, type AgentToServer, type ServerToAgent } from "../protocol";
+import { MarkTools } from "./annotate";
 import { ChatPanel } from "./chat";
 import { RemoteControl } from "./control";
 import { showEnded } from "./ended";
@@ -87,6 +88,7 @@ function startViewer(root: HTMLElement): () => void {
   };
   const control = new RemoteControl(root, send);
   const sharing = new ShareControls(root, send);
+  const marks = new MarkTools(root, stage, send, () => replayer?.iframe ?? null);
   const chatPanel = root.querySelector<HTMLElement>(".chat");
   const chat = chatPanel ? new ChatPanel(chatPanel, send) : null;
   // Accessibility mode: a high-contrast, larger view for the agent, and the visitor's
@@ -131,6 +133,7 @@ function startViewer(root: HTMLElement): () => void {
   const stream = new MirrorStream({
     reset(events, page) {
       control.page = page;
+      marks.page(page);
       replayer?.destroy();
       replayer = newReplayer();
       visitorPage.events(events);
@@ -201,6 +204,7 @@ function startViewer(root: HTMLElement): () => void {
         line.stop();
         sharing.ended();
         control.ended();
+        marks.ended();
         showEnded(root, frame.reason, started);
         break;
       case "rc":
@@ -221,6 +225,9 @@ function startViewer(root: HTMLElement): () => void {
       case "rtc":
         sharing.rtc(frame);
         break;
+      case "draw_dismissed":
+        marks.dismissed();
+        break;
       case "reverse":
         sharing.reversed(frame.state);
         break;
@@ -239,6 +246,7 @@ function startViewer(root: HTMLElement): () => void {
   const shutOut = (state: string, text: string) => {
     replayer?.destroy();
     replayer = null;
+    marks.ended();
     stage.replaceChildren();
     setState(state, text);
   };
@@ -254,6 +262,7 @@ function startViewer(root: HTMLElement): () => void {
     window.clearTimeout(resyncTimer);
     stream.restart();
     sharing.ended();
+    marks.disconnected();
     if (status === "reconnecting") {
       setState("reconnecting", "Connection lost. Reconnecting…");
       return;

@@ -5,6 +5,8 @@ import { EventType } from "@rrweb/types";
 import type { eventWithTime } from "@rrweb/types";
 import { mirrorTexts } from "../chunks";
 import type { AgentInput } from "../protocol";
+import type { AgentMark } from "../marks";
+import { startAnnotations, type Annotations } from "./annotations";
 import { createMaskFilter, maskSelector } from "./mask";
 import { CanvasBudget } from "./canvas";
 import { currentFontEvents, watchAddedFonts } from "./fonts";
@@ -20,6 +22,8 @@ export type RecorderOptions = {
   canvasFps?: number;
   /** Bytes of canvas pictures per second at most, all canvases together. */
   canvasBytesPerSecond?: number;
+  /** The visitor dismissed the agents' drawings (annotations.ts). */
+  dismissMarks?: () => void;
 };
 
 export type Recorder = {
@@ -27,6 +31,8 @@ export type Recorder = {
   apply(input: AgentInput): string | null;
   /** Send a fresh full snapshot to the agents whose requests are `to`, or to all (null). */
   snapshot(to: string[] | null): void;
+  /** Show an agent's pointer or drawing; marks of another page than this one are dropped. */
+  annotate(mark: AgentMark): void;
   stop(): void;
 };
 
@@ -59,6 +65,8 @@ export function startRecorder(options: RecorderOptions): Recorder {
     (payload) => record.addCustomEvent(FIDELITY_TAG, payload),
     filter.isMasked,
   );
+  // The agents' marks, shown on the page being mirrored only: made on the first one.
+  let annotations: Annotations | null = null;
 
   function send(head: { t: "ev" | "snap"; s: number; to?: string[]; p?: string }, events: eventWithTime[]) {
     for (const text of mirrorTexts(head, events, options.maxFrameBytes)) options.send(text);
@@ -155,12 +163,19 @@ export function startRecorder(options: RecorderOptions): Recorder {
       if (pendingRequests.length === 0) queueMicrotask(answerRequests);
       pendingRequests.push(...to);
     },
+    annotate(mark: AgentMark) {
+      if ("p" in mark && mark.p !== undefined && mark.p !== page) return;
+      annotations ??= startAnnotations({ dismissed: () => options.dismissMarks?.() });
+      annotations.receive(mark);
+    },
     stop() {
       flush();
       stopRecording?.();
       fidelity.stop();
       canvas.stop();
       stopFonts();
+      annotations?.stop();
+      annotations = null;
     },
   };
 }

@@ -306,6 +306,13 @@ export class SessionClient {
       case "ended":
         this.end();
         break;
+      case "pointer":
+      case "pointer_hide":
+      case "draw":
+      case "draw_clear":
+        // The server sends them to the focused tab; a tab that just lost it drops them.
+        if (this.focused) this.recorder?.annotate(frame);
+        break;
       case "share":
       case "share_paused":
       case "share_resumed":
@@ -488,6 +495,7 @@ export class SessionClient {
         send: (text) => {
           if (this.linked && this.socket?.readyState === WebSocket.OPEN) this.socket.send(text);
         },
+        dismissMarks: () => this.linked && this.send({ t: "draw_dismiss" }),
       });
     } catch (error) {
       // Without the recorder the agent would watch nothing: end the session, say why.
