@@ -267,7 +267,7 @@ class VisitorConsumer(FrameConsumer):
             await self.send_frame({"t": "focus" if focused else "blur"})
 
     async def agents_count(self, message: dict) -> None:
-        frame = {"t": "agents", "count": message["count"]}
+        frame = {"t": "agents", "count": message["count"], "names": message.get("names", [])}
         if message.get("viewer"):
             frame["viewer"] = message["viewer"]
         await self.send_frame(frame)

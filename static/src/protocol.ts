@@ -74,7 +74,8 @@ export type ViewerInfo = { index: number; name: string; joined: boolean };
 export type SessionMessage = { t: "message"; data: unknown; origin: string; from: number; name: string; at: number };
 
 /** What a page learns of its session when it starts or rejoins it (getSessionState). */
-export type VisitorSessionState = { key: string; agents: number; rc: boolean; accessibility: boolean };
+/** `agentNames`: who watches, as the visitor's panel names them (first name, else full name, else username). */
+export type VisitorSessionState = { key: string; agents: number; agentNames: string[]; rc: boolean; accessibility: boolean };
 
 /** One input of an agent in control, addressed by rrweb mirror node id. */
 export type AgentInput = {
@@ -97,7 +98,7 @@ export type ServerToVisitor =
   /** `to`: the client index of the agent holding control; 0 when the visitor has it. */
   | { t: "rc"; enabled: boolean; to: number }
   | ({ t: "input"; rid: string } & AgentInput)
-  | { t: "agents"; count: number; viewer?: ViewerInfo }
+  | { t: "agents"; count: number; names: string[]; viewer?: ViewerInfo }
   | SessionMessage
   | { t: "snapshot"; to: string[] }
   | { t: "ended"; reason: string }
