@@ -105,13 +105,14 @@ class VisitorConsumer(FrameConsumer):
 
     async def _session_frame(self, frame_type: str) -> None:
         session = self.session
+        state = await database_sync_to_async(services.visitor_state)(session=session)
         await self.send_frame(
             {
                 "t": frame_type,
                 "key": session.key,
                 "agents": session.agents_watching,
                 "resume": services.resume_token(session=session),
-                "state": services.visitor_state(session=session),
+                "state": state,
             }
         )
 

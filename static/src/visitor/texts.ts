@@ -2,8 +2,7 @@
 // and the fallback for any key a language or an integrator leaves out.
 //
 // The language: the script tag's `data-locale`, else GLANCE_COBROWSE.locale, else the
-// group's setting (Group.ui_locale), else the page's <html lang>, else the browser's
-// languages, else English. An integrator overrides any text with GLANCE_COBROWSE.texts:
+// group's setting (Group.ui_locale), else the browser's languages, else English. An integrator overrides any text with GLANCE_COBROWSE.texts:
 // `{stop: "End"}` for every language, or `{de: {stop: "Beenden"}}` for one
 // (docs/visitor-ui.md). Texts with `{name}`-style placeholders get them filled in.
 

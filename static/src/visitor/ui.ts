@@ -101,7 +101,6 @@ function resolveSettings(settings: UiSettings) {
     settings.attrs.locale,
     typeof page.locale === "string" ? page.locale : undefined,
     settings.config.locale,
-    document.documentElement.lang,
     ...(navigator.languages ?? [navigator.language]),
   ]);
   return {
