@@ -17,11 +17,12 @@ def test_panel_says_the_agents_screen_is_shown(server, pages_url, open_visitor, 
         "button", name="Watch"
     ).click()
     status = page.get_by_role("region", name="Co-browsing")
-    expect(status).to_contain_text("The agent is about to show you their screen")
+    title = status.locator(".title")
+    expect(title).to_have_text("The agent is about to show you their screen")
 
     share(agent)
     wait_playing(view_frame(page))
 
-    expect(status).to_contain_text("You are watching the agent's screen")
-    expect(status).to_contain_text("The agent does not see this page while you watch.")
-    expect(status).not_to_contain_text("You are sharing this page")
+    expect(title).to_have_text("You are watching the agent's screen")
+    expect(status.get_by_text("The agent does not see this page while you watch.")).to_be_visible()
+    expect(status.get_by_text("You are sharing this page")).to_have_count(0)
