@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from cobrowse.models import CobrowseSession, Group, SessionEvent, Site, TrustedDomain
 
@@ -24,6 +25,8 @@ class GroupAdmin(admin.ModelAdmin):
     ]
     search_fields = ["name", "public_id"]
     inlines = [SiteInline, TrustedDomainInline]
+    # A terms URL typed without a scheme is an https one.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Site)

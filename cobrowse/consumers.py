@@ -107,13 +107,14 @@ class VisitorConsumer(FrameConsumer):
 
     async def _session_frame(self, frame_type: str) -> None:
         session = self.session
+        state = await database_sync_to_async(services.visitor_state)(session=session)
         await self.send_frame(
             VISITOR.frame(
                 frame_type,
                 key=session.key,
                 agents=session.agents_watching,
                 resume=services.resume_token(session=session),
-                state=services.visitor_state(session=session),
+                state=state,
             )
         )
 
@@ -277,7 +278,7 @@ class VisitorConsumer(FrameConsumer):
             await self.send_frame(VISITOR.frame("focus" if focused else "blur"))
 
     async def agents_count(self, message: dict) -> None:
-        frame = VISITOR.frame("agents", count=message["count"])
+        frame = VISITOR.frame("agents", count=message["count"], names=message.get("names", []))
         if message.get("viewer"):
             frame["viewer"] = message["viewer"]
         await self.send_frame(frame)

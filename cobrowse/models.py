@@ -83,6 +83,21 @@ class Group(models.Model):
         "Co-browse, a REST or presence invoke of startSession) mirrors the page. Off: the "
         "session starts at once, as if the visitor had clicked Accept (docs/visitor-ui.md).",
     )
+    # The default visitor UI (docs/visitor-ui.md): its language and the terms it links to.
+    terms_url = models.URLField(
+        blank=True,
+        max_length=500,
+        help_text="Your co-browsing terms: the visitor's consent dialog links to this page. "
+        "A script tag's data-termsurl overrides it. Blank: no link.",
+    )
+    ui_locale = models.CharField(
+        "visitor UI language",
+        max_length=8,
+        blank=True,
+        choices=[("", "The visitor's browser language"), ("en", "English"), ("de", "Deutsch")],
+        help_text="The language of the default visitor UI. A script tag's data-locale "
+        "overrides it.",
+    )
 
     # Canvas pictures cost bytes on every agent's socket: a chart redrawn 60 times a
     # second would otherwise take the whole link. 5 pictures a second shows a change

@@ -421,7 +421,15 @@ SHAPES: dict[str, Shape] = {
         "`at`: when the server relayed it, ms since the epoch.",
     ),
     "VisitorSessionState": Shape(
-        {"key": Field(str), "agents": Field(int), "rc": Field(bool), "accessibility": Field(bool)},
+        {
+            "key": Field(str),
+            "agents": Field(int),
+            "agentNames": Field(
+                list, ts="string[]", doc="Who watches, as the visitor's panel names them."
+            ),
+            "rc": Field(bool),
+            "accessibility": Field(bool),
+        },
         doc="What a page learns of its session when it starts or rejoins it (getSessionState).",
     ),
     "AgentInput": Shape(
@@ -707,7 +715,20 @@ VISITOR = Socket(
             doc="Reply to a successful `resume` (`agents` is the current count).",
             to="this socket",
         ),
-        "agents": Frame(_AGENTS.fields, doc=_AGENTS.doc, to="every tab"),
+        "agents": Frame(
+            {
+                "count": Field(int),
+                "names": Field(
+                    list,
+                    ts="string[]",
+                    doc="Who watches, as the visitor's panel names them (first name, else full "
+                    "name, else username).",
+                ),
+                "viewer": Field(dict, False, ts="ViewerInfo"),
+            },
+            doc=_AGENTS.doc,
+            to="every tab",
+        ),
         "snapshot": Frame(
             {"to": Field(list, ts="string[]")},
             doc="An agent asked for a full snapshot (on join or with `resync`): `to` holds one "

@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
 from cobrowse.domains import origin_trusted
 from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.models import CobrowseSession, Group, Site
+from cobrowse.models import CobrowseSession, Group, SessionSocket, Site
 
 
 def group_get(*, public_id: int) -> Group:
@@ -58,6 +59,9 @@ def loader_config(*, group_public_id: int | None, site_name: str) -> dict:
         "canvasBytesPerSecond": group.canvas_bytes_per_second,
         # Ask before a session an agent starts by invoke (docs/visitor-ui.md).
         "oneClickConsent": group.one_click_consent,
+        # The default UI's language and terms link (docs/visitor-ui.md); blank: not set.
+        "locale": group.ui_locale,
+        "termsUrl": group.terms_url,
         # The page accepts glance_invoke messages only from these (static/src/visitor/invoke.ts).
         "trustedDomains": group_trusted_patterns(group=group),
     }
@@ -168,3 +172,32 @@ def visitor_presence(*, session: CobrowseSession) -> dict:
         "since": int(session.visitor_left_at.timestamp() * 1000),
         "grace": settings.TANDEM_VISITOR_GRACE_SECONDS,
     }
+
+
+def agent_short_name(agent: AbstractBaseUser) -> str:
+    """How the visitor's panel names an agent: first name, else full name, else username."""
+    first = (getattr(agent, "first_name", "") or "").strip()
+    full = agent.get_full_name().strip() if hasattr(agent, "get_full_name") else ""
+    return first or full or agent.get_username()
+
+
+def session_agent_names(*, session_id: int) -> list[str]:
+    """The agents watching the session now (its open agent sockets), each named once
+    (agent_short_name), in the order they joined."""
+    usernames = list(
+        SessionSocket.objects.filter(session_id=session_id, role=SessionSocket.Role.AGENT)
+        .order_by("index", "id")
+        .values_list("actor", flat=True)
+    )
+    user_model = get_user_model()
+    users = {
+        user.get_username(): user
+        for user in user_model.objects.filter(**{f"{user_model.USERNAME_FIELD}__in": usernames})
+    }
+    names: list[str] = []
+    for username in dict.fromkeys(usernames):
+        user = users.get(username)
+        name = agent_short_name(user) if user else username
+        if name and name not in names:
+            names.append(name)
+    return names

@@ -30,7 +30,7 @@ from cobrowse.keys import (
     VISITOR_PHONE_MAX,
 )
 from cobrowse.models import CobrowseSession, Group, SessionEvent, SessionSocket
-from cobrowse.selectors import session_summary, site_get, visitor_presence
+from cobrowse.selectors import session_agent_names, session_summary, site_get, visitor_presence
 
 log = logging.getLogger("tandem.session")
 
@@ -202,7 +202,8 @@ def agent_display_name(agent: AbstractBaseUser) -> str:
 def _agents_changed(session: CobrowseSession, count: int, viewer: dict | None = None) -> None:
     """Everyone in the session, and the dashboards, learn the new agent count; `viewer`
     says who came or went ({index, name, joined})."""
-    message = {"type": "agents.count", "count": count, "viewer": viewer}
+    names = session_agent_names(session_id=session.id)
+    message = {"type": "agents.count", "count": count, "viewer": viewer, "names": names}
     broadcast_after_commit(groups.session_visitor(session.id), message)
     broadcast_after_commit(groups.session_agents(session.id), message)
     broadcast_after_commit(
@@ -558,6 +559,8 @@ def visitor_state(*, session: CobrowseSession) -> dict:
     return {
         "key": session.key,
         "agents": session.agents_watching,
+        # Who they are, as the visitor's panel names them ("Ana is viewing").
+        "agentNames": session_agent_names(session_id=session.id),
         "rc": session.rc_state == "on",
         "accessibility": session.accessibility,
     }

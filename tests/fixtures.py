@@ -211,10 +211,11 @@ async def receive_error(socket: Socket) -> str:
 
 async def agents_count(socket: Socket) -> int:
     """The count of the `agents` frame the socket receives next; a join or leave also says
-    which viewer ({index, name, joined}), as Surfly's viewer_joined/left need."""
+    which viewer ({index, name, joined}), as Surfly's viewer_joined/left need, and a
+    visitor's frame who watches now (`names`, for its panel)."""
     frame = await receive(socket)
     assert frame["t"] == "agents", frame
-    assert set(frame) <= {"t", "count", "viewer"}, frame
+    assert set(frame) <= {"t", "count", "names", "viewer"}, frame
     if "viewer" in frame:
         viewer = frame["viewer"]
         assert set(viewer) == {"index", "name", "joined"} and viewer["index"] >= 1, frame

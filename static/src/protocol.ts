@@ -128,6 +128,8 @@ export type SessionMessage = {
 export type VisitorSessionState = {
   key: string;
   agents: number;
+  /** Who watches, as the visitor's panel names them. */
+  agentNames: string[];
   rc: boolean;
   accessibility: boolean;
 };
@@ -222,7 +224,7 @@ export type ServerToVisitor =
   /** `resumed`: Reply to a successful `resume` (`agents` is the current count). */
   | { t: "resumed"; key: string; agents: number; resume: string; state: VisitorSessionState }
   /** `agents`: An agent joined or left: `count` is the number of agents now watching. */
-  | { t: "agents"; count: number; viewer?: ViewerInfo }
+  | { t: "agents"; count: number; names: string[]; viewer?: ViewerInfo }
   /**
    * `snapshot`: An agent asked for a full snapshot (on join or with `resync`): `to` holds one
    * signed request id; put it in the `to` of the reply `snap`.

@@ -64,5 +64,5 @@ def test_agent_leaves_and_the_session_goes_on_without_it(
     viewer.get_by_role("button", name="Leave").click()
 
     viewer.wait_for_url("**/agent/")
-    wait_for_event(visitor.page, "agents", {"count": 0})
+    wait_for_event(visitor.page, "agents", {"count": 0, "names": []})
     assert visitor.page.evaluate("GLANCE.Cobrowse.Visitor.inSession()") is True

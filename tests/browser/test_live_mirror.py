@@ -76,7 +76,7 @@ def test_the_visitor_stopping_ends_the_session_on_both_sides(server, open_visito
     key = visitor.start()
     viewer = open_viewer(key)
     expect(visitor.page.get_by_role("region", name="Co-browsing")).to_contain_text(
-        "1 agent is viewing"
+        "agent is viewing"
     )
 
     visitor.page.get_by_role("button", name="Stop sharing").click()

@@ -35,7 +35,7 @@ def test_second_agent_joining_mid_session_converges_to_the_same_dom(
     second = open_viewer(key, username="agent2")
     expect(replay(second).locator("#wishlist li")).to_have_text(["first question"])
     expect(visitor.page.get_by_role("region", name="Co-browsing")).to_contain_text(
-        "2 agents are viewing"
+        "agent and agent2 are viewing"
     )
     expect(first.locator("#viewer .agents")).to_have_text("2")
 

@@ -40,13 +40,14 @@ def test_next_page_of_the_tab_continues_the_session_and_the_agents_view(
     assert page.evaluate("window.seen") == [
         ["sessioncontinue", None],
         ["statereceived", None],
-        ["agents", {"count": 1}],
+        ["agents", {"count": 1, "names": ["agent"]}],
     ]
     assert page.evaluate("GLANCE.Cobrowse.Visitor.getKey()") == key
     assert page.evaluate("GLANCE.Cobrowse.Visitor.inSession()") is True
     assert page.evaluate("GLANCE.Cobrowse.Visitor.getSessionState()") == {
         "key": key,
         "agents": 1,
+        "agentNames": ["agent"],
         "rc": False,
         "accessibility": False,
     }

@@ -34,7 +34,7 @@ def test_loader_defines_the_glance_globals_and_loads_the_recorder_only_on_start(
     assert page.evaluate("window.seen") == [
         ["sessionstarting", None],
         ["sessionstart", None],
-        ["agents", {"count": 0}],
+        ["agents", {"count": 0, "names": []}],
     ]
     assert [url for url in requested if url.endswith("/static/recorder.js")]
 

@@ -55,7 +55,13 @@ async def test_agent_of_the_group_joins_and_the_visitor_is_asked_for_a_snapshot(
     }
     viewer_info = {"index": 1, "name": "agent", "joined": True}
     assert await receive(viewer) == {"t": "agents", "count": 1, "viewer": viewer_info}
-    assert await receive(visitor) == {"t": "agents", "count": 1, "viewer": viewer_info}
+    # The visitor's panel names who watches ("agent is viewing": no first or full name).
+    assert await receive(visitor) == {
+        "t": "agents",
+        "count": 1,
+        "names": ["agent"],
+        "viewer": viewer_info,
+    }
     request = await receive(visitor)
     assert request["t"] == "snapshot" and set(request) == {"t", "to"}
     [rid] = request["to"]

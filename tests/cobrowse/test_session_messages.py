@@ -37,6 +37,7 @@ async def test_each_viewer_gets_the_next_client_index_and_the_visitor_hears_who(
     assert joined == {
         "t": "agents",
         "count": 1,
+        "names": ["agent"],
         "viewer": {"index": 1, "name": "agent", "joined": True},
     }
     await receive(first)  # its own agents frame
@@ -44,17 +45,17 @@ async def test_each_viewer_gets_the_next_client_index_and_the_visitor_hears_who(
 
     second = await agent_socket(key, agent2)
     assert (await receive(second))["index"] == 2
-    assert (await receive(visitor))["viewer"] == {
-        "index": 2,
-        "name": "Ada Lovelace",
-        "joined": True,
-    }
+    both = await receive(visitor)
+    assert both["viewer"] == {"index": 2, "name": "Ada Lovelace", "joined": True}
+    # The panel's names: first names where agents have them, in the order they joined.
+    assert both["names"] == ["agent", "Ada"]
     await receive(visitor)  # snapshot request
     await second.disconnect()
 
     assert await receive(visitor) == {
         "t": "agents",
         "count": 1,
+        "names": ["agent"],
         "viewer": {"index": 2, "name": "Ada Lovelace", "joined": False},
     }
     again = await agent_socket(key, agent2)

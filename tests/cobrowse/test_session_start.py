@@ -21,7 +21,13 @@ async def test_visitor_starts_a_session_with_a_six_digit_key(demo_group, visitor
         "key": started["key"],
         "agents": 0,
         "resume": started["resume"],
-        "state": {"key": started["key"], "agents": 0, "rc": False, "accessibility": False},
+        "state": {
+            "key": started["key"],
+            "agents": 0,
+            "agentNames": [],
+            "rc": False,
+            "accessibility": False,
+        },
     }
     assert re.fullmatch(r"\d{6}", started["key"])
     session = await CobrowseSession.objects.select_related("group", "site").aget(key=started["key"])

@@ -63,6 +63,8 @@ async def test_next_page_of_the_tab_continues_the_session_for_the_watching_agent
     assert resumed["state"] == {
         "key": started["key"],
         "agents": 1,
+        # The next page's panel names who watches from the start.
+        "agentNames": ["agent"],
         "rc": False,
         "accessibility": False,
     }

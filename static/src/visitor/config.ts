@@ -6,6 +6,10 @@ export type LoaderConfig = {
   maskSelectors?: string[];
   /** Ask the visitor before a session an agent starts by invoke (Group.one_click_consent). */
   oneClickConsent?: boolean;
+  /** The default UI's language (Group.ui_locale); blank or absent: the page's choice or the browser's. */
+  locale?: string;
+  /** The group's terms page, linked from the consent dialog (Group.terms_url); blank: none. */
+  termsUrl?: string;
   /** The group's trusted host patterns: who may send glance_invoke messages. */
   trustedDomains?: string[];
   error?: string;

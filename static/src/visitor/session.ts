@@ -240,7 +240,7 @@ export class SessionClient {
         this.state = "active";
         this.attach(frame.key, frame.resume, frame.state);
         this.events.emit("sessionstart");
-        this.events.emit("agents", { count: frame.agents });
+        this.events.emit("agents", { count: frame.agents, names: frame.state.agentNames ?? [] });
         void this.record();
         break;
       case "resumed":
@@ -254,7 +254,7 @@ export class SessionClient {
         } else {
           this.state = "active";
           this.events.emit("statereceived");
-          this.events.emit("agents", { count: frame.agents });
+          this.events.emit("agents", { count: frame.agents, names: frame.state.agentNames ?? [] });
           // Control and accessibility mode from an earlier page carry on here.
           if (frame.state.rc) this.setRc(true);
           if (frame.state.accessibility) this.events.emit("accessibility", { enabled: true });
@@ -279,8 +279,9 @@ export class SessionClient {
         this.applyInput(frame);
         break;
       case "agents":
-        if (this.sessionState) this.sessionState.agents = frame.count;
-        this.events.emit("agents", { count: frame.count });
+        if (this.sessionState) Object.assign(this.sessionState, { agents: frame.count, agentNames: frame.names ?? [] });
+        // `names`: who watches, for the default UI's "Ana is viewing" (Glance's event has only count).
+        this.events.emit("agents", { count: frame.count, names: frame.names ?? [] });
         // Who came or went: for facades that name viewers (Surfly's viewer_joined/left).
         if (frame.viewer) this.events.emit(VIEWER_EVENT, { count: frame.count, ...frame.viewer });
         break;

@@ -18,6 +18,8 @@ export type ChatText = {
   reply: string;
   send: string;
   you: string;
+  /** The sender's name when a message comes without one. */
+  agent: string;
   from: (name: string, text: string) => string;
   empty: string;
 };
@@ -177,7 +179,7 @@ export function createChat(options: {
       const { data, name, at } = (payload ?? {}) as { data?: unknown; name?: unknown; at?: unknown };
       const said = messageText(data);
       if (said === null) return;
-      const who = typeof name === "string" && name ? name : "Agent";
+      const who = typeof name === "string" && name ? name : text.agent;
       add({ mine: false, name: who, text: said, at: typeof at === "number" ? at : Date.now() });
       if (drawer.hidden) announce(text.from(who, said));
     },

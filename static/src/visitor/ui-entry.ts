@@ -12,8 +12,14 @@ export type VisitorApi = {
   stopSession(): void;
   inSession(): boolean;
   getKey(): string | null;
+  /** Hand control back to the visitor; the session goes on (the panel's "Take back control"). */
+  endRemoteControl?(): void;
   addEventListener(name: string, fn: Listener): void;
 };
+
+/** What the UI reads of the loader: the group's settings and the script tag's attributes
+ * (`data-locale`, `data-termsurl`, `data-uiposition`). */
+export type UiSettings = { config: Partial<LoaderConfig>; attrs: Record<string, string> };
 
 /** Tandem's own methods the default UI uses besides the Glance API (chat replies). */
 export type TandemApi = { sendMessage(data: unknown): boolean };
@@ -28,7 +34,7 @@ export type VisitorUi = {
   notice(text: string): void;
 };
 
-export type UiModule = { createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): VisitorUi };
+export type UiModule = { createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, settings?: UiSettings): VisitorUi };
 
 /** The events the default UI reacts to, as GLANCE.Cobrowse.Visitor fires them. */
 export const UI_EVENTS = [
@@ -76,7 +82,7 @@ export function installDefaultUi({ cobrowse, tandem, config, attrs }: InstallOpt
   function load(): Promise<VisitorUi> {
     loading ??= (import(/* webpackIgnore: true */ config.ui) as Promise<UiModule>).then(
       (module) => {
-        const created = module.createVisitorUi(visitor, tandem);
+        const created = module.createVisitorUi(visitor, tandem, { config, attrs });
         ui = created;
         for (const [name, payload] of early) created.handle(name, payload);
         early = [];

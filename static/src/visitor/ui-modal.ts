@@ -7,6 +7,8 @@ export type ModalOptions = {
   role: "dialog" | "alertdialog";
   title: string;
   body: string;
+  /** A page to read before choosing (the terms of co-browsing), opened in a new tab. */
+  link?: { href: string; label: string };
   /** The safe choice: initial focus, and what Escape means. */
   decline: { label: string; run(): void };
   accept: { label: string; run(): void };
@@ -43,12 +45,20 @@ export function openModal(options: ModalOptions): Modal {
   body.id = `${id}-body`;
   body.className = "modal-body";
   body.textContent = options.body;
+  const link = options.link ? document.createElement("a") : null;
+  if (link && options.link) {
+    link.className = "modal-link";
+    link.href = options.link.href;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    link.textContent = options.link.label;
+  }
   const actions = document.createElement("div");
   actions.className = "actions";
   const decline = button(options.decline.label, "secondary");
   const accept = button(options.accept.label, "primary");
   actions.append(decline, accept);
-  dialog.append(title, body, actions);
+  dialog.append(title, body, ...(link ? [link] : []), actions);
 
   const opener = deepActiveElement();
   let settled = false;
@@ -71,7 +81,7 @@ export function openModal(options: ModalOptions): Modal {
       event.preventDefault();
       close(options.decline.run);
     } else if (event.key === "Tab") {
-      trapTab(event, [decline, accept], options.root);
+      trapTab(event, link ? [link, decline, accept] : [decline, accept], options.root);
     }
   });
   // The browser may close a modal dialog itself (a close request it does not let the page

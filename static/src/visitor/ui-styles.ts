@@ -29,15 +29,42 @@ export const UI_CSS = `
 }
 .panel {
   position: fixed;
-  right: 16px;
-  bottom: 16px;
   width: min(320px, calc(100vw - 32px));
-  padding: 16px;
+  max-height: calc(100vh - 32px);
+  overflow-y: auto;
+  padding: 12px 16px 16px;
   border: 1px solid #c4c6d0;
   border-radius: 12px;
   box-shadow: 0 8px 28px rgb(0 0 0 / 0.22);
   animation: tandem-in 160ms ease-out;
 }
+/* The visitor's corner (ui-layout.ts); bottom left unless moved: chat launchers sit
+   bottom right. The drawer follows the panel. */
+.panel, .drawer { left: 16px; bottom: 16px; }
+[data-corner="br"] { left: auto; right: 16px; }
+[data-corner="tl"] { bottom: auto; top: 16px; }
+[data-corner="tr"] { left: auto; right: 16px; bottom: auto; top: 16px; }
+.panel.min { width: auto; max-width: calc(100vw - 32px); padding: 8px 8px 8px 16px; }
+.panel.min .title { margin: 0; }
+.panel.dragging { animation: none; opacity: 0.92; cursor: grabbing; }
+.head { display: flex; align-items: center; gap: 4px; margin: 0 0 4px; }
+.head .title { flex: 1 1 auto; min-width: 0; }
+button.icon {
+  flex: 0 0 auto;
+  min-width: 36px;
+  min-height: 36px;
+  padding: 0 8px;
+  font-size: 18px;
+  line-height: 1;
+  color: #44474f;
+  background: transparent;
+  border: 2px solid transparent;
+}
+button.icon:hover { background: #f0f2f8; }
+.grip { cursor: grab; touch-action: none; }
+.take-back { width: 100%; margin: 8px 0 0; }
+.rc-text { margin: 0; }
+.share { background: #e6f4ea; color: #0d5224; }
 .title { margin: 0 0 8px; font-size: 16px; font-weight: 700; }
 .key { margin: 0 0 8px; }
 .key-label { display: block; font-size: 13px; color: #44474f; }
@@ -92,6 +119,10 @@ button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 .stop:hover { background: #8c1d18; }
 .modal {
   width: min(440px, calc(100vw - 32px));
+  max-width: calc(100vw - 32px);
+  max-height: calc(100vh - 32px);
+  overflow-y: auto;
+  margin: auto;
   padding: 24px;
   border: 1px solid #c4c6d0;
   border-radius: 12px;
@@ -101,7 +132,16 @@ button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 .modal::backdrop { background: rgb(0 0 0 / 0.45); }
 .modal-title { margin: 0 0 12px; font-size: 20px; font-weight: 700; line-height: 1.3; }
 .modal-body { margin: 0 0 20px; }
+.modal-link { display: inline-block; margin: 0 0 20px; color: #0b57d0; text-decoration: underline; }
+.modal-link:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 .actions { display: flex; justify-content: flex-end; gap: 12px; flex-wrap: wrap; }
+.actions button { max-width: 100%; overflow-wrap: anywhere; }
+/* Phones: smaller padding, and the two choices share the width, so both are in view. */
+@media (max-width: 480px) {
+  .modal { padding: 16px; }
+  .modal-title { font-size: 18px; }
+  .actions button { flex: 1 1 0; min-width: 0; padding: 8px; }
+}
 .chat-open { width: 100%; margin: 0 0 8px; display: flex; align-items: center; justify-content: center; gap: 8px; }
 .badge {
   min-width: 22px;
@@ -114,8 +154,6 @@ button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 }
 .drawer {
   position: fixed;
-  right: 16px;
-  bottom: 16px;
   width: min(320px, calc(100vw - 32px));
   max-height: min(480px, calc(100vh - 32px));
   display: flex;

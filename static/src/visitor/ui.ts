@@ -1,7 +1,9 @@
 // The default visitor UI, its own bundle loaded by ui-entry.ts: the terms dialog, a status
-// panel (connecting, the session key, how many agents watch, remote control, connection
-// warnings, errors, a stop button) and the remote control prompt. It reacts only to the
-// public GLANCE.Cobrowse.Visitor events and calls only its public methods.
+// panel (connecting, the session key, who is viewing, remote control and taking it back,
+// connection warnings, errors, a stop button), which the visitor can minimise and move,
+// and the remote control prompt. It reacts only to the public GLANCE.Cobrowse.Visitor
+// events and calls only its public methods. Its words come from texts.ts, in the page's
+// language, with the integrator's overrides.
 //
 // Everything lives in one fixed, zero-size host element marked with UI_HOST_ATTRIBUTE: the
 // recorder blocks it (mask.ts), so nothing of the UI reaches an agent. Its open shadow
@@ -9,9 +11,20 @@
 import { MESSAGE_EVENT, REVERSE_ANSWERED_EVENT, SESSION_CONFIRM_EVENT } from "./events";
 import { UI_HOST_ATTRIBUTE } from "./mask";
 import { createChat } from "./ui-chat";
-import type { TandemApi, TermsOptions, VisitorApi, VisitorUi } from "./ui-entry";
+import type { TandemApi, TermsOptions, UiSettings, VisitorApi, VisitorUi } from "./ui-entry";
+import {
+  defaultCorner,
+  forgetLayout,
+  loadLayout,
+  makeDraggable,
+  nextCorner,
+  saveLayout,
+  type Corner,
+  type Layout,
+} from "./ui-layout";
 import { openModal, type Modal } from "./ui-modal";
 import { UI_CSS } from "./ui-styles";
+import { agentsText, fill, pickLocale, resolveTexts, type Texts } from "./texts";
 
 type Phase = "idle" | "starting" | "active" | "failed";
 
@@ -19,7 +32,12 @@ type State = {
   phase: Phase;
   key: string | null;
   agents: number;
+  names: string[];
   rc: boolean;
+  /** The visitor accepted to watch the agent's screen ("Show my screen"): this page is not shown. */
+  watching: boolean;
+  /** The agent's screen is on show. */
+  sharing: boolean;
   reconnecting: boolean;
   error: string | null;
   /** Whether the failure stopped a session that had started, or one that never did. */
@@ -30,77 +48,14 @@ const IDLE: State = {
   phase: "idle",
   key: null,
   agents: 0,
+  names: [],
   rc: false,
+  watching: false,
+  sharing: false,
   reconnecting: false,
   error: null,
   failedWhileStarting: false,
 };
-
-const TEXT = {
-  termsTitle: "Let an agent see this page?",
-  termsBody:
-    "An agent from this website will see this page, live, as you use it, until you stop " +
-    "sharing. Passwords and payment card details stay hidden from them.",
-  accept: "Accept",
-  decline: "Decline",
-  region: "Co-browsing",
-  connecting: "Connecting…",
-  active: "You are sharing this page",
-  failedStart: "Co-browsing could not start",
-  failedLater: "Co-browsing has stopped",
-  keyLabel: "Session key — read it to the agent",
-  stop: "Stop sharing",
-  cancel: "Cancel",
-  close: "Close",
-  rcTitle: "Let the agent control this page?",
-  rcBody:
-    "The agent is asking to click, type and scroll on this page for you. Hidden fields stay " +
-    "hidden and cannot be changed by the agent. Stop sharing at any time to end it.",
-  crossTitle: "Keep sharing on this site?",
-  crossBody:
-    "You came here from a page you were sharing with an agent. Continue co-browsing on this " +
-    "site too?",
-  continueSharing: "Continue sharing",
-  notHere: "Not here",
-  a11yOn: "The agent is using accessibility mode.",
-  allow: "Allow",
-  deny: "Deny",
-  rcOn: "The agent can control this page.",
-  reverseTitle: "Watch the agent's screen?",
-  reverseBody:
-    "The agent would like to show you their screen. While you watch, the agent no longer " +
-    "sees this page.",
-  watch: "Watch",
-  noThanks: "No thanks",
-  reverseEnded: "The agent ended the screen session.",
-  shareStarted: "The agent is showing you their screen.",
-  videoStarted: "The agent is showing you their camera.",
-  shareEnded: "The agent stopped sharing.",
-  reconnecting: "Connection lost. Reconnecting…",
-  reconnected: "Connection restored.",
-  ended: "Co-browsing has ended.",
-  cancelled: "Co-browsing was cancelled.",
-  fallbackError: "Something went wrong with co-browsing.",
-  noticeTitle: "Message from the support team",
-  dismiss: "Dismiss",
-  chat: {
-    openChat: "Chat",
-    unread: (count: number) => (count === 1 ? "1 unread message" : `${count} unread messages`),
-    title: "Chat with the agent",
-    close: "Close chat",
-    reply: "Write a reply",
-    send: "Send",
-    you: "You",
-    from: (name: string, text: string) => `Message from ${name}: ${text}`,
-    empty: "No messages yet.",
-  },
-} as const;
-
-function agentsText(count: number): string {
-  if (count <= 0) return "No agent yet";
-  if (count === 1) return "1 agent is viewing";
-  return `${count} agents are viewing`;
-}
 
 /** Digits in groups of three (a trailing single digit joins the group before it). */
 function keyGroups(key: string): string[] {
@@ -123,60 +78,128 @@ function element<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/** Only a web page may be linked as the terms (never a javascript: or data: URL). */
+function safeUrl(raw: string | undefined): string | null {
+  if (!raw) return null;
+  try {
+    const url = new URL(raw, location.href);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function pageSettings(): Record<string, unknown> {
+  const given = (window as { GLANCE_COBROWSE?: unknown }).GLANCE_COBROWSE;
+  return given && typeof given === "object" ? (given as Record<string, unknown>) : {};
+}
+
+/** The language, the texts and the terms link, from the tag, the page and the group. */
+function resolveSettings(settings: UiSettings) {
+  const page = pageSettings();
+  const locale = pickLocale([
+    settings.attrs.locale,
+    typeof page.locale === "string" ? page.locale : undefined,
+    settings.config.locale,
+    ...(navigator.languages ?? [navigator.language]),
+  ]);
+  return {
+    locale,
+    texts: resolveTexts(locale, page.texts),
+    termsUrl: safeUrl(settings.attrs.termsurl ?? (typeof page.termsUrl === "string" ? page.termsUrl : undefined) ?? settings.config.termsUrl),
+    corner: defaultCorner(settings.attrs.uiposition),
+  };
+}
+
+const CORNER_TEXT: Record<Corner, "cornerTopLeft" | "cornerTopRight" | "cornerBottomLeft" | "cornerBottomRight"> = {
+  tl: "cornerTopLeft",
+  tr: "cornerTopRight",
+  bl: "cornerBottomLeft",
+  br: "cornerBottomRight",
+};
+
 type Panel = ReturnType<typeof buildPanel>;
 
-function buildPanel() {
+function buildPanel(text: Texts) {
   const panel = element("section", "panel");
-  panel.setAttribute("aria-label", TEXT.region);
+  panel.setAttribute("aria-label", text.region);
+  const head = element("div", "head");
   const title = element("p", "title");
+  const grip = element("button", "icon grip", "⠿");
+  grip.type = "button";
+  grip.setAttribute("aria-label", text.move);
+  grip.title = text.move;
+  const minimise = element("button", "icon minimise");
+  minimise.type = "button";
+  head.append(title, grip, minimise);
+  const body = element("div", "body");
+  body.id = "tandem-panel-body";
+  minimise.setAttribute("aria-controls", body.id);
   const keyBox = element("p", "key");
-  const keyLabel = element("span", "key-label", TEXT.keyLabel);
+  const keyLabel = element("span", "key-label", text.keyLabel);
   const digits = element("span", "digits");
   // Screen readers get the key digit by digit; the grouped display is for the eyes.
   digits.setAttribute("aria-hidden", "true");
   const spokenKey = element("span", "sr-only");
   keyBox.append(keyLabel, digits, spokenKey);
   const agents = element("p", "agents");
-  const rc = element("p", "note rc", TEXT.rcOn);
-  const warning = element("p", "note warning", TEXT.reconnecting);
+  const rc = element("div", "note rc");
+  const rcText = element("p", "rc-text", text.rcOn);
+  const takeBack = element("button", "secondary take-back", text.takeBack);
+  takeBack.type = "button";
+  rc.append(rcText, takeBack);
+  const watching = element("p", "note share", text.notSharingPage);
+  const warning = element("p", "note warning", text.reconnecting);
   const error = element("p", "note error");
   const stop = element("button", "stop");
   stop.type = "button";
-  panel.append(title, keyBox, agents, rc, warning, error, stop);
-  return { panel, title, keyBox, digits, spokenKey, agents, rc, warning, error, stop };
+  body.append(keyBox, agents, rc, watching, warning, error, stop);
+  panel.append(head, body);
+  return { panel, head, title, grip, minimise, body, keyBox, digits, spokenKey, agents, rc, takeBack, watching, warning, error, stop };
 }
 
-function renderPanel(parts: Panel, state: State): void {
+function titleOf(text: Texts, state: State): string {
+  const { phase } = state;
+  if (phase === "starting") return text.connecting;
+  if (phase === "failed") return state.failedWhileStarting ? text.failedStart : text.failedLater;
+  if (state.watching) return state.sharing ? text.watching : text.watchingWait;
+  return text.active;
+}
+
+function renderPanel(parts: Panel, state: State, text: Texts, locale: string, layout: Layout): void {
   const { phase } = state;
   parts.panel.hidden = phase === "idle";
   if (phase === "idle") return;
-  parts.title.textContent =
-    phase === "starting"
-      ? TEXT.connecting
-      : phase === "active"
-        ? TEXT.active
-        : state.failedWhileStarting
-          ? TEXT.failedStart
-          : TEXT.failedLater;
+  parts.panel.dataset.corner = layout.corner;
+  parts.panel.classList.toggle("min", layout.minimised);
+  parts.body.hidden = layout.minimised;
+  parts.minimise.textContent = layout.minimised ? "▢" : "–";
+  parts.minimise.setAttribute("aria-label", layout.minimised ? text.restore : text.minimise);
+  parts.minimise.title = layout.minimised ? text.restore : text.minimise;
+  parts.minimise.setAttribute("aria-expanded", String(!layout.minimised));
+  parts.title.textContent = titleOf(text, state);
   parts.keyBox.hidden = phase !== "active" || !state.key;
   if (state.key) {
     parts.digits.replaceChildren(...keyGroups(state.key).map((group) => element("span", "", group)));
     parts.spokenKey.textContent = state.key.split("").join(" ");
   }
   parts.agents.hidden = phase !== "active";
-  parts.agents.textContent = agentsText(state.agents);
+  parts.agents.textContent = agentsText(text, locale, state.agents, state.names);
   parts.rc.hidden = phase !== "active" || !state.rc;
+  parts.watching.hidden = phase !== "active" || !state.watching;
   parts.warning.hidden = phase === "failed" || !state.reconnecting;
   parts.error.hidden = !state.error;
   parts.error.textContent = state.error ?? "";
   parts.stop.textContent =
-    phase === "starting" ? TEXT.cancel : phase === "active" ? TEXT.stop : TEXT.close;
+    phase === "starting" ? text.cancel : phase === "active" ? text.stop : text.close;
 }
 
-export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): VisitorUi {
+export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, settings?: UiSettings): VisitorUi {
+  const { locale, texts: text, termsUrl, corner: firstCorner } = resolveSettings(settings ?? { config: {}, attrs: {} });
   const host = document.createElement("div");
   // Marked before it is ever in the document, so no recorder mutation sees it unmarked.
   host.setAttribute(UI_HOST_ATTRIBUTE, "");
+  host.lang = locale;
   const root = host.attachShadow({ mode: "open" });
   const style = document.createElement("style");
   style.textContent = UI_CSS;
@@ -184,21 +207,32 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
   polite.setAttribute("aria-live", "polite");
   const assertive = element("div", "sr-only");
   assertive.setAttribute("aria-live", "assertive");
-  const parts = buildPanel();
+  const parts = buildPanel(text);
   const { panel, stop } = parts;
   const chat = createChat({
-    text: TEXT.chat,
+    text: {
+      openChat: text.chatOpen,
+      unread: (count) => (count === 1 ? text.chatUnreadOne : fill(text.chatUnreadMany, { count })),
+      title: text.chatTitle,
+      close: text.chatClose,
+      reply: text.chatReply,
+      send: text.chatSend,
+      you: text.chatYou,
+      agent: text.chatAgent,
+      from: (name, said) => fill(text.chatFrom, { name, text: said }),
+      empty: text.chatEmpty,
+    },
     send: (data) => tandem?.sendMessage(data) ?? false,
-    announce: (text) => announce(text),
+    announce: (said) => announce(said),
   });
   chat.launcher.hidden = true;
-  panel.insertBefore(chat.launcher, stop);
+  parts.body.insertBefore(chat.launcher, stop);
   const notice = element("section", "notice");
-  notice.setAttribute("aria-label", TEXT.noticeTitle);
+  notice.setAttribute("aria-label", text.noticeTitle);
   notice.hidden = true;
-  const noticeTitle = element("p", "title", TEXT.noticeTitle);
+  const noticeTitle = element("p", "title", text.noticeTitle);
   const noticeText = element("p", "notice-text");
-  const dismiss = element("button", "secondary", TEXT.dismiss);
+  const dismiss = element("button", "secondary", text.dismiss);
   dismiss.type = "button";
   dismiss.addEventListener("click", () => {
     notice.hidden = true;
@@ -206,10 +240,14 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
   notice.append(noticeTitle, noticeText, dismiss);
   root.append(style, polite, assertive, panel, chat.drawer, notice);
 
+  const firstLayout: Layout = { corner: firstCorner, minimised: false };
+  let layout: Layout = { ...firstLayout };
   let state: State = { ...IDLE };
   let terms: Modal | null = null;
   let rcPrompt: Modal | null = null;
   let reversePrompt: Modal | null = null;
+  // Set when the visitor pressed "Take back control", to say so when control ends.
+  let takingBack = false;
   // Where the visitor was before moving into the panel, to return there when it closes.
   let returnFocus: HTMLElement | null = null;
 
@@ -219,20 +257,27 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
     (document.body ?? document.documentElement).append(host);
   }
 
-  function announce(text: string, urgent = false): void {
+  function announce(said: string, urgent = false): void {
     const region = urgent ? assertive : polite;
     // A new node each time, so the same words said twice are read twice.
-    region.replaceChildren(element("p", "", text));
+    region.replaceChildren(element("p", "", said));
   }
 
   function render(): void {
     if (state.phase !== "idle") mount();
-    renderPanel(parts, state);
+    renderPanel(parts, state, text, locale, layout);
+    chat.drawer.dataset.corner = layout.corner;
     chat.launcher.hidden = state.phase !== "active" || !tandem;
   }
 
   function update(change: Partial<State>): void {
     state = { ...state, ...change };
+    render();
+  }
+
+  function setLayout(change: Partial<Layout>): void {
+    layout = { ...layout, ...change };
+    saveLayout(state.key, layout);
     render();
   }
 
@@ -245,6 +290,9 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
       root.activeElement !== null &&
       (panel.contains(root.activeElement) || chat.drawer.contains(root.activeElement));
     chat.reset();
+    forgetLayout(state.key);
+    layout = { ...firstLayout };
+    takingBack = false;
     update({ ...IDLE });
     if (message) announce(message);
     if (hadFocus && returnFocus?.isConnected) returnFocus.focus();
@@ -263,15 +311,33 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
     }
     visitor.stopSession();
     // Stopping while still connecting fires no sessionend: the panel closes here instead.
-    if (state.phase !== "idle" && !visitor.inSession()) reset(TEXT.cancelled);
+    if (state.phase !== "idle" && !visitor.inSession()) reset(text.cancelled);
   });
+
+  // Control ends, the session goes on: the agent keeps watching (Glance's endRemoteControl).
+  parts.takeBack.addEventListener("click", () => {
+    takingBack = true;
+    visitor.endRemoteControl?.();
+  });
+
+  parts.minimise.addEventListener("click", () => {
+    setLayout({ minimised: !layout.minimised });
+    parts.minimise.focus();
+  });
+  const settle = (corner: Corner) => {
+    setLayout({ corner });
+    announce(fill(text.moved, { corner: text[CORNER_TEXT[corner]] }));
+  };
+  parts.grip.addEventListener("click", () => settle(nextCorner(layout.corner)));
+  makeDraggable(panel, parts.grip, settle);
 
   function started(continued: boolean): void {
     const key = visitor.getKey();
     chat.start(key);
+    layout = loadLayout(key, firstLayout);
     update({ phase: "active", key, error: null, failedWhileStarting: false });
-    const spoken = key ? ` Your session key is ${key.split("").join(" ")}.` : "";
-    announce((continued ? "Co-browsing continues on this page." : "Co-browsing started.") + spoken);
+    const spoken = key ? " " + fill(text.spokenKey, { key: key.split("").join(" ") }) : "";
+    announce((continued ? text.continued : text.started) + spoken);
   }
 
   function requestControl(payload: unknown): void {
@@ -282,17 +348,17 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
     rcPrompt = openModal({
       root,
       role: "alertdialog",
-      title: TEXT.rcTitle,
-      body: TEXT.rcBody,
+      title: text.rcTitle,
+      body: text.rcBody,
       decline: {
-        label: TEXT.deny,
+        label: text.deny,
         run: () => {
           rcPrompt = null;
           decline();
         },
       },
       accept: {
-        label: TEXT.allow,
+        label: text.allow,
         run: () => {
           rcPrompt = null;
           accept();
@@ -309,17 +375,17 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
     reversePrompt = openModal({
       root,
       role: "alertdialog",
-      title: TEXT.reverseTitle,
-      body: TEXT.reverseBody,
+      title: text.reverseTitle,
+      body: text.reverseBody,
       decline: {
-        label: TEXT.noThanks,
+        label: text.noThanks,
         run: () => {
           reversePrompt = null;
           decline();
         },
       },
       accept: {
-        label: TEXT.watch,
+        label: text.watch,
         run: () => {
           reversePrompt = null;
           accept();
@@ -330,7 +396,7 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
 
   function failed(payload: unknown): void {
     const { msg } = (payload ?? {}) as { msg?: unknown };
-    const message = typeof msg === "string" && msg ? msg : TEXT.fallbackError;
+    const message = typeof msg === "string" && msg ? msg : text.fallbackError;
     if (visitor.inSession()) {
       update({ error: message });
     } else {
@@ -347,32 +413,49 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
     announce(message, true);
   }
 
+  function consent(options: { accept(): void; decline(): void }): Modal {
+    return openModal({
+      root,
+      role: "dialog",
+      title: text.termsTitle,
+      body: text.termsBody,
+      link: termsUrl ? { href: termsUrl, label: text.termsLink } : undefined,
+      decline: { label: text.decline, run: () => ((terms = null), options.decline()) },
+      accept: { label: text.accept, run: () => ((terms = null), options.accept()) },
+    });
+  }
+
   const handlers: Record<string, (payload: unknown) => void> = {
     sessionstarting: () => {
       update({ ...IDLE, phase: "starting" });
-      announce(TEXT.connecting);
+      announce(text.connecting);
     },
     sessionstart: () => started(false),
     sessioncontinue: () => started(true),
     // A session carried over from another domain learns its key only now.
     statereceived: () => {
-      chat.start(visitor.getKey());
-      update({ key: visitor.getKey() });
+      const key = visitor.getKey();
+      chat.start(key);
+      if (key !== state.key) layout = loadLayout(key, layout);
+      update({ key });
     },
     [MESSAGE_EVENT]: (payload) => {
       if (state.phase === "active") chat.receive(payload);
     },
     agents: (payload) => {
-      const count = Number((payload as { count?: unknown } | undefined)?.count);
-      if (!Number.isFinite(count) || count === state.agents) return;
-      update({ agents: count });
-      if (state.phase === "active") announce(agentsText(count));
+      const given = (payload ?? {}) as { count?: unknown; names?: unknown };
+      const count = Number(given.count);
+      const names = Array.isArray(given.names) ? given.names.filter((name): name is string => typeof name === "string" && name !== "") : [];
+      if (!Number.isFinite(count)) return;
+      if (count === state.agents && names.join("\n") === state.names.join("\n")) return;
+      update({ agents: count, names });
+      if (state.phase === "active") announce(agentsText(text, locale, count, names));
     },
     connection: (payload) => {
       const reconnecting = (payload as { status?: unknown } | undefined)?.status === "reconnecting";
       if (reconnecting === state.reconnecting) return;
       update({ reconnecting });
-      announce(reconnecting ? TEXT.reconnecting : TEXT.reconnected, reconnecting);
+      announce(reconnecting ? text.reconnecting : text.reconnected, reconnecting);
     },
     rcrequested: requestControl,
     urlstartwarning: (payload) => {
@@ -382,20 +465,25 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
       openModal({
         root,
         role: "alertdialog",
-        title: TEXT.crossTitle,
-        body: TEXT.crossBody,
-        decline: { label: TEXT.notHere, run: () => decline() },
-        accept: { label: TEXT.continueSharing, run: () => accept() },
+        title: text.crossTitle,
+        body: text.crossBody,
+        decline: { label: text.notHere, run: () => decline() },
+        accept: { label: text.continueSharing, run: () => accept() },
       });
     },
     accessibility: (payload) => {
-      if ((payload as { enabled?: unknown } | undefined)?.enabled === true) announce(TEXT.a11yOn);
+      if ((payload as { enabled?: unknown } | undefined)?.enabled === true) announce(text.a11yOn);
     },
     rc: (payload) => {
       const enabled = (payload as { enabled?: unknown } | undefined)?.enabled === true;
       if (enabled === state.rc) return;
+      const tookBack = takingBack && !enabled;
+      takingBack = false;
+      const focusWasOnTakeBack = root.activeElement === parts.takeBack;
       update({ rc: enabled });
-      announce(enabled ? TEXT.rcOn : "The agent no longer controls this page.");
+      announce(enabled ? text.rcOn : tookBack ? text.tookBack : text.rcOff);
+      // The button goes with control: focus stays in the panel rather than drop to the page.
+      if (focusWasOnTakeBack) stop.focus();
     },
     reverseconfirm: inviteToReverse,
     [SESSION_CONFIRM_EVENT]: (payload) => {
@@ -406,34 +494,34 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
       if (state.phase === "starting" || state.phase === "active") return;
       terms?.dismiss();
       mount();
-      terms = openModal({
-        root,
-        role: "dialog",
-        title: TEXT.termsTitle,
-        body: TEXT.termsBody,
-        decline: { label: TEXT.decline, run: () => ((terms = null), decline()) },
-        accept: { label: TEXT.accept, run: () => ((terms = null), accept()) },
-      });
+      terms = consent({ accept: () => accept(), decline: () => decline() });
     },
-    [REVERSE_ANSWERED_EVENT]: () => {
+    [REVERSE_ANSWERED_EVENT]: (payload) => {
       // Answered in another tab of the session: this tab's dialog has nothing left to ask.
       reversePrompt?.dismiss();
       reversePrompt = null;
+      if ((payload as { accepted?: unknown } | undefined)?.accepted === true) update({ watching: true });
     },
     reverseended: () => {
       // The agent withdrew the invitation (or ended the session it led to).
       const pending = reversePrompt !== null;
       reversePrompt?.dismiss();
       reversePrompt = null;
-      if (pending) announce(TEXT.reverseEnded);
+      update({ watching: false, sharing: false });
+      if (pending) announce(text.reverseEnded);
     },
     screenshare: (payload) => {
-      const { screenshareView, state } = (payload ?? {}) as { screenshareView?: unknown; state?: unknown };
-      if (state === "new") announce(screenshareView === "glance_agentvideo" ? TEXT.videoStarted : TEXT.shareStarted);
-      else if (state === "ended" && visitor.inSession()) announce(TEXT.shareEnded);
+      const { screenshareView, state: shared } = (payload ?? {}) as { screenshareView?: unknown; state?: unknown };
+      if (shared === "new") {
+        update({ sharing: true });
+        announce(screenshareView === "glance_agentvideo" ? text.videoStarted : text.shareStarted);
+      } else if (shared === "ended") {
+        update({ sharing: false });
+        if (visitor.inSession()) announce(text.shareEnded);
+      }
     },
     error: failed,
-    sessionend: () => reset(TEXT.ended),
+    sessionend: () => reset(text.ended),
   };
 
   mount();
@@ -443,29 +531,19 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
     handle(name, payload) {
       handlers[name]?.(payload);
     },
-    notice(text: string) {
+    notice(said: string) {
       mount();
-      noticeText.textContent = text;
+      noticeText.textContent = said;
       notice.hidden = false;
-      announce(`${TEXT.noticeTitle}: ${text}`);
+      announce(`${text.noticeTitle}: ${said}`);
     },
     showTerms(options: TermsOptions) {
       if (terms || state.phase === "starting" || state.phase === "active") return;
       mount();
       const sessionKey = options.sessionKey;
-      terms = openModal({
-        root,
-        role: "dialog",
-        title: TEXT.termsTitle,
-        body: TEXT.termsBody,
-        decline: { label: TEXT.decline, run: () => (terms = null) },
-        accept: {
-          label: TEXT.accept,
-          run: () => {
-            terms = null;
-            visitor.startSession(sessionKey === undefined ? undefined : { sessionKey });
-          },
-        },
+      terms = consent({
+        accept: () => visitor.startSession(sessionKey === undefined ? undefined : { sessionKey }),
+        decline: () => undefined,
       });
     },
   };
