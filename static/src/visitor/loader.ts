@@ -11,6 +11,7 @@ import { CONTINUE_PARAM, SessionClient, type StartOptions } from "./session";
 import type { TermsStatus } from "../protocol";
 import { installDefaultUi } from "./ui-entry";
 import { watchPasswords } from "./passwords";
+import { drainReadyQueue } from "./ready";
 
 type Listener = (payload?: unknown) => void;
 
@@ -19,7 +20,7 @@ function install(): void {
   const config = loaderConfig();
   const glance = (window.GLANCE ??= {});
   const cobrowse = (glance.Cobrowse ??= {});
-  if (cobrowse.Visitor) return; // the script tag was included twice
+  if (cobrowse.Visitor) return; // the script tag was included twice (its queue ran already)
   const attrs = scriptAttributes();
   const client = new SessionClient(config, watchPasswords());
 
@@ -61,6 +62,8 @@ function install(): void {
   installSurfly(client, config);
   installSiteConnect(client, config);
   installPresenceApi(config, attrs, () => cobrowse.Visitor as Record<string, never>, notice);
+  // Everything is defined: run what an async tag's page queued for this moment.
+  drainReadyQueue();
 
   // A session handed over from another domain: take its token out of the address bar
   // (and so out of history and referrers) before anything else can read it.
