@@ -38,7 +38,7 @@ def test_agent_shows_a_page_at_actual_size_and_back_to_fit(
     assert fitted < 1  # a 1024x700 page in a smaller stage
     expect(viewer.get_by_role("button", name="Fit")).to_have_attribute("aria-pressed", "true")
 
-    viewer.get_by_role("button", name="Actual size (1:1)").click()
+    viewer.get_by_role("button", name="1:1 (actual size)").click()
 
     wait_for_scale(viewer, 1.0)
     expect(viewer.locator(".zoom-level")).to_have_text("100%")
