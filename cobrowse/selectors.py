@@ -1,22 +1,38 @@
 """Reads of groups, sites and sessions, with the permission checks that guard them."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.urls import reverse
 from django.utils import timezone
 
 from cobrowse.domains import origin_trusted
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.models import CobrowseSession, Group, SessionSocket, Site
 
+# A misconfigured page is told where to fix it: these errors reach the page's console.
+SCRIPT_URL_HINT = (
+    " The script URL needs ?group=<the group's number>&site=<a site of the group>, "
+    "e.g. /cobrowse/loader.js?group=72&site=production (docs/integrating.md)."
+)
+
+
+def _groups_admin() -> str:
+    return reverse("admin:cobrowse_group_changelist")
+
 
 def group_get(*, public_id: int) -> Group:
     try:
         return Group.objects.get(public_id=public_id)
     except Group.DoesNotExist:
-        raise TandemError(ErrorCode.UNKNOWN_GROUP, f"No group {public_id}.") from None
+        raise TandemError(
+            ErrorCode.UNKNOWN_GROUP,
+            f"No group {public_id}. Check the group number in the script URL (?group=) "
+            f"against the groups' numbers in the admin ({_groups_admin()}).",
+        ) from None
 
 
 def site_get(*, group: Group, name: str) -> Site:
@@ -24,10 +40,17 @@ def site_get(*, group: Group, name: str) -> Site:
         site = Site.objects.get(group=group, name=name)
     except Site.DoesNotExist:
         raise TandemError(
-            ErrorCode.UNKNOWN_SITE, f"Group {group.public_id} has no site {name[:40]!r}."
+            ErrorCode.UNKNOWN_SITE,
+            f"Group {group.public_id} has no site {name[:40]!r}. Name one of its sites in the "
+            f"script URL (&site=) or add this one to group {group.public_id}'s sites in the "
+            f"admin ({_groups_admin()}).",
         ) from None
     if not site.enabled:
-        raise TandemError(ErrorCode.SITE_DISABLED, f"Site {name!r} is disabled.")
+        raise TandemError(
+            ErrorCode.SITE_DISABLED,
+            f"Site {name!r} is disabled. Enable it among group {group.public_id}'s sites in "
+            f"the admin ({_groups_admin()}).",
+        )
     return site
 
 
@@ -39,8 +62,11 @@ def group_for_page(public_id: int, origin: str) -> Group:
     """The group a visitor page's socket names, if the page's Origin is one it trusts."""
     group = group_get(public_id=public_id)
     if not origin_trusted(origin, group_trusted_patterns(group=group)):
+        host = urlsplit(origin[:200]).hostname or "the page's host"
         raise TandemError(
-            ErrorCode.ORIGIN, f"Origin {origin[:100]!r} is not trusted by this group."
+            ErrorCode.ORIGIN,
+            f"Origin {origin[:100]!r} is not trusted by this group. Add {host[:100]} to group "
+            f"{public_id}'s trusted domains in the admin ({_groups_admin()}).",
         )
     return group
 
@@ -48,7 +74,9 @@ def group_for_page(public_id: int, origin: str) -> Group:
 def loader_config(*, group_public_id: int | None, site_name: str) -> dict:
     """What the visitor loader needs to know about its group, or the error it will report."""
     if group_public_id is None:
-        raise TandemError(ErrorCode.UNKNOWN_GROUP, "The script tag names no numeric group.")
+        raise TandemError(
+            ErrorCode.UNKNOWN_GROUP, "The script tag names no numeric group." + SCRIPT_URL_HINT
+        )
     group = group_get(public_id=group_public_id)
     site_get(group=group, name=site_name)
     return {

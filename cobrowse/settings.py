@@ -180,6 +180,13 @@ STATICFILES_DIRS = [BASE_DIR / "static" / "dist", BASE_DIR / "static" / "public"
 # Serve straight from the build output: no collectstatic step for local use or tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Compressed: the build writes .gz and .br beside each bundle (static/build.mjs), and
+# collectstatic writes them for everything else. No manifest (hashed names): the loader
+# names its bundles by their plain URL, and tests and `make run` run without collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

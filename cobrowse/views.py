@@ -8,6 +8,7 @@ from pathlib import Path
 import orjson
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from cobrowse.errors import TandemError
@@ -28,6 +29,8 @@ def _group_param(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
 
 
+# Compressed for browsers that accept gzip (all do): the loader is on every page of a site.
+@gzip_page
 @require_GET
 def loader(request: HttpRequest) -> HttpResponse:
     """Serve the loader with its group's config; an unknown group still gets a loader.
@@ -65,6 +68,7 @@ def loader(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@gzip_page
 @require_GET
 def invoke_visitor(request: HttpRequest) -> HttpResponse:
     """GLANCE.Cobrowse.InvokeVisitor for chat windows: the same script for every group."""

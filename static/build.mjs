@@ -1,7 +1,7 @@
 // Builds the browser bundles into static/dist/ (served by Django) and reports their sizes.
 import { build } from "esbuild";
-import { readFileSync } from "node:fs";
-import { gzipSync } from "node:zlib";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const outdir = new URL("./dist/", import.meta.url).pathname;
 const common = { bundle: true, minify: true, target: ["es2020"], logLevel: "warning", legalComments: "none" };
@@ -37,4 +37,16 @@ for (const name of ["loader.js", "presence.js", "invokevisitor.js", "recorder.js
   const bytes = readFileSync(outdir + name);
   const gz = gzipSync(bytes).length;
   console.log(`${name.padEnd(21)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KB  gzip ${(gz / 1024).toFixed(1).padStart(6)} KB`);
+}
+
+// Compressed copies beside each bundle: WhiteNoise serves the .br or .gz one to a browser
+// that accepts it, straight from the build as from collectstatic's output.
+for (const name of readdirSync(outdir)) {
+  if (!/\.(js|css|map)$/.test(name)) continue;
+  const bytes = readFileSync(outdir + name);
+  writeFileSync(`${outdir}${name}.gz`, gzipSync(bytes, { level: 9 }));
+  writeFileSync(
+    `${outdir}${name}.br`,
+    brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
+  );
 }

@@ -26,7 +26,7 @@ def test_a_string_key_in_glances_format_is_the_key_agents_join_by(
     assert page.evaluate(START, "59204gh-42") == "59204gh-42"
 
     viewer = open_viewer("59204gh-42")  # typed into the dashboard's join box
-    expect(viewer.locator("#viewer strong")).to_have_text("Session 59204gh-42")
+    expect(viewer.locator("#viewer h1")).to_have_text("Session 59204gh-42")
     expect(replay(viewer).locator("h1")).to_have_text("Presence by API")
 
 

@@ -15,6 +15,7 @@ import { StatusLine } from "./statusline";
 import { ShareControls } from "./share";
 import { visitorText } from "./visitor-info";
 import { WaitForSession } from "./waiting";
+import { ViewerZoom } from "./zoom";
 import { openAgentSocket, type AgentSocket, type SocketStatus, type StatusDetail } from "../socket";
 
 const RESYNC_RETRY_MS = 3000;
@@ -70,13 +71,16 @@ function startViewer(root: HTMLElement): () => void {
     const width = Number(frame.getAttribute("width")) || frame.offsetWidth;
     const height = Number(frame.getAttribute("height")) || frame.offsetHeight;
     if (!width || !height) return;
-    const scale = Math.min(stage.clientWidth / width, stage.clientHeight / height);
+    const scale = zoom.scale(Math.min(stage.clientWidth / width, stage.clientHeight / height));
     wrapper.style.transform = `scale(${scale})`;
-    wrapper.style.left = `${(stage.clientWidth - width * scale) / 2}px`;
-    wrapper.style.top = `${(stage.clientHeight - height * scale) / 2}px`;
+    // Centred while it fits; a zoomed replay larger than the stage scrolls from its corner.
+    wrapper.style.left = `${Math.max(0, (stage.clientWidth - width * scale) / 2)}px`;
+    wrapper.style.top = `${Math.max(0, (stage.clientHeight - height * scale) / 2)}px`;
     root.dataset.scale = scale.toFixed(4);
     root.dataset.viewport = `${width}x${height}`;
   };
+
+  const zoom = new ViewerZoom(root, fit);
 
   // Assigned below, once the handlers it calls exist; nothing sends before it opens.
   let socket: AgentSocket<AgentToServer> | null = null;
@@ -117,6 +121,8 @@ function startViewer(root: HTMLElement): () => void {
       triggerFocus: false,
       plugins: [fidelityPlugin()],
     });
+    // Screen readers name the frame (and axe's frame-title rule asks for it).
+    created.iframe.title = "The visitor's page (live replay)";
     created.on("resize", () => requestAnimationFrame(fit));
     // Events apply on the replayer's own clock: read the title once they did.
     created.on("event-cast", readTitle);
@@ -298,6 +304,7 @@ function startViewer(root: HTMLElement): () => void {
 
   return () => {
     window.removeEventListener("resize", fit);
+    zoom.stop();
     window.clearTimeout(resyncTimer);
     waiting.stop();
     socket?.close();

@@ -3,6 +3,7 @@
 // co-browsing function finds nothing to call here and is ignored with a console warning.
 import { loaderConfig } from "../visitor/config";
 import { installPresenceApi, publishSettings, scriptAttributes } from "./globals";
+import { drainReadyQueue } from "../visitor/ready";
 
 function install(): void {
   const config = loaderConfig();
@@ -14,6 +15,7 @@ function install(): void {
   publishSettings(config, attrs);
   // A page that also loads co-browsing later lets invokes reach it.
   installPresenceApi(config, attrs, () => window.GLANCE?.Cobrowse?.Visitor as Record<string, never> | undefined);
+  drainReadyQueue(); // an async tag's page queued its calls on window.TandemReady
 }
 
 install();

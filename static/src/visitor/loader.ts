@@ -13,6 +13,7 @@ import { installDefaultUi } from "./ui-entry";
 import { watchPasswords } from "./passwords";
 import { keepWebglFrames } from "./webgl";
 import { watchFonts } from "./fonts";
+import { drainReadyQueue } from "./ready";
 
 type Listener = (payload?: unknown) => void;
 
@@ -21,7 +22,7 @@ function install(): void {
   const config = loaderConfig();
   const glance = (window.GLANCE ??= {});
   const cobrowse = (glance.Cobrowse ??= {});
-  if (cobrowse.Visitor) return; // the script tag was included twice
+  if (cobrowse.Visitor) return; // the script tag was included twice (its queue ran already)
   const attrs = scriptAttributes();
   const client = new SessionClient(config, watchPasswords());
   if ((config.canvasFps ?? 0) > 0) keepWebglFrames();
@@ -65,6 +66,8 @@ function install(): void {
   installSurfly(client, config);
   installSiteConnect(client, config);
   installPresenceApi(config, attrs, () => cobrowse.Visitor as Record<string, never>, notice);
+  // Everything is defined: run what an async tag's page queued for this moment.
+  drainReadyQueue();
 
   // A session handed over from another domain: take its token out of the address bar
   // (and so out of history and referrers) before anything else can read it.

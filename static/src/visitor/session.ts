@@ -44,6 +44,9 @@ export const CONTROL_EVENT = "tandem:control";
 export const CONTINUE_PARAM = "tandem_continue";
 
 const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000, 5000];
+// A socket that has not opened by then is given up (a proxy or firewall that swallows it).
+const CONNECT_TIMEOUT_MS = 10_000;
+const BLOCKED_BY_POLICY = " This page's Content-Security-Policy blocks it (connect-src).";
 // Activity that shows the visitor is using this tab: it takes the session's focus.
 const FOCUS_EVENTS = ["focus", "pointerdown", "keydown"] as const;
 
@@ -63,6 +66,11 @@ export class SessionClient {
   private giveUpAt = 0;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  // The page's Content-Security-Policy refused the socket: retrying cannot help.
+  private blockedByPolicy = false;
+  // Why the socket could not be made (a policy, a timeout): the error names it.
+  private unreachable = "";
   private recorder: Recorder | null = null;
   private recorderModule: Promise<RecorderModule> | null = null;
   // The agent's screen share side (media.ts), imported on the first frame that needs it.
@@ -218,17 +226,64 @@ export class SessionClient {
   }
 
   private connect(hello: VisitorToServer): void {
-    const socket = new WebSocket(this.config.socket);
-    this.socket = socket;
+    let socket: WebSocket;
     this.linked = false;
-    socket.onopen = () => socket.send(JSON.stringify(hello));
+    if (this.blockedByPolicy) {
+      this.dropped();
+      return;
+    }
+    document.addEventListener("securitypolicyviolation", this.policyViolation);
+    try {
+      socket = new WebSocket(this.config.socket);
+    } catch (error) {
+      // Older browsers throw when the page's CSP refuses the URL.
+      console.error("[Tandem] could not open the co-browsing socket", error);
+      this.dropped();
+      return;
+    }
+    this.socket = socket;
+    // A socket the page's CSP refuses fires "error" and never "close" (Chromium): either
+    // one means this socket is lost.
+    let opened = false;
+    const lost = () => {
+      if (this.socket !== socket) return;
+      clearTimeout(this.connectTimer);
+      if (socket.readyState < WebSocket.CLOSING) socket.close(1000);
+      this.socket = null;
+      // A refused socket's "error" can come before the page's policy report: let it land.
+      if (opened) this.dropped();
+      else setTimeout(() => this.dropped(), 0);
+    };
+    clearTimeout(this.connectTimer);
+    this.connectTimer = setTimeout(() => {
+      if (this.socket !== socket || socket.readyState !== WebSocket.CONNECTING) return;
+      this.unreachable = " The connection timed out.";
+      lost();
+    }, CONNECT_TIMEOUT_MS);
+    socket.onopen = () => {
+      opened = true;
+      clearTimeout(this.connectTimer);
+      socket.send(JSON.stringify(hello));
+    };
     socket.onmessage = (message) => {
       if (this.socket === socket) this.receive(JSON.parse(String(message.data)) as ServerToVisitor);
     };
-    socket.onclose = () => {
-      if (this.socket === socket) this.dropped();
-    };
+    socket.onerror = lost;
+    socket.onclose = lost;
   }
+
+  // The page's Content-Security-Policy (connect-src) refused Tandem's socket.
+  private readonly policyViolation = (event: SecurityPolicyViolationEvent) => {
+    if (!event.blockedURI || !this.config.socket.startsWith(event.blockedURI.replace(/\/$/, ""))) return;
+    if (!/^connect-src|^default-src/.test(event.effectiveDirective || event.violatedDirective)) return;
+    this.blockedByPolicy = true;
+    const origin = new URL(this.config.socket).origin;
+    console.error(
+      `[Tandem] this page's Content-Security-Policy blocks the co-browsing socket: add ${origin} to its connect-src (see docs/integrating.md)`,
+    );
+    const socket = this.socket;
+    if (socket && socket.readyState !== WebSocket.OPEN) socket.onerror?.(new Event("error"));
+  };
 
   private send(frame: VisitorToServer): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
@@ -451,11 +506,19 @@ export class SessionClient {
   private dropped(): void {
     this.socket = null;
     this.linked = false;
+    const why = this.blockedByPolicy ? BLOCKED_BY_POLICY : this.unreachable;
+    this.unreachable = "";
     if (this.state === "starting") {
-      this.fail("service", "Could not reach the co-browsing service.");
+      // conndrop: the connection could not be made at all (a policy, a timeout); service:
+      // the server turned the socket away.
+      this.fail(why ? "conndrop" : "service", `Could not reach the co-browsing service.${why}`);
       return;
     }
     if (this.state === "idle") return;
+    if (this.blockedByPolicy) {
+      this.giveUp(`Lost the connection to the co-browsing service.${why}`);
+      return;
+    }
     if (!this.reconnecting) {
       this.reconnecting = true;
       this.attempt = 0;
@@ -535,6 +598,8 @@ export class SessionClient {
     this.rc = false;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
+    clearTimeout(this.connectTimer);
+    document.removeEventListener("securitypolicyviolation", this.policyViolation);
     for (const name of FOCUS_EVENTS) window.removeEventListener(name, this.takeFocus, true);
     document.removeEventListener("visibilitychange", this.showVisibility);
     this.recorder?.stop();
