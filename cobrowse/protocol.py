@@ -115,6 +115,8 @@ VISITOR_FRAMES: dict[str, dict[str, Field]] = {
     "focus": {},
     # The visitor's tab was hidden (another tab or window in front) or shown again.
     "visibility": {"hidden": Field(bool)},
+    # The visitor paused the session (Glance's pauseSession) or resumed it.
+    "pause": {"paused": Field(bool)},
     # Ask for a short-lived token that continues the session on another trusted domain.
     "handoff": {},
     # Remote control: the visitor's answer to a request, its end, and a refused input.

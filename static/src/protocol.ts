@@ -38,6 +38,8 @@ export type VisitorToServer =
   | { t: "focus" }
   /** The tab was hidden (another tab or window in front of it) or shown again. */
   | { t: "visibility"; hidden: boolean }
+  /** The visitor paused the session (pauseSession) or resumed it. */
+  | { t: "pause"; paused: boolean }
   | { t: "handoff" }
   // `req`: the request answered (rcrequested's `req`); needed to accept.
   | { t: "rc"; enabled: boolean; req?: number }
@@ -125,7 +127,7 @@ export type AgentToServer =
  * (`away`: navigating or closed; `since` epoch ms, `grace` seconds to come back before the
  * session ends), or its tab hidden behind another tab or window (`blurred`). */
 export type VisitorPresence =
-  | { state: "here" | "blurred" }
+  | { state: "here" | "blurred" | "paused" }
   | { state: "away"; since: number; grace: number };
 
 export type ServerToAgent =

@@ -6,7 +6,7 @@
 // Everything lives in one fixed, zero-size host element marked with UI_HOST_ATTRIBUTE: the
 // recorder blocks it (mask.ts), so nothing of the UI reaches an agent. Its open shadow
 // root keeps the page's CSS and ours apart.
-import { MESSAGE_EVENT, REVERSE_ANSWERED_EVENT, SESSION_CONFIRM_EVENT } from "./events";
+import { ANSWERED_EVENT, MESSAGE_EVENT, REVERSE_ANSWERED_EVENT, SESSION_CONFIRM_EVENT } from "./events";
 import { UI_HOST_ATTRIBUTE } from "./mask";
 import { createChat } from "./ui-chat";
 import type { TandemApi, TermsOptions, VisitorApi, VisitorUi } from "./ui-entry";
@@ -210,6 +210,14 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
   let terms: Modal | null = null;
   let rcPrompt: Modal | null = null;
   let reversePrompt: Modal | null = null;
+  // The prompt payload each open dialog answers: it closes when the page answers it.
+  const asked = new Map<unknown, () => void>();
+  function ask(payload: unknown, modal: Modal, forget: () => void): void {
+    asked.set(payload, () => {
+      modal.dismiss();
+      forget();
+    });
+  }
   // Where the visitor was before moving into the panel, to return there when it closes.
   let returnFocus: HTMLElement | null = null;
 
@@ -278,8 +286,9 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
     const { accept, decline } = (payload ?? {}) as { accept?: unknown; decline?: unknown };
     if (typeof accept !== "function" || typeof decline !== "function") return;
     rcPrompt?.dismiss();
+    if ((payload as { answered?: boolean }).answered) return; // the page answered first
     mount();
-    rcPrompt = openModal({
+    const modal = (rcPrompt = openModal({
       root,
       role: "alertdialog",
       title: TEXT.rcTitle,
@@ -298,7 +307,8 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
           accept();
         },
       },
-    });
+    }));
+    ask(payload, modal, () => rcPrompt === modal && (rcPrompt = null));
   }
 
   function inviteToReverse(payload: unknown): void {
@@ -378,8 +388,9 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
     urlstartwarning: (payload) => {
       const { accept, decline } = (payload ?? {}) as { accept?: unknown; decline?: unknown };
       if (typeof accept !== "function" || typeof decline !== "function") return;
+      if ((payload as { answered?: boolean }).answered) return; // the page answered first
       mount();
-      openModal({
+      const modal = openModal({
         root,
         role: "alertdialog",
         title: TEXT.crossTitle,
@@ -387,6 +398,12 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
         decline: { label: TEXT.notHere, run: () => decline() },
         accept: { label: TEXT.continueSharing, run: () => accept() },
       });
+      ask(payload, modal, () => undefined);
+    },
+    [ANSWERED_EVENT]: (payload) => {
+      // The page's own handler (or this UI) answered a prompt: its dialog has nothing to ask.
+      asked.get(payload)?.();
+      asked.delete(payload);
     },
     accessibility: (payload) => {
       if ((payload as { enabled?: unknown } | undefined)?.enabled === true) announce(TEXT.a11yOn);
@@ -404,16 +421,18 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
       const { accept, decline } = (payload ?? {}) as { accept?: unknown; decline?: unknown };
       if (typeof accept !== "function" || typeof decline !== "function") return;
       if (state.phase === "starting" || state.phase === "active") return;
+      if ((payload as { answered?: boolean }).answered) return; // the page answered first
       terms?.dismiss();
       mount();
-      terms = openModal({
+      const modal = (terms = openModal({
         root,
         role: "dialog",
         title: TEXT.termsTitle,
         body: TEXT.termsBody,
         decline: { label: TEXT.decline, run: () => ((terms = null), decline()) },
         accept: { label: TEXT.accept, run: () => ((terms = null), accept()) },
-      });
+      }));
+      ask(payload, modal, () => terms === modal && (terms = null));
     },
     [REVERSE_ANSWERED_EVENT]: () => {
       // Answered in another tab of the session: this tab's dialog has nothing left to ask.
@@ -448,6 +467,25 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi): Visito
       noticeText.textContent = text;
       notice.hidden = false;
       announce(`${TEXT.noticeTitle}: ${text}`);
+    },
+    promptCrossDomain(url: string) {
+      let host = url;
+      try {
+        host = new URL(url, location.href).host;
+      } catch {
+        // shown as given
+      }
+      mount();
+      return new Promise<boolean>((resolve) => {
+        openModal({
+          root,
+          role: "alertdialog",
+          title: TEXT.crossTitle,
+          body: `Would you like to continue the session on ${host}?`,
+          decline: { label: TEXT.notHere, run: () => resolve(false) },
+          accept: { label: TEXT.continueSharing, run: () => resolve(true) },
+        });
+      });
     },
     showTerms(options: TermsOptions) {
       if (terms || state.phase === "starting" || state.phase === "active") return;
