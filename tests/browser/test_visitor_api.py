@@ -40,7 +40,7 @@ def test_loader_defines_the_glance_globals_and_loads_the_recorder_only_on_start(
 
     page.evaluate("GLANCE.Cobrowse.Visitor.stopSession()")
     page.wait_for_function("window.seen.length === 4")
-    assert page.evaluate("window.seen[3]") == ["sessionend", None]
+    assert page.evaluate("window.seen[3]") == ["sessionend", {"reason": "visitor"}]
 
 
 def test_remove_event_listener_stops_the_callbacks(server, pages_url, open_visitor):

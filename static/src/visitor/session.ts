@@ -232,7 +232,7 @@ export class SessionClient {
     if (this.linked) this.send({ t: "stop" });
     if (this.state === "starting") {
       // Glance: sessionstarting is always followed by sessionstart or error.
-      this.fail("service", "The session was stopped before it started.");
+      this.fail("service", "The session was stopped before it started.", { stopped: true });
       return;
     }
     if (this.inSession()) this.events.emit("leavesession");
@@ -571,9 +571,9 @@ export class SessionClient {
     return load;
   }
 
-  private fail(code: "service" | "conndrop" | "dupkey", msg: string): void {
+  private fail(code: "service" | "conndrop" | "dupkey", msg: string, extra: object = {}): void {
     this.teardown();
-    this.events.emit("error", { code, msg });
+    this.events.emit("error", { code, msg, ...extra });
   }
 
   private end(reason: EndReason): void {
