@@ -89,6 +89,8 @@ export class SessionClient {
   private pendingRc: (() => void) | null = null;
   // The client index of the agent who joined last (who enableRC(true) gives control to).
   private lastAgent = 0;
+  // The page asked for a key of its own (so `key_in_use` is Glance's dupkey).
+  private ownKey = false;
   private readonly storageKey: string;
   private readonly sharedKey: string;
   // What this tab remembered of its session at load (or, for a new tab of the site, what
@@ -148,6 +150,7 @@ export class SessionClient {
       return;
     }
     const key = options.sessionKey === undefined || options.sessionKey === null ? null : String(options.sessionKey);
+    this.ownKey = key !== null;
     this.reverseOnly = this.watching = options.reverse === true;
     const start: VisitorToServer = { t: "start", site: this.config.site, key, ua: navigator.userAgent, ...options.visitor };
     if (this.reverseOnly) start.reverse = true;
@@ -497,7 +500,7 @@ export class SessionClient {
     console.warn(`[Tandem] ${code}: ${msg}`);
     if (this.state === "starting") {
       // Glance's code for a key another running session has.
-      this.fail(code === "key_in_use" ? "dupkey" : "service", msg);
+      this.fail(code === "key_in_use" && this.ownKey ? "dupkey" : "service", msg);
     } else if (!this.linked && (code === "ended" || this.joiningTab)) {
       // The session ended while this page loaded or was away (or, for a new tab, the
       // session the site's other tabs shared is over or its token too old).
