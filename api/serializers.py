@@ -135,7 +135,16 @@ class VisitorOut(serializers.Serializer):
 class LookupOut(serializers.Serializer):
     groupid = serializers.IntegerField()
     visitorid = serializers.CharField()
-    visitorpresent = serializers.BooleanField(help_text="Whether the visitor is online now.")
+    visitorpresent = serializers.JSONField(
+        help_text="Glance's: when the visitor came online (ISO 8601, UTC) if it is online "
+        "now, else false."
+    )
+    timestamp = serializers.CharField(help_text="The server's time of the answer (ISO 8601, UTC).")
+    direct = serializers.CharField(
+        required=False, help_text="Only when present: where to POST signalvisitor (host/path)."
+    )
+    ds = serializers.CharField(required=False, help_text="The same as direct.")
+    directserver = serializers.CharField(required=False, help_text="The same as direct.")
     visitor = VisitorOut(allow_null=True, help_text="What the visitor reported; null offline.")
 
 

@@ -2,6 +2,9 @@
 signalvisitor, and the visitors online. Each validates its input, checks the group, calls
 one service of `presence.services` and serializes the result."""
 
+import time
+from datetime import UTC, datetime
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -37,6 +40,18 @@ def valid(serializer: type[serializers.Serializer], data, **context) -> dict:
     return checked.validated_data
 
 
+def iso_time(seconds: float) -> str:
+    """Unix seconds as Glance writes times: ISO 8601 in UTC, to the millisecond."""
+    moment = datetime.fromtimestamp(seconds, tz=UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def signal_base(request: Request, endpoint: str) -> str:
+    """Glance's `direct` server: one service reaches every visitor, so signalvisitor is
+    beside this endpoint (host plus path)."""
+    return request.get_host() + request.path.removesuffix(endpoint)
+
+
 def group_id(request: Request, group_public_id: int) -> int:
     """The group of the request, if its token or agent may act in it."""
     access_group(user=request.user, token=request.auth, group_public_id=group_public_id)
@@ -57,9 +72,16 @@ class LookupVisitor(APIView):
             group_public_id=group_id(request, query["groupid"]),
             visitor_id=query["visitorid"],
         )
-        return Response(
-            LookupOut({**query, "visitorpresent": visitor is not None, "visitor": visitor}).data
-        )
+        result = {
+            **query,
+            "visitorpresent": False if visitor is None else iso_time(visitor["since"]),
+            "timestamp": iso_time(time.time()),
+            "visitor": visitor,
+        }
+        if visitor is not None:
+            base = signal_base(request, "/lookupvisitor")
+            result |= {"direct": base, "ds": base, "directserver": base}
+        return Response(LookupOut(result).data)
 
 
 class FindVisitor(APIView):
@@ -80,8 +102,7 @@ class FindVisitor(APIView):
         )
         result = {"groupid": query["groupid"], "visitorid": visitor_id, "visitorfound": found}
         if found:
-            # One service reaches every visitor: signalvisitor is beside this endpoint.
-            base = request.get_host() + request.path.removesuffix("/findvisitor")
+            base = signal_base(request, "/findvisitor")
             result |= {"direct": base, "directserver": base}
         return Response(FindOut(result).data)
 

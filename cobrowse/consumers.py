@@ -176,6 +176,11 @@ class VisitorConsumer(FrameConsumer):
             session_id=self._live_session_id(), channel=self.channel_name, hidden=frame["hidden"]
         )
 
+    async def on_pause(self, frame: dict, text: str) -> None:
+        await database_sync_to_async(services.visitor_paused)(
+            session_id=self._live_session_id(), channel=self.channel_name, paused=frame["paused"]
+        )
+
     async def on_ev(self, frame: dict, text: str) -> None:
         session_id = self._live_session_id()
         if self.focused:  # a tab that just lost focus may still flush a batch: drop it

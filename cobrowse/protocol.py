@@ -290,7 +290,7 @@ STROKE_KINDS = frozenset({"pen", "highlight"})
 # How the visitor answered an agent's one-click co-browse (Glance's presence "terms" event).
 TERMS_STATUSES = frozenset({"displayed", "accepted", "declined"})
 MTYPES = frozenset({"signal", "invoke"})
-PRESENCE_STATES = frozenset({"here", "away", "blurred"})
+PRESENCE_STATES = frozenset({"here", "away", "blurred", "paused"})
 RESUME_WHYS = frozenset({"navigate", "tab", "reconnect", "crossdomain"})
 
 
@@ -451,8 +451,11 @@ SHAPES: dict[str, Shape] = {
     "VisitorPresence": Shape(
         doc="Where the visitor is, as agents hear it: with the session (`here`), every tab of it "
         "gone (`away`: navigating or closed; `since` epoch ms, `grace` seconds to come back "
-        "before the session ends), or its tab hidden behind another tab or window (`blurred`).",
-        ts='{ state: "here" | "blurred" } | { state: "away"; since: number; grace: number }',
+        "before the session ends), its tab hidden behind another tab or window (`blurred`), "
+        "or the session paused by the page (`paused`: Glance's pauseSession, no mirror until "
+        "it resumes with a fresh snapshot).",
+        ts='{ state: "here" | "blurred" | "paused" } '
+        '| { state: "away"; since: number; grace: number }',
     ),
     "SessionSummary": Shape(
         {
@@ -688,6 +691,12 @@ VISITOR = Socket(
             {"accept": Field(bool, doc="`true`: accept; `false`: decline.")},
             doc="Accept or decline the agent's reverse-session invitation. Without one "
             "waiting: `bad_state`.",
+        ),
+        "pause": Frame(
+            {"paused": Field(bool, doc="`true`: pause; `false`: resume.")},
+            doc="The page paused the session (Glance's `pauseSession`) or resumed it: agents "
+            '← `visitor {state: "paused"}` (or back to `here`); the page sends no mirror '
+            "while paused and a fresh snapshot on resume.",
         ),
         "draw_dismiss": Frame(
             doc="The visitor dismissed the agents' drawings (cobrowse/annotations.py): every "

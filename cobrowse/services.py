@@ -554,6 +554,22 @@ def visitor_visibility(*, session_id: int, channel: str, hidden: bool) -> None:
         )
 
 
+def visitor_paused(*, session_id: int, channel: str, paused: bool) -> None:
+    """The visitor paused the session (nothing of the page is sent) or resumed it; the
+    agents hear of it when the tab on `channel` is the one the session shows."""
+    focused = (
+        CobrowseSession.objects.filter(
+            id=session_id, state=CobrowseSession.State.ACTIVE, focused_channel=channel
+        )
+        .values_list("id", flat=True)
+        .first()
+    )
+    if focused is not None:
+        visitor_presence_broadcast(
+            session_id=session_id, presence={"state": "paused" if paused else "here"}
+        )
+
+
 def visitor_state(*, session: CobrowseSession) -> dict:
     """What a visitor page learns about its session when it starts or continues it."""
     return {

@@ -151,9 +151,10 @@ export type StrokeKind = "highlight" | "pen";
 /**
  * Where the visitor is, as agents hear it: with the session (`here`), every tab of it gone
  * (`away`: navigating or closed; `since` epoch ms, `grace` seconds to come back before the session
- * ends), or its tab hidden behind another tab or window (`blurred`).
+ * ends), its tab hidden behind another tab or window (`blurred`), or the session paused by the
+ * page (`paused`: Glance's pauseSession, no mirror until it resumes with a fresh snapshot).
  */
-export type VisitorPresence = { state: "here" | "blurred" } | { state: "away"; since: number; grace: number };
+export type VisitorPresence = { state: "here" | "blurred" | "paused" } | { state: "away"; since: number; grace: number };
 
 /** A live session, as the dashboard lists it. */
 export type SessionSummary = {
@@ -211,6 +212,12 @@ export type VisitorToServer =
    * `bad_state`.
    */
   | { t: "reverse"; accept: boolean }
+  /**
+   * `pause`: The page paused the session (Glance's `pauseSession`) or resumed it: agents ←
+   * `visitor {state: "paused"}` (or back to `here`); the page sends no mirror while paused and a
+   * fresh snapshot on resume.
+   */
+  | { t: "pause"; paused: boolean }
   /**
    * `draw_dismiss`: The visitor dismissed the agents' drawings (cobrowse/annotations.py): every
    * agent ← `draw_dismissed`.

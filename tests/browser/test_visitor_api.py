@@ -40,7 +40,7 @@ def test_loader_defines_the_glance_globals_and_loads_the_recorder_only_on_start(
 
     page.evaluate("GLANCE.Cobrowse.Visitor.stopSession()")
     page.wait_for_function("window.seen.length === 4")
-    assert page.evaluate("window.seen[3]") == ["sessionend", None]
+    assert page.evaluate("window.seen[3]") == ["sessionend", {"reason": "visitor"}]
 
 
 def test_remove_event_listener_stops_the_callbacks(server, pages_url, open_visitor):
@@ -62,7 +62,7 @@ def test_remove_event_listener_stops_the_callbacks(server, pages_url, open_visit
     assert page.evaluate("window.calls") == 0
 
 
-def test_a_key_already_in_use_fires_a_service_error(server, pages_url, open_visitor):
+def test_a_key_already_in_use_fires_glances_dupkey_error(server, pages_url, open_visitor):
     first = open_visitor(f"{pages_url}/plain.html")
     first.start("5151")
     second = open_visitor(f"{pages_url}/plain.html").page
@@ -71,7 +71,7 @@ def test_a_key_already_in_use_fires_a_service_error(server, pages_url, open_visi
     second.wait_for_function("window.seen.length === 2")
     seen = second.evaluate("window.seen")
     assert seen[0] == ["sessionstarting", None]
-    assert seen[1][0] == "error" and seen[1][1]["code"] == "service"
+    assert seen[1][0] == "error" and seen[1][1]["code"] == "dupkey"
     assert "5151" in seen[1][1]["msg"]
 
 

@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import re
+from datetime import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -112,7 +113,12 @@ async def test_token_holder_looks_up_an_online_visitor(
 
     assert response.status_code == 200
     found = response.json()
-    assert (found["groupid"], found["visitorid"], found["visitorpresent"]) == (72, "v-9", True)
+    assert (found["groupid"], found["visitorid"]) == (72, "v-9")
+    # Glance's shape: when the visitor came online, the answer's time, and where to signal.
+    since = datetime.fromisoformat(found["visitorpresent"])
+    assert since <= datetime.fromisoformat(found["timestamp"])
+    assert since.timestamp() == pytest.approx(found["visitor"]["since"], abs=0.001)
+    assert found["direct"] == found["ds"] == found["directserver"] == "testserver/presence"
     assert (found["visitor"]["title"], found["visitor"]["data"]) == ("Checkout", {"cart": 2})
     assert (await ApiToken.objects.aget()).last_used_at is not None
 
@@ -121,7 +127,9 @@ def test_lookup_of_an_offline_visitor_says_it_is_not_present(demo_group, api):
     response = api.get("/presence/lookupvisitor", {"groupid": 72, "visitorid": "v-absent"})
 
     assert response.status_code == 200
-    assert response.json() == {
+    found = response.json()
+    assert datetime.fromisoformat(found.pop("timestamp")).tzinfo is not None
+    assert found == {
         "groupid": 72,
         "visitorid": "v-absent",
         "visitorpresent": False,

@@ -64,6 +64,9 @@ export class StatusLine {
 
   private current(): [string, string] {
     if (!PRESENCE_SHOWN.has(this.state) || this.presence.state === "here") return [this.state, this.text];
+    if (this.presence.state === "paused") {
+      return ["paused", "The visitor paused the session: the page shown is where they paused it."];
+    }
     if (this.presence.state === "blurred") {
       return ["blurred", "The visitor is in another tab or window: the page shown is where they left it."];
     }

@@ -23,12 +23,8 @@ const SEEN_KEY = "tandem.presence.seen";
 const FOCUS_EVENTS = ["pointerdown", "keydown"] as const;
 const INVOKABLE = new Set(["startSession", "stopSession"]);
 
-/** What onunique receives: the id as `visitorid`, and as itself wherever a string is meant. */
-type UniqueId = { visitorid: string; toString(): string };
-
-function uniqueId(visitorid: string): UniqueId {
-  return { visitorid, toString: () => visitorid };
-}
+/** presence()'s and connectUnique()'s parameters, as Glance documents them. */
+type ReportParams = { data?: unknown; onsuccess?: unknown; onerror?: unknown };
 
 function isFlat(data: unknown): data is PresenceData {
   if (!data || typeof data !== "object" || Array.isArray(data)) return false;
@@ -70,7 +66,12 @@ export function installPresence(
     onerror: ((error: ErrorInfo) => void) | null = null;
     onblur: (() => void) | null = null;
     onfocus: (() => void) | null = null;
-    onunique: ((unique: UniqueId) => void) | null = null;
+    /** Glance's: the unique id (a string). */
+    onunique: ((uniqueid: string) => void) | null = null;
+    /** Glance's other name for it: the unique id and its timeout in seconds. */
+    onuniqueid: ((uniqueid: string, timeout: number) => void) | null = null;
+    // presence({onsuccess}) callbacks waiting for their report to go out.
+    private successes: (() => void)[] = [];
     private socket: WebSocket | null = null;
     private wanted = false; // connect() was called and disconnect() was not
     private unique = false; // connected with connectUnique(): the server names this visitor
@@ -102,21 +103,33 @@ export function installPresence(
       Visitor.instance?.setVisitorId(visitorid, visitorsig);
     }
 
-    presence(params: { data?: unknown } = {}): void {
-      const data = params.data ?? {};
+    presence(params: ReportParams = {}): void {
+      const data = params?.data ?? {};
       if (!isFlat(data)) {
-        this.error("badparams", "Presence data must be an object of string or number values.");
+        const msg = "Presence data must be an object of string or number values.";
+        if (typeof params.onerror === "function") this.fire(() => (params.onerror as (e: ErrorInfo) => void)({ code: "badparams", msg }));
+        this.error("badparams", msg);
         return;
       }
       this.data = { ...this.data, ...data };
       this.reported = true;
+      if (typeof params.onsuccess === "function") {
+        const done = params.onsuccess as () => void;
+        this.successes.push(() => this.fire(done));
+      }
       // A connecting socket reports everything once open; an open one only what is new, and
       // a blurred tab everything when it is the active one again.
       if (this.socket?.readyState === WebSocket.OPEN) {
         if (this.focused) this.send({ t: "presence", data });
+        this.succeeded();
       }
       // With no id yet (connectUnique() or setVisitorId() comes next) it waits for that.
       else if (!this.socket && (this.visitorid || this.unique)) this.open();
+    }
+
+    /** The reports made so far went out: call their onsuccess. */
+    private succeeded(): void {
+      for (const done of this.successes.splice(0)) done();
     }
 
     connect(): void {
@@ -129,7 +142,16 @@ export function installPresence(
     }
 
     /** Connect under a 6-digit id the server picks (see onunique); it lasts five minutes. */
-    connectUnique(): void {
+    connectUnique(params: ReportParams = {}): void {
+      // Glance's connectUnique({data}): presence data sent with the connection.
+      if (params?.data !== undefined) {
+        if (!isFlat(params.data)) {
+          this.error("badparams", "Presence data must be an object of string or number values.");
+          return;
+        }
+        this.data = { ...this.data, ...params.data };
+        this.reported = true;
+      }
       if (!this.unique) this.disconnect();
       this.unique = true;
       this.visitorid = null;
@@ -190,6 +212,7 @@ export function installPresence(
         this.claiming = false;
         this.reportAll();
         for (const frame of this.queue.splice(0)) socket.send(JSON.stringify(frame));
+        this.succeeded();
         this.ping = setInterval(() => this.send({ t: "ping" }), PING_MS);
         this.watchFocus(true);
       };
@@ -257,7 +280,8 @@ export function installPresence(
         case "unique":
           this.visitorid = frame.visitorid;
           this.expireIn(frame.seconds * 1000);
-          this.fire(() => this.onunique?.(uniqueId(frame.visitorid)));
+          this.fire(() => this.onunique?.(frame.visitorid));
+          this.fire(() => this.onuniqueid?.(frame.visitorid, frame.seconds));
           break;
         case "extended":
           this.expireIn(this.deadline - Date.now() + frame.seconds * 1000);

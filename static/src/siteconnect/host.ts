@@ -7,6 +7,7 @@
 // not on every page that loads the loader: it holds a presence connection, and pages that
 // never use site_connect should not show up as visitors with a contact code.
 import type { LoaderConfig } from "../visitor/config";
+import { originTrusted } from "../visitor/invoke";
 import { UI_HOST_ATTRIBUTE } from "../visitor/mask";
 import { MESSAGE_EVENT, type SessionClient } from "../visitor/session";
 import { Broker, type MessageFn } from "./broker";
@@ -65,6 +66,8 @@ function validButtonId(id: string): boolean {
 export class SiteConnectHost {
   private readonly broker = new Broker("host page");
   private readonly origin: string | null;
+  // Why site_connect cannot work on this page (~/site_connect/error's reason), or null.
+  private readonly unavailable: string | null;
   private frame: HTMLIFrameElement | null = null;
   private frameOpen = false;
   /** Publications made while the frame loads. */
@@ -87,7 +90,13 @@ export class SiteConnectHost {
     private readonly ids: () => number,
     wasInSession: boolean,
   ) {
-    this.origin = config.error ? null : originOf(config.server);
+    // The frame may be embedded only by the group's trusted domains (frame-ancestors): on
+    // another origin it would be refused silently, so the page is told at once instead.
+    const trusted = originTrusted(location.origin, config.trustedDomains ?? []);
+    this.unavailable =
+      config.error ??
+      (trusted ? null : `This page's origin ${location.origin} is not one of group ${config.group}'s trusted domains.`);
+    this.origin = this.unavailable ? null : originOf(config.server);
     window.addEventListener("message", (event) => this.receive(event));
     this.listenToSession(wasInSession);
     this.internal("~pagesession/#", (msg, topic) => this.pageSession(topic, msg));
@@ -175,7 +184,7 @@ export class SiteConnectHost {
     if (this.origin === null) {
       if (!this.reportedError) {
         this.reportedError = true;
-        const reason = this.config.error ?? "site_connect is unavailable";
+        const reason = this.unavailable ?? "site_connect is unavailable";
         setTimeout(() => this.deliver(TOPICS.error, { reason }), 0);
       }
       return;

@@ -74,8 +74,9 @@ export class SurflySession {
     events.on("statereceived", () => this.began(false));
     events.on("sessionend", () => this.ended());
     events.on("error", (payload) => {
-      const code = (payload as { code?: string } | undefined)?.code;
-      if (code === "conndrop" || code === "service") this.fire("error", { reason: "connect_failed" });
+      const { code, stopped } = (payload ?? {}) as { code?: string; stopped?: boolean };
+      // A session the page stopped while it started did not fail to connect.
+      if (!stopped && (code === "conndrop" || code === "service")) this.fire("error", { reason: "connect_failed" });
     });
     // Another tab of this visitor took the session: Surfly's other_connection. In Tandem
     // the older tab is paused, not thrown out; it leads again once used (Glance's tabs).

@@ -50,3 +50,27 @@ export function messageText(data: unknown): string | null {
 
 /** A session message (chat) for the page: `{data, origin, from, name, at}`. */
 export const MESSAGE_EVENT = "tandem:message";
+
+/** Tandem's own: a prompt (rcrequested, urlstartwarning, sessionconfirm) was answered,
+ * by the default UI or by the page's own handler; the payload is the prompt's. The
+ * default UI closes its dialog for that prompt. */
+export const ANSWERED_EVENT = "tandem:answered";
+
+export type Prompt = { accept(): void; decline(): void; readonly answered?: boolean };
+
+/** A prompt's `{accept, decline}`: the first call that is taken (its function returns
+ * anything but false) answers it, later calls do nothing; ANSWERED_EVENT then fires. The
+ * non-enumerable `answered` lets a dialog opened after the answer close at once. */
+export function prompt(events: Emitter, onAccept: () => boolean | void, onDecline: () => boolean | void, extra: object = {}): Prompt {
+  let answered = false;
+  const payload = { ...extra } as Prompt;
+  const answer = (run: () => boolean | void) => () => {
+    if (answered || run() === false) return;
+    answered = true;
+    events.emit(ANSWERED_EVENT, payload);
+  };
+  payload.accept = answer(onAccept);
+  payload.decline = answer(onDecline);
+  Object.defineProperty(payload, "answered", { get: () => answered });
+  return payload;
+}

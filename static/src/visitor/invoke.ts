@@ -10,10 +10,25 @@ type Args = Record<string, unknown> | undefined;
 type StartArgs = { sessionKey?: string | number; reverse?: boolean };
 type Invokable = (...args: unknown[]) => unknown;
 
-// Listeners are functions, which postMessage cannot carry, so add/removeEventListener
-// are not invokable. showTerms belongs to the visitor UI and may be installed later.
-const VISITOR_FUNCS = new Set(["startSession", "stopSession", "inSession", "getKey"]);
-const UI_FUNCS = new Set(["showTerms"]);
+// Every documented function of GLANCE.Cobrowse.Visitor but the two that take a listener,
+// a function postMessage cannot carry (add/removeEventListener). The getters run too (an
+// invoker cannot read their answer, as with Glance). showTerms, promptCrossDomain and
+// setStyle belong to the visitor UI, which exists only with the default UI.
+const VISITOR_FUNCS = new Set([
+  "startSession",
+  "stopSession",
+  "inSession",
+  "getKey",
+  "getSessionState",
+  "setStartParams",
+  "pauseSession",
+  "isSessionPaused",
+  "enableRC",
+  "endRemoteControl",
+  "crossDomain",
+  "continueSessionAt",
+]);
+const UI_FUNCS = new Set(["showTerms", "promptCrossDomain", "setStyle"]);
 
 const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443 };
 
@@ -178,7 +193,7 @@ function receive(event: MessageEvent, config: LoaderConfig, visitor: VisitorApi)
     const options = startArgs(given);
     if (options === null) return ignore("sessionKey is not a string or a number, or reverse not a boolean");
     passed = [options];
-  } else if (UI_FUNCS.has(func)) {
+  } else if (given !== undefined) {
     passed = [given];
   }
   const [fn, owner] = target;

@@ -13,12 +13,28 @@ export function isSessionKey(value: unknown): value is string {
   return typeof value === "string" && SESSION_KEY.test(value);
 }
 
+// What the page set with Visitor.setStartParams(): used by every later start that does not
+// say otherwise (the default UI's button, a presence invoke, startSession()).
+let presetParams: Record<string, unknown> = {};
+
+/** Glance's setStartParams: a key (string or number) or options, kept for later starts. */
+export function setStartParams(params: unknown): void {
+  presetParams =
+    typeof params === "string" || typeof params === "number"
+      ? { sessionKey: params }
+      : params && typeof params === "object"
+        ? { ...(params as Record<string, unknown>) }
+        : {};
+}
+
 /** What startSession(arg) means, Glance's way: `arg` is a key (string or number) or an
  * options object; without a key the visitor id is the key when it is a valid one, and
  * name, email and phone come from the options or else from GLANCE_COBROWSE. */
 export function startParams(arg: unknown, page: Record<string, unknown> | undefined) {
-  const options: Record<string, unknown> =
-    typeof arg === "string" || typeof arg === "number" ? { sessionKey: arg } : arg && typeof arg === "object" ? { ...arg } : {};
+  const options: Record<string, unknown> = {
+    ...presetParams,
+    ...(typeof arg === "string" || typeof arg === "number" ? { sessionKey: arg } : arg && typeof arg === "object" ? arg : {}),
+  };
   const given = options.sessionKey;
   const fallback = isSessionKey(page?.visitorid) ? page.visitorid : null;
   const sessionKey = given === undefined || given === null ? fallback : given === RANDOM_KEY ? null : String(given);

@@ -10,6 +10,7 @@ import { startParams } from "./keys";
 import { CONTINUE_PARAM, SessionClient, type StartOptions } from "./session";
 import type { TermsStatus } from "../protocol";
 import { installDefaultUi } from "./ui-entry";
+import { extendVisitor } from "./glance-api";
 import { watchPasswords } from "./passwords";
 import { keepWebglFrames } from "./webgl";
 import { watchFonts } from "./fonts";
@@ -55,6 +56,7 @@ function install(): void {
     addEventListener: (name: string, fn: Listener) => client.events.on(name, fn),
     removeEventListener: (name: string, fn: Listener) => client.events.off(name, fn),
   };
+  extendVisitor(cobrowse.Visitor as Record<string, unknown>, client);
   // Tandem's own, for presence invokes (not a Glance method, so not enumerable).
   Object.defineProperty(cobrowse.Visitor, START_FOR_AGENT, {
     value: (options: StartOptions, report: (status: TermsStatus) => void) =>

@@ -9,7 +9,7 @@
 // focus to the tab in use and tells the others to blur (Glance's tab semantics).
 import { CloseCode, ErrorCode, type AgentInput, type ServerToVisitor, type TermsStatus, type VisitorToServer } from "../protocol";
 import type { LoaderConfig } from "./config";
-import { Emitter, MESSAGE_EVENT, SESSION_CONFIRM_EVENT } from "./events";
+import { Emitter, MESSAGE_EVENT, SESSION_CONFIRM_EVENT, prompt } from "./events";
 import type { VisitorParams } from "./keys";
 import type { PastPasswords } from "./passwords";
 import type { Media, MediaFrame, startMedia } from "./media";
@@ -21,7 +21,19 @@ type MediaModule = { startMedia: typeof startMedia };
 type State = "idle" | "starting" | "continuing" | "active";
 // `watching`: in an accepted reverse session, so the next page records nothing either;
 // `reverseOnly`: the session exists only for a reverse session, so no page ever records.
-type Stored = { key: string; token: string; watching?: boolean; reverseOnly?: boolean };
+// `paused`: the visitor paused the session (pauseSession), so the next page records nothing
+// until it is resumed.
+type Stored = { key: string; token: string; watching?: boolean; reverseOnly?: boolean; paused?: boolean };
+/** Why a session ended, as Glance's `sessionend` says it. */
+export type EndReason = "agent" | "visitor" | "error";
+
+/** The server's `ended` reasons, in Glance's words: who ended it. */
+const END_REASONS: Record<string, EndReason> = {
+  agent_ended: "agent",
+  reverse_ended: "agent",
+  stopped: "visitor",
+  reverse_declined: "visitor",
+};
 
 /** `reverse` (a Tandem extension of Glance's options): start the session only for a
  * reverse session, which an agent asked for; the page is never recorded. */
@@ -79,6 +91,14 @@ export class SessionClient {
   private watching = false;
   // A session started only for a reverse session: nothing is ever recorded in it.
   private reverseOnly = false;
+  // The visitor paused the session (pauseSession): nothing is recorded until resumed.
+  private paused = false;
+  // The open remote control request (rcrequested), which enableRC(true) accepts.
+  private pendingRc: (() => void) | null = null;
+  // The client index of the agent who joined last (who enableRC(true) gives control to).
+  private lastAgent = 0;
+  // The page asked for a key of its own (so `key_in_use` is Glance's dupkey).
+  private ownKey = false;
   private readonly storageKey: string;
   private readonly sharedKey: string;
   // What this tab remembered of its session at load (or, for a new tab of the site, what
@@ -138,6 +158,7 @@ export class SessionClient {
       return;
     }
     const key = options.sessionKey === undefined || options.sessionKey === null ? null : String(options.sessionKey);
+    this.ownKey = key !== null;
     this.reverseOnly = this.watching = options.reverse === true;
     const start: VisitorToServer = { t: "start", site: this.config.site, key, ua: navigator.userAgent, ...options.visitor };
     if (this.reverseOnly) start.reverse = true;
@@ -155,16 +176,18 @@ export class SessionClient {
       return;
     }
     if (this.state !== "idle") return;
-    let answered = false;
-    const answer = (accepted: boolean) => () => {
-      if (answered) return;
-      answered = true;
-      report(accepted ? "accepted" : "declined");
-      if (accepted) this.start(options);
-    };
     report("displayed");
     const sessionKey = options.sessionKey === undefined ? undefined : String(options.sessionKey);
-    this.events.emit(SESSION_CONFIRM_EVENT, { sessionKey, accept: answer(true), decline: answer(false) });
+    const payload = prompt(
+      this.events,
+      () => {
+        report("accepted");
+        this.start(options);
+      },
+      () => report("declined"),
+      { sessionKey },
+    );
+    this.events.emit(SESSION_CONFIRM_EVENT, payload);
   }
 
   /** After a page load: rejoin the session this tab was in, or, with the visitor's
@@ -179,20 +202,20 @@ export class SessionClient {
     if (stored) {
       this.reverseOnly = stored.reverseOnly === true;
       this.watching = this.reverseOnly || stored.watching === true;
+      this.paused = stored.paused === true;
       this.joiningTab = stored.tab;
       this.resume(stored.key, stored.token, stored.tab ? "tab" : "navigate");
     } else if (handoff) {
-      let answered = false;
-      this.events.emit("urlstartwarning", {
-        accept: () => {
-          if (answered || this.state !== "idle") return;
-          answered = true;
+      const payload = prompt(
+        this.events,
+        () => {
+          if (this.state !== "idle") return false;
           this.resume(null, handoff, "crossdomain");
+          return true;
         },
-        decline: () => {
-          answered = true;
-        },
-      });
+        () => undefined,
+      );
+      this.events.emit("urlstartwarning", payload);
     }
   }
 
@@ -219,10 +242,48 @@ export class SessionClient {
     if (this.state === "idle") return;
     if (this.linked) this.send({ t: "stop" });
     if (this.state === "starting") {
-      this.teardown();
+      // Glance: sessionstarting is always followed by sessionstart or error.
+      this.fail("service", "The session was stopped before it started.", { stopped: true });
       return;
     }
-    this.end();
+    if (this.inSession()) this.events.emit("leavesession");
+    this.end("visitor");
+  }
+
+  /** Pause (true) or resume (false) the session: while paused nothing of the page is sent
+   * and the agents are told; resuming sends a fresh snapshot. False when not in a session. */
+  pause(paused: boolean): boolean {
+    if (!this.inSession()) return false;
+    if (this.paused === paused) return true;
+    this.paused = paused;
+    if (this.key && this.token) this.writeStored(this.stored(this.key, this.token));
+    if (this.linked) this.send({ t: "pause", paused });
+    if (paused) {
+      this.recorder?.stop();
+      this.recorder = null;
+    } else {
+      void this.record();
+    }
+    return true;
+  }
+
+  isPaused(): boolean {
+    return this.inSession() && this.paused;
+  }
+
+  /** Glance's enableRC: true accepts the open remote control request, or else gives
+   * control to the agent who joined last; false ends remote control. */
+  enableRc(enable: boolean): boolean {
+    if (!this.linked) return false;
+    if (!enable) {
+      this.endRemoteControl();
+      return true;
+    }
+    if (this.pendingRc) {
+      this.pendingRc();
+      return true;
+    }
+    return this.lastAgent > 0 && this.giveControl(this.lastAgent);
   }
 
   private connect(hello: VisitorToServer): void {
@@ -295,11 +356,13 @@ export class SessionClient {
         this.state = "active";
         this.attach(frame.key, frame.resume, frame.state);
         this.events.emit("sessionstart");
+        this.sendPaused();
         this.events.emit("agents", { count: frame.agents, names: frame.state.agentNames ?? [] });
         void this.record();
         break;
       case "resumed":
         this.attach(frame.key, frame.resume, frame.state);
+        this.sendPaused();
         if (this.reconnecting) {
           this.reconnecting = false;
           this.events.emit("connection", { status: "ok" });
@@ -339,12 +402,15 @@ export class SessionClient {
         this.events.emit("agents", { count: frame.count, names: frame.names ?? [] });
         // Who came or went: for facades that name viewers (Surfly's viewer_joined/left).
         if (frame.viewer) this.events.emit(VIEWER_EVENT, { count: frame.count, ...frame.viewer });
+        if (frame.viewer?.joined) this.lastAgent = frame.viewer.index;
+        else if (frame.viewer && frame.viewer.index === this.lastAgent) this.lastAgent = 0;
         break;
       case "message":
         this.events.emit(MESSAGE_EVENT, { data: frame.data, origin: frame.origin, from: frame.from, name: frame.name, at: frame.at });
         break;
       case "snapshot":
         this.recorder?.snapshot(frame.to);
+        this.sendPaused(); // an agent that just joined learns why no snapshot comes
         break;
       case "blur":
         if (!this.focused) break;
@@ -357,10 +423,11 @@ export class SessionClient {
         if (this.focused) break;
         this.focused = true;
         this.events.emit("focus");
+        this.sendPaused();
         void this.record();
         break;
       case "ended":
-        this.end();
+        this.end(END_REASONS[frame.reason] ?? "error");
         break;
       case "pointer":
       case "pointer_hide":
@@ -446,20 +513,25 @@ export class SessionClient {
   /** The answer names the request the visitor saw (`req`): the server applies it to that
    * request alone, not to one another agent made while the prompt was open. */
   private rcRequested(req: number): void {
-    let answered = false;
     const answer = (frame: VisitorToServer) => () => {
-      if (answered || !this.linked) return;
-      answered = true;
+      if (!this.linked) return false;
+      if (this.pendingRc === payload.accept) this.pendingRc = null;
       this.send(frame);
+      return true;
     };
-    this.events.emit("rcrequested", {
-      accept: answer({ t: "rc", enabled: true, req }),
-      decline: answer({ t: "rc_decline", req }),
-    });
+    const payload = prompt(this.events, answer({ t: "rc", enabled: true, req }), answer({ t: "rc_decline", req }));
+    this.pendingRc = payload.accept;
+    this.events.emit("rcrequested", payload);
+  }
+
+  /** Tell the server (again, on a new socket or a regained focus) that the visitor paused. */
+  private sendPaused(): void {
+    if (this.paused) this.send({ t: "pause", paused: true });
   }
 
   private setRc(enabled: boolean): void {
     this.rc = enabled;
+    this.pendingRc = null;
     if (this.sessionState) this.sessionState.rc = enabled;
     this.events.emit("rc", { enabled });
   }
@@ -484,17 +556,18 @@ export class SessionClient {
   }
 
   private stored(key: string, token: string): Stored {
-    return { key, token, watching: this.watching, reverseOnly: this.reverseOnly };
+    return { key, token, watching: this.watching, reverseOnly: this.reverseOnly, paused: this.paused };
   }
 
   private refused(code: string, msg: string): void {
     console.warn(`[Tandem] ${code}: ${msg}`);
     if (this.state === "starting") {
-      this.fail("service", msg);
+      // Glance's code for a key another running session has.
+      this.fail(code === ErrorCode.KEY_IN_USE && this.ownKey ? "dupkey" : "service", msg);
     } else if (!this.linked && (code === ErrorCode.ENDED || this.joiningTab)) {
       // The session ended while this page loaded or was away (or, for a new tab, the
       // session the site's other tabs shared is over or its token too old).
-      this.end();
+      this.end("error");
     } else if (!this.linked) {
       // The server will not take this page back (a forged or expired token).
       this.clearStored();
@@ -542,14 +615,14 @@ export class SessionClient {
     this.clearStored();
     this.teardown();
     this.events.emit("error", { code: "conndrop", msg });
-    this.events.emit("sessionend");
+    this.events.emit("sessionend", { reason: "error" });
   }
 
   private async record(): Promise<void> {
     if (this.watching) return; // not even the recorder's code is needed
     try {
       const module = await (this.recorderModule ??= this.loadRecorder());
-      if (this.state !== "active" || !this.focused || this.recorder || this.watching) return;
+      if (this.state !== "active" || !this.focused || this.recorder || this.watching || this.paused) return;
       this.recorder = module.startRecorder({
         maskSelectors: this.config.maskSelectors ?? [],
         maxFrameBytes: this.config.maxFrame,
@@ -575,16 +648,16 @@ export class SessionClient {
     return load;
   }
 
-  private fail(code: "service" | "conndrop", msg: string): void {
+  private fail(code: "service" | "conndrop" | "dupkey", msg: string, extra: object = {}): void {
     this.teardown();
-    this.events.emit("error", { code, msg });
+    this.events.emit("error", { code, msg, ...extra });
   }
 
-  private end(): void {
+  private end(reason: EndReason): void {
     const wasInSession = this.inSession();
     this.clearStored();
     this.teardown();
-    if (wasInSession) this.events.emit("sessionend");
+    if (wasInSession) this.events.emit("sessionend", { reason });
   }
 
   private teardown(): void {
@@ -606,6 +679,9 @@ export class SessionClient {
     this.recorder = null;
     this.watching = false;
     this.reverseOnly = false;
+    this.paused = false;
+    this.pendingRc = null;
+    this.lastAgent = 0;
     this.joiningTab = false;
     void this.media?.then((loaded) => loaded?.stop());
     this.media = null;
@@ -622,7 +698,13 @@ export class SessionClient {
       const raw = storage?.getItem(name);
       const stored = raw ? (JSON.parse(raw) as Partial<Stored>) : null;
       return stored && typeof stored.key === "string" && typeof stored.token === "string"
-        ? { key: stored.key, token: stored.token, watching: stored.watching === true, reverseOnly: stored.reverseOnly === true }
+        ? {
+            key: stored.key,
+            token: stored.token,
+            watching: stored.watching === true,
+            reverseOnly: stored.reverseOnly === true,
+            paused: stored.paused === true,
+          }
         : null;
     } catch {
       return null;

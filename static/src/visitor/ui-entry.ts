@@ -2,7 +2,8 @@
 // to the session's events from the start, and imports the UI bundle only when it is needed
 // (a session starts or continues, or the page asks for the terms dialog).
 import type { LoaderConfig } from "./config";
-import { MESSAGE_EVENT, REVERSE_ANSWERED_EVENT, SESSION_CONFIRM_EVENT, messageText } from "./events";
+import { extendVisitorUi } from "./glance-api";
+import { ANSWERED_EVENT, MESSAGE_EVENT, REVERSE_ANSWERED_EVENT, SESSION_CONFIRM_EVENT, messageText } from "./events";
 
 type Listener = (payload?: unknown) => void;
 
@@ -32,6 +33,8 @@ export type VisitorUi = {
   showTerms(options: TermsOptions): void;
   /** A presence signal's text, shown as a small notice. */
   notice(text: string): void;
+  /** Ask whether to continue the session on `url`'s site (VisitorUI.promptCrossDomain). */
+  promptCrossDomain(url: string): Promise<boolean>;
 };
 
 export type UiModule = { createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, settings?: UiSettings): VisitorUi };
@@ -52,6 +55,7 @@ export const UI_EVENTS = [
   "reverseconfirm",
   "reverseended",
   REVERSE_ANSWERED_EVENT,
+  ANSWERED_EVENT,
   "screenshare",
   MESSAGE_EVENT,
   "error",
@@ -122,6 +126,12 @@ export function installDefaultUi({ cobrowse, tandem, config, attrs }: InstallOpt
       );
     },
   };
+  extendVisitorUi(cobrowse.VisitorUI as Record<string, unknown>, cobrowse.Visitor as Record<string, unknown>, (url) =>
+    load().then(
+      (loaded) => loaded.promptCrossDomain(url),
+      () => false,
+    ),
+  );
   // A presence signal the page has no onsignal for: the UI shows its text (only text).
   return (data: unknown) => {
     const text = messageText(data);

@@ -8,7 +8,7 @@
 // Everything lives in one fixed, zero-size host element marked with UI_HOST_ATTRIBUTE: the
 // recorder blocks it (mask.ts), so nothing of the UI reaches an agent. Its open shadow
 // root keeps the page's CSS and ours apart.
-import { MESSAGE_EVENT, REVERSE_ANSWERED_EVENT, SESSION_CONFIRM_EVENT } from "./events";
+import { ANSWERED_EVENT, MESSAGE_EVENT, REVERSE_ANSWERED_EVENT, SESSION_CONFIRM_EVENT } from "./events";
 import { UI_HOST_ATTRIBUTE } from "./mask";
 import { createChat } from "./ui-chat";
 import type { TandemApi, TermsOptions, UiSettings, VisitorApi, VisitorUi } from "./ui-entry";
@@ -248,6 +248,14 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
   let reversePrompt: Modal | null = null;
   // Set when the visitor pressed "Take back control", to say so when control ends.
   let takingBack = false;
+  // The prompt payload each open dialog answers: it closes when the page answers it.
+  const asked = new Map<unknown, () => void>();
+  function ask(payload: unknown, modal: Modal, forget: () => void): void {
+    asked.set(payload, () => {
+      modal.dismiss();
+      forget();
+    });
+  }
   // Where the visitor was before moving into the panel, to return there when it closes.
   let returnFocus: HTMLElement | null = null;
 
@@ -344,8 +352,9 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
     const { accept, decline } = (payload ?? {}) as { accept?: unknown; decline?: unknown };
     if (typeof accept !== "function" || typeof decline !== "function") return;
     rcPrompt?.dismiss();
+    if ((payload as { answered?: boolean }).answered) return; // the page answered first
     mount();
-    rcPrompt = openModal({
+    const modal = (rcPrompt = openModal({
       root,
       role: "alertdialog",
       title: text.rcTitle,
@@ -364,7 +373,8 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
           accept();
         },
       },
-    });
+    }));
+    ask(payload, modal, () => rcPrompt === modal && (rcPrompt = null));
   }
 
   function inviteToReverse(payload: unknown): void {
@@ -461,8 +471,9 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
     urlstartwarning: (payload) => {
       const { accept, decline } = (payload ?? {}) as { accept?: unknown; decline?: unknown };
       if (typeof accept !== "function" || typeof decline !== "function") return;
+      if ((payload as { answered?: boolean }).answered) return; // the page answered first
       mount();
-      openModal({
+      const modal = openModal({
         root,
         role: "alertdialog",
         title: text.crossTitle,
@@ -470,6 +481,12 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
         decline: { label: text.notHere, run: () => decline() },
         accept: { label: text.continueSharing, run: () => accept() },
       });
+      ask(payload, modal, () => undefined);
+    },
+    [ANSWERED_EVENT]: (payload) => {
+      // The page's own handler (or this UI) answered a prompt: its dialog has nothing to ask.
+      asked.get(payload)?.();
+      asked.delete(payload);
     },
     accessibility: (payload) => {
       if ((payload as { enabled?: unknown } | undefined)?.enabled === true) announce(text.a11yOn);
@@ -492,9 +509,11 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
       const { accept, decline } = (payload ?? {}) as { accept?: unknown; decline?: unknown };
       if (typeof accept !== "function" || typeof decline !== "function") return;
       if (state.phase === "starting" || state.phase === "active") return;
+      if ((payload as { answered?: boolean }).answered) return; // the page answered first
       terms?.dismiss();
       mount();
-      terms = consent({ accept: () => accept(), decline: () => decline() });
+      const modal = (terms = consent({ accept: () => accept(), decline: () => decline() }));
+      ask(payload, modal, () => terms === modal && (terms = null));
     },
     [REVERSE_ANSWERED_EVENT]: (payload) => {
       // Answered in another tab of the session: this tab's dialog has nothing left to ask.
@@ -536,6 +555,25 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
       noticeText.textContent = said;
       notice.hidden = false;
       announce(`${text.noticeTitle}: ${said}`);
+    },
+    promptCrossDomain(url: string) {
+      let host = url;
+      try {
+        host = new URL(url, location.href).host;
+      } catch {
+        // shown as given
+      }
+      mount();
+      return new Promise<boolean>((resolve) => {
+        openModal({
+          root,
+          role: "alertdialog",
+          title: text.crossTitle,
+          body: fill(text.continueOn, { host }),
+          decline: { label: text.notHere, run: () => resolve(false) },
+          accept: { label: text.continueSharing, run: () => resolve(true) },
+        });
+      });
     },
     showTerms(options: TermsOptions) {
       if (terms || state.phase === "starting" || state.phase === "active") return;
