@@ -144,6 +144,8 @@ export type ServerToAgent =
       rcTo: number;
       accessibility: boolean;
       /** The share running when this agent joined, if any. */
+      /** The asset proxy URL for this agent and session: append `&u=<absolute URL>`. */
+      assets: string;
       share: ShareInfo | null;
       reverse: ReverseState;
       /** The session exists only for a reverse session: the visitor's page is never shown. */

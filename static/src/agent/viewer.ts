@@ -4,6 +4,7 @@ import { Replayer } from "@rrweb/replay";
 import "@rrweb/replay/dist/style.css";
 import type { eventWithTime } from "@rrweb/types";
 import type { AgentToServer, ServerToAgent } from "../protocol";
+import { AssetRewriter } from "./assets";
 import { ChatPanel } from "./chat";
 import { RemoteControl } from "./control";
 import { showEnded } from "./ended";
@@ -69,8 +70,13 @@ function startViewer(root: HTMLElement): () => void {
     if (!width || !height) return;
     const scale = Math.min(stage.clientWidth / width, stage.clientHeight / height);
     wrapper.style.transform = `scale(${scale})`;
-    wrapper.style.left = `${(stage.clientWidth - width * scale) / 2}px`;
-    wrapper.style.top = `${(stage.clientHeight - height * scale) / 2}px`;
+    // On whole pixels of the page (the stage itself may sit between two): a frame at a
+    // half-pixel offset shows its text blurred.
+    const box = stage.getBoundingClientRect();
+    const left = Math.round(box.left + stage.clientLeft + (stage.clientWidth - width * scale) / 2);
+    const top = Math.round(box.top + stage.clientTop + (stage.clientHeight - height * scale) / 2);
+    wrapper.style.left = `${left - box.left - stage.clientLeft}px`;
+    wrapper.style.top = `${top - box.top - stage.clientTop}px`;
     root.dataset.scale = scale.toFixed(4);
     root.dataset.viewport = `${width}x${height}`;
   };
@@ -125,6 +131,7 @@ function startViewer(root: HTMLElement): () => void {
     return created;
   };
 
+  const assets = new AssetRewriter();
   const stream = new MirrorStream({
     reset(events, page) {
       control.page = page;
@@ -149,7 +156,7 @@ function startViewer(root: HTMLElement): () => void {
       setState("syncing", "Catching up…");
       requestSnapshot();
     },
-  });
+  }, assets);
 
   function requestSnapshot() {
     window.clearTimeout(resyncTimer);
@@ -171,6 +178,7 @@ function startViewer(root: HTMLElement): () => void {
         control.changed(frame.rc, frame.rcTo);
         showA11y(frame.accessibility);
         sharing.joined(frame.index, frame.share, frame.reverse);
+        assets.configure(frame.assets);
         if (frame.reverseOnly) {
           // Nothing of the visitor's page will come: do not wait for it.
           setState("reverse", "Reverse session: the visitor's page is not shown here.");
