@@ -20,6 +20,8 @@ class AgentPagesCSPMiddleware(CSPMiddleware):
     ) -> HttpResponseBase:
         if not request.path_info.startswith(AGENT_PREFIXES):
             return response
-        # Nothing the replay loads tells a third party which Tandem or which session.
-        response["Referrer-Policy"] = "no-referrer"
+        # No Referer leaves Tandem (the asset proxy's responses, stylesheets included, say
+        # no-referrer). Not no-referrer here: with it, browsers send `Origin: null` with the
+        # page's own forms (log in, log out), which Django's CSRF check rightly refuses.
+        response["Referrer-Policy"] = "same-origin"
         return super().process_response(request, response)
