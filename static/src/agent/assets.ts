@@ -35,7 +35,20 @@ const URL_ATTRIBUTES = new Set([
   "rr_dataurl",
 ]);
 const SRCSET_ATTRIBUTES = new Set(["srcset", "imagesrcset"]);
-const CSS_ATTRIBUTES = new Set(["style", "_csstext"]);
+/** CSS text, including SVG presentation attributes that take `url(...)`. */
+const CSS_ATTRIBUTES = new Set([
+  "style",
+  "_csstext",
+  "fill",
+  "stroke",
+  "filter",
+  "clip-path",
+  "mask",
+  "marker-start",
+  "marker-mid",
+  "marker-end",
+  "cursor",
+]);
 /** Links that navigate rather than fetch keep their address (the agent may read it). */
 const NAVIGATING = new Set(["a", "area"]);
 /** Documents: never loaded in the replay (Tandem serves no pages for a visitor's site). */
