@@ -1,38 +1,27 @@
-"""A strict Content-Security-Policy on agent pages: mirrored visitor content runs no script."""
+"""The agent pages' Content-Security-Policy (django-csp, settings.CONTENT_SECURITY_POLICY)
+and referrer policy: mirrored visitor content runs no script and reaches nothing outside
+Tandem; what the replayed page loads comes through the asset proxy."""
 
-from collections.abc import Callable
-
-from django.http import HttpRequest, HttpResponse
+from csp.middleware import CSPMiddleware
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 AGENT_PREFIXES = ("/agent/", "/accounts/")
 
-# Images, fonts and styles of the mirrored page load from the visitor's site, so those
-# may come from anywhere; scripts only from Tandem itself. Frames only same-origin
-# (the rrweb replay iframe is about:blank and sandboxed without allow-scripts).
-POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline' http: https:",
-        "img-src 'self' data: blob: http: https:",
-        "font-src 'self' data: http: https:",
-        "media-src 'self' blob: http: https:",
-        "connect-src 'self' ws: wss:",
-        "frame-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
 
+class AgentPagesCSPMiddleware(CSPMiddleware):
+    """django-csp's policy on the agent's pages only. The other pages that send a policy
+    build their own (the site-connect frame and the share view: cobrowse/siteconnect_views.py,
+    cobrowse/media_views.py, whose `frame-ancestors` follows the group's trusted domains;
+    the asset proxy's responses: cobrowse/asset_views.py)."""
 
-class ContentSecurityPolicyMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if request.path.startswith(AGENT_PREFIXES):
-            response.setdefault("Content-Security-Policy", POLICY)
-        return response
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if not request.path_info.startswith(AGENT_PREFIXES):
+            return response
+        # No Referer leaves Tandem (the asset proxy's responses, stylesheets included, say
+        # no-referrer). Not no-referrer here: with it, browsers send `Origin: null` with the
+        # page's own forms (log in, log out), which Django's CSRF check rightly refuses.
+        response["Referrer-Policy"] = "same-origin"
+        return super().process_response(request, response)

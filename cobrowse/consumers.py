@@ -14,6 +14,7 @@ from django.conf import settings
 
 from agents.services import revocation_applies
 from cobrowse import annotations, chat, control, groups, media, mirror, selectors, services
+from cobrowse.asset_proxy import asset_base
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.protocol import AGENT, INPUT_KINDS, VISITOR
 from cobrowse.sockets import CLOSE_ENDED, FrameConsumer
@@ -384,6 +385,8 @@ class AgentConsumer(FrameConsumer):
                 reverseOnly=shared["reverseOnly"],
                 presence=selectors.visitor_presence(session=self.session),
                 started=int(self.session.started_at.timestamp() * 1000),
+                # The viewer loads the replayed page's assets only through this proxy URL.
+                assets=asset_base(session_id=session.id, user_id=self.user.pk),
             )
         )
         if not shared["reverseOnly"]:  # no page is recorded in it: nothing to ask for

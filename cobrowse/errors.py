@@ -31,6 +31,8 @@ class ErrorCode(StrEnum):
     BAD_STATE = "bad_state"
     # A frame for this client was too big to send (the server's fault, not the client's).
     NOT_SENT = "not_sent"
+    # The asset proxy could not get what an agent's viewer asked for (cobrowse/asset_proxy.py).
+    UPSTREAM = "upstream"
     INTERNAL = "internal"
 
 

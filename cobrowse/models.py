@@ -34,6 +34,13 @@ def validate_host_pattern(value: str) -> None:
         )
 
 
+def validate_host_patterns(value: str) -> None:
+    """One host pattern (as for trusted domains) per line."""
+    for line in value.splitlines():
+        if line.strip():
+            validate_host_pattern(line)
+
+
 def validate_mask_selectors(value: str) -> None:
     for line in value.splitlines():
         selector = line.strip()
@@ -113,12 +120,25 @@ class Group(models.Model):
         help_text="Bytes per second of canvas pictures at most, all canvases of a page "
         "together; a picture over the budget waits (the latest one is kept). 0: no limit.",
     )
+    # The replayed page's fonts, images and styles reach agents through Tandem's asset
+    # proxy (cobrowse/asset_proxy.py), which fetches only from the trusted domains and these.
+    asset_domains = models.TextField(
+        blank=True,
+        validators=[validate_host_patterns],
+        help_text="Host patterns, one per line, besides the trusted domains, that the "
+        "visitor's pages load fonts, images, styles and media from (a CDN: cdn.example.net, "
+        "*.example-cdn.com). Agents' viewers fetch these through Tandem.",
+    )
 
     class Meta:
         ordering = ["public_id"]
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.name}"
+
+    @property
+    def asset_domain_list(self) -> list[str]:
+        return [line.strip() for line in self.asset_domains.splitlines() if line.strip()]
 
     @property
     def mask_selector_list(self) -> list[str]:

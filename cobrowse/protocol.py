@@ -129,6 +129,11 @@ ERROR_DOCS: dict[ErrorCode, str] = {
         "`TANDEM_CLIENT_MAX_SOCKETS` sockets open already; or a `start` over the address's "
         "`TANDEM_CLIENT_SESSION_STARTS_PER_MINUTE`."
     ),
+    ErrorCode.UPSTREAM: (
+        "HTTP only, never on a socket: the asset proxy (`/cobrowse/asset/`) could not fetch "
+        "an asset of the replayed page (the site did not answer, answered an error, or its "
+        "name did not resolve); a 502 with this code."
+    ),
     ErrorCode.NOT_SENT: (
         "A frame for this client was larger than `TANDEM_WS_MAX_SEND_BYTES` and was not sent "
         "(the server's limit, not the client's fault; logged). The socket stays open."
@@ -976,6 +981,12 @@ AGENT = Socket(
                     doc="the visitor's presence (see [Visitor presence](#visitor-presence))",
                 ),
                 "started": Field(int, doc="when the session started, epoch ms"),
+                "assets": Field(
+                    str,
+                    doc="the asset proxy URL for this agent and session: append "
+                    "`&u=<absolute URL>` for every image, font, stylesheet and medium of the "
+                    "replayed page (docs/architecture.md)",
+                ),
             },
             doc="First frame after a successful connect. The server then asks the visitor for a "
             "snapshot for this agent (not in a `reverseOnly` session); the agent does not have "

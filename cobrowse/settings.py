@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "agents.middleware.ContentSecurityPolicyMiddleware",
+    "agents.middleware.AgentPagesCSPMiddleware",
     # Last, as django-axes asks: it answers a locked-out login attempt with 429.
     "axes.middleware.AxesMiddleware",
 ]
@@ -327,4 +327,37 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+
+# The asset proxy (cobrowse/asset_proxy.py): the replayed page's images, fonts, styles and
+# media reach the agent's browser only through Tandem. Private, loopback and link-local
+# addresses are refused unless TANDEM_ASSET_ALLOW_PRIVATE (the local demo on 127.0.0.1
+# needs it; so it follows DEBUG). Sizes cap what one fetch reads and what one cache entry
+# keeps; the token an agent's viewer carries lives TANDEM_ASSET_TOKEN_SECONDS.
+TANDEM_ASSET_ALLOW_PRIVATE = env_bool("TANDEM_ASSET_ALLOW_PRIVATE", DEBUG)
+TANDEM_ASSET_MAX_BYTES = env_int("TANDEM_ASSET_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+TANDEM_ASSET_TIMEOUT_SECONDS = env_int("TANDEM_ASSET_TIMEOUT_SECONDS", 10, minimum=1)
+TANDEM_ASSET_CACHE_SECONDS = env_int("TANDEM_ASSET_CACHE_SECONDS", 3600, minimum=0)
+TANDEM_ASSET_CACHE_MAX_BYTES = env_int("TANDEM_ASSET_CACHE_MAX_BYTES", 1024 * 1024, minimum=0)
+TANDEM_ASSET_TOKEN_SECONDS = env_int("TANDEM_ASSET_TOKEN_SECONDS", 12 * 3600, minimum=60)
+
+# Content-Security-Policy of the agent's pages (/agent/, /accounts/), sent by django-csp
+# through agents.middleware.AgentPagesCSPMiddleware: mirrored visitor content runs no
+# script and loads nothing from outside Tandem (its assets come through the asset proxy).
+# The replay iframe is about:blank, sandboxed without allow-scripts, and inherits this.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'", "ws:", "wss:"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from cobrowse import demo_views, media_views, siteconnect_views, views
+from cobrowse import asset_views, demo_views, media_views, siteconnect_views, views
 
 urlpatterns = [
     path("cobrowse/loader.js", views.loader, name="loader"),
@@ -15,6 +15,7 @@ urlpatterns = [
         siteconnect_views.site_connect_frame,
         name="site-connect-frame",
     ),
+    path("cobrowse/asset/", asset_views.asset, name="asset"),
     path("cobrowse/view/", media_views.share_view, name="share-view"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

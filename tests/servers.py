@@ -116,6 +116,8 @@ def server_env(tmp: Path, **extra: str) -> dict:
         # The demo site, which the browser tests visit, with DEBUG off.
         "TANDEM_DEMO_PAGES": "1",
         "TANDEM_CLIENT_SESSION_STARTS_PER_MINUTE": "0",
+        # The asset proxy fetches from the test sites on 127.0.0.1 (loopback).
+        "TANDEM_ASSET_ALLOW_PRIVATE": "1",
         **extra,
     }
     return env

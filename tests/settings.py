@@ -10,5 +10,8 @@ TEST_SECRET_KEY = "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 os.environ.setdefault("SECRET_KEY", TEST_SECRET_KEY)
 # Tests visit the demo site with DEBUG off.
 os.environ.setdefault("TANDEM_DEMO_PAGES", "1")
+# The asset proxy's tests reach their sites on 127.0.0.1; tests that check the refusal of
+# private addresses turn this off.
+os.environ.setdefault("TANDEM_ASSET_ALLOW_PRIVATE", "1")
 
 from cobrowse.settings import *  # noqa: E402, F403

@@ -30,6 +30,7 @@ export const ErrorCode = {
   NO_SHARE: "no_share",
   BAD_STATE: "bad_state",
   NOT_SENT: "not_sent",
+  UPSTREAM: "upstream",
   INTERNAL: "internal",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -348,7 +349,7 @@ export type ServerToAgent =
    * snapshot for this agent (not in a `reverseOnly` session); the agent does not have to send
    * anything.
    */
-  | { t: "joined"; key: string; group: number; site: string; userAgent: string; visitor: VisitorInfo; agents: number; index: number; rc: boolean; rcTo: number; accessibility: boolean; share: ShareInfo | null; reverse: ReverseState; reverseOnly: boolean; presence: VisitorPresence; started: number }
+  | { t: "joined"; key: string; group: number; site: string; userAgent: string; visitor: VisitorInfo; agents: number; index: number; rc: boolean; rcTo: number; accessibility: boolean; share: ShareInfo | null; reverse: ReverseState; reverseOnly: boolean; presence: VisitorPresence; started: number; assets: string }
   /**
    * `agents`: The number of watching agents changed. The joining agent gets one too, right after
    * `joined`.

@@ -76,3 +76,23 @@ def test_viewer_page_carries_the_ice_servers_for_screen_share(agent_client, sett
 def test_viewer_of_a_malformed_key_does_not_exist(agent_client, key):
     # Glance's keys are 1-50 letters, digits, "-" and "_": anything else names no session.
     assert agent_client.get(f"/agent/session/{key}/").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/agent/", "/agent/session/123456/", "/accounts/login/"])
+def test_agent_pages_load_images_fonts_styles_and_media_only_from_tandem(agent_client, url):
+    response = agent_client.get(url)
+
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in response["Content-Security-Policy"].split(";")
+    )
+    for directive in ["img-src", "font-src", "media-src"]:
+        assert set(policy[directive].split()) == {"'self'", "data:", "blob:"}, directive
+    assert set(policy["style-src"].split()) == {"'self'", "'unsafe-inline'"}
+    assert policy["default-src"] == "'self'"
+    # Nothing to other origins; `no-referrer` would make the login form's Origin `null`.
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_outside_the_agents_get_no_agent_policy(client):
+    assert "Content-Security-Policy" not in client.get("/cobrowse/loader.js?group=72")

@@ -35,7 +35,10 @@ async def test_agent_of_the_group_joins_and_the_visitor_is_asked_for_a_snapshot(
     viewer = await agent_socket(key, agent)
 
     session = await latest_session(key)
-    assert await receive(viewer) == {
+    joined = await receive(viewer)
+    # The viewer's asset proxy URL, signed for this agent and session.
+    assert joined.pop("assets").startswith("/cobrowse/asset/?s=")
+    assert joined == {
         "t": "joined",
         "key": key,
         "group": 72,

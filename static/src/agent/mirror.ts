@@ -2,6 +2,7 @@
 import type { eventWithTime } from "@rrweb/types";
 import { ChunkAssembler } from "../chunks";
 import type { MirrorFrame } from "../protocol";
+import type { AssetRewriter } from "./assets";
 
 const MAX_BUFFERED = 5000;
 
@@ -20,7 +21,11 @@ export class MirrorStream {
   private buffered: MirrorFrame[] = [];
   private assembler = new ChunkAssembler();
 
-  constructor(private readonly sink: MirrorSink) {}
+  constructor(
+    private readonly sink: MirrorSink,
+    /** Points the events' asset URLs at Tandem's proxy, in the order they apply. */
+    private readonly assets?: AssetRewriter,
+  ) {}
 
   get synced(): boolean {
     return this.expected >= 0;
@@ -30,6 +35,7 @@ export class MirrorStream {
     const frame = this.assembler.push(raw);
     if (!frame || !frame.e) return;
     if (frame.t === "snap") {
+      this.assets?.rewrite(frame.e);
       this.sink.reset(frame.e, frame.p);
       this.expected = frame.s + 1;
       const waiting = this.buffered.filter((f) => f.s >= this.expected).sort((a, b) => a.s - b.s);
@@ -49,6 +55,7 @@ export class MirrorStream {
       return;
     }
     this.expected += 1;
+    this.assets?.rewrite(frame.e);
     this.sink.apply(frame.e);
   }
 

@@ -6,6 +6,7 @@ import "@rrweb/replay/dist/style.css";
 import type { eventWithTime } from "@rrweb/types";
 import { CloseCode, ErrorCode, type AgentToServer, type ServerToAgent } from "../protocol";
 import { MarkTools } from "./annotate";
+import { AssetRewriter } from "./assets";
 import { ChatPanel } from "./chat";
 import { RemoteControl } from "./control";
 import { showEnded } from "./ended";
@@ -73,9 +74,16 @@ function startViewer(root: HTMLElement): () => void {
     if (!width || !height) return;
     const scale = zoom.scale(Math.min(stage.clientWidth / width, stage.clientHeight / height));
     wrapper.style.transform = `scale(${scale})`;
-    // Centred while it fits; a zoomed replay larger than the stage scrolls from its corner.
-    wrapper.style.left = `${Math.max(0, (stage.clientWidth - width * scale) / 2)}px`;
-    wrapper.style.top = `${Math.max(0, (stage.clientHeight - height * scale) / 2)}px`;
+    // Centred while it fits (a zoomed replay larger than the stage scrolls from its corner),
+    // on whole pixels of the page (the stage itself may sit between two): a frame at a
+    // half-pixel offset shows its text blurred.
+    const box = stage.getBoundingClientRect();
+    const offsetX = Math.max(0, (stage.clientWidth - width * scale) / 2);
+    const offsetY = Math.max(0, (stage.clientHeight - height * scale) / 2);
+    const left = Math.round(box.left + stage.clientLeft + offsetX);
+    const top = Math.round(box.top + stage.clientTop + offsetY);
+    wrapper.style.left = `${left - box.left - stage.clientLeft}px`;
+    wrapper.style.top = `${top - box.top - stage.clientTop}px`;
     root.dataset.scale = scale.toFixed(4);
     root.dataset.viewport = `${width}x${height}`;
   };
@@ -136,6 +144,7 @@ function startViewer(root: HTMLElement): () => void {
     return created;
   };
 
+  const assets = new AssetRewriter();
   const stream = new MirrorStream({
     reset(events, page) {
       control.page = page;
@@ -161,7 +170,7 @@ function startViewer(root: HTMLElement): () => void {
       setState("syncing", "Catching up…");
       requestSnapshot();
     },
-  });
+  }, assets);
 
   function requestSnapshot() {
     window.clearTimeout(resyncTimer);
@@ -183,6 +192,7 @@ function startViewer(root: HTMLElement): () => void {
         control.changed(frame.rc, frame.rcTo);
         showA11y(frame.accessibility);
         sharing.joined(frame.index, frame.share, frame.reverse);
+        assets.configure(frame.assets);
         if (frame.reverseOnly) {
           // Nothing of the visitor's page will come: do not wait for it.
           setState("reverse", "Reverse session: the visitor's page is not shown here.");

@@ -1,0 +1,340 @@
+"""The asset proxy: the replayed page's images, fonts, styles and media, fetched by Tandem.
+
+An agent's viewer never loads anything from the visitor's sites (its CSP allows only
+Tandem's origin); it asks `/cobrowse/asset/?s=<token>&u=<url>` instead. The token is
+signed, names one session and one agent, and expires. A fetch goes only to the session
+group's trusted domains and asset domains, only to public addresses (unless
+TANDEM_ASSET_ALLOW_PRIVATE), connects to the address it checked (no second DNS lookup
+for a rebinding answer), re-checks every redirect, caps what it reads, and serves only
+content types that cannot run as a page on Tandem's origin.
+"""
+
+import hashlib
+import ipaddress
+import logging
+import re
+import socket
+from dataclasses import dataclass
+from urllib.parse import quote, urljoin, urlsplit
+
+import urllib3
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core import signing
+from django.core.cache import cache
+from django.urls import reverse
+
+from cobrowse.domains import origin_trusted
+from cobrowse.errors import ErrorCode, TandemError
+from cobrowse.models import CobrowseSession
+from cobrowse.selectors import agent_group_ids, group_trusted_patterns
+
+log = logging.getLogger("tandem.assets")
+
+_SALT = "tandem.asset"
+MAX_URL = 4096
+MAX_REDIRECTS = 5
+_REDIRECTS = {301, 302, 303, 307, 308}
+_USER_AGENT = "Tandem-asset-proxy"
+
+# What may be served from Tandem's origin: nothing a browser runs as a page or script.
+# SVG can hold script, so every response also carries `Content-Security-Policy: sandbox`.
+SAFE_TYPES = frozenset(
+    {
+        "text/css",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "image/avif",
+        "image/apng",
+        "image/bmp",
+        "image/svg+xml",
+        "image/x-icon",
+        "image/vnd.microsoft.icon",
+        "font/woff",
+        "font/woff2",
+        "font/ttf",
+        "font/otf",
+        "font/sfnt",
+        "font/collection",
+        "application/font-woff",
+        "application/font-woff2",
+        "application/x-font-woff",
+        "application/x-font-ttf",
+        "application/x-font-otf",
+        "application/font-sfnt",
+        "application/vnd.ms-fontobject",
+        "application/octet-stream",
+        "video/mp4",
+        "video/webm",
+        "video/ogg",
+        "audio/mpeg",
+        "audio/ogg",
+        "audio/wav",
+        "audio/webm",
+        "audio/mp4",
+        "audio/aac",
+        "audio/flac",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Asset:
+    content_type: str
+    body: bytes
+    url: str  # where it was finally fetched from (after redirects): the base of its CSS
+
+
+# --- who may use the proxy ---------------------------------------------------------
+
+
+def asset_token(*, session_id: int, user_id: int) -> str:
+    return signing.TimestampSigner(salt=_SALT).sign_object({"s": session_id, "u": user_id})
+
+
+def asset_base(*, session_id: int, user_id: int) -> str:
+    """The proxy URL an agent's viewer appends `&u=<url>` to."""
+    token = asset_token(session_id=session_id, user_id=user_id)
+    return f"{reverse('asset')}?s={quote(token, safe='')}"
+
+
+def access_asset_session(*, user: AbstractBaseUser | AnonymousUser, token: str) -> CobrowseSession:
+    """The live session `token` was made for, if it was made for `user` and `user` is
+    still an agent of its group; otherwise the one domain error."""
+    if not user.is_authenticated:
+        raise TandemError(ErrorCode.UNAUTHENTICATED, "Log in as an agent.")
+    try:
+        claims = signing.TimestampSigner(salt=_SALT).unsign_object(
+            token, max_age=settings.TANDEM_ASSET_TOKEN_SECONDS
+        )
+    except signing.SignatureExpired:
+        raise TandemError(ErrorCode.EXPIRED, "The asset token has expired.") from None
+    except signing.BadSignature:
+        raise TandemError(ErrorCode.BAD_TOKEN, "Not an asset token.") from None
+    if claims.get("u") != user.pk:
+        raise TandemError(ErrorCode.FORBIDDEN, "The asset token is another agent's.")
+    session = (
+        CobrowseSession.objects.select_related("group")
+        .filter(
+            pk=claims.get("s"),
+            state=CobrowseSession.State.ACTIVE,
+            group_id__in=agent_group_ids(user=user),
+        )
+        .first()
+    )
+    if session is None:
+        raise TandemError(ErrorCode.NOT_FOUND, "No live session of yours for this token.")
+    return session
+
+
+def asset_patterns(*, session: CobrowseSession) -> list[str]:
+    """The host patterns the session's assets may come from."""
+    return group_trusted_patterns(group=session.group) + session.group.asset_domain_list
+
+
+# --- where a fetch may go ------------------------------------------------------------
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to (tests replace this with a fake resolver)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def address_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+@dataclass(frozen=True)
+class _Target:
+    scheme: str
+    host: str
+    port: int
+    path: str  # path and query, what the request line carries
+
+    @property
+    def origin(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}"
+
+    @property
+    def host_header(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        default = 443 if self.scheme == "https" else 80
+        return host if self.port == default else f"{host}:{self.port}"
+
+
+def _target(url: str) -> _Target:
+    if len(url) > MAX_URL:
+        raise TandemError(ErrorCode.TOO_BIG, "The URL is too long.")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise TandemError(ErrorCode.BAD_FRAME, "Not a URL.") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise TandemError(ErrorCode.BAD_FRAME, "Only http and https URLs are fetched.")
+    if parts.username or parts.password:
+        raise TandemError(ErrorCode.BAD_FRAME, "URLs with credentials are not fetched.")
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    default = 443 if parts.scheme == "https" else 80
+    return _Target(parts.scheme, parts.hostname.lower(), port or default, path)
+
+
+def _address(target: _Target, *, allow_private: bool) -> str:
+    """The one address to connect to, checked: the host is resolved once, here."""
+    try:
+        addresses = resolve(target.host, target.port)
+    except (OSError, UnicodeError):
+        raise TandemError(ErrorCode.UPSTREAM, f"Cannot resolve {target.host[:100]!r}.") from None
+    if not addresses:
+        raise TandemError(ErrorCode.UPSTREAM, f"Cannot resolve {target.host[:100]!r}.")
+    if not allow_private and not all(address_public(address) for address in addresses):
+        raise TandemError(ErrorCode.FORBIDDEN, f"{target.host[:100]!r} is not a public address.")
+    return addresses[0]
+
+
+# --- fetching --------------------------------------------------------------------------
+
+
+def _media_type(raw: str | None) -> str:
+    return (raw or "application/octet-stream").split(";", 1)[0].strip().lower()
+
+
+def _open(target: _Target, address: str) -> urllib3.BaseHTTPResponse:
+    timeout = urllib3.Timeout(total=settings.TANDEM_ASSET_TIMEOUT_SECONDS)
+    if target.scheme == "https":
+        pool: urllib3.HTTPConnectionPool = urllib3.HTTPSConnectionPool(
+            address,
+            target.port,
+            timeout=timeout,
+            retries=False,
+            cert_reqs="CERT_REQUIRED",
+            server_hostname=target.host,
+            assert_hostname=target.host,
+        )
+    else:
+        pool = urllib3.HTTPConnectionPool(address, target.port, timeout=timeout, retries=False)
+    headers = {"Host": target.host_header, "User-Agent": _USER_AGENT, "Accept": "*/*"}
+    return pool.urlopen(
+        "GET", target.path, headers=headers, redirect=False, retries=False, preload_content=False
+    )
+
+
+def _read(response: urllib3.BaseHTTPResponse) -> bytes:
+    limit = settings.TANDEM_ASSET_MAX_BYTES
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise TandemError(ErrorCode.TOO_BIG, f"The asset is over {limit} bytes.")
+    body = bytearray()
+    for chunk in response.stream(64 * 1024):
+        body += chunk
+        if len(body) > limit:
+            raise TandemError(ErrorCode.TOO_BIG, f"The asset is over {limit} bytes.")
+    return bytes(body)
+
+
+def asset_fetch(*, url: str, patterns: list[str], allow_private: bool) -> Asset:
+    """GET `url` (following up to MAX_REDIRECTS redirects, each checked as the first)."""
+    for _ in range(MAX_REDIRECTS + 1):
+        target = _target(url)
+        if not origin_trusted(target.origin, patterns):
+            raise TandemError(
+                ErrorCode.FORBIDDEN, f"{target.host[:100]!r} is not one of the group's domains."
+            )
+        address = _address(target, allow_private=allow_private)
+        try:
+            response = _open(target, address)
+        except urllib3.exceptions.HTTPError as error:
+            failure = f"Fetch failed: {type(error).__name__}."
+            raise TandemError(ErrorCode.UPSTREAM, failure) from None
+        try:
+            location = response.headers.get("Location")
+            if response.status in _REDIRECTS and location:
+                url = urljoin(url, location).split("#", 1)[0]
+                continue
+            if response.status != 200:
+                raise TandemError(ErrorCode.UPSTREAM, f"The site answered {response.status}.")
+            content_type = _media_type(response.headers.get("Content-Type"))
+            if content_type not in SAFE_TYPES:
+                raise TandemError(ErrorCode.FORBIDDEN, f"{content_type[:60]!r} is not served.")
+            try:
+                body = _read(response)
+            except urllib3.exceptions.HTTPError as error:
+                raise TandemError(
+                    ErrorCode.UPSTREAM, f"Fetch failed: {type(error).__name__}."
+                ) from None
+            return Asset(content_type=content_type, body=body, url=url)
+        finally:
+            response.release_conn()
+    raise TandemError(ErrorCode.UPSTREAM, "Too many redirects.")
+
+
+def _cache_key(*, group_id: int, url: str) -> str:
+    return f"tandem.asset.{group_id}.{hashlib.sha256(url.encode()).hexdigest()}"
+
+
+def asset_get(*, group_id: int, patterns: list[str], url: str) -> Asset:
+    """The asset at `url` for an agent of group `group_id` (whose domains are `patterns`):
+    from the cache, or fetched (and kept when small enough). The cache is per group: each
+    group's domains decide its fetches. No database access: it runs off Django's thread."""
+    url = url.split("#", 1)[0]
+    key = _cache_key(group_id=group_id, url=url)
+    cached = cache.get(key)
+    if isinstance(cached, Asset):
+        return cached
+    asset = asset_fetch(
+        url=url, patterns=patterns, allow_private=settings.TANDEM_ASSET_ALLOW_PRIVATE
+    )
+    seconds = settings.TANDEM_ASSET_CACHE_SECONDS
+    if seconds and len(asset.body) <= settings.TANDEM_ASSET_CACHE_MAX_BYTES:
+        cache.set(key, asset, seconds)
+    return asset
+
+
+# --- stylesheets: their own url() and @import go through the proxy too --------------------
+
+_CSS_URL = re.compile(
+    r"""(?P<url>url\(\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^)'"\s]*))\s*\))"""
+    r"""|(?P<imp>@import\s+(?:"(?P<idq>[^"]*)"|'(?P<isq>[^']*)'))""",
+    re.IGNORECASE,
+)
+
+
+def proxied_url(url: str, *, base: str, proxy: str) -> str:
+    """`url` (relative to `base`) as the proxy URL an agent's browser may load; data: and
+    in-document `#id` references stay; any other scheme becomes nothing to load."""
+    url = url.strip()
+    if url.startswith("#") or url[:5].lower() == "data:" or not url:
+        return url
+    absolute = urljoin(base, url)
+    if urlsplit(absolute).scheme not in ("http", "https"):
+        return "about:invalid"
+    bare, _, fragment = absolute.partition("#")
+    return f"{proxy}&u={quote(bare, safe='')}" + (f"#{fragment}" if fragment else "")
+
+
+def css_rewrite(css: str, *, base: str, proxy: str) -> str:
+    def swap(match: re.Match[str]) -> str:
+        if match["url"]:
+            found = match["dq"] if match["dq"] is not None else match["sq"]
+            found = found if found is not None else match["bare"]
+            return f'url("{proxied_url(found, base=base, proxy=proxy)}")'
+        found = match["idq"] if match["idq"] is not None else match["isq"]
+        return f'@import "{proxied_url(found, base=base, proxy=proxy)}"'
+
+    return _CSS_URL.sub(swap, css)
+
+
+def asset_body(*, asset: Asset, proxy: str) -> bytes:
+    """What the agent's browser gets: a stylesheet's own references rewritten."""
+    if asset.content_type != "text/css":
+        return asset.body
+    text = asset.body.decode("utf-8", errors="replace")
+    return css_rewrite(text, base=asset.url, proxy=proxy).encode()

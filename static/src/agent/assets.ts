@@ -1,0 +1,253 @@
+// The replayed page's assets come through Tandem's asset proxy (cobrowse/asset_proxy.py):
+// before rrweb rebuilds a snapshot or applies a mutation, every URL the replay would
+// fetch (src, srcset, poster, stylesheets, CSS url() and @import, SVG href, fonts...) is
+// made absolute against the visitor's page and pointed at the proxy. The agent page's CSP
+// allows nothing else, so anything missed here is blocked, not fetched from elsewhere.
+// Events come from the visitor's browser and may be forged: every field is checked.
+import type { eventWithTime } from "@rrweb/types";
+
+type Json = Record<string, unknown>;
+
+// rrweb's event, source and node numbers (@rrweb/types).
+const FULL_SNAPSHOT = 2;
+const INCREMENTAL = 3;
+const META = 4;
+const MUTATION = 0;
+const STYLE_SHEET_RULE = 8;
+const CANVAS_MUTATION = 9;
+const FONT = 10;
+const STYLE_DECLARATION = 13;
+const ADOPTED_STYLE_SHEET = 15;
+const ELEMENT = 2;
+const TEXT = 3;
+
+/** Attributes whose value is one URL the browser fetches (rr_dataURL: a canvas image). */
+const URL_ATTRIBUTES = new Set([
+  "src",
+  "poster",
+  "background",
+  "data",
+  "codebase",
+  "href",
+  "xlink:href",
+  "lowsrc",
+  "manifest",
+  "rr_dataurl",
+]);
+const SRCSET_ATTRIBUTES = new Set(["srcset", "imagesrcset"]);
+/** CSS text, including SVG presentation attributes that take `url(...)`. */
+const CSS_ATTRIBUTES = new Set([
+  "style",
+  "_csstext",
+  "fill",
+  "stroke",
+  "filter",
+  "clip-path",
+  "mask",
+  "marker-start",
+  "marker-mid",
+  "marker-end",
+  "cursor",
+]);
+/** Links that navigate rather than fetch keep their address (the agent may read it). */
+const NAVIGATING = new Set(["a", "area"]);
+/** Documents: never loaded in the replay (Tandem serves no pages for a visitor's site). */
+const FRAMES = new Set(["iframe", "frame"]);
+
+const NOTHING = "about:invalid";
+const CSS_URL =
+  /url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')/gi;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+export class AssetRewriter {
+  private proxy: string | null = null;
+  private base = "about:blank";
+  private readonly tags = new Map<number, string>(); // element id -> lower-case tag name
+  private readonly styleTexts = new Set<number>(); // text nodes inside <style>
+
+  /** The proxy URL for this agent and session (`joined.assets`), to append `&u=` to. */
+  configure(proxy: string): void {
+    this.proxy = proxy;
+  }
+
+  /** Rewrite `events` in place, in the order they are applied. */
+  rewrite(events: eventWithTime[]): void {
+    for (const event of events) this.event(event as unknown as Json);
+  }
+
+  /** `url` as the replay may load it: through the proxy, data:/blob: and #ids kept. */
+  url(raw: string): string {
+    const value = raw.trim();
+    if (value === "" || value.startsWith("#")) return value;
+    if (/^(data|blob):/i.test(value)) return value;
+    let absolute: URL;
+    try {
+      absolute = new URL(value, this.base);
+    } catch {
+      return NOTHING;
+    }
+    if (!this.proxy || (absolute.protocol !== "http:" && absolute.protocol !== "https:")) {
+      return NOTHING;
+    }
+    const fragment = absolute.hash;
+    absolute.hash = "";
+    return `${this.proxy}&u=${encodeURIComponent(absolute.href)}${fragment}`;
+  }
+
+  css(text: string): string {
+    return text.replace(CSS_URL, (_match, dq, sq, bare, idq, isq) => {
+      const imported = idq ?? isq;
+      if (imported !== undefined) return `@import "${this.url(imported)}"`;
+      return `url("${this.url(dq ?? sq ?? bare ?? "")}")`;
+    });
+  }
+
+  srcset(text: string): string {
+    return text
+      .split(",")
+      .map((candidate) => {
+        const [address, ...descriptors] = candidate.trim().split(/\s+/);
+        return address ? [this.url(address), ...descriptors].join(" ") : "";
+      })
+      .filter(Boolean)
+      .join(", ");
+  }
+
+  private event(event: Json): void {
+    const data = event.data;
+    if (!isObject(data)) return;
+    if (event.type === META && typeof data.href === "string") {
+      this.base = /^https?:/i.test(data.href) ? data.href : "about:blank";
+    } else if (event.type === FULL_SNAPSHOT) {
+      this.tags.clear();
+      this.styleTexts.clear();
+      this.node(data.node, false);
+    } else if (event.type === INCREMENTAL) {
+      this.incremental(data);
+    }
+  }
+
+  private incremental(data: Json): void {
+    switch (data.source) {
+      case MUTATION:
+        return this.mutation(data);
+      case STYLE_SHEET_RULE:
+        return this.rules(data.adds);
+      case STYLE_DECLARATION:
+        if (isObject(data.set) && typeof data.set.value === "string") {
+          data.set.value = this.css(data.set.value);
+        }
+        return;
+      case ADOPTED_STYLE_SHEET:
+        if (Array.isArray(data.styles)) {
+          for (const style of data.styles) if (isObject(style)) this.rules(style.rules);
+        }
+        return;
+      case FONT:
+        // A FontFace made from a URL (`url(...)`); a buffer source is data already.
+        if (typeof data.fontSource === "string" && !data.buffer) {
+          data.fontSource = this.css(data.fontSource);
+        }
+        return;
+      case CANVAS_MUTATION:
+        return this.canvasImages(data);
+    }
+  }
+
+  private rules(list: unknown): void {
+    if (!Array.isArray(list)) return;
+    for (const rule of list) {
+      if (isObject(rule) && typeof rule.rule === "string") rule.rule = this.css(rule.rule);
+    }
+  }
+
+  /** Canvas commands may draw an image by its address (`{rr_type: "HTMLImageElement"}`). */
+  private canvasImages(value: unknown, depth = 0): void {
+    if (depth > 8 || (typeof value !== "object" || value === null)) return;
+    if (isObject(value) && value.rr_type === "HTMLImageElement" && typeof value.src === "string") {
+      value.src = this.url(value.src);
+    }
+    for (const inner of Object.values(value)) this.canvasImages(inner, depth + 1);
+  }
+
+  private mutation(data: Json): void {
+    if (Array.isArray(data.adds)) {
+      for (const add of data.adds) {
+        if (!isObject(add)) continue;
+        const parent = typeof add.parentId === "number" ? this.tags.get(add.parentId) : undefined;
+        this.node(add.node, parent === "style");
+      }
+    }
+    if (Array.isArray(data.texts)) {
+      for (const text of data.texts) {
+        if (isObject(text) && typeof text.id === "number" && typeof text.value === "string") {
+          if (this.styleTexts.has(text.id) || this.tags.get(text.id) === "style") {
+            text.value = this.css(text.value);
+          }
+        }
+      }
+    }
+    if (Array.isArray(data.attributes)) {
+      for (const change of data.attributes) {
+        if (!isObject(change) || !isObject(change.attributes)) continue;
+        const tag = typeof change.id === "number" ? (this.tags.get(change.id) ?? "") : "";
+        this.attributes(tag, change.attributes);
+      }
+    }
+  }
+
+  private node(node: unknown, inStyle: boolean, depth = 0): void {
+    if (!isObject(node) || depth > 2000) return;
+    if (node.type === TEXT && typeof node.textContent === "string") {
+      if (inStyle || node.isStyle) {
+        if (typeof node.id === "number") this.styleTexts.add(node.id);
+        node.textContent = this.css(node.textContent);
+      }
+      return;
+    }
+    let tag = "";
+    if (node.type === ELEMENT) {
+      tag = typeof node.tagName === "string" ? node.tagName.toLowerCase() : "";
+      if (typeof node.id === "number") this.tags.set(node.id, tag);
+      if (isObject(node.attributes)) this.attributes(tag, node.attributes);
+    }
+    if (Array.isArray(node.childNodes)) {
+      for (const child of node.childNodes) this.node(child, tag === "style", depth + 1);
+    }
+  }
+
+  /** Rewrite one element's attributes in place (a snapshot's, or a mutation's changes). */
+  private attributes(tag: string, attributes: Json): void {
+    if (tag === "base") delete attributes.href; // URLs are absolute already
+    if (tag === "meta" && "http-equiv" in attributes) delete attributes.content; // refresh
+    for (const [name, value] of Object.entries(attributes)) {
+      const key = name.toLowerCase();
+      if (key === "style" && isObject(value)) {
+        this.styleObject(value);
+      } else if (typeof value !== "string") {
+        continue;
+      } else if (CSS_ATTRIBUTES.has(key)) {
+        attributes[name] = this.css(value);
+      } else if (SRCSET_ATTRIBUTES.has(key)) {
+        attributes[name] = this.srcset(value);
+      } else if (key.startsWith("on")) {
+        delete attributes[name]; // never run, and nothing to fetch
+      } else if (URL_ATTRIBUTES.has(key) || key.endsWith(":href")) {
+        if ((key === "href" || key.endsWith(":href")) && NAVIGATING.has(tag)) continue;
+        attributes[name] = FRAMES.has(tag) && key === "src" ? "about:blank" : this.url(value);
+      }
+    }
+  }
+
+  /** A mutation's style changes: `{property: value | [value, priority] | false}`. */
+  private styleObject(style: Json): void {
+    for (const [property, value] of Object.entries(style)) {
+      if (typeof value === "string") style[property] = this.css(value);
+      else if (Array.isArray(value) && typeof value[0] === "string") {
+        style[property] = [this.css(value[0]), ...value.slice(1)];
+      }
+    }
+  }
+}
