@@ -80,6 +80,15 @@ _RTC_DATA = Field(dict)
 _SEQ = Field(int)
 _CHUNK_FIELDS = {"part": Field(int, False), "parts": Field(int, False), "d": Field(str, False)}
 
+# The visitor's page as its start and resume frames name it (shown on the dashboards).
+PAGE_URL_MAX = 500
+PAGE_TITLE_MAX = 200
+_PAGE_FIELDS = {
+    # The page's origin and path (the page leaves out the query and fragment).
+    "url": Field(str, False, max_len=PAGE_URL_MAX),
+    "title": Field(str, False, max_len=PAGE_TITLE_MAX),
+}
+
 # Frames a visitor page sends on the visitor socket.
 VISITOR_FRAMES: dict[str, dict[str, Field]] = {
     "start": {
@@ -99,6 +108,7 @@ VISITOR_FRAMES: dict[str, dict[str, Field]] = {
         "ua": Field(str, False, max_len=512),
         # A session only for a reverse session: it starts with the invitation open.
         "reverse": Field(bool, False),
+        **_PAGE_FIELDS,
     },
     "ev": {"s": _SEQ, "e": Field(list, False), **_CHUNK_FIELDS},
     "snap": {
@@ -111,6 +121,7 @@ VISITOR_FRAMES: dict[str, dict[str, Field]] = {
     "resume": {
         "token": Field(str, max_len=1000),
         "why": Field(str, False, max_len=20),
+        **_PAGE_FIELDS,
     },
     "focus": {},
     # The visitor's tab was hidden (another tab or window in front) or shown again.

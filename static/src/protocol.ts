@@ -33,8 +33,8 @@ export type MirrorFrame = {
 
 export type VisitorToServer =
   // `name`, `email`, `phone`: who the visitor is, as the page says (Glance's start parameters).
-  | { t: "start"; site: string; key: string | null; ua: string; reverse?: boolean } & VisitorInfo
-  | { t: "resume"; token: string; why: "navigate" | "tab" | "reconnect" | "crossdomain" }
+  | ({ t: "start"; site: string; key: string | null; ua: string; reverse?: boolean } & VisitorInfo & PageInfo)
+  | ({ t: "resume"; token: string; why: "navigate" | "tab" | "reconnect" | "crossdomain" } & PageInfo)
   | { t: "focus" }
   /** The tab was hidden (another tab or window in front of it) or shown again. */
   | { t: "visibility"; hidden: boolean }
@@ -129,6 +129,8 @@ export type VisitorPresence =
   | { state: "away"; since: number; grace: number };
 
 export type ServerToAgent =
+  /** A new session started in this session's group (the viewer tells its agent). */
+  | { t: "session_new"; session: SessionSummary }
   | {
       t: "joined";
       key: string;
@@ -169,6 +171,10 @@ export type ServerToAgent =
   | { t: "reverse"; state: ReverseState }
   | ErrorFrame;
 
+/** The visitor's page as the dashboards show it: origin and path (no query or fragment)
+ * and title, each optional on the wire (max 500 / 200 characters). */
+export type PageInfo = { url?: string; title?: string };
+
 export type SessionSummary = {
   key: string;
   group: number;
@@ -178,6 +184,8 @@ export type SessionSummary = {
   userAgent: string;
   visitor: VisitorInfo;
   agents: number;
+  /** The page the visitor started or last continued the session on ("" when unknown). */
+  page: { url: string; title: string };
 };
 
 /** A visitor online (presence), as the dashboard lists it. */
