@@ -125,7 +125,8 @@ export class Notifier {
       if (this.desktop && Notification.permission === "granted") {
         this.desktop = false;
       } else {
-        const permission = Notification.permission === "granted" ? "granted" : await Notification.requestPermission();
+        // Asked here, on the agent's click, never before (already granted: no prompt shows).
+        const permission = await Notification.requestPermission();
         this.desktop = permission === "granted";
         if (!this.desktop) say("Notifications are blocked for this site in the browser's settings.");
         else say("Desktop notifications on: you hear of new sessions in other tabs and windows too.");
