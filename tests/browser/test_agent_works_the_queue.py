@@ -97,11 +97,11 @@ def test_agent_sorts_by_waiting_time_or_newest_with_unjoined_first(
     agent.get_by_label("Filter").fill(tag)
     expect(agent.locator("#sessions tbody tr")).to_have_count(3)
 
+    assert keys(agent) == [third, second, first]  # newest first
+    agent.get_by_label("Sort").select_option("waiting")
     assert keys(agent) == [first, second, third]  # longest waiting first
-    agent.get_by_label("Sort").select_option("newest")
-    assert keys(agent) == [third, second, first]
 
-    open_viewer(third, username="agent2")
-    expect(agent.locator(f"#sessions tr[data-key='{third}'] .agents")).to_have_text("1")
-    assert keys(agent) == [second, first, third]  # joined sessions go after the waiting ones
-    expect(agent.locator(f"#sessions tr[data-key='{third}']")).not_to_have_class("unjoined")
+    open_viewer(first, username="agent2")
+    expect(agent.locator(f"#sessions tr[data-key='{first}'] .agents")).to_have_text("1")
+    assert keys(agent) == [second, third, first]  # joined sessions go after the waiting ones
+    expect(agent.locator(f"#sessions tr[data-key='{first}']")).not_to_have_class("unjoined")

@@ -42,7 +42,7 @@ function labelled(label: string, ...content: Node[]): HTMLTableCellElement {
 
 export class SessionQueue {
   private readonly sessions = new Map<string, { session: SessionSummary; started: number }>();
-  private order: SortOrder = "waiting";
+  private order: SortOrder = "newest";
   private text = "";
   private unjoinedOnly = false;
   private fresh = new Set<string>(); // arrived while this page was open: highlighted until opened
@@ -58,7 +58,7 @@ export class SessionQueue {
   bindControls(form: HTMLFormElement): void {
     const read = () => {
       const fields = new FormData(form);
-      this.order = fields.get("sort") === "newest" ? "newest" : "waiting";
+      this.order = fields.get("sort") === "waiting" ? "waiting" : "newest";
       this.text = String(fields.get("q") ?? "").trim().toLowerCase();
       this.unjoinedOnly = fields.get("unjoined") === "on";
       this.render();
@@ -130,7 +130,7 @@ export class SessionQueue {
     return haystack.includes(this.text);
   }
 
-  /** Unjoined first; within each, the longest waiting (oldest) or the newest first. */
+  /** Unjoined first; within each, the newest (the default) or the longest waiting first. */
   private sorted(): Array<{ session: SessionSummary; started: number }> {
     const direction = this.order === "waiting" ? 1 : -1;
     return [...this.sessions.values()]
