@@ -96,7 +96,7 @@ export class ViewerNews {
     const who = visitorLabel(session);
     this.text.textContent =
       this.count === 1 ? `New session waiting: ${who}` : `${this.count} new sessions waiting (latest: ${who})`;
-    this.text.title = "Open the dashboard's queue";
+    this.text.title = `${this.text.textContent}. Open the dashboard's queue.`;
     this.notice.hidden = false;
     if (!pageSeen()) this.badge.add();
     this.notifier.announce({
