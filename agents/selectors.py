@@ -3,20 +3,43 @@
 from django.contrib.auth.models import AbstractBaseUser
 
 from cobrowse.keys import typed_key_candidates
-from cobrowse.models import Group
+from cobrowse.models import CobrowseSession, Group, SessionSocket
+from cobrowse.pages import pages_get
 from cobrowse.selectors import (
     agent_group_ids,
     session_list_active,
     session_summary,
     sessions_for_key,
+    visitor_params,
 )
 
 
 def dashboard_sessions(*, group_ids: list[int]) -> list[dict]:
     """The live sessions in `group_ids`, newest first, as the dashboard shows them."""
+    sessions = session_list_active(group_ids=group_ids)
+    known = pages_get(session_ids=[s.id for s in sessions])
     return [
-        session_summary(session=s, agents=s.agents_watching)
-        for s in session_list_active(group_ids=group_ids)
+        session_summary(session=s, agents=s.agents_watching, page=known.get(s.id)) for s in sessions
+    ]
+
+
+def joined_sessions(*, user: AbstractBaseUser) -> list[dict]:
+    """The live sessions this agent has a viewer open in (in any tab), newest first: the
+    viewer's switcher lists them."""
+    sessions = (
+        CobrowseSession.objects.select_related("group")
+        .filter(
+            id__in=SessionSocket.objects.filter(
+                role=SessionSocket.Role.AGENT, actor=user.get_username()
+            ).values("session_id"),
+            group_id__in=agent_group_ids(user=user),
+            state=CobrowseSession.State.ACTIVE,
+        )
+        .order_by("-started_at")[:50]
+    )
+    return [
+        {"key": s.key, "group": s.group.public_id, "visitor": visitor_params(session=s)}
+        for s in sessions
     ]
 
 

@@ -6,5 +6,6 @@ from cobrowse.keys import SESSION_KEY_PATTERN
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("join/", views.join, name="join"),
+    path("sessions/mine/", views.my_sessions, name="my_sessions"),
     re_path(rf"^session/(?P<key>{SESSION_KEY_PATTERN})/$", views.viewer, name="viewer"),
 ]

@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
-from agents.selectors import agent_groups, key_to_join
+from agents.selectors import agent_groups, joined_sessions, key_to_join
 from cobrowse.keys import SESSION_KEY_RULE
 from cobrowse.selectors import sessions_for_key
 
@@ -41,3 +41,9 @@ def viewer(request: HttpRequest, key: str) -> HttpResponse:
             return render(request, "agents/viewer_choose.html", context)
     context = {"key": key, "ice_servers": settings.TANDEM_ICE_SERVERS}
     return render(request, "agents/viewer.html", context)
+
+
+@login_required
+def my_sessions(request: HttpRequest) -> JsonResponse:
+    """The live sessions this agent has a viewer open in: the viewer's session switcher."""
+    return JsonResponse({"sessions": joined_sessions(user=request.user)})

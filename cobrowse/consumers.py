@@ -13,7 +13,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from agents.services import revocation_applies
-from cobrowse import annotations, chat, control, groups, media, mirror, selectors, services
+from cobrowse import annotations, chat, control, groups, media, mirror, pages, selectors, services
 from cobrowse.asset_proxy import asset_base
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.protocol import AGENT, INPUT_KINDS, VISITOR
@@ -131,6 +131,7 @@ class VisitorConsumer(FrameConsumer):
             channel=self.channel_name,
             reverse=frame.get("reverse", False),
             visitor={name: frame[name] for name in ("name", "email", "phone") if name in frame},
+            page=pages.page_from_frame(frame),
         )
         self.focused = True
         await self.channel_layer.group_add(
@@ -159,6 +160,11 @@ class VisitorConsumer(FrameConsumer):
             )
             raise
         self.focused = True
+        page = pages.page_from_frame(frame)
+        if page:
+            await database_sync_to_async(services.session_page_moved)(
+                session=self.session, page=page
+            )
         await self._session_frame("resumed")
         for frame in media.frames_on_resume(session=self.session):
             await self.send_frame(frame)
@@ -365,6 +371,7 @@ class AgentConsumer(FrameConsumer):
             actor=self.user.get_username(),
             name=services.agent_display_name(self.user),
         )
+        await self.channel_layer.group_add(groups.session_news(session.group_id), self.channel_name)
         self.rc_on = session.rc_state == "on" and session.rc_holder in (None, self.index)
         shared = await database_sync_to_async(media.media_state)(session_id=session.id)
         await self.send_frame(
@@ -404,6 +411,9 @@ class AgentConsumer(FrameConsumer):
         )
         if self.marks is not None:
             await self.marks.leave()
+        await self.channel_layer.group_discard(
+            groups.session_news(self.session.group_id), self.channel_name
+        )
         if self.index is not None:
             # Control held by (or asked for by) this agent goes back to the visitor.
             await database_sync_to_async(services.rc_end)(
@@ -540,6 +550,11 @@ class AgentConsumer(FrameConsumer):
 
     async def mirror_frame(self, message: dict) -> None:
         await self.send(text_data=message["text"])
+
+    async def session_news(self, message: dict) -> None:
+        """A new session in this session's group: the viewer tells its agent."""
+        if message["session"]["key"] != self.session.key:
+            await self.send_frame(AGENT.frame("session_new", session=message["session"]))
 
     async def agents_count(self, message: dict) -> None:
         frame = AGENT.frame("agents", count=message["count"])

@@ -16,6 +16,11 @@ def dashboard(group_id: int) -> str:
     return f"dashboard.{group_id}"
 
 
+def session_news(group_id: int) -> str:
+    """Every agent viewer open in a group: new sessions of the group are announced here."""
+    return f"news.{group_id}"
+
+
 def agent_status(group_id: int) -> str:
     """Visitor pages that show whether an agent of the group is available."""
     return f"status.{group_id}"

@@ -299,6 +299,21 @@ PRESENCE_STATES = frozenset({"here", "away", "blurred", "paused"})
 RESUME_WHYS = frozenset({"navigate", "tab", "reconnect", "crossdomain"})
 
 
+# The visitor's page as its start and resume frames name it (shown on the dashboards).
+PAGE_URL_MAX = 500
+PAGE_TITLE_MAX = 200
+_PAGE_FIELDS = {
+    "url": Field(
+        str,
+        False,
+        max_len=PAGE_URL_MAX,
+        doc="The page's origin and path (the page leaves out the query and fragment); shown "
+        "on the dashboards, kept in the cache for a day, never in the database.",
+    ),
+    "title": Field(str, False, max_len=PAGE_TITLE_MAX, doc="The page's title."),
+}
+
+
 def _union(values: frozenset[str]) -> str:
     return " | ".join(json.dumps(value) for value in sorted(values))
 
@@ -412,6 +427,14 @@ SHAPES: dict[str, Shape] = {
         doc="The share running in a session, as a joining agent learns it; `by` is the "
         "sharer's client index.",
     ),
+    "PageInfo": Shape(
+        {
+            "url": Field(str, False),
+            "title": Field(str, False),
+        },
+        doc="The visitor's page as the dashboards show it: origin and path (no query or "
+        "fragment) and title, each optional on the wire (max 500 / 200 characters).",
+    ),
     "VisitorInfo": Shape(
         {"name": Field(str, False), "email": Field(str, False), "phone": Field(str, False)},
         doc="Who the visitor is, as its page said (Glance's start parameters); each may be absent.",
@@ -472,6 +495,12 @@ SHAPES: dict[str, Shape] = {
             "userAgent": Field(str),
             "visitor": Field(dict, ts="VisitorInfo"),
             "agents": Field(int),
+            "page": Field(
+                dict,
+                ts="{ url: string; title: string }",
+                doc='The page the visitor started or last continued the session on ("" when '
+                "unknown).",
+            ),
         },
         doc="A live session, as the dashboard lists it.",
     ),
@@ -562,6 +591,7 @@ VISITOR = Socket(
                     "recorded. See [Screen share and reverse sessions]"
                     "(#screen-share-and-reverse-sessions).",
                 ),
+                **_PAGE_FIELDS,
             },
             doc="Start a new session.",
         ),
@@ -616,6 +646,7 @@ VISITOR = Socket(
                     'after a dropped socket) or `"crossdomain"` (a page on another trusted '
                     "domain). Recorded on the timeline only.",
                 ),
+                **_PAGE_FIELDS,
             },
             doc="Rejoin a session (see [Resuming](#resuming)).",
         ),
@@ -1040,6 +1071,11 @@ AGENT = Socket(
         ),
         "reverse": _REVERSE,
         "draw_dismissed": Frame(doc="The visitor dismissed the drawings: none are on the page."),
+        "session_new": Frame(
+            {"session": Field(dict, ts="SessionSummary")},
+            doc="A new session started in this session's group: the viewer tells its agent "
+            "(a notice; the dashboard has its own list).",
+        ),
         "ended": _ENDED,
         "error": Frame(
             _ERROR.fields,

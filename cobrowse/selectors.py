@@ -164,8 +164,11 @@ def session_list_active(*, group_ids: list[int]) -> list[CobrowseSession]:
     )
 
 
-def session_summary(*, session: CobrowseSession, agents: int) -> dict:
-    """The JSON shape of a session on the dashboard."""
+def session_summary(
+    *, session: CobrowseSession, agents: int, page: dict[str, str] | None = None
+) -> dict:
+    """The JSON shape of a session on the dashboard; `page`: the visitor's page, when its
+    page named it (cobrowse.pages)."""
     return {
         "key": session.key,
         "group": session.group.public_id,
@@ -175,6 +178,7 @@ def session_summary(*, session: CobrowseSession, agents: int) -> dict:
         "userAgent": session.visitor_user_agent,
         "visitor": visitor_params(session=session),
         "agents": agents,
+        "page": page or {"url": "", "title": ""},
     }
 
 

@@ -30,6 +30,7 @@ from cobrowse.keys import (
     VISITOR_PHONE_MAX,
 )
 from cobrowse.models import CobrowseSession, Group, SessionEvent, SessionSocket
+from cobrowse.pages import page_set
 from cobrowse.selectors import session_agent_names, session_summary, site_get, visitor_presence
 
 log = logging.getLogger("tandem.session")
@@ -87,12 +88,14 @@ def session_start(
     channel: str = "",
     reverse: bool = False,
     visitor: dict[str, str] | None = None,
+    page: dict[str, str] | None = None,
 ) -> CobrowseSession:
     """Open a live session for a visitor; `key` is the page's own, or None for a random one.
     `channel` is the visitor socket's, which holds the session's focus. `reverse`: the
     session exists only for a reverse session (an agent asked the page to start it to show
     its screen), so it starts with the invitation open (cobrowse/media.py). `visitor`: the
-    page's start parameters (name, email, phone), shown to the agents."""
+    page's start parameters (name, email, phone), shown to the agents; `page`: the page it
+    started on (cobrowse.pages). The group's dashboards and open viewers hear of it."""
     site = site_get(group=group, name=site_name)
     if key is not None and not _KEY.match(key):
         raise TandemError(ErrorCode.BAD_FRAME, SESSION_KEY_RULE)
@@ -122,12 +125,14 @@ def session_start(
                     SessionEvent.objects.create(
                         session=session, type=SessionEvent.Type.REVERSE_INVITED, actor="system"
                     )
+                if page:
+                    page_set(session_id=session.id, page=page)
+                summary = session_summary(session=session, agents=0, page=page)
                 broadcast_after_commit(
-                    groups.dashboard(group.id),
-                    {
-                        "type": "dashboard.session",
-                        "session": session_summary(session=session, agents=0),
-                    },
+                    groups.dashboard(group.id), {"type": "dashboard.session", "session": summary}
+                )
+                broadcast_after_commit(
+                    groups.session_news(group.id), {"type": "session.news", "session": summary}
                 )
         except IntegrityError:
             if key and _end_abandoned_key(group=group, key=key):
@@ -139,6 +144,7 @@ def session_start(
                     channel=channel,
                     reverse=reverse,
                     visitor=visitor,
+                    page=page,
                 )
             continue
         log.info(
@@ -694,3 +700,16 @@ def rc_end(*, session_id: int, actor: str, holder: int | None = None) -> None:
         SessionEvent.objects.create(session=session, type=SessionEvent.Type.RC_OFF, actor=actor)
         _rc_changed(session, False, None)
     log.info("rc ended key=%s by=%s", session.key, actor)
+
+
+def session_page_moved(*, session: CobrowseSession, page: dict[str, str]) -> None:
+    """The visitor continued the session on another page: the dashboards show it."""
+    page_set(session_id=session.id, page=page)
+    fresh = CobrowseSession.objects.select_related("group", "site").get(id=session.id)
+    broadcast_after_commit(
+        groups.dashboard(fresh.group_id),
+        {
+            "type": "dashboard.session",
+            "session": session_summary(session=fresh, agents=fresh.agents_watching, page=page),
+        },
+    )

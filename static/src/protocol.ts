@@ -96,6 +96,15 @@ export type ShareInfo = {
   by: number;
 };
 
+/**
+ * The visitor's page as the dashboards show it: origin and path (no query or fragment) and title,
+ * each optional on the wire (max 500 / 200 characters).
+ */
+export type PageInfo = {
+  url?: string;
+  title?: string;
+};
+
 /** Who the visitor is, as its page said (Glance's start parameters); each may be absent. */
 export type VisitorInfo = {
   name?: string;
@@ -167,6 +176,8 @@ export type SessionSummary = {
   userAgent: string;
   visitor: VisitorInfo;
   agents: number;
+  /** The page the visitor started or last continued the session on ("" when unknown). */
+  page: { url: string; title: string };
 };
 
 /** A visitor online (presence), as the dashboard lists it. */
@@ -183,11 +194,11 @@ export type VisitorSummary = {
 /** `ws/visitor/<group>/` (cobrowse.consumers.VisitorConsumer): what the client sends. */
 export type VisitorToServer =
   /** `start`: Start a new session. */
-  | { t: "start"; site: string; key?: string | null; name?: string; email?: string; phone?: string; ua?: string; reverse?: boolean }
+  | { t: "start"; site: string; key?: string | null; name?: string; email?: string; phone?: string; ua?: string; reverse?: boolean; url?: string; title?: string }
   /** `ev`: rrweb events; exactly one of `e` or the chunk fields `part`, `parts`, `d`. */
   | MirrorFrame
   /** `resume`: Rejoin a session (see [Resuming](#resuming)). */
-  | { t: "resume"; token: string; why?: "crossdomain" | "navigate" | "reconnect" | "tab" }
+  | { t: "resume"; token: string; why?: "crossdomain" | "navigate" | "reconnect" | "tab"; url?: string; title?: string }
   /** `focus`: This tab takes the session's focus. */
   | { t: "focus" }
   /** `visibility`: The tab was hidden or shown again. */
@@ -386,6 +397,11 @@ export type ServerToAgent =
   | { t: "reverse"; state: ReverseState }
   /** `draw_dismissed`: The visitor dismissed the drawings: none are on the page. */
   | { t: "draw_dismissed" }
+  /**
+   * `session_new`: A new session started in this session's group: the viewer tells its agent (a
+   * notice; the dashboard has its own list).
+   */
+  | { t: "session_new"; session: SessionSummary }
   /** `ended`: The session ended. The server closes the socket right after with code 4000. */
   | { t: "ended"; reason: string }
   | ErrorFrame;

@@ -52,6 +52,7 @@ async def test_dashboard_lists_only_the_live_sessions_of_the_agents_groups(
         "userAgent": "TestBrowser/1.0",
         "visitor": {},
         "agents": 0,
+        "page": {"url": "", "title": ""},
     }
 
 

@@ -1,37 +1,22 @@
-// The agent dashboard: the live list of active sessions in the agent's groups.
+// The agent dashboard: the live queue of sessions in the agent's groups, the visitors
+// online, and the notices of new sessions (title badge, optional tone and notification).
 import { CloseCode, type DashboardToServer, type ServerToDashboard, type SessionSummary } from "../protocol";
 import { openAgentSocket, type AgentSocket, type SocketStatus, type StatusDetail } from "../socket";
-import { visitorText } from "./visitor-info";
+import { Notifier, TitleBadge, pageSeen } from "./notify";
+import { SessionQueue, visitorLabel, watchHref } from "./queue";
 import { VisitorsTable } from "./visitors";
 
 type Send = (frame: DashboardToServer) => boolean;
 
-function row(session: SessionSummary): HTMLTableRowElement {
-  const tr = document.createElement("tr");
-  tr.dataset.key = session.key;
-  const cells = [
-    session.key,
-    visitorText(session.visitor),
-    `${session.groupName} (${session.group})`,
-    session.site,
-    new Date(session.startedAt).toLocaleTimeString(),
-    String(session.agents),
-  ];
-  for (const text of cells) {
-    const td = document.createElement("td");
-    td.textContent = text;
-    tr.append(td);
-  }
-  tr.cells[1].className = "visitor";
-  tr.cells[5].className = "agents";
-  const link = document.createElement("a");
-  link.href = `/agent/session/${encodeURIComponent(session.key)}/?group=${session.group}`;
-  link.textContent = "Watch";
-  link.className = "watch";
-  const action = document.createElement("td");
-  action.append(link);
-  tr.append(action);
-  return tr;
+/** What a new session's notice says: who, and on which page. */
+function announcement(session: SessionSummary) {
+  const page = session.page.title || session.page.url;
+  return {
+    title: `New co-browsing session: ${visitorLabel(session)}`,
+    body: page ? `On ${page} (${session.site})` : `Session ${session.key} (${session.site})`,
+    tag: `tandem-session-${session.group}-${session.key}`,
+    href: watchHref(session),
+  };
 }
 
 /** The Available / Away switch: the server says where it stands (the same on every open
@@ -63,8 +48,22 @@ function bindAvailability(send: Send): { show(available: boolean): void; down(te
 function startDashboard(table: HTMLTableElement): () => void {
   const body = table.tBodies[0];
   const empty = document.getElementById("no-sessions");
-  const refreshEmpty = () => empty?.toggleAttribute("hidden", body.rows.length > 0);
-  const find = (key: string) => body.querySelector<HTMLTableRowElement>(`tr[data-key="${CSS.escape(key)}"]`);
+  const count = document.getElementById("session-count");
+  const refreshEmpty = () => {
+    empty?.toggleAttribute("hidden", queue.size > 0);
+    const shown = body.rows.length;
+    if (count) count.textContent = shown === queue.size ? `${queue.size}` : `${shown} of ${queue.size}`;
+  };
+  const queue = new SessionQueue(body, () => refreshEmpty());
+  const controls = document.getElementById("queue-controls");
+  if (controls instanceof HTMLFormElement) queue.bindControls(controls);
+  const badge = new TitleBadge();
+  const notifier = new Notifier();
+  notifier.bind(
+    document.getElementById("notify-sound") as HTMLInputElement | null,
+    document.getElementById("notify-desktop") as HTMLButtonElement | null,
+    document.getElementById("notify-status"),
+  );
   let socket: AgentSocket<DashboardToServer> | null = null;
   const send: Send = (frame) => socket?.send(frame) ?? false;
   const visitorsTable = document.getElementById("visitors");
@@ -84,21 +83,21 @@ function startDashboard(table: HTMLTableElement): () => void {
     if (frame.t === "error") document.getElementById("signal-status")!.textContent = frame.msg;
     switch (frame.t) {
       case "sessions": // in parts: the first replaces the list, the others extend it
-        if (frame.part) body.append(...frame.sessions.map(row));
-        else body.replaceChildren(...frame.sessions.map(row));
+        queue.replace(frame.sessions, Boolean(frame.part));
         break;
       case "session":
-        find(frame.session.key)?.remove();
-        body.prepend(row(frame.session));
+        // A new session, or one that changed (its visitor went to another page).
+        if (queue.upsert(frame.session)) {
+          if (!pageSeen()) badge.add();
+          notifier.announce(announcement(frame.session));
+        }
         break;
       case "session_ended":
-        find(frame.key)?.remove();
+        queue.remove(frame.key);
         break;
-      case "agents": {
-        const cell = find(frame.key)?.querySelector(".agents");
-        if (cell) cell.textContent = String(frame.count);
+      case "agents":
+        queue.agents(frame.key, frame.count);
         break;
-      }
       case "availability":
         availability?.show(frame.available);
         break;
@@ -123,7 +122,7 @@ function startDashboard(table: HTMLTableElement): () => void {
           ? "You are signed out. Sign in again to see sessions."
           : "Disconnected: reload the page.";
     if (status === "closed") {
-      body.replaceChildren();
+      queue.clear();
       visitors?.clear();
       refreshEmpty();
     }

@@ -13,6 +13,7 @@ import { showEnded } from "./ended";
 import { MirrorStream } from "./mirror";
 import { VisitorPage } from "./pageinfo";
 import { StatusLine } from "./statusline";
+import { startViewerQueue } from "./switcher";
 import { ShareControls } from "./share";
 import { visitorText } from "./visitor-info";
 import { WaitForSession } from "./waiting";
@@ -180,9 +181,14 @@ function startViewer(root: HTMLElement): () => void {
     }, RESYNC_RETRY_MS);
   }
 
+  const queue = startViewerQueue(root, key);
   const onFrame = (frame: ServerToAgent) => {
     switch (frame.t) {
+      case "session_new": // another session started in the group: the agent hears of it here
+        queue.session(frame.session);
+        break;
       case "joined":
+        queue.joined();
         waiting.joined();
         agents.textContent = String(frame.agents);
         root.querySelector(".visitor")!.textContent = visitorText(frame.visitor);

@@ -2,15 +2,17 @@
 // co-browse button and a "Show my screen" button per visitor (signalVisitor /
 // invokeVisitor startSession; with `reverse: true` for a reverse session).
 import type { DashboardToServer, ServerToDashboard, VisitorSummary } from "../protocol";
+import { readableUserAgent } from "./useragent";
 
 type Send = (frame: DashboardToServer) => unknown;
 
 const rowId = (group: number, visitorid: string) => `${group}:${visitorid}`;
 
-function cell(text: string, className = ""): HTMLTableCellElement {
+function cell(text: string, className: string, label: string): HTMLTableCellElement {
   const td = document.createElement("td");
   td.textContent = text;
   if (className) td.className = className;
+  td.dataset.label = label; // shown before the content when the table is a stack of cards
   return td;
 }
 
@@ -155,13 +157,14 @@ export class VisitorsTable {
       .map(([name, value]) => `${name}=${value}`)
       .join(", ");
     tr.append(
-      cell(visitor.visitorid, "visitorid"),
-      cell(visitor.title || visitor.url, "page"),
-      cell(visitor.browser, "browser"),
-      cell(data, "data"),
-      cell(new Date(visitor.since * 1000).toLocaleTimeString()),
+      cell(visitor.visitorid, "visitorid", "Visitor"),
+      cell(visitor.title || visitor.url, "page", "Page"),
+      cell(readableUserAgent(visitor.browser), "browser", "Browser"),
+      cell(data, "data", "Data"),
+      cell(new Date(visitor.since * 1000).toLocaleTimeString(), "since", "Online since"),
     );
     if (visitor.url) tr.cells[1].title = visitor.url;
+    if (visitor.browser) tr.cells[2].title = visitor.browser;
 
     const form = document.createElement("form");
     form.className = "signal";
@@ -177,10 +180,10 @@ export class VisitorsTable {
       this.send({ t: "signal", group: visitor.group, visitorid: visitor.visitorid, mtype: "signal", data: { text: input.value } });
       input.value = "";
     });
-    const message = document.createElement("td");
+    const message = cell("", "message", "Message");
     message.append(form);
 
-    const action = document.createElement("td");
+    const action = cell("", "actions", "Actions");
     action.append(
       this.startButton(visitor, "cobrowse", "Co-browse", `Co-browse with ${visitor.visitorid}`, false),
       this.startButton(visitor, "show-screen", "Show my screen", `Show my screen to ${visitor.visitorid}`, true),

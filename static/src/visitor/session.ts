@@ -15,6 +15,12 @@ import type { PastPasswords } from "./passwords";
 import type { Media, MediaFrame, startMedia } from "./media";
 import type { Recorder, startRecorder } from "./recorder";
 
+/** The page the agents' dashboards show: origin and path (the query and fragment may hold
+ * secrets and stay here) and the title, within the server's bounds. */
+function currentPage(): { url: string; title: string } {
+  return { url: `${location.origin}${location.pathname}`.slice(0, 500), title: document.title.trim().slice(0, 200) };
+}
+
 type RecorderModule = { startRecorder: typeof startRecorder };
 type MediaModule = { startMedia: typeof startMedia };
 // starting: asked for a new session; continuing: a new page asked to rejoin its session.
@@ -160,7 +166,7 @@ export class SessionClient {
     const key = options.sessionKey === undefined || options.sessionKey === null ? null : String(options.sessionKey);
     this.ownKey = key !== null;
     this.reverseOnly = this.watching = options.reverse === true;
-    const start: VisitorToServer = { t: "start", site: this.config.site, key, ua: navigator.userAgent, ...options.visitor };
+    const start: VisitorToServer = { t: "start", site: this.config.site, key, ua: navigator.userAgent, ...options.visitor, ...currentPage() };
     if (this.reverseOnly) start.reverse = true;
     else this.recorderModule ??= this.loadRecorder();
     this.connect(start);
@@ -235,7 +241,7 @@ export class SessionClient {
     this.token = token;
     this.events.emit("sessioncontinue");
     if (!this.watching) this.recorderModule ??= this.loadRecorder();
-    this.connect({ t: "resume", token, why });
+    this.connect({ t: "resume", token, why, ...currentPage() });
   }
 
   stop(): void {
