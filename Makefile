@@ -76,6 +76,7 @@ bench: test-deps
 	$(PY) bench/mirror_latency.py
 	$(PY) bench/browser_latency.py
 	$(PY) bench/presence.py
+	$(PY) bench/fidelity.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles
