@@ -118,20 +118,30 @@ def open_session(browser, url: str, sampling: str | None = None):
         visitor_context.route("**/static/recorder.js", patch)
     visitor = visitor_context.new_page()
     visitor.goto(f"{url}/demo/")
-    key = visitor.evaluate(
+    agent = open_viewer(browser, url, start_session(visitor), {"width": 1200, "height": 800})
+    return visitor, agent
+
+
+def start_session(visitor) -> str:
+    """Start a session on the visitor's page (its Glance API); returns the key."""
+    return visitor.evaluate(
         """() => new Promise((resolve) => {
           GLANCE.Cobrowse.Visitor.addEventListener('sessionstart',
             () => resolve(GLANCE.Cobrowse.Visitor.getKey()));
           GLANCE.Cobrowse.Visitor.startSession();
         })"""
     )
-    agent = browser.new_context(viewport={"width": 1200, "height": 800}).new_page()
+
+
+def open_viewer(browser, url: str, key: str, viewport: dict):
+    """The demo agent, logged in, watching session `key` live in a new context."""
+    agent = browser.new_context(viewport=viewport).new_page()
     agent.goto(f"{url}/accounts/login/?next=/agent/session/{key}/")
     agent.fill("input[name=username]", "agent")
     agent.fill("input[name=password]", PASSWORD)
     agent.click("button[type=submit]")
     agent.wait_for_selector("#viewer[data-state=live]")
-    return visitor, agent
+    return agent
 
 
 def close_session(visitor, agent) -> None:

@@ -24,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import _serve_pages  # noqa: E402
+from bench.browser_latency import open_viewer, start_session  # noqa: E402
 from tests.servers import (  # noqa: E402
-    PASSWORD,
     launch_chromium,
+    pages_server,
     prepare_database,
     server_env,
     start_server,
@@ -161,20 +161,8 @@ Shots = tuple[bytes, bytes, list[float] | None]
 
 def tandem_replay(browser, tandem: str, url: str, case: str, font: bytes) -> Shots:
     visitor = visitor_page(browser, url, font)
-    key = visitor.evaluate(
-        """() => new Promise((resolve) => {
-          GLANCE.Cobrowse.Visitor.addEventListener("sessionstart",
-            () => resolve(GLANCE.Cobrowse.Visitor.getKey()));
-          GLANCE.Cobrowse.Visitor.startSession();
-        })"""
-    )
     # Roomy enough that the replay shows at scale 1.
-    agent = browser.new_context(viewport={"width": 1600, "height": 1200}).new_page()
-    agent.goto(f"{tandem}/accounts/login/?next=/agent/session/{key}/")
-    agent.fill("input[name=username]", "agent")
-    agent.fill("input[name=password]", PASSWORD)
-    agent.click("button[type=submit]")
-    agent.wait_for_selector("#viewer[data-state=live]")
+    agent = open_viewer(browser, tandem, start_session(visitor), {"width": 1600, "height": 1200})
     agent.add_style_tag(content=".replayer-mouse{display:none!important}")
     act(visitor, case)
     direct = settled(visitor, None)
@@ -236,7 +224,7 @@ def main() -> None:
         prepare_database(env)
         server = start_server(env, Path(tmp) / "daphne.log")
         try:
-            with _serve_pages("127.0.0.1", server.url) as pages, sync_playwright() as playwright:
+            with pages_server("127.0.0.1", server.url) as pages, sync_playwright() as playwright:
                 browser = launch_chromium(playwright)
                 scratch = browser.new_page()
                 for case in CASES:

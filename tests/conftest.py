@@ -3,11 +3,7 @@
 Browser tests talk to the server only over HTTP and WebSockets, as users do.
 """
 
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
@@ -15,13 +11,12 @@ from cobrowse import sockets
 from tests.servers import (
     Server,
     launch_chromium,
+    pages_server,
     prepare_database,
     server_env,
     start_server,
     stop_server,
 )
-
-PAGES = Path(__file__).resolve().parent / "browser" / "pages"
 
 
 @pytest.fixture(autouse=True)
@@ -55,47 +50,10 @@ def server(tmp_path_factory) -> Iterator[Server]:
     stop_server(running)
 
 
-class _PagesHandler(SimpleHTTPRequestHandler):
-    """Serves tests/browser/pages with {{TANDEM}} replaced by the Tandem server's URL."""
-
-    tandem = ""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, directory=str(PAGES), **kwargs)
-
-    def do_GET(self) -> None:
-        path = PAGES / self.path.lstrip("/").split("?")[0]
-        if path.suffix != ".html" or not path.is_file():
-            return super().do_GET()
-        body = path.read_text().replace("{{TANDEM}}", self.tandem).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format, *args) -> None:
-        pass
-
-
-@contextmanager
-def _serve_pages(host: str, tandem: str) -> Iterator[str]:
-    """tests/browser/pages on a free port of `host` (a loopback address), as an origin URL."""
-    handler = type("Handler", (_PagesHandler,), {"tandem": tandem})
-    httpd = ThreadingHTTPServer((host, 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{host}:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
 @pytest.fixture(scope="session")
 def pages_url(server: Server) -> Iterator[str]:
     """Test pages on another port of 127.0.0.1: a trusted domain that is not Tandem itself."""
-    with _serve_pages("127.0.0.1", server.url) as url:
+    with pages_server("127.0.0.1", server.url) as url:
         yield url
 
 
@@ -103,21 +61,21 @@ def pages_url(server: Server) -> Iterator[str]:
 def other_pages_url(server: Server) -> Iterator[str]:
     """The same pages on a third port of 127.0.0.1: another origin, trusted by the demo group
     (its pattern `127.0.0.1` allows any port), e.g. a chat window beside the visitor page."""
-    with _serve_pages("127.0.0.1", server.url) as url:
+    with pages_server("127.0.0.1", server.url) as url:
         yield url
 
 
 @pytest.fixture(scope="session")
 def untrusted_pages_url(server: Server) -> Iterator[str]:
     """The same pages on 127.0.0.2 (still loopback), a host no test group trusts."""
-    with _serve_pages("127.0.0.2", server.url) as url:
+    with pages_server("127.0.0.2", server.url) as url:
         yield url
 
 
 @pytest.fixture(scope="session")
 def serve_pages():
     """`serve_pages(host, tandem_url)`: the test pages for a server a test starts itself."""
-    return _serve_pages
+    return pages_server
 
 
 @pytest.fixture(scope="session")

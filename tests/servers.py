@@ -10,9 +10,13 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,3 +145,43 @@ CHROMIUM_ARGS = [
 def launch_chromium(playwright):
     """Debian's Chromium, never a downloaded browser."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+PAGES = Path(__file__).resolve().parent / "browser" / "pages"
+
+
+class PagesHandler(SimpleHTTPRequestHandler):
+    """Serves tests/browser/pages with {{TANDEM}} replaced by the Tandem server's URL."""
+
+    tandem = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=str(PAGES), **kwargs)
+
+    def do_GET(self) -> None:
+        path = PAGES / self.path.lstrip("/").split("?")[0]
+        if path.suffix != ".html" or not path.is_file():
+            return super().do_GET()
+        body = path.read_text().replace("{{TANDEM}}", self.tandem).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args) -> None:
+        pass
+
+
+@contextmanager
+def pages_server(host: str, tandem: str) -> Iterator[str]:
+    """tests/browser/pages on a free port of `host` (a loopback address), as an origin URL."""
+    handler = type("Handler", (PagesHandler,), {"tandem": tandem})
+    httpd = ThreadingHTTPServer((host, 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

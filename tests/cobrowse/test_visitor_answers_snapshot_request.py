@@ -8,7 +8,15 @@ from unittest import mock
 import pytest
 from django.core import signing
 
-from tests.fixtures import agents_count, join, nothing, receive_text, send, start_session
+from tests.fixtures import (
+    agents_count,
+    join,
+    nothing,
+    receive,
+    receive_text,
+    send,
+    start_session,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -148,6 +156,8 @@ async def test_visitor_cannot_send_a_snapshot_to_an_agent_of_another_session(
     attacker = await visitor_socket()
     attacker_key = await start_session(attacker)
     attacker_agent, _ = await join(agent_socket, attacker, attacker_key, agent2)
+    # The victim's viewer hears of the new session in its group, and nothing more.
+    assert (await receive(victim_agent))["t"] == "session_new"
 
     await send(attacker, snap([victim_rid], "injected"))
 
