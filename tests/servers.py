@@ -148,6 +148,9 @@ def launch_chromium(playwright):
 
 
 PAGES = Path(__file__).resolve().parent / "browser" / "pages"
+# Front-end libraries the test pages use, served from node_modules under /npm/<package>/.
+NPM_PACKAGES = ("chart.js", "katex")
+NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 
 
 class PagesHandler(SimpleHTTPRequestHandler):
@@ -157,6 +160,12 @@ class PagesHandler(SimpleHTTPRequestHandler):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, directory=str(PAGES), **kwargs)
+
+    def translate_path(self, path: str) -> str:
+        parts = path.split("?")[0].lstrip("/").split("/")
+        if len(parts) > 2 and parts[0] == "npm" and parts[1] in NPM_PACKAGES and ".." not in parts:
+            return str(NODE_MODULES.joinpath(*parts[1:]))
+        return super().translate_path(path)
 
     def do_GET(self) -> None:
         path = PAGES / self.path.lstrip("/").split("?")[0]

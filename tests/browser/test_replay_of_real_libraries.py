@@ -1,0 +1,92 @@
+"""Pages built from real front-end libraries (npm) replay as the visitor sees them: a
+Chart.js chart (canvas) and a KaTeX formula (self-hosted web fonts from a site that sends
+no CORS header, fetched through Tandem's asset proxy)."""
+
+from tests.browser.conftest import replay
+
+# The share of the replayed canvas's pixels that match the visitor's picture `want` (a
+# data URL), each channel within 16: the replay shows a canvas as its background image.
+SAME_AS_VISITOR = """async ([id, want]) => {
+  const doc = document.querySelector("#viewer .stage iframe").contentDocument;
+  const canvas = doc.getElementById(id);
+  const background = canvas && doc.defaultView.getComputedStyle(canvas).backgroundImage;
+  const url = background && /url\\("?([^"]*)"?\\)/.exec(background);
+  if (!url) return 0;
+  const load = async (src) => {
+    const image = new Image();
+    image.src = src;
+    await image.decode();
+    return image;
+  };
+  const [mine, theirs] = await Promise.all([load(url[1]), load(want)]);
+  const read = (image) => {
+    const copy = document.createElement("canvas");
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const context = copy.getContext("2d");
+    context.drawImage(image, 0, 0, copy.width, copy.height);
+    return context.getImageData(0, 0, copy.width, copy.height).data;
+  };
+  const a = read(mine), b = read(theirs);
+  let same = 0;
+  for (let i = 0; i < a.length; i += 4) {
+    if ([0, 1, 2, 3].every((c) => Math.abs(a[i + c] - b[i + c]) <= 16)) same += 1;
+  }
+  return same / (a.length / 4);
+}"""
+
+BOX = """(id) => {
+  const r = document.getElementById(id).getBoundingClientRect();
+  return [r.x, r.y, r.width, r.height];
+}"""
+REPLAY_BOX = """(id) => {
+  const doc = document.querySelector("#viewer .stage iframe").contentDocument;
+  const r = doc.getElementById(id).getBoundingClientRect();
+  return [r.x, r.y, r.width, r.height];
+}"""
+
+
+def wait_for_same_canvas(visitor, viewer, canvas: str) -> None:
+    want = visitor.page.evaluate(f"document.getElementById('{canvas}').toDataURL()")
+    viewer.wait_for_function(
+        f"async (args) => (await ({SAME_AS_VISITOR})(args)) > 0.98", arg=[canvas, want]
+    )
+
+
+def test_a_chart_js_chart_shows_for_the_agent_and_follows_its_updates(
+    pages_url, open_visitor, open_viewer
+):
+    visitor = open_visitor(f"{pages_url}/chartjs.html")
+    viewer = open_viewer(visitor.start())
+
+    wait_for_same_canvas(visitor, viewer, "sales")
+    assert viewer.evaluate(REPLAY_BOX, "after") == visitor.page.evaluate(BOX, "after")
+    visitor.page.evaluate("update()")
+    wait_for_same_canvas(visitor, viewer, "sales")
+
+
+def test_katex_self_hosted_fonts_load_in_the_replay(pages_url, open_visitor, open_viewer):
+    visitor = open_visitor(f"{pages_url}/katex.html")
+    visitor.page.wait_for_function(
+        "() => document.fonts.check('32px KaTeX_Main') && document.fonts.status === 'loaded'"
+    )
+    viewer = open_viewer(visitor.start())
+    replay(viewer).locator("#formula .katex").wait_for()
+
+    viewer.wait_for_function(
+        """() => {
+          const doc = document.querySelector("#viewer .stage iframe").contentDocument;
+          return Array.from(doc.fonts).some((face) =>
+            face.family.replace(/"/g, "") === "KaTeX_Main" && face.status === "loaded");
+        }"""
+    )
+    # With the formula's own fonts its width is the visitor's, to the pixel.
+    width = "(el) => Math.round(el.getBoundingClientRect().width)"
+    viewer.wait_for_function(
+        """(want) => {
+          const doc = document.querySelector("#viewer .stage iframe").contentDocument;
+          const box = doc.querySelector("#formula .katex").getBoundingClientRect();
+          return Math.round(box.width) === want;
+        }""",
+        arg=visitor.page.locator("#formula .katex").evaluate(width),
+    )
