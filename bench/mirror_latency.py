@@ -34,11 +34,9 @@ import argparse
 import asyncio
 import math
 import os
-import re
 import resource
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,7 +47,6 @@ from pathlib import Path
 
 import orjson
 from harness import (
-    BIN,
     HOST,
     POLL_INTERVAL,
     agent_cookie,
@@ -62,6 +59,7 @@ from harness import (
     prepare_database,
     rss_mib,
     start_process,
+    start_profiler,
     start_redis,
     start_tandem,
     stop_process,
@@ -471,7 +469,7 @@ async def run_load(
     """Stream from every pair at once, wait (bounded) for stragglers, sum the figures."""
     cycle = frame_cycle()
     rss_added = servers_rss(pids) - rss_idle
-    profilers = [start_profiler(name, pid, shape.seconds) for pid in pids]
+    profilers = [start_profiler(PROFILE_DIR, name, pid, shape.seconds) for pid in pids]
     readers = [asyncio.create_task(receive_frames(p)) for p in pairs]
     readers += [asyncio.create_task(watch_visitor(p)) for p in pairs]
     cpu_client, cpu_server = time.process_time(), servers_cpu(pids)
@@ -519,18 +517,6 @@ async def run_load(
 
 
 PROFILE_DIR: Path | None = None  # --profile: where py-spy writes one profile per server
-
-
-def start_profiler(name: str, pid: int, seconds: float) -> subprocess.Popen | None:
-    """py-spy on the server for the load only (not set-up), when --profile asks for it."""
-    if PROFILE_DIR is None:
-        return None
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    out = PROFILE_DIR / f"{slug}-{pid}.txt"
-    command = [str(BIN / "py-spy"), "record", "-p", str(pid), "-r", "50", "-f", "raw"]
-    command += ["-d", str(max(1, int(seconds))), "-o", str(out), "--nonblocking"]
-    print(f"profiling {name} into {out}", flush=True)
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 async def open_pairs(count: int, opener: Callable[[int], Awaitable[Pair]]) -> list[Pair]:

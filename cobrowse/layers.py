@@ -113,10 +113,11 @@ class LocalChannelLayer(BaseChannelLayer):
 
     async def receive(self, channel: str) -> dict:
         self.require_valid_channel_name(channel)
-        box = _Channel()
         while True:
             # The channel's box may have been forgotten (or replaced) while we waited.
-            box = self._channels.setdefault(channel, box)
+            box = self._channels.get(channel)
+            if box is None:
+                box = self._channels[channel] = _Channel()
             self._drop_expired(channel, box, self.clock())
             if box.messages:
                 message = box.messages.popleft()[1]
