@@ -111,9 +111,7 @@ class SendBufferMiddleware:
             except (AttributeError, RuntimeError):
                 log.warning("no send buffer bound for %s", scope.get("path", ""))
             else:
-                scope = dict(
-                    scope, **{"tandem.send_buffer": buffer, "tandem.transport_send": send}
-                )
+                scope = dict(scope, **{"tandem.send_buffer": buffer, "tandem.transport_send": send})
         return await self.inner(scope, receive, send)
 
 

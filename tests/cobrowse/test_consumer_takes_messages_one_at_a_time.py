@@ -41,10 +41,11 @@ async def test_a_busy_handler_leaves_channel_messages_in_the_layer_where_capacit
     layer = LocalChannelLayer(capacity=3)
     name = await layer.new_channel()
     idle_client: asyncio.Queue = asyncio.Queue()
-    release = asyncio.Event()
+    started, release = asyncio.Event(), asyncio.Event()
     handled: list[int] = []
 
     async def handle(message: dict) -> None:
+        started.set()
         await release.wait()
         handled.append(message["n"])
         if len(handled) == 4:
@@ -54,8 +55,8 @@ async def test_a_busy_handler_leaves_channel_messages_in_the_layer_where_capacit
         dispatch_from([idle_client.get, lambda: layer.receive(name)], handle)
     )
     await layer.send(name, {"type": "m", "n": 0})
-    while layer._channels[name].messages:  # the consumer took the first into its handler
-        await asyncio.sleep(0)
+    async with asyncio.timeout(5):
+        await started.wait()  # the consumer took the first into its handler
     for n in (1, 2, 3):
         await layer.send(name, {"type": "m", "n": n})
     with pytest.raises(ChannelFull):
