@@ -114,7 +114,8 @@ class LocalChannelLayer(BaseChannelLayer):
         box.wake_one()
 
     async def receive(self, channel: str) -> dict:
-        self.require_valid_channel_name(channel)
+        if channel not in self._channels:  # a name in there was checked when it was added
+            self.require_valid_channel_name(channel)
         while True:
             # The channel's box may have been forgotten (or replaced) while we waited.
             box = self._channels.get(channel)
@@ -191,11 +192,13 @@ class LocalChannelLayer(BaseChannelLayer):
 
     async def group_send(self, group: str, message: dict) -> None:
         assert isinstance(message, dict), "message is not a dict"
-        self.require_valid_group_name(group)
+        members = self._groups.get(group)
+        if members is None:  # a group in there was checked when its first member joined
+            self.require_valid_group_name(group)
         now = self.clock()
         if now >= self._next_sweep:
             self._sweep(now)
-        members = self._groups.get(group)
+            members = self._groups.get(group)
         if not members:
             return
         for channel in list(members):
