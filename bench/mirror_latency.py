@@ -222,12 +222,12 @@ def wait_idle(pid: int, polls: int = 50) -> None:
 # --- Tandem: database, server, agent login ----------------------------------------------
 
 
-def tandem_env(tmp: Path, rate: int) -> dict[str, str]:
+def tandem_env(tmp: Path, rate: int, database: str = "bench.db") -> dict[str, str]:
     """The servers' environment: a fresh SQLite file, no inherited Redis or debug settings."""
     unset = {"DATABASE_URL", "REDIS_URL", "TANDEM_CHANNEL_LAYER", "DEBUG"}
     env = {key: value for key, value in os.environ.items() if key not in unset}
     env |= {
-        "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+        "DATABASE_URL": f"sqlite:///{tmp / database}",
         "DJANGO_SETTINGS_MODULE": "cobrowse.settings",
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
@@ -605,15 +605,14 @@ def run(shapes: list[Shape], redis: str | None, redis_shapes: list[Shape]) -> li
             print("--redis: redis-server not found on PATH; Redis variants skipped", flush=True)
         elif redis:
             redis_url = start_redis(stack, tmp / "redis.log")
-        prepared = False
         results = []
         for load, shape in enumerate(shapes):
             print(f"load {shape.label}: raw websockets relay ({shape.seconds:g} s)", flush=True)
             results.append(measure_relay(tmp, shape))
-            env = tandem_env(tmp, shape.rate)
-            if not prepared:
-                prepare_database(env)
-                prepared = True
+            # A database per load: the sessions of the last load's servers (stopped, so
+            # their sockets count as lost) must not be swept while this one opens its own.
+            env = tandem_env(tmp, shape.rate, f"bench-{load}.db")
+            prepare_database(env)
             variants = tandem_variants(redis if shape in redis_shapes else None, redis_url)
             for index, (variant, extra, processes) in enumerate(variants):
                 print(f"load {shape.label}: {variant} ({shape.seconds:g} s)", flush=True)
