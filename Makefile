@@ -73,7 +73,8 @@ test: lint
 	$(VENV)/bin/pytest -q
 
 bench: test-deps
-	$(PY) bench/mirror_latency.py
+	$(PY) bench/mirror_latency.py --seconds 5 --loads 200x5,500x5,20x50 \
+		--redis default --redis-loads 200x5,20x50
 	$(PY) bench/browser_latency.py
 	$(PY) bench/presence.py
 	$(PY) bench/fidelity.py

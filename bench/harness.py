@@ -237,3 +237,18 @@ def log_summary(log: Path, shown: int = 8) -> list[str]:
         )
         notes += [f"    {line[:200]}" for line in distinct[:shown]]
     return notes
+
+
+def start_profiler(
+    folder: Path | None, name: str, pid: int, seconds: float
+) -> subprocess.Popen | None:
+    """`py-spy record` on process `pid` for `seconds`, its raw stacks written into `folder`
+    (None: no profile). Needs py-spy in the virtualenv."""
+    if folder is None:
+        return None
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    out = folder / f"{slug}-{pid}.txt"
+    command = [str(BIN / "py-spy"), "record", "-p", str(pid), "-r", "250", "-f", "raw"]
+    command += ["-d", str(max(1, math.ceil(seconds))), "-o", str(out), "--nonblocking"]
+    print(f"profiling {name} into {out}", flush=True)
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

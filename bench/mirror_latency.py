@@ -34,11 +34,9 @@ import argparse
 import asyncio
 import math
 import os
-import re
 import resource
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,7 +47,6 @@ from pathlib import Path
 
 import orjson
 from harness import (
-    BIN,
     HOST,
     POLL_INTERVAL,
     agent_cookie,
@@ -62,6 +59,7 @@ from harness import (
     prepare_database,
     rss_mib,
     start_process,
+    start_profiler,
     start_redis,
     start_tandem,
     stop_process,
@@ -80,6 +78,7 @@ STEP_TIMEOUT = 15.0  # seconds for any one set-up step (connect, handshake frame
 DRAIN_SECONDS = 10.0  # how long frames still in flight after the last send may take
 LEAD_IN = 0.3  # seconds between the end of set-up and the first frame
 MAX_NOTES = 5  # odd frames or closes remembered per visitor/agent pair
+RELAY = "raw websockets relay"  # the baseline variant's name
 STOCK_RATE_LIMIT = 200  # TANDEM_WS_RATE_PER_SECOND's default, frames/s per socket
 
 # Log lines worth reporting: logged warnings and errors, and the last line of a traceback.
@@ -223,12 +222,12 @@ def wait_idle(pid: int, polls: int = 50) -> None:
 # --- Tandem: database, server, agent login ----------------------------------------------
 
 
-def tandem_env(tmp: Path, rate: int) -> dict[str, str]:
+def tandem_env(tmp: Path, rate: int, database: str = "bench.db") -> dict[str, str]:
     """The servers' environment: a fresh SQLite file, no inherited Redis or debug settings."""
     unset = {"DATABASE_URL", "REDIS_URL", "TANDEM_CHANNEL_LAYER", "DEBUG"}
     env = {key: value for key, value in os.environ.items() if key not in unset}
     env |= {
-        "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+        "DATABASE_URL": f"sqlite:///{tmp / database}",
         "DJANGO_SETTINGS_MODULE": "cobrowse.settings",
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
@@ -364,6 +363,10 @@ class Shape:
     seconds: float
 
     @property
+    def label(self) -> str:
+        return f"{self.visitors}x{self.rate}"
+
+    @property
     def frames_per_visitor(self) -> int:
         return max(1, round(self.rate * self.seconds))
 
@@ -471,7 +474,7 @@ async def run_load(
     """Stream from every pair at once, wait (bounded) for stragglers, sum the figures."""
     cycle = frame_cycle()
     rss_added = servers_rss(pids) - rss_idle
-    profilers = [start_profiler(name, pid, shape.seconds) for pid in pids]
+    profilers = [start_profiler(PROFILE_DIR, name, pid, shape.seconds) for pid in pids]
     readers = [asyncio.create_task(receive_frames(p)) for p in pairs]
     readers += [asyncio.create_task(watch_visitor(p)) for p in pairs]
     cpu_client, cpu_server = time.process_time(), servers_cpu(pids)
@@ -521,18 +524,6 @@ async def run_load(
 PROFILE_DIR: Path | None = None  # --profile: where py-spy writes one profile per server
 
 
-def start_profiler(name: str, pid: int, seconds: float) -> subprocess.Popen | None:
-    """py-spy on the server for the load only (not set-up), when --profile asks for it."""
-    if PROFILE_DIR is None:
-        return None
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    out = PROFILE_DIR / f"{slug}-{pid}.txt"
-    command = [str(BIN / "py-spy"), "record", "-p", str(pid), "-r", "50", "-f", "raw"]
-    command += ["-d", str(max(1, int(seconds))), "-o", str(out), "--nonblocking"]
-    print(f"profiling {name} into {out}", flush=True)
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 async def open_pairs(count: int, opener: Callable[[int], Awaitable[Pair]]) -> list[Pair]:
     # One after another: session start writes to SQLite, and set-up is not what we time.
     return [await opener(index) for index in range(count)]
@@ -543,7 +534,7 @@ async def load_relay(port: int, pid: int, shape: Shape) -> Measurement:
         rss_idle = rss_mib(pid)
         pairs = await open_pairs(shape.visitors, lambda i: open_relay_pair(stack, port, i))
         with gc_paused():
-            return await run_load("raw websockets relay", pairs, shape, [pid], rss_idle)
+            return await run_load(RELAY, pairs, shape, [pid], rss_idle)
 
 
 async def load_tandem(
@@ -591,41 +582,49 @@ def measure_tandem(name: str, env: dict[str, str], logs: list[Path], shape: Shap
 
 
 def tandem_variants(
-    stack: ExitStack, tmp: Path, redis: str | None
+    redis: str | None, redis_url: str | None
 ) -> list[tuple[str, dict[str, str], int]]:
     """(name, extra environment, server processes) of each Tandem variant."""
     variants = [("tandem, 1 process", {}, 1)]
-    if not redis:
+    if not redis or redis_url is None:
         return variants
-    if shutil.which("redis-server") is None:
-        print("--redis: redis-server not found on PATH; Redis variants skipped", flush=True)
-        return variants
-    url = start_redis(stack, tmp / "redis.log")
-    variants.append(("tandem, 2 proc, redis", {"REDIS_URL": url}, 2))
+    variants.append(("tandem, 2 proc, redis", {"REDIS_URL": redis_url}, 2))
     if redis == "all":
-        core = {"REDIS_URL": url, "TANDEM_CHANNEL_LAYER": LAYER_CORE}
+        core = {"REDIS_URL": redis_url, "TANDEM_CHANNEL_LAYER": LAYER_CORE}
         variants.append(("tandem, 2 proc, core layer", core, 2))
     return variants
 
 
-def run(shape: Shape, redis: str | None) -> list[Measurement]:
+def run(shapes: list[Shape], redis: str | None, redis_shapes: list[Shape]) -> list[Measurement]:
+    """Each load in turn: the raw relay, then each Tandem variant (the Redis ones only for
+    the loads in `redis_shapes`)."""
     with tempfile.TemporaryDirectory(prefix="tandem-bench-") as name, ExitStack() as stack:
         tmp = Path(name)
-        print(f"measuring: raw websockets relay ({shape.seconds:g} s)", flush=True)
-        results = [measure_relay(tmp, shape)]
-        env = tandem_env(tmp, shape.rate)
-        prepare_database(env)
-        for index, (variant, extra, processes) in enumerate(tandem_variants(stack, tmp, redis)):
-            print(f"measuring: {variant} ({shape.seconds:g} s)", flush=True)
-            logs = [tmp / f"daphne-{index}-{n}.log" for n in range(processes)]
-            results.append(measure_tandem(variant, env | extra, logs, shape))
+        redis_url = None
+        if redis and shutil.which("redis-server") is None:
+            print("--redis: redis-server not found on PATH; Redis variants skipped", flush=True)
+        elif redis:
+            redis_url = start_redis(stack, tmp / "redis.log")
+        results = []
+        for load, shape in enumerate(shapes):
+            print(f"load {shape.label}: raw websockets relay ({shape.seconds:g} s)", flush=True)
+            results.append(measure_relay(tmp, shape))
+            # A database per load: the sessions of the last load's servers (stopped, so
+            # their sockets count as lost) must not be swept while this one opens its own.
+            env = tandem_env(tmp, shape.rate, f"bench-{load}.db")
+            prepare_database(env)
+            variants = tandem_variants(redis if shape in redis_shapes else None, redis_url)
+            for index, (variant, extra, processes) in enumerate(variants):
+                print(f"load {shape.label}: {variant} ({shape.seconds:g} s)", flush=True)
+                logs = [tmp / f"daphne-{load}-{index}-{n}.log" for n in range(processes)]
+                results.append(measure_tandem(variant, env | extra, logs, shape))
         return results
 
 
 # --- Report -----------------------------------------------------------------------------
 
 COLUMNS = (
-    f"{'variant':<27}{'visitors':>8}{'sent/s':>8}"
+    f"{'variant':<27}{'load':>8}{'sent/s':>8}"
     f"{'p50 ms':>16}{'p99 ms':>16}{'max ms':>16}"
     f"{'events/s':>14}{'lost':>7}{'cpu srv':>9}{'cpu us/frame':>16}{'MiB/1000':>14}{'cpu cli':>9}"
 )
@@ -651,23 +650,29 @@ def row(m: Measurement, base: Measurement | None) -> str:
     cpu = cell(m.cpu_us_per_frame, base.cpu_us_per_frame if base else None, 0)
     memory = cell(m.mib_per_1000, base.mib_per_1000 if base else None, 1)
     return (
-        f"{m.name:<27}{m.shape.visitors:>8}{m.sent / m.send_seconds:>8.0f}{latency}"
+        f"{m.name:<27}{m.shape.label:>8}{m.sent / m.send_seconds:>8.0f}{latency}"
         f"{events:>14}{m.lost:>7}{m.server_cpu:>9.0%}{cpu:>16}{memory:>14}{m.client_cpu:>9.0%}"
     )
 
 
-def report(results: list[Measurement], shape: Shape) -> None:
-    base = results[0]
+def report(results: list[Measurement], seconds: float) -> None:
     print(
-        f"\nVisitor -> agent mirror latency: {shape.visitors} visitors x {shape.rate} frames/s "
-        f"for {shape.seconds:g} s, one agent each; ratios (xN) against the raw relay"
+        f"\nVisitor -> agent mirror latency: load = visitors x frames/s each, {seconds:g} s "
+        "per variant, one agent per visitor; ratios (xN) against the raw relay at the same load"
     )
     print(COLUMNS)
     print("-" * len(COLUMNS))
-    print(row(base, None))
-    for measurement in results[1:]:
-        print(row(measurement, base))
+    base = None
     for measurement in results:
+        if measurement.name == RELAY:
+            if base is not None:
+                print()
+            base = measurement
+            print(row(measurement, None))
+        else:
+            print(row(measurement, base))
+    for measurement in results:
+        who = f"{measurement.name}, {measurement.shape.label}"
         if measurement.server_cpu > 0.85 * measurement.processes:
             measurement.notes.append(
                 "server processes near one full core each: latency includes queueing"
@@ -677,7 +682,7 @@ def report(results: list[Measurement], shape: Shape) -> None:
                 "client process near one full core: figures include client-side queueing"
             )
         if measurement.notes:
-            print(f"\n{measurement.name}:")
+            print(f"\n{who}:")
             print("\n".join(f"  {note}" for note in measurement.notes[:40]))
 
 
@@ -690,10 +695,32 @@ def raise_fd_limit(wanted: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
+def parse_loads(text: str | None, seconds: float) -> list[Shape]:
+    """`200x5,20x50` as shapes; an empty list for None."""
+    shapes = []
+    for part in (text or "").split(","):
+        if part.strip():
+            visitors, _, rate = part.strip().partition("x")
+            shapes.append(
+                Shape(max(1, min(int(visitors), 1000)), max(1, min(int(rate), 500)), seconds)
+            )
+    return shapes
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visitors", type=int, default=20, help="visitor/agent pairs (1-1000)")
     parser.add_argument("--rate", type=int, default=50, help="frames/s per visitor (1-500)")
+    parser.add_argument(
+        "--loads",
+        metavar="VxR,...",
+        help="several loads in one run, e.g. 200x5,20x50 (visitors x frames/s each)",
+    )
+    parser.add_argument(
+        "--redis-loads",
+        metavar="VxR,...",
+        help="with --redis: the loads that also run on two processes (default: all)",
+    )
     parser.add_argument("--seconds", type=float, default=10, help="seconds of load (1-60)")
     parser.add_argument(
         "--redis",
@@ -714,19 +741,20 @@ def main() -> None:
     if args.serve_relay:
         asyncio.run(serve_relay(args.serve_relay))
         return
-    shape = Shape(
-        visitors=max(1, min(args.visitors, 1000)),
-        rate=max(1, min(args.rate, 500)),
-        seconds=max(1.0, min(args.seconds, 60.0)),
-    )
-    raise_fd_limit(shape.visitors * 4 + 256)  # both ends of every socket, here and in daphne
+    seconds = max(1.0, min(args.seconds, 60.0))
+    single = f"{args.visitors}x{args.rate}"
+    shapes = parse_loads(args.loads, seconds) or parse_loads(single, seconds)
+    redis_shapes = parse_loads(args.redis_loads, seconds) or shapes
+    # Both ends of every socket, here and in daphne.
+    raise_fd_limit(max(shape.visitors for shape in shapes) * 4 + 256)
     if args.profile:
         global PROFILE_DIR
         PROFILE_DIR = args.profile.resolve()
         PROFILE_DIR.mkdir(parents=True, exist_ok=True)
-    if shape.rate > STOCK_RATE_LIMIT * 2 // 3:
-        print(f"note: --rate {shape.rate} is near Tandem's per-socket limit; raised for this run")
-    report(run(shape, args.redis), shape)
+    for shape in shapes:
+        if shape.rate > STOCK_RATE_LIMIT * 2 // 3:
+            print(f"note: rate {shape.rate} is near Tandem's per-socket limit; raised for it")
+    report(run(shapes, args.redis, redis_shapes), seconds)
 
 
 if __name__ == "__main__":

@@ -65,6 +65,7 @@ from harness import (
     prepare_database,
     rss_mib,
     start_process,
+    start_profiler,
     start_redis,
     start_tandem,
     stop_process,
@@ -87,6 +88,7 @@ MAX_NOTES = 12  # odd frames or closes remembered per variant
 MAX_FRAME = 2**24  # the first dashboard frame lists every visitor online
 FD_HEADROOM = 500  # file descriptors beyond one per visitor (logs, dashboards, pipes)
 STOP_GRACE = 5.0  # seconds a server gets to exit on SIGTERM before SIGKILL
+PROFILE_DIR: Path | None = None  # --profile: where py-spy writes its profiles
 SEED = 72
 
 
@@ -454,6 +456,9 @@ async def hold(target: Target, visitors: list[Visitor], shape: Shape, tally: Tal
     pid = target.proc.pid
     pings, cpu_client, cpu_server = tally.pings, time.process_time(), cpu_seconds(pid)
     start = time.perf_counter()
+    profiler = start_profiler(
+        PROFILE_DIR, f"{target.name} signals", pid, shape.signals / shape.signal_rate
+    )
     with gc_paused():
         await send_signals(agent, visitors, shape, tally)
         try:
@@ -461,6 +466,8 @@ async def hold(target: Target, visitors: list[Visitor], shape: Shape, tally: Tal
         except TimeoutError:
             tally.note(f"{tally.expected - tally.received} signals not in {DRAIN_SECONDS:g} s")
     wall = time.perf_counter() - start
+    if profiler is not None:
+        await asyncio.to_thread(profiler.wait, 30)
     figures = {
         "online_start": online_start,
         "pings_per_second": (tally.pings - pings) / wall,
@@ -481,7 +488,13 @@ async def measure(target: Target, shape: Shape) -> Measurement:
     visitors: list[Visitor] = []
     try:
         cpu = cpu_seconds(target.proc.pid)
+        # Profiled for about as long as a quiet machine takes to let the visitors in.
+        profiler = start_profiler(
+            PROFILE_DIR, f"{target.name} connects", target.proc.pid, shape.visitors / 200
+        )
         visitors, ramp_seconds = await ramp_up(target, shape, tally)
+        if profiler is not None:
+            await asyncio.to_thread(profiler.wait, 30)
         ramp_cpu = cpu_seconds(target.proc.pid) - cpu
         rss_loaded = rss_mib(target.proc.pid)
         print(f"  {len(visitors)} visitors in {ramp_seconds:.1f} s; signalling", flush=True)
@@ -669,6 +682,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--signal-rate", type=float, default=25, help="signals/s (1-150)")
     parser.add_argument("--redis", action="store_true", help="also Tandem on redis-server")
     parser.add_argument("--logs", type=Path, help="keep the server logs in this folder")
+    parser.add_argument(
+        "--profile", type=Path, metavar="DIR", help="py-spy each server process into DIR"
+    )
     parser.add_argument("--serve-raw", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--timeout", type=int, default=30, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -691,6 +707,10 @@ def main() -> None:
         # Below the dashboard socket's stock limit of 200 frames/s, with room to spare.
         signal_rate=max(1.0, min(args.signal_rate, 150.0)),
     )
+    if args.profile:
+        global PROFILE_DIR
+        PROFILE_DIR = args.profile.resolve()
+        PROFILE_DIR.mkdir(parents=True, exist_ok=True)
     report(run(shape, args.redis, args.logs), shape)
 
 

@@ -1,22 +1,134 @@
-"""Channel-layer and socket messages handled on the event loop, with no hop to a thread.
+"""How a Tandem socket's consumer takes in messages: on the event loop, one at a time, with
+no hop to a thread and no task or wait set made per message.
 
-Channels 4.2+ runs `close_old_connections()` before every handler, through the one thread
-that `sync_to_async` shares: every frame of every socket of the process waits its turn on
-that thread (and on the GIL hand-over to and from it), so one busy process relays frames
-seconds late while its CPU is half idle. Tandem's sockets reach the database only through
-`database_sync_to_async`, which closes stale connections itself before and after each call
-on the thread that uses them; the per-message hop protects nothing here. Handlers must keep
-it that way: no Django async ORM calls (`aget`, `acreate`, ...) from a consumer.
+Channels' `AsyncConsumer` does two things per message that Tandem does not need:
+
+- Channels 4.2+ runs `close_old_connections()` before every handler, through the one thread
+  that `sync_to_async` shares: every frame of every socket of the process waits its turn on
+  that thread (and on the GIL hand-over to and from it), so one busy process relays frames
+  seconds late while its CPU is half idle. Tandem's sockets reach the database only through
+  `database_sync_to_async`, which closes stale connections itself before and after each
+  call on the thread that uses them; the per-message hop protects nothing here. Handlers
+  must keep it that way: no Django async ORM calls (`aget`, `acreate`, ...) from a consumer.
+- `await_many_dispatch` makes a new task for the next message of a source after each one,
+  and an `asyncio.wait` (a future, callbacks on every source, sets) to learn which came
+  first. Here each source (the client's socket, the consumer's channel) has one reader
+  task for the socket's life, and the consumer takes their messages from one queue.
+
+What stays as in Channels: messages are handled one at a time, in the order each source
+gave them; a source is not read again until its last message was handled, so a consumer
+busy in a handler leaves its channel's messages in the channel layer (where capacity and
+expiry apply) rather than in memory here; an error raised by a source ends the consumer
+with that error; `StopConsumer` from a handler ends it quietly.
 """
 
+import asyncio
+import functools
+from collections import deque
+from collections.abc import Awaitable, Callable
+
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
+from channels.layers import get_channel_layer
+
+Source = Callable[[], Awaitable[dict]]
+
+
+class _Inbox:
+    """The messages the readers have taken, in arrival order; each reader waits for its
+    message to be handled before it reads its source again."""
+
+    __slots__ = ("items", "waiter")
+
+    def __init__(self) -> None:
+        self.items: deque[tuple[dict | None, BaseException | None, asyncio.Future]] = deque()
+        self.waiter: asyncio.Future | None = None
+
+    def put(self, item: tuple) -> None:
+        self.items.append(item)
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def get(self) -> tuple:
+        while not self.items:
+            self.waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self.waiter
+            finally:
+                self.waiter = None
+        return self.items.popleft()
+
+
+async def _read(source: Source, inbox: _Inbox) -> None:
+    loop = asyncio.get_running_loop()
+    while True:
+        handled = loop.create_future()
+        try:
+            message = await source()
+        except asyncio.CancelledError:
+            raise
+        except BaseException as error:  # the consumer ends with it, as under Channels
+            inbox.put((None, error, handled))
+            return
+        inbox.put((message, None, handled))
+        await handled
+
+
+async def dispatch_from(sources: list[Source], dispatch: Callable[[dict], Awaitable]) -> None:
+    """Hand every message of `sources` to `dispatch`, one at a time, until a source or
+    `dispatch` raises."""
+    inbox = _Inbox()
+    readers = [asyncio.ensure_future(_read(source, inbox)) for source in sources]
+    try:
+        while True:
+            message, error, handled = await inbox.get()
+            if error is not None:
+                raise error
+            try:
+                await dispatch(message)
+            finally:
+                if not handled.done():
+                    handled.set_result(None)
+    finally:
+        for reader in readers:
+            reader.cancel()
+        for reader in readers:
+            try:
+                await reader
+            except asyncio.CancelledError:
+                pass
 
 
 class DirectDispatch:
-    """Mixin for an `AsyncConsumer`: call the handler for a message's type directly."""
+    """Mixin for an `AsyncConsumer`: Channels' `__call__` and `dispatch` without the
+    per-message thread hop and task (see the module's docstring)."""
+
+    _handlers: dict[str, str]  # message type -> handler name, per class
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._handlers = {}
+
+    async def __call__(self, scope, receive, send) -> None:
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        sources: list[Source] = [receive]
+        if self.channel_layer is not None:
+            self.channel_name = await self.channel_layer.new_channel()
+            self.channel_receive = functools.partial(self.channel_layer.receive, self.channel_name)
+            sources.append(self.channel_receive)
+        self.base_send = send
+        try:
+            await dispatch_from(sources, self.dispatch)
+        except StopConsumer:
+            pass
 
     async def dispatch(self, message: dict) -> None:
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+        name = self._handlers.get(message["type"])
+        if name is None:
+            name = get_handler_name(message)  # raises on a type naming a private method
+            if not callable(getattr(self, name, None)):
+                raise ValueError(f"No handler for message type {message['type']}")
+            self._handlers[message["type"]] = name  # only types this class handles
+        await getattr(self, name)(message)

@@ -27,6 +27,7 @@ Only for one process: several processes need a layer they share (see docs/archit
 
 import asyncio
 import logging
+import os
 import random
 import string
 import time
@@ -34,8 +35,9 @@ from collections import deque
 from collections.abc import Callable
 from copy import deepcopy
 
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.exceptions import ChannelFull
-from channels.layers import BaseChannelLayer
+from channels.layers import BaseChannelLayer, get_channel_layer
 
 log = logging.getLogger("tandem.layer")
 
@@ -112,11 +114,13 @@ class LocalChannelLayer(BaseChannelLayer):
         box.wake_one()
 
     async def receive(self, channel: str) -> dict:
-        self.require_valid_channel_name(channel)
-        box = _Channel()
+        if channel not in self._channels:  # a name in there was checked when it was added
+            self.require_valid_channel_name(channel)
         while True:
             # The channel's box may have been forgotten (or replaced) while we waited.
-            box = self._channels.setdefault(channel, box)
+            box = self._channels.get(channel)
+            if box is None:
+                box = self._channels[channel] = _Channel()
             self._drop_expired(channel, box, self.clock())
             if box.messages:
                 message = box.messages.popleft()[1]
@@ -188,11 +192,13 @@ class LocalChannelLayer(BaseChannelLayer):
 
     async def group_send(self, group: str, message: dict) -> None:
         assert isinstance(message, dict), "message is not a dict"
-        self.require_valid_group_name(group)
+        members = self._groups.get(group)
+        if members is None:  # a group in there was checked when its first member joined
+            self.require_valid_group_name(group)
         now = self.clock()
         if now >= self._next_sweep:
             self._sweep(now)
-        members = self._groups.get(group)
+            members = self._groups.get(group)
         if not members:
             return
         for channel in list(members):
@@ -213,3 +219,73 @@ class LocalChannelLayer(BaseChannelLayer):
 
     async def close(self) -> None:
         pass
+
+
+# Group messages from sync code.
+
+
+def group_send_from_sync(group: str, message: dict) -> None:
+    """Send `message` to a channel-layer group from sync code, without waiting for it.
+
+    In a thread of `sync_to_async` (a consumer's `database_sync_to_async` call, a view),
+    the event loop that called the thread sends the message, in the order this process's
+    sync code handed messages over, and the thread goes on at once. Waiting instead
+    (`async_to_sync`) held the one thread that every socket's database calls share until
+    the busy event loop got round to the send: with hundreds of sockets each such wait
+    delayed every other socket's call behind it. A message that fails to send is logged.
+    Elsewhere (a management command, code with no event loop behind it) it sends and
+    waits, as `async_to_sync` does."""
+    loop = _calling_loop()
+    if loop is None:
+        async_to_sync(get_channel_layer().group_send)(group, message)
+        return
+    loop.call_soon_threadsafe(_outbox_for(loop).put, group, message)
+
+
+def _calling_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        asyncio.get_running_loop()
+        return None  # on an event loop itself: async_to_sync says what is wrong
+    except RuntimeError:
+        pass
+    local = SyncToAsync.threadlocal
+    if getattr(local, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop = getattr(local, "main_event_loop", None)
+    if loop is None or loop.is_closed() or not loop.is_running():
+        return None
+    return loop
+
+
+class _Outbox:
+    """Group messages handed over by sync code, sent one after another on one loop."""
+
+    def __init__(self) -> None:
+        self.messages: deque[tuple[str, dict]] = deque()
+        self.sender: asyncio.Task | None = None
+
+    def put(self, group: str, message: dict) -> None:
+        self.messages.append((group, message))
+        if self.sender is None or self.sender.done():
+            self.sender = asyncio.get_running_loop().create_task(self.send_all())
+
+    async def send_all(self) -> None:
+        layer = get_channel_layer()
+        while self.messages:
+            group, message = self.messages.popleft()
+            try:
+                await layer.group_send(group, message)
+            except Exception:
+                log.exception("group message not sent group=%s type=%s", group, message["type"])
+
+
+_outboxes: dict[asyncio.AbstractEventLoop, _Outbox] = {}
+
+
+def _outbox_for(loop: asyncio.AbstractEventLoop) -> _Outbox:
+    outbox = _outboxes.get(loop)
+    if outbox is None:
+        for old in [old for old in _outboxes if old.is_closed()]:
+            del _outboxes[old]
+        outbox = _outboxes[loop] = _Outbox()
+    return outbox

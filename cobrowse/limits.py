@@ -93,7 +93,11 @@ def _daphne_protocol(send) -> object | None:
 class SendBufferMiddleware:
     """Puts a `SendBuffer` for the connection in `scope["tandem.send_buffer"]` when the
     server is daphne; `FrameConsumer.send` consults it before every frame. Under any other
-    server (or the in-process test communicator) the scope key is left as it was."""
+    server (or the in-process test communicator) the scope key is left as it was.
+
+    Also passes daphne's own `send` on as `scope["tandem.transport_send"]`, which
+    `FrameConsumer` sends through (past the session middleware, which acts only on HTTP
+    responses)."""
 
     def __init__(self, inner) -> None:
         self.inner = inner
@@ -107,7 +111,7 @@ class SendBufferMiddleware:
             except (AttributeError, RuntimeError):
                 log.warning("no send buffer bound for %s", scope.get("path", ""))
             else:
-                scope = dict(scope, **{"tandem.send_buffer": buffer})
+                scope = dict(scope, **{"tandem.send_buffer": buffer, "tandem.transport_send": send})
         return await self.inner(scope, receive, send)
 
 

@@ -9,8 +9,6 @@ import re
 import secrets
 from datetime import timedelta
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
@@ -29,6 +27,7 @@ from cobrowse.keys import (
     VISITOR_NAME_MAX,
     VISITOR_PHONE_MAX,
 )
+from cobrowse.layers import group_send_from_sync
 from cobrowse.models import CobrowseSession, Group, SessionEvent, SessionSocket
 from cobrowse.pages import page_set
 from cobrowse.selectors import session_agent_names, session_summary, site_get, visitor_presence
@@ -41,8 +40,7 @@ _KEY_ATTEMPTS = 20
 
 def broadcast_after_commit(group: str, message: dict) -> None:
     """Send to a channel-layer group once the surrounding transaction has committed."""
-    layer = get_channel_layer()
-    transaction.on_commit(lambda: async_to_sync(layer.group_send)(group, message))
+    transaction.on_commit(lambda: group_send_from_sync(group, message))
 
 
 def visitor_presence_broadcast(*, session_id: int, presence: dict) -> None:

@@ -85,7 +85,11 @@ class FrameConsumer(DirectDispatch, AsyncWebsocketConsumer):
         self.dropped = 0  # frames not sent to a slow client, in the current episode
         self.refusals = 0  # frames refused on this socket, for log throttling
         try:
-            await super().__call__(scope, receive, self._guarded(send))
+            # daphne's own `send` when SendBufferMiddleware passed it on: the session
+            # middleware's wrapper between acts only on HTTP responses, never on a socket's
+            # messages, and costs a lazy-object lookup on every frame sent.
+            transport_send = scope.get("tandem.transport_send", send)
+            await super().__call__(scope, receive, self._guarded(transport_send))
         except Exception:
             # A bug of ours outside a frame handler: the socket ends, the cleanup runs.
             log.exception("%s socket failed %s", self.role, self.safe_who())
@@ -242,7 +246,10 @@ class FrameConsumer(DirectDispatch, AsyncWebsocketConsumer):
             await self.too_slow()
             return
         dropped, self.dropped = self.dropped, 0
-        await super().send(text_data=text_data, bytes_data=bytes_data)
+        if text_data is not None:
+            await self.base_send({"type": "websocket.send", "text": text_data})
+        else:
+            await self.base_send({"type": "websocket.send", "bytes": bytes_data})
         if buffer is not None:
             buffer.sent(size)
         if dropped:

@@ -12,8 +12,6 @@ import re
 from datetime import timedelta
 
 import orjson
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -21,6 +19,7 @@ from django.utils import timezone
 
 from cobrowse import groups
 from cobrowse.errors import ErrorCode, TandemError
+from cobrowse.layers import group_send_from_sync
 from cobrowse.models import Group
 from cobrowse.protocol import PRESENCE
 from cobrowse.selectors import agent_group_ids
@@ -48,8 +47,7 @@ def visitor_group(group_id: int, visitor_id: str) -> str:
 
 
 def _broadcast(group: str, message: dict) -> None:
-    layer = get_channel_layer()
-    transaction.on_commit(lambda: async_to_sync(layer.group_send)(group, message))
+    transaction.on_commit(lambda: group_send_from_sync(group, message))
 
 
 def check_visitor_id(visitor_id: object) -> str:
