@@ -20,7 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 
 from agents.models import Availability
-from cobrowse import groups
+from cobrowse import groups, locks
 
 log = logging.getLogger("tandem.availability")
 
@@ -38,18 +38,12 @@ def _key(group_id: int) -> str:
 
 @contextmanager
 def _dashboards(group_id: int) -> Iterator[dict]:
-    """The group's open dashboards, for a read-modify-write no other process interleaves."""
-    lock = _key(group_id) + ".lock"
-    for _ in range(400):
-        if cache.add(lock, 1, timeout=_LOCK_SECONDS):
-            break
-        time.sleep(0.005)
-    try:
+    """The group's open dashboards, for a read-modify-write no other process interleaves
+    (cobrowse.locks: never without the lock; LockBusy if it stays taken)."""
+    with locks.held(_key(group_id), seconds=_LOCK_SECONDS):
         dashboards = cache.get(_key(group_id)) or {}
         yield dashboards
         cache.set(_key(group_id), dashboards, timeout=None)
-    finally:
-        cache.delete(lock)
 
 
 def _any_available(dashboards: dict, at: float) -> bool:

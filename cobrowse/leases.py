@@ -1,5 +1,5 @@
 """Leases in Django's cache (local memory by default, Redis with REDIS_URL): which server
-processes are alive, and short exclusive locks any process may take.
+processes are alive. (Exclusive locks are in cobrowse/locks.py.)
 
 A process proves it is alive by refreshing its own key every
 TANDEM_PROCESS_HEARTBEAT_SECONDS; the key lapses 3 heartbeats after the last refresh, so
@@ -7,10 +7,6 @@ a process that was SIGKILLed, froze or lost its network counts as dead within
 3 x TANDEM_PROCESS_HEARTBEAT_SECONDS. Sockets are recorded with the id of the process that
 holds them (cobrowse.models.SessionSocket), and the sweeper (cobrowse/sweeps.py) treats
 the sockets of a dead process as closed.
-
-A lock is a key added atomically (`cache.add`) with a random token as its value and a time
-to live, so a holder that dies frees it by itself; it is released only by its holder
-(compare-and-delete), never by a process whose lease already lapsed.
 """
 
 import asyncio
@@ -29,11 +25,6 @@ log = logging.getLogger("tandem.leases")
 
 # This process's id: host, pid and a random part (a pid can be reused after a restart).
 PROCESS = f"{socket.gethostname()[:40]}.{os.getpid()}.{secrets.token_hex(4)}"
-
-_RELEASE_SCRIPT = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
-return 0
-"""
 
 
 def now() -> float:
@@ -67,37 +58,6 @@ def processes_alive(processes: Iterable[str]) -> set[str]:
     if not keys:
         return alive
     return alive | {keys[key] for key in cache.get_many(list(keys))}
-
-
-def _lock_key(name: str) -> str:
-    return f"tandem.lock.{name}"
-
-
-def acquire(name: str, *, seconds: float) -> int | None:
-    """Take the lock `name` for at most `seconds`; its token, or None if another holds it.
-
-    The token is an integer so that Django's Redis cache stores it as plain digits, which
-    `release` compares inside Redis."""
-    token = secrets.randbits(62) + 1
-    if cache.add(_lock_key(name), token, timeout=max(1, round(seconds))):
-        return token
-    return None
-
-
-def release(name: str, token: int) -> bool:
-    """Give the lock `name` back if `token` still holds it (it may have lapsed and been
-    taken by another); True if it was deleted."""
-    key = _lock_key(name)
-    backend = getattr(cache, "_cache", None)
-    if hasattr(backend, "get_client"):  # Django's Redis cache: compare-and-delete in Redis
-        redis_key = cache.make_and_validate_key(key)
-        client = backend.get_client(redis_key, write=True)
-        return bool(client.eval(_RELEASE_SCRIPT, 1, redis_key, str(token)))
-    # Local memory: one process, and nothing else runs between these two calls on
-    # its data for longer than a lock's lifetime.
-    if cache.get(key) == token:
-        return cache.delete(key)
-    return False
 
 
 # This process's background work: the heartbeat, and the sweeps (cobrowse/sweeps.py).

@@ -1,12 +1,12 @@
 """The periodic sweep every server process runs (started by cobrowse.leases.process_running):
-under a lease that one process holds at a time, count the sockets of dead processes as
-closed and end the sessions their visitors abandoned (cobrowse.services). Whichever
+under a lock (cobrowse.locks) one process holds at a time, count the sockets of dead
+processes as closed and end the sessions their visitors abandoned (cobrowse.services). Whichever
 process is alive does it; when it dies, the next one takes over once the lease lapses.
 """
 
 from django.conf import settings
 
-from cobrowse import leases, services
+from cobrowse import locks, services
 
 LEASE = "sweep"
 
@@ -19,11 +19,11 @@ def lease_seconds() -> int:
 
 def sweep_if_leased() -> bool:
     """Sweep unless another process is sweeping now; True if this one swept."""
-    token = leases.acquire(LEASE, seconds=lease_seconds())
+    token = locks.acquire(LEASE, seconds=lease_seconds())
     if token is None:
         return False
     try:
         services.sessions_end_abandoned()
     finally:
-        leases.release(LEASE, token)
+        locks.release(LEASE, token)
     return True

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 
-from cobrowse import leases
+from cobrowse import locks
 
 _LOCK_SECONDS = 5  # a holder that died frees the lock after this long
 
@@ -47,25 +47,12 @@ def _entry_timeout() -> int:
     return settings.TANDEM_PRESENCE_TIMEOUT_SECONDS * 2 + 60
 
 
-class RegistryBusy(RuntimeError):
-    """The lock of a registry entry could not be taken (another holder keeps renewing it)."""
-
-
 @contextmanager
 def _lock(key: str) -> Iterator[None]:
-    """Serialize a read-modify-write of `key` between threads and processes. Waits until the
-    lock is free (a holder that died frees it after _LOCK_SECONDS), never goes on without
-    it, and releases only its own hold (cobrowse.leases.release)."""
-    name = key + ".lock"
-    give_up = time.monotonic() + 2 * _LOCK_SECONDS
-    while (token := leases.acquire(name, seconds=_LOCK_SECONDS)) is None:
-        if time.monotonic() > give_up:
-            raise RegistryBusy(f"presence entry {key} stayed locked")
-        time.sleep(0.005)  # another writer holds it for a few microseconds
-    try:
+    """Serialize a read-modify-write of `key` between threads and processes (cobrowse.locks:
+    never goes on without the lock, raises LockBusy if it stays taken)."""
+    with locks.held(key, seconds=_LOCK_SECONDS):
         yield
-    finally:
-        leases.release(name, token)
 
 
 def _alive(entry: dict | None, at: float) -> bool:

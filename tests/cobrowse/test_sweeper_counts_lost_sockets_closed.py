@@ -8,7 +8,7 @@ import pytest
 from django.core.cache.backends import base, locmem
 from django.utils import timezone
 
-from cobrowse import leases, services, sweeps
+from cobrowse import leases, locks, services, sweeps
 from cobrowse.models import CobrowseSession, SessionEvent, SessionSocket
 from tests.browser import test_two_servers as scale
 
@@ -54,19 +54,19 @@ def counts(session) -> tuple[str, int, int]:
 
 
 def test_only_the_holder_of_a_lease_releases_it(cache_clock):
-    first = leases.acquire("sweep", seconds=5)
+    first = locks.acquire("sweep", seconds=5)
     assert first is not None
-    assert leases.acquire("sweep", seconds=5) is None
-    assert leases.release("sweep", first + 1) is False
-    assert leases.acquire("sweep", seconds=5) is None
+    assert locks.acquire("sweep", seconds=5) is None
+    assert locks.release("sweep", first + 1) is False
+    assert locks.acquire("sweep", seconds=5) is None
 
     cache_clock.advance(6)  # the first holder froze: its lease lapsed
-    second = leases.acquire("sweep", seconds=5)
+    second = locks.acquire("sweep", seconds=5)
     assert second is not None
-    assert leases.release("sweep", first) is False  # it wakes up: not its lock any more
-    assert leases.acquire("sweep", seconds=5) is None
-    assert leases.release("sweep", second) is True
-    assert leases.acquire("sweep", seconds=5) is not None
+    assert locks.release("sweep", first) is False  # it wakes up: not its lock any more
+    assert locks.acquire("sweep", seconds=5) is None
+    assert locks.release("sweep", second) is True
+    assert locks.acquire("sweep", seconds=5) is not None
 
 
 def test_a_process_counts_as_dead_three_heartbeats_after_its_last(cache_clock, settings):
@@ -169,12 +169,12 @@ def test_on_redis_only_the_holder_of_a_lease_releases_it(redis_url, settings):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
     }
-    first = leases.acquire("redis-lease", seconds=5)
+    first = locks.acquire("redis-lease", seconds=5)
     assert first is not None
-    assert leases.acquire("redis-lease", seconds=5) is None
-    assert leases.release("redis-lease", first + 1) is False
-    assert leases.acquire("redis-lease", seconds=5) is None
-    assert leases.release("redis-lease", first) is True
-    second = leases.acquire("redis-lease", seconds=5)
+    assert locks.acquire("redis-lease", seconds=5) is None
+    assert locks.release("redis-lease", first + 1) is False
+    assert locks.acquire("redis-lease", seconds=5) is None
+    assert locks.release("redis-lease", first) is True
+    second = locks.acquire("redis-lease", seconds=5)
     assert second is not None
-    assert leases.release("redis-lease", second) is True
+    assert locks.release("redis-lease", second) is True
