@@ -13,14 +13,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 
 from agents.models import Availability
 from cobrowse import groups, locks
+from cobrowse.layers import broadcast_after_commit
 
 log = logging.getLogger("tandem.availability")
 
@@ -52,7 +51,7 @@ def _any_available(dashboards: dict, at: float) -> bool:
 
 
 def _announce(group_id: int, available: bool) -> None:
-    async_to_sync(get_channel_layer().group_send)(
+    broadcast_after_commit(
         groups.agent_status(group_id), {"type": "status.agents", "available": available}
     )
     log.info("group availability group_id=%s available=%s", group_id, available)
@@ -102,7 +101,7 @@ def set_available(*, user: AbstractBaseUser, group_ids: list[int], available: bo
 
     for group_id in group_ids:
         _change(group_id, flip)
-    async_to_sync(get_channel_layer().group_send)(
+    broadcast_after_commit(
         groups.agent_dashboards(user.pk), {"type": "dashboard.availability", "available": available}
     )
     log.info("agent availability agent=%s available=%s", user.get_username(), available)

@@ -8,14 +8,12 @@ login on sign-out, all of them on deactivation, those of one group when a member
 
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 
 from agents.models import Membership
 from cobrowse import groups
 from cobrowse.errors import ErrorCode
+from cobrowse.layers import broadcast_after_commit
 
 log = logging.getLogger("tandem.agents")
 
@@ -29,11 +27,8 @@ def _revoke(*, user_id: int, code: ErrorCode, msg: str, login: str = "", group_i
         "group": group_id,  # 0: every group
     }
 
-    def send() -> None:
-        async_to_sync(get_channel_layer().group_send)(groups.agent_sockets(user_id), message)
-        log.info("agent sockets revoked user_id=%s code=%s group_id=%s", user_id, code, group_id)
-
-    transaction.on_commit(send)
+    broadcast_after_commit(groups.agent_sockets(user_id), message)
+    log.info("agent sockets revoked user_id=%s code=%s group_id=%s", user_id, code, group_id)
 
 
 def revocation_applies(message: dict, *, login: str | None, group_ids: list[int]) -> bool:

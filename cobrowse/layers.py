@@ -38,6 +38,7 @@ from copy import deepcopy
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.exceptions import ChannelFull
 from channels.layers import BaseChannelLayer, get_channel_layer
+from django.db import transaction
 
 log = logging.getLogger("tandem.layer")
 
@@ -222,6 +223,13 @@ class LocalChannelLayer(BaseChannelLayer):
 
 
 # Group messages from sync code.
+
+
+def broadcast_after_commit(group: str, message: dict) -> None:
+    """How a service (sync code) tells sockets: send `message` to a channel-layer group once
+    the surrounding transaction has committed (at once outside a transaction), without
+    waiting for it (group_send_from_sync)."""
+    transaction.on_commit(lambda: group_send_from_sync(group, message))
 
 
 def group_send_from_sync(group: str, message: dict) -> None:

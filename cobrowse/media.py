@@ -15,9 +15,10 @@ from django.db import transaction
 
 from cobrowse import groups
 from cobrowse.errors import ErrorCode, TandemError
+from cobrowse.layers import broadcast_after_commit
 from cobrowse.models import CobrowseSession, SessionEvent
 from cobrowse.protocol import AGENT, VISITOR, Socket
-from cobrowse.services import broadcast_after_commit, session_end, session_locked
+from cobrowse.services import session_end, session_locked
 
 log = logging.getLogger("tandem.media")
 

@@ -27,7 +27,7 @@ from cobrowse.keys import (
     VISITOR_NAME_MAX,
     VISITOR_PHONE_MAX,
 )
-from cobrowse.layers import group_send_from_sync
+from cobrowse.layers import broadcast_after_commit
 from cobrowse.models import CobrowseSession, Group, SessionEvent, SessionSocket
 from cobrowse.pages import page_set
 from cobrowse.selectors import session_agent_names, session_summary, site_get, visitor_presence
@@ -36,11 +36,6 @@ log = logging.getLogger("tandem.session")
 
 KEY_DIGITS = 6
 _KEY_ATTEMPTS = 20
-
-
-def broadcast_after_commit(group: str, message: dict) -> None:
-    """Send to a channel-layer group once the surrounding transaction has committed."""
-    transaction.on_commit(lambda: group_send_from_sync(group, message))
 
 
 def visitor_presence_broadcast(*, session_id: int, presence: dict) -> None:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cobrowse import groups
 from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.layers import group_send_from_sync
+from cobrowse.layers import broadcast_after_commit
 from cobrowse.models import Group
 from cobrowse.protocol import PRESENCE
 from cobrowse.selectors import agent_group_ids
@@ -44,10 +44,6 @@ def visitor_group(group_id: int, visitor_id: str) -> str:
     """The channel-layer group of one visitor's connections (ids hashed: ASCII, bounded)."""
     digest = hashlib.sha256(visitor_id.encode()).hexdigest()[:32]
     return f"presence.{group_id}.{digest}"
-
-
-def _broadcast(group: str, message: dict) -> None:
-    transaction.on_commit(lambda: group_send_from_sync(group, message))
 
 
 def check_visitor_id(visitor_id: object) -> str:
@@ -140,7 +136,7 @@ def _visitor_online(*, group: Group, visitor_id: str, channel: str) -> list[dict
     entry = registry.visitor_get(group_id=group.id, visitor_id=visitor_id)
     with transaction.atomic():
         _focus_moved(group=group, visitor_id=visitor_id)
-        _broadcast(
+        broadcast_after_commit(
             groups.dashboard(group.id),
             {"type": "dashboard.visitor", "visitor": summary(group=group, entry=entry)},
         )
@@ -163,7 +159,7 @@ def visitor_focus(*, group: Group, visitor_id: str, channel: str) -> list[dict]:
 
 def _focus_moved(*, group: Group, visitor_id: str) -> None:
     """Tell the visitor's connections the focus moved; each reads the registry for where."""
-    _broadcast(visitor_group(group.id, visitor_id), {"type": "presence.focus"})
+    broadcast_after_commit(visitor_group(group.id, visitor_id), {"type": "presence.focus"})
 
 
 def unique_connect(*, group: Group, channel: str) -> tuple[str, float]:
@@ -207,7 +203,7 @@ def visitor_presence(*, group: Group, visitor_id: str, channel: str, info: dict)
     if entry is None:
         return  # a tab that lost the focus no longer reports
     with transaction.atomic():
-        _broadcast(
+        broadcast_after_commit(
             groups.dashboard(group.id),
             {"type": "dashboard.visitor", "visitor": summary(group=group, entry=entry)},
         )
@@ -224,7 +220,7 @@ def visitor_disconnect(*, group: Group, visitor_id: str, channel: str) -> None:
             # changed (it gets the stored messages): the others check.
             _focus_moved(group=group, visitor_id=visitor_id)
         if left.gone:
-            _broadcast(
+            broadcast_after_commit(
                 groups.dashboard(group.id),
                 {
                     "type": "dashboard.visitor_gone",
@@ -239,7 +235,7 @@ def visitor_terms(*, group: Group, visitor_id: str, status: str, key: str | None
     """The visitor's page showed, accepted or declined the consent prompt for an agent's
     one-click co-browse: the group's dashboards say so (a declined request opens no viewer)."""
     log.info("one-click consent %s group=%s", status, group.public_id)
-    _broadcast(
+    broadcast_after_commit(
         groups.dashboard(group.id),
         {
             "type": "dashboard.terms",
@@ -281,7 +277,7 @@ def message_ack(*, group: Group, visitor_id: str, message_id: int, shown: bool =
         ).delete()
         if not deleted:
             return
-        _broadcast(
+        broadcast_after_commit(
             groups.dashboard(group.id),
             {
                 "type": "dashboard.delivered",
@@ -343,7 +339,7 @@ def signal_visitor(
             sent_by=agent.get_username(),
             expires_at=timezone.now() + ttl,
         )
-        _broadcast(
+        broadcast_after_commit(
             visitor_group(group.id, visitor_id),
             {"type": "presence.message", "frame": _frame(message)},
         )
