@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from agents.selectors import agent_groups, joined_sessions, key_to_join
+from cobrowse import ids
 from cobrowse.keys import SESSION_KEY_RULE
 from cobrowse.selectors import sessions_for_key
 
@@ -33,8 +34,7 @@ def viewer(request: HttpRequest, key: str) -> HttpResponse:
     # (in the group `?group=` names, when it names one). A key live in several of the
     # agent's groups gets a page that asks which.
     # The ICE servers let its screen share reach visitors behind NAT (TURN).
-    group = request.GET.get("group", "")
-    if not group.isdigit():
+    if ids.group_public_id(request.GET.get("group")) is None:
         matches = sessions_for_key(user=request.user, key=key)
         if len(matches) > 1:
             context = {"key": key, "groups": [session.group for session in matches]}

@@ -13,7 +13,18 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from agents.services import revocation_applies
-from cobrowse import annotations, chat, control, groups, media, mirror, pages, selectors, services
+from cobrowse import (
+    annotations,
+    chat,
+    control,
+    groups,
+    ids,
+    media,
+    mirror,
+    pages,
+    selectors,
+    services,
+)
 from cobrowse.asset_proxy import asset_base
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.protocol import AGENT, INPUT_KINDS, VISITOR
@@ -325,9 +336,7 @@ class AgentConsumer(FrameConsumer):
     def query_group(self) -> int | None:
         """The group (public id) `?group=` names, for a key live in several groups."""
         values = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("group")
-        if not values or not values[0].isdigit() or len(values[0]) > 9:
-            return None  # no group, or no group number (which are below 10**9)
-        return int(values[0])
+        return ids.group_public_id(values[0]) if values else None
 
     async def connect(self) -> None:
         self.session = None

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from cobrowse import ids
 from cobrowse.errors import TandemError
 from cobrowse.models import Group
 from cobrowse.protocol import SHARE_VIEWS
@@ -22,10 +23,11 @@ log = logging.getLogger("tandem.media")
 
 
 def _group(raw: str) -> Group | None:
-    if not (raw.isdigit() and len(raw) < 10):
+    public_id = ids.group_public_id(raw)
+    if public_id is None:
         return None
     try:
-        return group_get(public_id=int(raw))
+        return group_get(public_id=public_id)
     except TandemError:
         return None
 

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from cobrowse import ids
 from cobrowse.errors import TandemError
 from cobrowse.selectors import loader_config
 
@@ -38,15 +39,11 @@ def frame_ancestors(patterns: list[str]) -> str:
     return " ".join(dict.fromkeys(sources)) or "'none'"
 
 
-def _group_param(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
-
-
 @require_GET
 @xframe_options_exempt
 def site_connect_frame(request: HttpRequest) -> HttpResponse:
     """`/cobrowse/site-connect/frame/?group=G&site=S`, created by window.site_connect."""
-    group = _group_param(request.GET.get("group"))
+    group = ids.group_public_id(request.GET.get("group"))
     site = request.GET.get("site", "production")[:40]
     ws_base = ("wss://" if request.is_secure() else "ws://") + request.get_host()
     try:

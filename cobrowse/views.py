@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
+from cobrowse import ids
 from cobrowse.errors import TandemError
 from cobrowse.selectors import loader_config
 
@@ -25,17 +26,13 @@ def _bundle(name: str) -> str:
     return (_DIST / name).read_text(encoding="utf-8")
 
 
-def _group_param(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
-
-
 # Compressed for browsers that accept gzip (all do): the loader is on every page of a site.
 @gzip_page
 @require_GET
 def loader(request: HttpRequest) -> HttpResponse:
     """Serve the loader with its group's config; an unknown group still gets a loader.
     `script=PresenceVisitor` (Glance's name) serves GLANCE.Presence.Visitor alone."""
-    group = _group_param(request.GET.get("group"))
+    group = ids.group_public_id(request.GET.get("group"))
     site = request.GET.get("site", "production")[:40]
     config: dict = {"version": VERSION}
     try:

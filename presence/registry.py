@@ -10,7 +10,6 @@ TANDEM_PRESENCE_TIMEOUT_SECONDS pass, and leaves the index the next time the gro
 listed.
 """
 
-import hashlib
 import math
 import secrets
 import time
@@ -21,7 +20,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 
-from cobrowse import locks
+from cobrowse import ids, locks
 
 _LOCK_SECONDS = 5  # a holder that died frees the lock after this long
 
@@ -36,9 +35,7 @@ def _index_key(group_id: int) -> str:
 
 
 def _visitor_key(group_id: int, visitor_id: str) -> str:
-    # Hashed: any visitor id makes a short key every cache backend accepts.
-    digest = hashlib.sha256(visitor_id.encode()).hexdigest()[:32]
-    return f"tandem.presence.{group_id}.v.{digest}"
+    return f"tandem.presence.{group_id}.v.{ids.visitor_digest(visitor_id)}"
 
 
 def _entry_timeout() -> int:

@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from cobrowse import groups
+from cobrowse import groups, ids
 from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.layers import broadcast_after_commit
 from cobrowse.models import Group
@@ -42,8 +42,7 @@ _GLANCE_PREFIX = "GLANCE.Cobrowse.Visitor."
 
 def visitor_group(group_id: int, visitor_id: str) -> str:
     """The channel-layer group of one visitor's connections (ids hashed: ASCII, bounded)."""
-    digest = hashlib.sha256(visitor_id.encode()).hexdigest()[:32]
-    return f"presence.{group_id}.{digest}"
+    return f"presence.{group_id}.{ids.visitor_digest(visitor_id)}"
 
 
 def check_visitor_id(visitor_id: object) -> str:
