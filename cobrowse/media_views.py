@@ -13,11 +13,11 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from cobrowse import ids
+from cobrowse.domains import frame_ancestors
 from cobrowse.errors import TandemError
 from cobrowse.models import Group
 from cobrowse.protocol import SHARE_VIEWS
 from cobrowse.selectors import group_get, group_trusted_patterns
-from cobrowse.siteconnect_views import frame_ancestors
 
 log = logging.getLogger("tandem.media")
 

@@ -4,7 +4,6 @@ Models hold data and small invariants; workflows live in `cobrowse.services`.
 No page content is ever stored here: a session's timeline records lifecycle events only.
 """
 
-import re
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 
+from cobrowse.domains import HostPattern
 from cobrowse.keys import (
     SESSION_KEY_MAX,
     SESSION_KEY_RE,
@@ -22,13 +22,9 @@ from cobrowse.keys import (
 
 SITE_NAME_RE = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 
-_HOST_PATTERN_RE = re.compile(
-    r"^(?:(?P<scheme>https?)://)?(?P<host>(?:\*\.)?[a-z0-9.-]+|\[[0-9a-f:]+\])(?::(?P<port>\d{1,5}))?$"
-)
-
 
 def validate_host_pattern(value: str) -> None:
-    if not _HOST_PATTERN_RE.match(value.strip().lower()):
+    if HostPattern.parse(value) is None:
         raise ValidationError(
             "Enter a host such as example.com, *.example.com, or https://app.example.com:8443."
         )

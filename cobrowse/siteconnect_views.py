@@ -4,7 +4,6 @@ embed it: the browser enforces that through `frame-ancestors`, and the frame's s
 checks the parent's origin again before it does anything."""
 
 import logging
-import re
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,31 +11,11 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from cobrowse import ids
+from cobrowse.domains import frame_ancestors
 from cobrowse.errors import TandemError
 from cobrowse.selectors import loader_config
 
 log = logging.getLogger("tandem.siteconnect")
-
-_PATTERN_RE = re.compile(
-    r"^(?:(?P<scheme>https?)://)?(?P<wild>\*\.)?(?P<host>[a-z0-9.-]+)(?::(?P<port>\d{1,5}))?$"
-)
-
-
-def frame_ancestors(patterns: list[str]) -> str:
-    """The CSP `frame-ancestors` sources that allow what the trusted host patterns allow
-    (cobrowse/domains.py): any scheme and port unless named, `*.x` also `x` itself.
-    IPv6 hosts cannot be written in CSP source lists; such patterns allow no embedding."""
-    sources: list[str] = []
-    for pattern in patterns:
-        match = _PATTERN_RE.match(pattern.strip().lower())
-        if match is None:
-            log.info("trusted domain %r cannot embed the site-connect frame", pattern[:100])
-            continue
-        schemes = [match["scheme"]] if match["scheme"] else ["http", "https"]
-        port = f":{match['port']}" if match["port"] else ":*"
-        hosts = [match["host"]] + ([f"*.{match['host']}"] if match["wild"] else [])
-        sources += [f"{scheme}://{host}{port}" for scheme in schemes for host in hosts]
-    return " ".join(dict.fromkeys(sources)) or "'none'"
 
 
 @require_GET
