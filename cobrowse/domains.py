@@ -1,6 +1,6 @@
 """Trusted host patterns, one type for every use: which page origins they let in (sockets,
 the asset proxy), the CSP `frame-ancestors` sources they allow, and what the admin may
-store. The visitor page's port is static/src/visitor/invoke.ts, checked against the same
+store. The pages' port is static/src/domains.ts, checked against the same
 case table (tests/domain_cases.py)."""
 
 import logging
@@ -28,7 +28,7 @@ def origin_parts(origin: str) -> tuple[str, str, int] | None:
 _PATTERN_RE = re.compile(
     r"^(?:(?P<scheme>https?)://)?"
     r"(?:(?P<wild>\*\.)?(?P<name>[a-z0-9.-]+)|\[(?P<ipv6>[0-9a-f:]+)\])"
-    r"(?::(?P<port>\d{1,5}))?$"
+    r"(?::(?P<port>[0-9]{1,5}))?$"
 )
 
 

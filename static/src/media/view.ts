@@ -5,7 +5,7 @@
 // It speaks only to the page it is in (visitor/media.ts), which relays signalling over
 // the session socket; it takes messages only from its parent window on a trusted domain,
 // and after the page first spoke to it, sends only to that page's origin.
-import { originTrusted } from "../visitor/invoke";
+import { originTrusted } from "../domains";
 import type { RtcData } from "../protocol";
 import { type FromView, type ToView, VIEW_TAG, type ViewStats, viewMessage } from "./messages";
 

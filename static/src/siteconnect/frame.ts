@@ -8,7 +8,7 @@
 // to that origin alone.
 import type { LoaderConfig } from "../visitor/config";
 import { watchAgentStatus } from "../visitor/agentstatus";
-import { originTrusted } from "../visitor/invoke";
+import { originTrusted } from "../domains";
 import { Broker, type MessageFn } from "./broker";
 import { ContactCode } from "./contact";
 import { type FrameMode, FrameUi, messageText } from "./frame-ui";

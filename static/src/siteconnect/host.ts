@@ -7,7 +7,7 @@
 // not on every page that loads the loader: it holds a presence connection, and pages that
 // never use site_connect should not show up as visitors with a contact code.
 import type { LoaderConfig } from "../visitor/config";
-import { originTrusted } from "../visitor/invoke";
+import { originTrusted } from "../domains";
 import { UI_HOST_ATTRIBUTE } from "../visitor/mask";
 import { MESSAGE_EVENT, type SessionClient } from "../visitor/session";
 import { Broker, type MessageFn } from "./broker";

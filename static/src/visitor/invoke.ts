@@ -1,7 +1,10 @@
 // glance_invoke: another window (a chat window, a chat widget's iframe) calls the visitor
 // API by postMessage. Only pages of the group's trusted domains may, only for this page's
 // group, and only a fixed list of functions; anything else is logged and ignored.
+import { originTrusted } from "../domains";
 import type { LoaderConfig } from "./config";
+
+export { originTrusted, patternMatches } from "../domains";
 
 /** The object the loader installs as GLANCE.Cobrowse.Visitor. */
 export type VisitorApi = Record<string, unknown>;
@@ -29,106 +32,6 @@ const VISITOR_FUNCS = new Set([
   "continueSessionAt",
 ]);
 const UI_FUNCS = new Set(["showTerms", "promptCrossDomain", "setStyle"]);
-
-const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443 };
-
-/** Python's int() on a port: optional sign, digits with single underscores, spaces around. */
-function parsePort(text: string): number | null {
-  return /^\s*[+-]?\d+(?:_\d+)*\s*$/.test(text) ? Number(text.replace(/[\s_+]/g, "")) : null;
-}
-
-function isIpv6(host: string): boolean {
-  try {
-    new URL(`http://[${host}]/`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * (scheme, host, port) of an http(s) origin, or null: cobrowse/domains.py's origin_parts,
- * which reads the origin as urllib.parse.urlsplit does.
- */
-export function originParts(origin: string): [string, string, number] | null {
-  let url = origin.trim().replace(/^[\u0000-\u0020]+/, "").replace(/[\t\r\n]/g, "");
-  let scheme = "";
-  const colon = url.indexOf(":");
-  if (colon > 0 && /^[A-Za-z][A-Za-z0-9+.-]*$/.test(url.slice(0, colon))) {
-    scheme = url.slice(0, colon).toLowerCase();
-    url = url.slice(colon + 1);
-  }
-  if (!url.startsWith("//") || (scheme !== "http" && scheme !== "https")) return null;
-  const netloc = url.slice(2).split(/[/?#]/, 1)[0];
-  const open = netloc.includes("[");
-  if (open !== netloc.includes("]")) return null;
-  const hostinfo = netloc.slice(netloc.lastIndexOf("@") + 1);
-  let host: string;
-  let portText: string;
-  if (hostinfo.includes("[")) {
-    const bracketed = hostinfo.slice(hostinfo.indexOf("[") + 1);
-    const close = bracketed.indexOf("]");
-    host = close === -1 ? bracketed : bracketed.slice(0, close);
-    const after = close === -1 ? "" : bracketed.slice(close + 1);
-    portText = after.includes(":") ? after.slice(after.indexOf(":") + 1) : "";
-  } else {
-    const split = hostinfo.indexOf(":");
-    host = split === -1 ? hostinfo : hostinfo.slice(0, split);
-    portText = split === -1 ? "" : hostinfo.slice(split + 1);
-  }
-  if (open) {
-    const checked = netloc.slice(netloc.indexOf("[") + 1).split("]", 1)[0];
-    if (!isIpv6(checked)) return null;
-  }
-  if (!host) return null;
-  let port = 0;
-  if (portText) {
-    if (!/^[0-9]+$/.test(portText)) return null;
-    port = Number(portText);
-    if (port > 65535) return null;
-  }
-  const zone = host.indexOf("%");
-  host = zone === -1 ? host.toLowerCase() : host.slice(0, zone).toLowerCase() + host.slice(zone);
-  return [scheme, host, port || DEFAULT_PORTS[scheme]];
-}
-
-/** cobrowse/domains.py's pattern_matches, rule for rule: keep the two identical. */
-export function patternMatches(pattern: string, origin: string): boolean {
-  const parsed = originParts(origin);
-  if (parsed === null) return false;
-  const [scheme, host, port] = parsed;
-  let rest = pattern.trim().toLowerCase();
-  let wantScheme = "";
-  const sep = rest.indexOf("://");
-  if (sep !== -1) {
-    wantScheme = rest.slice(0, sep);
-    rest = rest.slice(sep + 3);
-  }
-  let wantPort: number | null = 0;
-  if (rest.startsWith("[")) {
-    const close = rest.indexOf("]");
-    if (close !== -1 && rest.slice(close + 1, close + 2) === ":") {
-      wantPort = parsePort(rest.slice(close + 2));
-    }
-    rest = rest.slice(1, close);
-  } else if (rest.includes(":")) {
-    const split = rest.lastIndexOf(":");
-    wantPort = parsePort(rest.slice(split + 1));
-    rest = rest.slice(0, split);
-  }
-  if (wantPort === null) return false; // where Python's int() raises: a pattern that matches nothing
-  if (wantScheme && wantScheme !== scheme) return false;
-  if (wantPort && wantPort !== port) return false;
-  if (rest.startsWith("*.")) {
-    const base = rest.slice(2);
-    return host === base || host.endsWith("." + base);
-  }
-  return host === rest;
-}
-
-export function originTrusted(origin: string, patterns: readonly string[]): boolean {
-  return patterns.some((pattern) => patternMatches(pattern, origin));
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
