@@ -4,8 +4,9 @@
 
 const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443 };
 
-// What Python's str.strip() takes off both ends (JavaScript's trim() differs on a few).
-const BLANKS = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+// What Python's str.strip() takes off both ends: JavaScript's \s and four more, but not
+// U+FEFF (which \s has), so a text holding one is no pattern (none is, in Python).
+const BLANKS = /^[\s\x1c-\x1f\x85]+|[\s\x1c-\x1f\x85]+$/g;
 
 // cobrowse/domains.py's _PATTERN_RE, on the pattern stripped and in lower case.
 const PATTERN_RE = /^(?:(https?):\/\/)?(?:(\*\.)?([a-z0-9.-]+)|\[([0-9a-f:]+)\])(?::([0-9]{1,5}))?$/;
@@ -21,7 +22,7 @@ export type HostPattern = {
 
 /** The pattern `text` writes, or null when it is not one (HostPattern.parse). */
 export function parseHostPattern(text: string): HostPattern | null {
-  const match = PATTERN_RE.exec(text.replace(BLANKS, "").toLowerCase());
+  const match = text.includes("\ufeff") ? null : PATTERN_RE.exec(text.replace(BLANKS, "").toLowerCase());
   if (match === null) return null;
   const [, scheme, wild, name, ipv6, port] = match;
   return {
