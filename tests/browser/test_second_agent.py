@@ -8,7 +8,7 @@ from tests.browser.conftest import replay
 # carries a field's value as an attribute where live input events set the property, and
 # the replayer marks the element under the pointer (class ":hover"); neither is the
 # page's own state, so both are normalised away.
-MIRROR_HTML = """() => {
+MIRROR_HTML = r"""() => {
   const body = document.querySelector('#viewer .stage iframe').contentDocument.body;
   const values = [...body.querySelectorAll('input, textarea, select')].map((el) => el.value);
   const copy = body.cloneNode(true);
@@ -17,7 +17,9 @@ MIRROR_HTML = """() => {
     el.classList.remove(':hover');
     if (!el.getAttribute('class')) el.removeAttribute('class');
   }
-  return JSON.stringify([copy.outerHTML, values]);
+  // Asset URLs go through Tandem's proxy with a token of each agent's own: the same asset.
+  const html = copy.outerHTML.replace(/asset\/\?s=[^&"]*/g, "asset/?s=TOKEN");
+  return JSON.stringify([html, values]);
 }"""
 
 

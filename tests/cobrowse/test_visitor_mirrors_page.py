@@ -62,6 +62,8 @@ async def test_mirror_frame_never_reaches_an_agent_of_another_session(
     other = await visitor_socket()
     other_key = await start_session(other)
     bystander, _ = await join(agent_socket, other, other_key, agent2)
+    # The watcher's viewer hears of the new session in its group (a notice, no mirror).
+    assert (await receive(watcher))["t"] == "session_new"
 
     await send(watched, RAW_EV)
 

@@ -14,6 +14,7 @@ from tests.fixtures import (
     close_code,
     join,
     nothing,
+    receive,
     receive_error,
     receive_text,
     send,
@@ -183,6 +184,8 @@ async def test_bad_frame_on_one_session_does_not_disturb_another(
     calm = await visitor_socket()
     calm_key = await start_session(calm)
     calm_viewer, _ = await join(agent_socket, calm, calm_key, agent2)
+    # The noisy session's viewer hears of the calm one starting in its group, nothing more.
+    assert (await receive(noisy_viewer))["t"] == "session_new"
 
     for bad in ["{not json", "[]", json.dumps({"t": "ev", "s": True, "e": []})]:
         await send(noisy, bad)

@@ -80,7 +80,7 @@ def test_enable_rc_gives_the_agent_control_without_a_request(
 ):
     page = open_page(open_visitor, pages_url)
     viewer = open_viewer(share(page))
-    wait_for_event(page, "agents", {"count": 1})
+    wait_for_event(page, "agents", {"count": 1, "names": ["agent"]})
 
     page.get_by_role("button", name="Let the agent drive").click()
 
