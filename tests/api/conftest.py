@@ -3,4 +3,4 @@ signals presence visitors, so its tests also open presence sockets and move the 
 clock, with the fixtures of `tests/presence/conftest.py`."""
 
 from tests.fixtures import *  # noqa: F403
-from tests.presence.conftest import clock  # noqa: F401
+from tests.presence.conftest import clock, presence_socket  # noqa: F401
