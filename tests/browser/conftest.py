@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from playwright.sync_api import BrowserContext, FrameLocator, Page, WebSocketRoute
+from playwright.sync_api import BrowserContext, Frame, FrameLocator, Page, WebSocketRoute, expect
 
 from tests.servers import PASSWORD, Server
 
@@ -120,3 +120,106 @@ class SocketSwitch:
         for route in self.open:
             route.close(code=1006, reason="network down")
         self.open.clear()
+
+
+# site_connect pages (tests/browser/pages/siteconnect*.html) and the agent on the other end.
+
+FRAME_URL = re.compile(r"/cobrowse/site-connect/frame/\?")
+SEEN = """([topic, msg]) => window.seen.some(([filter, seen, value]) => seen === topic
+            && (msg === null || JSON.stringify(value) === JSON.stringify(msg)))"""
+IN_SESSION = "() => GLANCE.Cobrowse.Visitor.inSession()"
+
+
+def wait_seen(page: Page, topic: str, msg: object = None) -> None:
+    """Until a subscription of the page (window.seen) got `topic` (with `msg`, if given)."""
+    page.wait_for_function(SEEN, arg=[topic, msg])
+
+
+def seen(page: Page, topic: str) -> list:
+    """The messages of `topic` the page's `~/site_connect/#` or `~pagesession/#` got."""
+    return [
+        msg
+        for filter_, got, msg in page.evaluate("window.seen")
+        if got == topic and filter_ in ("~/site_connect/#", "~pagesession/#")
+    ]
+
+
+def ready_code(page: Page) -> str:
+    wait_seen(page, "~/site_connect/ready")
+    [ready] = seen(page, "~/site_connect/ready")
+    return ready["code"]
+
+
+def site_connect_frame(page: Page) -> Frame:
+    frame = page.frame(url=FRAME_URL)
+    assert frame is not None
+    return frame
+
+
+def dashboard(new_context, server) -> Page:
+    page = new_context().new_page()
+    log_in(page, server)
+    expect(page.locator("#sessions")).to_have_attribute("data-ready", "true")
+    return page
+
+
+def visitor_row(agent: Page, code: str):
+    """The visitor of contact code `code` in the dashboard's live list of visitors."""
+    return agent.locator(f"#visitors tr[data-visitor='72:{code}']")
+
+
+def find_visitor(agent: Page, code: str):
+    """The agent looks the code up, as one read out on the phone."""
+    find = agent.locator("#find-visitor")
+    find.get_by_label("Visitor id or code").fill(code)
+    find.get_by_role("button", name="Find").click()
+    return agent.locator(f"#found-visitor tr[data-visitor='72:{code}']")
+
+
+def cobrowse_by_code(agent: Page, code: str, page: Page) -> str:
+    """The agent finds the visitor by the code it read out and clicks Co-browse; the
+    visitor accepts in the page's own consent prompt."""
+    find_visitor(agent, code).get_by_role("button", name=f"Co-browse with {code}").click()
+    page.wait_for_function("() => window.confirmations.length > 0")
+    page.evaluate("window.confirmations.at(-1).accept()")
+    agent.wait_for_url(re.compile(r"/agent/session/\d{6}/(\?group=\d+)?$"))
+    expect(agent.locator("#viewer")).to_have_attribute("data-state", "live")
+    return re.search(r"/agent/session/(\d{6})/", agent.url).group(1)
+
+
+@pytest.fixture
+def site_connect_page(server, pages_url, open_visitor) -> Callable[[], Page]:
+    """The integrator's page, tests/browser/pages/siteconnect.html."""
+
+    def open_() -> Page:
+        return open_visitor(f"{pages_url}/siteconnect.html").page
+
+    return open_
+
+
+@pytest.fixture
+def available_agent(new_context, server):
+    """A dashboard whose agent is Available; set back to Away afterwards (the choice outlives
+    its dashboards, and other tests expect nobody to be available)."""
+    pages: list[Page] = []
+
+    def open_() -> Page:
+        agent = dashboard(new_context, server)
+        switch = agent.get_by_label("Available")
+        expect(switch).to_be_enabled()
+        pages.append(agent)
+        return agent
+
+    yield open_
+    again = new_context().new_page()
+    log_in(again, server)
+    switch = again.get_by_label("Available")
+    expect(switch).to_be_enabled()
+    if switch.is_checked():
+        switch.uncheck()
+        expect(again.locator("#availability-status")).to_contain_text("Away")
+    again.close()
+
+
+def frame_element(page: Page):
+    return page.locator("iframe[data-site-connect-frame]")
