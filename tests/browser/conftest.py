@@ -223,3 +223,65 @@ def available_agent(new_context, server):
 
 def frame_element(page: Page):
     return page.locator("iframe[data-site-connect-frame]")
+
+
+# The default visitor UI (tests/browser/pages/ui.html and the demo shop).
+
+RECORD_EVENTS = """() => {
+  window.seen = [];
+  for (const name of ["sessionstarting", "sessionstart", "agents", "sessionend", "error"]) {
+    GLANCE.Cobrowse.Visitor.addEventListener(name, (payload) => {
+      window.seen.push([name, payload ?? null]);
+    });
+  }
+}"""
+
+TERMS_TITLE = "Let an agent see this page?"
+
+
+def events_seen(page: Page) -> list[str]:
+    """The names of the visitor events the page got since RECORD_EVENTS ran."""
+    return [name for name, _ in page.evaluate("window.seen")]
+
+
+def panel(page: Page):
+    return page.get_by_role("region", name="Co-browsing")
+
+
+def open_terms_with_keyboard(page: Page):
+    page.locator("#help").focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name=TERMS_TITLE)
+    expect(dialog).to_be_visible()
+    return dialog
+
+
+STAND_IN_UI = """async (url) => {
+  const { createVisitorUi } = await import(url);
+  window.calls = [];
+  window.active = true;
+  window.ui = createVisitorUi({
+    startSession: () => calls.push("startSession"),
+    stopSession: () => calls.push("stopSession"),
+    inSession: () => window.active,
+    getKey: () => "123456",
+    addEventListener: () => {},
+  });
+  ui.handle("sessionstart");
+  window.requestControl = () => ui.handle("rcrequested", {
+    accept: () => calls.push("accept"),
+    decline: () => calls.push("decline"),
+  });
+}"""
+RC_TITLE = "Let the agent control this page?"
+
+
+def stand_in_ui(server, pages_url, new_context) -> Page:
+    """The UI's own behaviour in any state, driven through its bundle with a stand-in for
+    GLANCE.Cobrowse.Visitor on a page without the default UI (other tests drive the same
+    states through a real session, agent and network)."""
+    page = new_context().new_page()
+    page.goto(f"{pages_url}/custom-ui.html")
+    page.evaluate(STAND_IN_UI, f"{server.url}/static/ui.js")
+    expect(panel(page)).to_contain_text("123456")
+    return page
