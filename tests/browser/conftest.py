@@ -285,3 +285,56 @@ def stand_in_ui(server, pages_url, new_context) -> Page:
     page.evaluate(STAND_IN_UI, f"{server.url}/static/ui.js")
     expect(panel(page)).to_contain_text("123456")
     return page
+
+
+# Screen share, camera and reverse sessions: two Chromium contexts with Chromium's fake
+# camera and fake screen (tests/servers.py), WebRTC between the agent's viewer and the view
+# iframe in the visitor's page.
+
+VIEW_URL = re.compile(r".*/cobrowse/view/\?.*")
+
+# Frames shown by the <video> of a view, and its picture's width (0 until video arrives).
+PLAYING = """([after]) => {
+  const video = document.getElementById('video');
+  return video.videoWidth > 0 && video.getVideoPlaybackQuality().totalVideoFrames > after;
+}"""
+SHOWN_FRAMES = "() => document.getElementById('video').getVideoPlaybackQuality().totalVideoFrames"
+
+
+def events(page: Page, name: str) -> list:
+    return [payload for seen, payload in page.evaluate("window.seen") if seen == name]
+
+
+def sharing(open_visitor, open_viewer, url: str) -> tuple[Visitor, Page]:
+    visitor = open_visitor(url)
+    key = visitor.start()
+    viewer = open_viewer(key)
+    return visitor, viewer
+
+
+def share(viewer: Page, button: str = "Share screen") -> None:
+    viewer.get_by_role("button", name=button).click()
+    expect(viewer.locator("#viewer")).to_have_attribute("data-share", "connected")
+    expect(viewer.locator(".share-status")).to_contain_text("the visitor's view is connected")
+
+
+def view_frame(page: Page, view: str = "glance_screenshare") -> Frame:
+    """The view iframe of `view` in the visitor's page, once it shows Tandem's view page."""
+    iframe = page.locator(f"iframe#{view}")
+    expect(iframe).to_have_attribute("src", VIEW_URL)
+    frame = iframe.element_handle().content_frame()
+    assert frame is not None
+    frame.wait_for_url(VIEW_URL)
+    return frame
+
+
+def wait_playing(frame: Frame) -> None:
+    """The video has a picture and its frames advance."""
+    frame.wait_for_function(PLAYING, arg=[0])
+    shown = frame.evaluate(SHOWN_FRAMES)
+    frame.wait_for_function(PLAYING, arg=[shown + 5])
+
+
+def mirror_frames(visitor: Visitor) -> str:
+    """Everything the visitor's page sent for the mirror (rrweb events and snapshots)."""
+    return "\n".join(text for text in visitor.sent if text.startswith(('{"t":"ev"', '{"t":"snap"')))
