@@ -338,3 +338,80 @@ def wait_playing(frame: Frame) -> None:
 def mirror_frames(visitor: Visitor) -> str:
     """Everything the visitor's page sent for the mirror (rrweb events and snapshots)."""
     return "\n".join(text for text in visitor.sent if text.startswith(('{"t":"ev"', '{"t":"snap"')))
+
+
+# A chat window that invokes the visitor API on the visitor's page (glance_invoke).
+
+RECORD_EVENT_NAMES = """() => {
+  window.seen = [];
+  for (const name of ["sessionstarting", "sessionstart", "sessionend", "error"]) {
+    GLANCE.Cobrowse.Visitor.addEventListener(name, () => window.seen.push(name));
+  }
+}"""
+
+ADD_FRAME = """(url) => new Promise((resolve, reject) => {
+  const frame = document.createElement("iframe");
+  frame.src = url;
+  frame.onload = resolve;
+  frame.onerror = reject;
+  document.body.append(frame);
+})"""
+
+# Run in the chat window; `to` names the visitor's window: "parent" or "opener".
+INVOKE = """([to, groupid, origin, func, args]) => {
+  GLANCE.Cobrowse.InvokeVisitor.init(window[to], groupid, origin);
+  GLANCE.Cobrowse.InvokeVisitor.invoke(func, args);
+}"""
+POST = """(message) => window.parent.postMessage(message, "*")"""
+IGNORED = "[Tandem] ignored a glance_invoke message"
+
+
+@dataclass
+class Scene:
+    """A visitor's page with a chat window in an iframe, and what the page logged."""
+
+    visitor: Visitor
+    chat: Frame
+    visitor_origin: str
+    console: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def page(self) -> Page:
+        return self.visitor.page
+
+    def invoke(self, func: str, args: object = None, groupid: object = 72) -> None:
+        self.chat.evaluate(INVOKE, ["parent", groupid, self.visitor_origin, func, args])
+
+    def expect_ignored(self, reason: str, act: Callable[[], object]) -> str:
+        """Do `act` and wait for the page to log that it ignored a message for `reason`."""
+        with self.page.expect_console_message(
+            lambda message: IGNORED in message.text and reason in message.text
+        ) as logged:
+            act()
+        return logged.value.text
+
+    def start_by_invoke(self, key: str) -> str:
+        """A good message after bad ones: once it took effect, the bad ones were handled."""
+        self.invoke("startSession", {"sessionKey": key})
+        self.page.wait_for_function(IN_SESSION)
+        return self.page.evaluate("GLANCE.Cobrowse.Visitor.getKey()")
+
+
+@pytest.fixture
+def visitor_with_chat(server, pages_url, open_visitor) -> Callable[[str], Scene]:
+    def open_(chat_base: str) -> Scene:
+        visitor = open_visitor(f"{pages_url}/plain.html")
+        console: list[str] = []
+        errors: list[str] = []
+        visitor.page.on("console", lambda message: console.append(message.text))
+        visitor.page.on("pageerror", lambda error: errors.append(str(error)))
+        visitor.page.evaluate(RECORD_EVENT_NAMES)
+        chat_url = f"{chat_base}/chat.html"
+        visitor.page.evaluate(ADD_FRAME, chat_url)
+        chat = visitor.page.frame(url=chat_url)
+        assert chat is not None
+        assert chat.evaluate("typeof GLANCE.Cobrowse.InvokeVisitor.invoke") == "function"
+        return Scene(visitor, chat, pages_url, console, errors)
+
+    return open_
