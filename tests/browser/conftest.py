@@ -156,9 +156,11 @@ def site_connect_frame(page: Page) -> Frame:
     return frame
 
 
-def dashboard(new_context, server) -> Page:
-    page = new_context().new_page()
-    log_in(page, server)
+def dashboard(new_context, server, username: str = "agent", **options) -> Page:
+    """The dashboard of `username`, logged in, once it lists the sessions; `options` go to
+    the browser context."""
+    page = new_context(**options).new_page()
+    log_in(page, server, username)
     expect(page.locator("#sessions")).to_have_attribute("data-ready", "true")
     return page
 
