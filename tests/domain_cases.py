@@ -1,6 +1,7 @@
 """Trusted-domain patterns and the origins they let in or keep out: one table for the
 Python matcher (`cobrowse.domains`, tests/cobrowse/test_trusted_domain_patterns.py) and its
-TypeScript port in the visitor page (tests/browser/test_invoke.py), so the two stay alike."""
+TypeScript port in the visitor page
+(tests/browser/test_chat_window_aims_invoke_at_the_visitors_origin.py), so the two stay alike."""
 
 LETS_IN = [
     ("example.com", "https://example.com"),

@@ -275,6 +275,15 @@ async def join(open_agent, visitor: Socket, key: str, user) -> tuple[Socket, str
     return agent, request["to"][0]
 
 
+async def watching(open_visitor, open_agent, user) -> tuple[Socket, Socket, str]:
+    """A visitor page (the `visitor_socket` fixture, `open_visitor`) starts a session and
+    `user` opens its viewer: returns the visitor's socket, the viewer and the session key."""
+    visitor = await open_visitor()
+    key = await start_session(visitor)
+    viewer, _ = await join(open_agent, visitor, key, user)
+    return visitor, viewer, key
+
+
 async def latest_session(key: str) -> CobrowseSession:
     """The most recent session that used `key` (keys are reused once a session ends)."""
     session = await CobrowseSession.objects.filter(key=key).order_by("-id").afirst()

@@ -6,7 +6,7 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import dashboard
 
 START_AS = """(name) => new Promise((resolve, reject) => {
   const visitor = GLANCE.Cobrowse.Visitor;
@@ -14,13 +14,6 @@ START_AS = """(name) => new Promise((resolve, reject) => {
   visitor.addEventListener("error", (e) => reject(new Error(e.code + ": " + e.msg)));
   visitor.startSession(name ? { name } : undefined);
 })"""
-
-
-def dashboard(new_context, server, **options) -> Page:
-    page = new_context(**options).new_page()
-    log_in(page, server)
-    expect(page.locator("#sessions")).to_have_attribute("data-ready", "true")
-    return page
 
 
 def start_as(open_visitor, url: str, name: str | None) -> str:

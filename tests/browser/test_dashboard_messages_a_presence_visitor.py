@@ -4,14 +4,7 @@ the dashboard says "delivered" only then."""
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import log_in
-
-
-def dashboard(new_context, server) -> Page:
-    page = new_context().new_page()
-    log_in(page, server)
-    expect(page.locator("#sessions")).to_have_attribute("data-ready", "true")
-    return page
+from tests.browser.conftest import dashboard
 
 
 def send_message(agent: Page, visitor_id: str, text: str) -> None:

@@ -8,14 +8,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Visitor, log_in, replay
-
-
-def dashboard(new_context, server, username: str = "agent") -> Page:
-    page = new_context().new_page()
-    log_in(page, server, username)
-    expect(page.locator("#sessions")).to_have_attribute("data-ready", "true")
-    return page
+from tests.browser.conftest import Visitor, dashboard, replay
 
 
 def mirror_frames(visitor: Visitor) -> list[dict]:

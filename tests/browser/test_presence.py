@@ -5,15 +5,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import log_in, replay
+from tests.browser.conftest import dashboard, replay
 from tests.servers import prepare_database, server_env, start_server, stop_server
-
-
-def dashboard(new_context, server) -> Page:
-    page = new_context().new_page()
-    log_in(page, server)
-    expect(page.locator("#sessions")).to_have_attribute("data-ready", "true")
-    return page
 
 
 def visitor_row(agent: Page, visitor_id: str):

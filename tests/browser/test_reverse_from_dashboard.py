@@ -7,9 +7,15 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Visitor, wait_for_event
+from tests.browser.conftest import (
+    Visitor,
+    mirror_frames,
+    share,
+    view_frame,
+    wait_for_event,
+    wait_playing,
+)
 from tests.browser.test_presence import dashboard, visitor_row
-from tests.browser.test_screen_share import mirror_frames, share, view_frame, wait_playing
 
 VISITOR_ID = "watcher-1"
 

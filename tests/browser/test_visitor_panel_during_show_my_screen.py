@@ -3,9 +3,9 @@ never that the visitor is sharing this page (it is not recorded then)."""
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import share, view_frame, wait_playing
 from tests.browser.test_presence import dashboard
 from tests.browser.test_reverse_from_dashboard import show_my_screen
-from tests.browser.test_screen_share import share, view_frame, wait_playing
 
 
 def test_panel_says_the_agents_screen_is_shown(server, pages_url, open_visitor, new_context):

@@ -15,22 +15,16 @@ from tests.fixtures import (
     send,
     start_session,
     timeline,
+    watching,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-async def watched(visitor_socket, agent_socket, agent):
-    visitor = await visitor_socket()
-    key = await start_session(visitor)
-    viewer, _ = await join(agent_socket, visitor, key, agent)
-    return visitor, viewer, key
-
-
 async def test_agent_pointer_reaches_the_visitor_with_who_points(
     demo_group, agent, visitor_socket, agent_socket
 ):
-    visitor, viewer, _ = await watched(visitor_socket, agent_socket, agent)
+    visitor, viewer, _ = await watching(visitor_socket, agent_socket, agent)
 
     await send(viewer, {"t": "pointer", "x": 120.5, "y": 2400, "p": "page1"})
     await send(viewer, {"t": "pointer_hide"})
@@ -50,7 +44,7 @@ async def test_agent_pointer_reaches_the_visitor_with_who_points(
 async def test_strokes_and_clear_reach_the_visitor_only(
     demo_group, agent, agent2, visitor_socket, agent_socket
 ):
-    visitor, viewer, key = await watched(visitor_socket, agent_socket, agent)
+    visitor, viewer, key = await watching(visitor_socket, agent_socket, agent)
     other, _ = await join(agent_socket, visitor, key, agent2)
     await agents_count(viewer)
 
@@ -74,7 +68,7 @@ async def test_strokes_and_clear_reach_the_visitor_only(
 async def test_timeline_records_each_showing_and_stroke_not_each_move(
     demo_group, agent, visitor_socket, agent_socket
 ):
-    visitor, viewer, key = await watched(visitor_socket, agent_socket, agent)
+    visitor, viewer, key = await watching(visitor_socket, agent_socket, agent)
 
     for x in range(5):
         await send(viewer, {"t": "pointer", "x": x, "y": x})
@@ -100,7 +94,7 @@ async def test_timeline_records_each_showing_and_stroke_not_each_move(
 async def test_visitor_dismisses_the_drawings_and_the_agents_hear_it(
     demo_group, agent, agent2, visitor_socket, agent_socket
 ):
-    visitor, viewer, key = await watched(visitor_socket, agent_socket, agent)
+    visitor, viewer, key = await watching(visitor_socket, agent_socket, agent)
     other, _ = await join(agent_socket, visitor, key, agent2)
     await agents_count(viewer)
 
@@ -131,7 +125,7 @@ async def test_visitor_dismisses_the_drawings_and_the_agents_hear_it(
 async def test_bad_pointer_and_draw_frames_get_an_error_and_reach_nobody(
     demo_group, agent, visitor_socket, agent_socket, frame
 ):
-    visitor, viewer, _ = await watched(visitor_socket, agent_socket, agent)
+    visitor, viewer, _ = await watching(visitor_socket, agent_socket, agent)
 
     await send(viewer, frame)
 
@@ -142,7 +136,7 @@ async def test_bad_pointer_and_draw_frames_get_an_error_and_reach_nobody(
 
 
 async def test_huge_numbers_are_refused(demo_group, agent, visitor_socket, agent_socket):
-    visitor, viewer, _ = await watched(visitor_socket, agent_socket, agent)
+    visitor, viewer, _ = await watching(visitor_socket, agent_socket, agent)
 
     await send(viewer, '{"t": "pointer", "x": 1e400, "y": 1}')
 
@@ -151,7 +145,7 @@ async def test_huge_numbers_are_refused(demo_group, agent, visitor_socket, agent
 
 
 async def test_a_stroke_stops_at_its_point_cap(demo_group, agent, visitor_socket, agent_socket):
-    visitor, viewer, _ = await watched(visitor_socket, agent_socket, agent)
+    visitor, viewer, _ = await watching(visitor_socket, agent_socket, agent)
     batch = [1.5] * (2 * MAX_FRAME_POINTS)
     for _ in range(MAX_STROKE_POINTS // MAX_FRAME_POINTS):
         await send(viewer, {"t": "draw", "id": 3, "kind": "pen", "pts": batch})
@@ -166,7 +160,7 @@ async def test_a_stroke_stops_at_its_point_cap(demo_group, agent, visitor_socket
 async def test_other_sessions_never_receive_the_marks(
     demo_group, agent, visitor_socket, agent_socket
 ):
-    visitor, viewer, _ = await watched(visitor_socket, agent_socket, agent)
+    visitor, viewer, _ = await watching(visitor_socket, agent_socket, agent)
     stranger = await visitor_socket()
     await start_session(stranger)
 
@@ -195,7 +189,7 @@ async def test_agent_of_another_group_cannot_point(
 async def test_only_the_focused_tab_shows_the_marks(
     demo_group, agent, visitor_socket, agent_socket
 ):
-    first, viewer, _ = await watched(visitor_socket, agent_socket, agent)
+    first, viewer, _ = await watching(visitor_socket, agent_socket, agent)
     await send(first, {"t": "handoff"})
     token = (await receive(first))["token"]
     second = await visitor_socket()
@@ -213,7 +207,7 @@ async def test_only_the_focused_tab_shows_the_marks(
 async def test_a_leaving_agent_takes_its_pointer_and_drawings_away(
     demo_group, agent, visitor_socket, agent_socket
 ):
-    visitor, viewer, _ = await watched(visitor_socket, agent_socket, agent)
+    visitor, viewer, _ = await watching(visitor_socket, agent_socket, agent)
     await send(viewer, {"t": "pointer", "x": 3, "y": 4})
     await send(viewer, {"t": "draw", "id": 1, "kind": "highlight", "pts": [1, 2]})
     await receive(visitor)

@@ -14,16 +14,10 @@ from tests.fixtures import (
     send,
     start_session,
     timeline,
+    watching,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-async def watching(visitor_socket, agent_socket, agent):
-    visitor = await visitor_socket()
-    key = await start_session(visitor)
-    viewer, _ = await join(agent_socket, visitor, key, agent)
-    return visitor, viewer, key
 
 
 async def grant(visitor, viewer) -> None:

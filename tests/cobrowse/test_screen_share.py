@@ -16,8 +16,8 @@ from tests.fixtures import (
     receive,
     receive_error,
     send,
-    start_session,
     timeline,
+    watching,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,13 +26,6 @@ SCREEN = "glance_screenshare"
 VIDEO = "glance_agentvideo"
 OFFER = {"type": "offer", "sdp": "v=0\r\no=- 4611 2 IN IP4 127.0.0.1\r\n"}
 ANSWER = {"type": "answer", "sdp": "v=0\r\no=- 7203 2 IN IP4 127.0.0.1\r\n"}
-
-
-async def watching(visitor_socket, agent_socket, agent):
-    visitor = await visitor_socket()
-    key = await start_session(visitor)
-    viewer, _ = await join(agent_socket, visitor, key, agent)
-    return visitor, viewer, key
 
 
 async def two_watching(visitor_socket, agent_socket, agent, agent2):

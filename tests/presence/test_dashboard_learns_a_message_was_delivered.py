@@ -4,11 +4,9 @@ page's ack reaches the dashboards as `delivered`, with whether anything showed i
 import pytest
 
 from tests.fixtures import nothing, receive, send
-from tests.presence.test_presence_socket import hello, listing, presence_socket, signal
+from tests.presence.test_presence_socket import hello, listing, signal
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-__all__ = ["presence_socket"]
 
 
 async def _frame_of(dashboard, kind: str) -> dict:

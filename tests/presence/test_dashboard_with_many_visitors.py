@@ -11,19 +11,11 @@ from django.test import override_settings
 
 from presence import registry
 from presence.services import MAX_DATA_BYTES, MAX_DATA_KEYS
-from tests.fixtures import ORIGIN, receive, receive_error, receive_text, send
+from tests.fixtures import receive, receive_error, receive_text, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ONLINE = 5000
-
-
-@pytest.fixture
-def presence_socket(open_socket):
-    async def open_():
-        return await open_socket("/ws/presence/72/", [(b"origin", ORIGIN.encode())])
-
-    return open_
 
 
 def ordinary_visitor_info(number: int) -> dict:

@@ -7,17 +7,9 @@ import pytest
 from django.utils import timezone
 
 from presence.models import PendingMessage
-from tests.fixtures import ORIGIN, close_code, nothing, receive, receive_error, send
+from tests.fixtures import close_code, nothing, receive, receive_error, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def presence_socket(open_socket):
-    async def open_(group: int = 72, origin: str = ORIGIN):
-        return await open_socket(f"/ws/presence/{group}/", [(b"origin", origin.encode())])
-
-    return open_
 
 
 async def hello(socket, visitor_id: str = "v-1") -> None:

@@ -5,18 +5,10 @@ connection keeps them until it has gone."""
 import pytest
 
 from presence.models import PendingMessage
-from tests.fixtures import ORIGIN, nothing, receive, send
+from tests.fixtures import nothing, receive, send
 from tests.presence.test_presence_socket import hello, listing, signal
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def presence_socket(open_socket):
-    async def open_():
-        return await open_socket("/ws/presence/72/", [(b"origin", ORIGIN.encode())])
-
-    return open_
 
 
 async def stored_signal(dashboard_socket, agent) -> dict:

@@ -4,18 +4,10 @@ is the active one, and each signal reaches the active tab exactly once."""
 import pytest
 
 from presence.models import PendingMessage
-from tests.fixtures import ORIGIN, nothing, receive, receive_error, send
+from tests.fixtures import nothing, receive, receive_error, send
 from tests.presence.test_presence_socket import hello, listing, signal
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def presence_socket(open_socket):
-    async def open_():
-        return await open_socket("/ws/presence/72/", [(b"origin", ORIGIN.encode())])
-
-    return open_
 
 
 @pytest.fixture

@@ -8,18 +8,10 @@ import pytest
 
 from presence import registry
 from presence.models import PendingMessage
-from tests.fixtures import ORIGIN, close_code, nothing, receive, receive_error, send
+from tests.fixtures import close_code, nothing, receive, receive_error, send
 from tests.presence.test_presence_socket import listing, signal
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def presence_socket(open_socket):
-    async def open_(group: int = 72):
-        return await open_socket(f"/ws/presence/{group}/", [(b"origin", ORIGIN.encode())])
-
-    return open_
 
 
 async def connect_unique(socket) -> str:

@@ -3,17 +3,9 @@ group's dashboards, so an agent learns of a decline; a bad answer is refused."""
 
 import pytest
 
-from tests.fixtures import ORIGIN, nothing, receive, receive_error, send
+from tests.fixtures import nothing, receive, receive_error, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def presence_socket(open_socket):
-    async def open_(group: int = 72):
-        return await open_socket(f"/ws/presence/{group}/", [(b"origin", ORIGIN.encode())])
-
-    return open_
 
 
 async def online(presence_socket, dashboard, visitor_id: str):

@@ -8,7 +8,7 @@ import hmac
 import pytest
 
 from cobrowse.models import Group
-from tests.fixtures import ORIGIN, close_code, receive, receive_error, send
+from tests.fixtures import close_code, receive, receive_error, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,14 +26,6 @@ def signed_group(demo_group) -> Group:
     demo_group.visitor_id_secret = SECRET
     demo_group.save()
     return demo_group
-
-
-@pytest.fixture
-def presence_socket(open_socket):
-    async def open_(group: int = 72):
-        return await open_socket(f"/ws/presence/{group}/", [(b"origin", ORIGIN.encode())])
-
-    return open_
 
 
 async def test_a_rightly_signed_id_connects(signed_group, presence_socket):

@@ -4,7 +4,7 @@ GLANCE.Cobrowse.InvokeVisitor or a raw postMessage."""
 
 import pytest
 
-from tests.browser.test_invoke import INVOKE, POST
+from tests.browser.conftest import INVOKE, POST
 
 IN_SESSION = "() => GLANCE.Cobrowse.Visitor.inSession()"
 

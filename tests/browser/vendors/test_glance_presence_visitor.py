@@ -6,16 +6,9 @@ from datetime import datetime
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import dashboard
 
 LOG = "window.log"
-
-
-def dashboard(new_context, server) -> Page:
-    page = new_context().new_page()
-    log_in(page, server)
-    expect(page.locator("#sessions")).to_have_attribute("data-ready", "true")
-    return page
 
 
 def logged(page: Page, name: str) -> list:

@@ -17,7 +17,7 @@ from agents.models import Membership
 from api.models import ApiToken
 from api.services import token_create
 from presence.models import PendingMessage
-from tests.fixtures import ORIGIN, nothing, receive, send
+from tests.fixtures import nothing, receive, send
 from tests.presence.test_presence_socket import hello, listing
 from tests.presence.test_unique_connections import connect_unique
 
@@ -73,14 +73,6 @@ def api_log(caplog):
     logger.addHandler(caplog.handler)
     yield caplog
     logger.removeHandler(caplog.handler)
-
-
-@pytest.fixture
-def presence_socket(open_socket):
-    async def open_(group: int = 72):
-        return await open_socket(f"/ws/presence/{group}/", [(b"origin", ORIGIN.encode())])
-
-    return open_
 
 
 def refused(response, status: int, code: str) -> bool:
