@@ -257,6 +257,7 @@ def test_forged_snapshot_makes_the_agents_browser_fetch_nothing_outside_tandem(
             }}""",
             arg=PROXIED,
             timeout=WAIT * 1000,
+            polling=100,
         )
         asked = viewer.evaluate(
             f"(() => {{ const frame = document.querySelector("
