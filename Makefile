@@ -25,9 +25,9 @@ build: node_modules/.installed
 	npm run --silent build
 
 # static/src/protocol.ts and the frame tables of docs/protocol.md, from the one declaration
-# of the wire protocol (cobrowse/protocol.py). Run after changing it; a test fails until then.
+# of the wire protocol (core/protocol.py). Run after changing it; a test fails until then.
 protocol:
-	$(PY) -m cobrowse.protocol_codegen
+	$(PY) -m core.protocol_codegen
 
 # The local demo: DEBUG on (and with it the public development SECRET_KEY), the demo
 # group 72 and its agent, whose password is reset to DEMO_PASSWORD on every start.
@@ -38,7 +38,7 @@ run: deps build
 	@echo "  Demo visitor page:  http://$(HOST):$(PORT)/demo/"
 	@echo "  Agent dashboard:    http://$(HOST):$(PORT)/agent/   (log in as agent / $(DEMO_PASSWORD))"
 	@echo ""
-	DEBUG=1 $(VENV)/bin/daphne -b $(HOST) -p $(PORT) cobrowse.asgi:application
+	DEBUG=1 $(VENV)/bin/daphne -b $(HOST) -p $(PORT) tandem.asgi:application
 
 # Production (docs/deploy.md): every setting from the environment, DEBUG off unless the
 # environment says otherwise; no demo data, no password set. Without SECRET_KEY the
@@ -49,7 +49,7 @@ serve: deps build
 	$(PY) manage.py check --deploy
 	$(PY) manage.py migrate --noinput
 	$(VENV)/bin/daphne $(if $(filter 1,$(PROXY_HEADERS)),--proxy-headers) \
-	  -b $(HOST) -p $(PORT) cobrowse.asgi:application
+	  -b $(HOST) -p $(PORT) tandem.asgi:application
 
 # Debian packages the browser and scale tests need; installed only when missing.
 system-deps:

@@ -18,8 +18,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 
 from agents.models import Availability
-from cobrowse import groups, locks
-from cobrowse.layers import broadcast_after_commit
+from core import groups, locks
+from core.layers import broadcast_after_commit
 
 log = logging.getLogger("tandem.availability")
 
@@ -38,7 +38,7 @@ def _key(group_id: int) -> str:
 @contextmanager
 def _dashboards(group_id: int) -> Iterator[dict]:
     """The group's open dashboards, for a read-modify-write no other process interleaves
-    (cobrowse.locks: never without the lock; LockBusy if it stays taken)."""
+    (core.locks: never without the lock; LockBusy if it stays taken)."""
     with locks.held(_key(group_id), seconds=_LOCK_SECONDS):
         dashboards = cache.get(_key(group_id)) or {}
         yield dashboards

@@ -8,12 +8,12 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from agents import availability, selectors
-from agents.services import revocation_applies
-from cobrowse import groups, services
-from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.protocol import DASHBOARD, STATUS, CloseCode
-from cobrowse.selectors import agent_group_ids
-from cobrowse.sockets import FrameConsumer
+from cobrowse import services
+from cobrowse.selectors import agent_group_ids, group_for_socket
+from core import groups
+from core.errors import ErrorCode, TandemError
+from core.protocol import DASHBOARD, STATUS, CloseCode
+from core.sockets import FrameConsumer
 from presence import services as presence
 
 log = logging.getLogger("tandem.dashboard")
@@ -149,7 +149,7 @@ class DashboardConsumer(FrameConsumer):
         """Signed out or deactivated: close for good. One group fewer: close so that the
         page reconnects at once and lists only the groups the agent still has."""
         login = self.scope["session"].session_key if "session" in self.scope else None
-        if not revocation_applies(message, login=login, group_ids=self.group_ids):
+        if not groups.revocation_applies(message, login=login, group_ids=self.group_ids):
             return
         if message["group"]:
             await self.close(code=CloseCode.GROUPS_CHANGED, reason="groups changed")
@@ -205,8 +205,10 @@ class StatusConsumer(FrameConsumer):
         self.group = None
         await self.accept()
         try:
-            self.group = await database_sync_to_async(self.page_group)(
-                self.scope["url_route"]["kwargs"]["group"]
+            self.group = await database_sync_to_async(group_for_socket)(
+                public_id=self.scope["url_route"]["kwargs"]["group"],
+                origin=self.header(b"origin"),
+                host=self.header(b"host"),
             )
         except TandemError as error:
             await self.fail(error)

@@ -11,7 +11,7 @@ AGENT_PREFIXES = ("/agent/", "/accounts/")
 
 class AgentPagesCSPMiddleware(CSPMiddleware):
     """django-csp's policy on the agent's pages only. The other pages that send a policy
-    build their own (the site-connect frame and the share view: cobrowse/siteconnect_views.py,
+    build their own (the site-connect frame and the share view: siteconnect/views.py,
     cobrowse/media_views.py, whose `frame-ancestors` follows the group's trusted domains;
     the asset proxy's responses: cobrowse/asset_views.py)."""
 

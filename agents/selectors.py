@@ -2,7 +2,6 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from cobrowse.keys import typed_key_candidates
 from cobrowse.models import CobrowseSession, Group, SessionSocket
 from cobrowse.pages import pages_get
 from cobrowse.selectors import (
@@ -12,6 +11,7 @@ from cobrowse.selectors import (
     sessions_for_key,
     visitor_params,
 )
+from core.keys import typed_key_candidates
 
 
 def dashboard_sessions(*, group_ids: list[int]) -> list[dict]:

@@ -2,7 +2,7 @@
 
 A socket checks who may use it when it opens; these keep the check true while it stays
 open. Each tells the agent's sockets (`groups.agent_sockets`) after the change commits, and
-a socket closes when the message concerns it (`revocation_applies`): the sockets of one
+a socket closes when the message concerns it (`core.groups.revocation_applies`): the sockets of one
 login on sign-out, all of them on deactivation, those of one group when a membership goes.
 """
 
@@ -11,9 +11,9 @@ import logging
 from django.contrib.auth.models import AbstractBaseUser
 
 from agents.models import Membership
-from cobrowse import groups
-from cobrowse.errors import ErrorCode
-from cobrowse.layers import broadcast_after_commit
+from core import groups
+from core.errors import ErrorCode
+from core.layers import broadcast_after_commit
 
 log = logging.getLogger("tandem.agents")
 
@@ -29,14 +29,6 @@ def _revoke(*, user_id: int, code: ErrorCode, msg: str, login: str = "", group_i
 
     broadcast_after_commit(groups.agent_sockets(user_id), message)
     log.info("agent sockets revoked user_id=%s code=%s group_id=%s", user_id, code, group_id)
-
-
-def revocation_applies(message: dict, *, login: str | None, group_ids: list[int]) -> bool:
-    """Whether an `agent.revoked` message concerns a socket opened by `login` (the Django
-    session key) on `group_ids`."""
-    if message["login"] and message["login"] != login:
-        return False
-    return not message["group"] or message["group"] in group_ids
 
 
 def agent_signed_out(*, user: AbstractBaseUser | None, login: str | None) -> None:

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from agents import views
-from cobrowse.keys import SESSION_KEY_PATTERN
+from core.keys import SESSION_KEY_PATTERN
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

@@ -6,9 +6,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from agents.selectors import agent_groups, joined_sessions, key_to_join
-from cobrowse import ids
-from cobrowse.keys import SESSION_KEY_RULE
 from cobrowse.selectors import sessions_for_key
+from core import ids
+from core.keys import SESSION_KEY_RULE
 
 
 @login_required

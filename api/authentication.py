@@ -7,7 +7,7 @@ from rest_framework.request import Request
 
 from api import services
 from api.models import ApiToken
-from cobrowse.errors import TandemError
+from core.errors import TandemError
 
 
 class BearerTokenAuthentication(BaseAuthentication):

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from api.parsers import MAX_BODY_BYTES
-from cobrowse.errors import ErrorCode, TandemError
+from core.errors import ErrorCode, TandemError
 
 log = logging.getLogger("tandem.api")
 

@@ -4,7 +4,7 @@ import orjson
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from cobrowse.errors import ErrorCode, TandemError
+from core.errors import ErrorCode, TandemError
 
 # Room for the largest valid message (50 keys of 1000 characters, in any script) and no more.
 MAX_BODY_BYTES = 256 * 1024

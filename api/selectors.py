@@ -3,8 +3,8 @@
 from django.contrib.auth.models import AbstractBaseUser
 
 from api.models import ApiToken
-from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.models import Group
+from core.errors import ErrorCode, TandemError
 from presence import services as presence
 
 

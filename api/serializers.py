@@ -4,7 +4,7 @@ schema is built from them, so the schema is what the API does."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cobrowse.errors import ErrorCode
+from core.errors import ErrorCode
 from presence import services as presence
 
 FLAT_DATA = {

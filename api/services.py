@@ -7,9 +7,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from api.models import ApiToken, hash_key
-from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.models import Group
 from cobrowse.selectors import agent_group_ids
+from core.errors import ErrorCode, TandemError
 
 log = logging.getLogger("tandem.api")
 

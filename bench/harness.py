@@ -151,7 +151,7 @@ def prepare_database(env: dict[str, str]) -> None:
 def start_tandem(stack: ExitStack, env: dict[str, str], log: Path) -> tuple[int, subprocess.Popen]:
     """A daphne server on a free port; returns (port, process) once it answers HTTP."""
     port = free_port()
-    command = [str(BIN / "daphne"), "-b", HOST, "-p", str(port), "cobrowse.asgi:application"]
+    command = [str(BIN / "daphne"), "-b", HOST, "-p", str(port), "tandem.asgi:application"]
     proc = start_process(stack, command, env, log)
     wait_ready("daphne", proc, log, lambda: http_ok(f"http://{HOST}:{port}/accounts/login/"))
     return port, proc

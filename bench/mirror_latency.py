@@ -11,7 +11,7 @@ Everything is started here on 127.0.0.1 and stopped at the end, also on error:
 - raw websockets relay: a bare `websockets` server (a subprocess of this script) handing
   each visitor socket's frames to its paired agent socket, no validation, no channel
   layer. The floor for "Python relays a WebSocket frame on this machine".
-- tandem, 1 process: a real daphne server (`cobrowse.asgi:application`) on a temporary
+- tandem, 1 process: a real daphne server (`tandem.asgi:application`) on a temporary
   SQLite database with the demo data; the default single-process channel layer.
 - with --redis: two daphne processes on a throwaway `redis-server` and one SQLite file,
   each visitor on the first and its agent on the second; once with the layer `REDIS_URL`
@@ -228,7 +228,7 @@ def tandem_env(tmp: Path, rate: int, database: str = "bench.db") -> dict[str, st
     env = {key: value for key, value in os.environ.items() if key not in unset}
     env |= {
         "DATABASE_URL": f"sqlite:///{tmp / database}",
-        "DJANGO_SETTINGS_MODULE": "cobrowse.settings",
+        "DJANGO_SETTINGS_MODULE": "tandem.settings",
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "TANDEM_LOG_LEVEL": "WARNING",

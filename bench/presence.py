@@ -18,7 +18,7 @@ Everything is started here on 127.0.0.1 and stopped at the end, also on error:
   answers the dashboard with the list of who is online, and hands each signal to its
   visitor's socket. No validation, no database, no cache, no channel layer. The floor
   for "Python holds N sockets and relays a message to one of them on this machine".
-- tandem: a real daphne server (`cobrowse.asgi:application`) on a temporary SQLite
+- tandem: a real daphne server (`tandem.asgi:application`) on a temporary SQLite
   database with the demo data (`migrate`, `demo --password benchpass`); in-memory
   channel layer and local-memory cache.
 - with --redis: tandem on a throwaway `redis-server` (channels_redis and Django's Redis
@@ -130,7 +130,7 @@ def tandem_env(tmp: Path, shape: Shape) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in unset}
     return env | {
         "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
-        "DJANGO_SETTINGS_MODULE": "cobrowse.settings",
+        "DJANGO_SETTINGS_MODULE": "tandem.settings",
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "TANDEM_LOG_LEVEL": "WARNING",

@@ -11,11 +11,11 @@ import math
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from cobrowse import groups
-from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.limits import TokenBucket
 from cobrowse.models import SessionEvent
-from cobrowse.protocol import VISITOR
+from core import groups
+from core.errors import ErrorCode, TandemError
+from core.limits import TokenBucket
+from core.protocol import VISITOR
 
 log = logging.getLogger("tandem.annotations")
 

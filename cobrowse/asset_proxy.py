@@ -25,10 +25,10 @@ from django.core import signing
 from django.core.cache import cache
 from django.urls import reverse
 
-from cobrowse.domains import origin_trusted
-from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.models import CobrowseSession
 from cobrowse.selectors import agent_group_ids, group_trusted_patterns
+from core.domains import origin_trusted
+from core.errors import ErrorCode, TandemError
 
 log = logging.getLogger("tandem.assets")
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from cobrowse.asset_proxy import access_asset_session, asset_body, asset_get, asset_patterns
-from cobrowse.errors import ErrorCode, TandemError
+from core.errors import ErrorCode, TandemError
 
 log = logging.getLogger("tandem.assets")
 

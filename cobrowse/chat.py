@@ -9,10 +9,10 @@ import orjson
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from cobrowse import groups
-from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.models import CobrowseSession, SessionEvent
-from cobrowse.protocol import AGENT
+from core import groups
+from core.errors import ErrorCode, TandemError
+from core.protocol import AGENT
 
 log = logging.getLogger("tandem.chat")
 

@@ -12,23 +12,12 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from agents.services import revocation_applies
-from cobrowse import (
-    annotations,
-    chat,
-    control,
-    groups,
-    ids,
-    media,
-    mirror,
-    pages,
-    selectors,
-    services,
-)
+from cobrowse import annotations, chat, control, media, mirror, pages, selectors, services
 from cobrowse.asset_proxy import asset_base
-from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.protocol import AGENT, INPUT_KINDS, VISITOR
-from cobrowse.sockets import CLOSE_ENDED, FrameConsumer
+from core import groups, ids
+from core.errors import ErrorCode, TandemError
+from core.protocol import AGENT, INPUT_KINDS, VISITOR
+from core.sockets import CLOSE_ENDED, FrameConsumer
 
 log = logging.getLogger("tandem.session")
 
@@ -628,7 +617,7 @@ class AgentConsumer(FrameConsumer):
         """The agent signed out, was deactivated or left this session's group."""
         login = self.scope["session"].session_key if "session" in self.scope else None
         group_ids = [self.session.group_id] if self.session is not None else []
-        if revocation_applies(message, login=login, group_ids=group_ids):
+        if groups.revocation_applies(message, login=login, group_ids=group_ids):
             await self.fail(TandemError(ErrorCode(message["code"]), message["msg"]))
 
 

@@ -7,7 +7,7 @@ import logging
 from channels.layers import get_channel_layer
 from django.core import signing
 
-from cobrowse import groups
+from core import groups
 
 log = logging.getLogger("tandem.control")
 

@@ -13,12 +13,12 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from cobrowse import groups
-from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.layers import broadcast_after_commit
 from cobrowse.models import CobrowseSession, SessionEvent
-from cobrowse.protocol import AGENT, VISITOR, Socket
 from cobrowse.services import session_end, session_locked
+from core import groups
+from core.errors import ErrorCode, TandemError
+from core.layers import broadcast_after_commit
+from core.protocol import AGENT, VISITOR, Socket
 
 log = logging.getLogger("tandem.media")
 

@@ -12,12 +12,12 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
-from cobrowse import ids
-from cobrowse.domains import frame_ancestors
-from cobrowse.errors import TandemError
 from cobrowse.models import Group
-from cobrowse.protocol import SHARE_VIEWS
 from cobrowse.selectors import group_get, group_trusted_patterns
+from core import ids
+from core.domains import frame_ancestors
+from core.errors import TandemError
+from core.protocol import SHARE_VIEWS
 
 log = logging.getLogger("tandem.media")
 

@@ -12,7 +12,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core import signing
 
-from cobrowse import groups
+from core import groups
 
 log = logging.getLogger("tandem.mirror")
 

@@ -11,8 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 
-from cobrowse.domains import HostPattern
-from cobrowse.keys import (
+from core.domains import HostPattern
+from core.keys import (
     SESSION_KEY_MAX,
     SESSION_KEY_RE,
     VISITOR_EMAIL_MAX,
@@ -309,7 +309,7 @@ class SessionEvent(models.Model):
 
 class SessionSocket(models.Model):
     """An open socket of a session (a visitor tab or an agent's viewer) and the server
-    process that holds it (cobrowse.leases.PROCESS). When that process dies without closing
+    process that holds it (core.leases.PROCESS). When that process dies without closing
     it, the sweeper (cobrowse/sweeps.py) counts the socket as closed."""
 
     class Role(models.TextChoices):

@@ -5,7 +5,7 @@ day after the last page change, which no live session outlasts unseen."""
 
 from django.core.cache import cache
 
-from cobrowse.protocol import PAGE_TITLE_MAX, PAGE_URL_MAX
+from core.protocol import PAGE_TITLE_MAX, PAGE_URL_MAX
 
 PAGE_TTL_SECONDS = 24 * 3600
 

@@ -9,9 +9,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
-from cobrowse.domains import origin_trusted
-from cobrowse.errors import ErrorCode, TandemError
 from cobrowse.models import CobrowseSession, Group, SessionSocket, Site
+from core.domains import origin_is_own, origin_trusted
+from core.errors import ErrorCode, TandemError
 
 # A misconfigured page is told where to fix it: these errors reach the page's console.
 SCRIPT_URL_HINT = (
@@ -69,6 +69,16 @@ def group_for_page(public_id: int, origin: str) -> Group:
             f"{public_id}'s trusted domains in the admin ({_groups_admin()}).",
         )
     return group
+
+
+def group_for_socket(*, public_id: int, origin: str, host: str) -> Group:
+    """The group a page's socket names, for a page on one of its trusted domains or on
+    Tandem's own origin (the site_connect frame, which holds the socket for the page
+    that embeds it: the frame itself is embeddable only by trusted domains).
+    Raises TandemError(ORIGIN) or (NOT_FOUND) as `group_for_page`."""
+    if origin and origin_is_own(origin, host, settings.CSRF_TRUSTED_ORIGINS):
+        return group_get(public_id=public_id)
+    return group_for_page(public_id, origin)
 
 
 def loader_config(*, group_public_id: int | None, site_name: str) -> dict:

@@ -18,19 +18,19 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from cobrowse import groups, leases
-from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.keys import (
+from cobrowse.models import CobrowseSession, Group, SessionEvent, SessionSocket
+from cobrowse.pages import page_set
+from cobrowse.selectors import session_agent_names, session_summary, site_get, visitor_presence
+from core import groups, leases
+from core.errors import ErrorCode, TandemError
+from core.keys import (
     SESSION_KEY_RE,
     SESSION_KEY_RULE,
     VISITOR_EMAIL_MAX,
     VISITOR_NAME_MAX,
     VISITOR_PHONE_MAX,
 )
-from cobrowse.layers import broadcast_after_commit
-from cobrowse.models import CobrowseSession, Group, SessionEvent, SessionSocket
-from cobrowse.pages import page_set
-from cobrowse.selectors import session_agent_names, session_summary, site_get, visitor_presence
+from core.layers import broadcast_after_commit
 
 log = logging.getLogger("tandem.session")
 
@@ -446,7 +446,7 @@ def sessions_end_abandoned(*, group_ids: list[int] | None = None, now=None) -> i
 
 def sessions_sockets_lost(*, group_ids: list[int] | None = None) -> int:
     """Count as closed the sockets of live sessions (of `group_ids`, or all) whose server
-    process is dead (its heartbeat in cobrowse.leases lapsed); returns how many."""
+    process is dead (its heartbeat in core.leases lapsed); returns how many."""
     sockets = SessionSocket.objects.filter(session__state=CobrowseSession.State.ACTIVE)
     if group_ids is not None:
         sockets = sockets.filter(session__group_id__in=group_ids)

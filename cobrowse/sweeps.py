@@ -1,12 +1,13 @@
-"""The periodic sweep every server process runs (started by cobrowse.leases.process_running):
-under a lock (cobrowse.locks) one process holds at a time, count the sockets of dead
+"""The periodic sweep every server process runs (started by core.leases.process_running):
+under a lock (core.locks) one process holds at a time, count the sockets of dead
 processes as closed and end the sessions their visitors abandoned (cobrowse.services). Whichever
 process is alive does it; when it dies, the next one takes over once the lease lapses.
 """
 
 from django.conf import settings
 
-from cobrowse import locks, services
+from cobrowse import services
+from core import locks
 
 LEASE = "sweep"
 

@@ -11,9 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
-from cobrowse import ids
-from cobrowse.errors import TandemError
 from cobrowse.selectors import loader_config
+from core import ids
+from core.errors import TandemError
 
 log = logging.getLogger("tandem.loader")
 

@@ -5,9 +5,10 @@ import asyncio
 
 from channels.db import database_sync_to_async
 
-from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.protocol import PRESENCE
-from cobrowse.sockets import FrameConsumer
+from cobrowse.selectors import group_for_socket
+from core.errors import ErrorCode, TandemError
+from core.protocol import PRESENCE
+from core.sockets import FrameConsumer
 from presence import registry, services
 
 
@@ -25,8 +26,10 @@ class PresenceConsumer(FrameConsumer):
         self.handed: set[int] = set()  # stored messages this connection was handed
         await self.accept()
         try:
-            self.group = await database_sync_to_async(self.page_group)(
-                self.scope["url_route"]["kwargs"]["group"]
+            self.group = await database_sync_to_async(group_for_socket)(
+                public_id=self.scope["url_route"]["kwargs"]["group"],
+                origin=self.header(b"origin"),
+                host=self.header(b"host"),
             )
         except TandemError as error:
             await self.fail(error)

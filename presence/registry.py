@@ -20,7 +20,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 
-from cobrowse import ids, locks
+from core import ids, locks
 
 _LOCK_SECONDS = 5  # a holder that died frees the lock after this long
 
@@ -46,7 +46,7 @@ def _entry_timeout() -> int:
 
 @contextmanager
 def _lock(key: str) -> Iterator[None]:
-    """Serialize a read-modify-write of `key` between threads and processes (cobrowse.locks:
+    """Serialize a read-modify-write of `key` between threads and processes (core.locks:
     never goes on without the lock, raises LockBusy if it stays taken)."""
     with locks.held(key, seconds=_LOCK_SECONDS):
         yield

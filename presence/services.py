@@ -17,12 +17,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from cobrowse import groups, ids
-from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.layers import broadcast_after_commit
 from cobrowse.models import Group
-from cobrowse.protocol import PRESENCE
 from cobrowse.selectors import agent_group_ids
+from core import groups, ids
+from core.errors import ErrorCode, TandemError
+from core.layers import broadcast_after_commit
+from core.protocol import PRESENCE
 from presence import registry
 from presence.models import PendingMessage
 

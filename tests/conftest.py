@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from cobrowse import sockets
+from core import sockets
 from tests.servers import (
     Server,
     launch_chromium,
@@ -21,7 +21,7 @@ from tests.servers import (
 
 @pytest.fixture(autouse=True)
 def sent_frames_are_declared() -> Iterator[None]:
-    """Every frame a consumer sends in a test agrees with cobrowse/protocol.py."""
+    """Every frame a consumer sends in a test agrees with core/protocol.py."""
     sockets.sent_frame_problems = []
     yield
     problems, sockets.sent_frame_problems = sockets.sent_frame_problems, None

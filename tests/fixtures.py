@@ -18,8 +18,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from agents.models import Membership
-from cobrowse.asgi import application
 from cobrowse.models import CobrowseSession, Group, SessionEvent, Site, TrustedDomain
+from tandem.asgi import application
 
 ORIGIN = "http://127.0.0.1:5000"
 TIMEOUT = 2

@@ -87,7 +87,7 @@ def start_server(env: dict, log: Path) -> Server:
     daphne = str(Path(sys.executable).parent / "daphne")
     handle = log.open("w")
     proc = subprocess.Popen(
-        [daphne, "-b", "127.0.0.1", "-p", str(port), "cobrowse.asgi:application"],
+        [daphne, "-b", "127.0.0.1", "-p", str(port), "tandem.asgi:application"],
         env=env,
         cwd=ROOT,
         stdout=handle,
@@ -110,7 +110,7 @@ def server_env(tmp: Path, **extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
     env |= {
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "cobrowse.settings",
+        "DJANGO_SETTINGS_MODULE": "tandem.settings",
         "DEBUG": "0",
         # With DEBUG off, as in production, the server refuses to start without a key.
         "SECRET_KEY": SECRET_KEY,

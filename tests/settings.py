@@ -14,4 +14,4 @@ os.environ.setdefault("TANDEM_DEMO_PAGES", "1")
 # private addresses turn this off.
 os.environ.setdefault("TANDEM_ASSET_ALLOW_PRIVATE", "1")
 
-from cobrowse.settings import *  # noqa: E402, F403
+from tandem.settings import *  # noqa: E402, F403

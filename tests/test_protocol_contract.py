@@ -1,4 +1,4 @@
-"""The protocol declared once (cobrowse/protocol.py) agrees with the code that speaks it:
+"""The protocol declared once (core/protocol.py) agrees with the code that speaks it:
 every socket routed is declared, every declared client frame has its handler and every
 handler its declaration, every server frame the code builds is declared, and every
 setting the server reads is in .env.example."""
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from cobrowse import protocol, sockets
-from cobrowse.errors import ErrorCode
-from cobrowse.protocol import AGENT, SOCKETS, VISITOR, CloseCode, frame_check
-from cobrowse.routing import websocket_urlpatterns
+from core import protocol, sockets
+from core.errors import ErrorCode
+from core.protocol import AGENT, SOCKETS, VISITOR, CloseCode, frame_check
+from tandem.routing import websocket_urlpatterns
 
 ROOT = Path(__file__).resolve().parent.parent
 # The packages whose code sends frames.
@@ -139,5 +139,5 @@ def test_env_example_lists_every_setting_the_server_reads():
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
     listed = set(re.findall(r"^#?\s*(TANDEM_\w+)=", example, flags=re.MULTILINE))
 
-    assert read, "no TANDEM_* settings found in cobrowse/settings.py"
+    assert read, "no TANDEM_* settings found in tandem/settings.py"
     assert read - listed == set()

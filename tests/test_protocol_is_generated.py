@@ -1,7 +1,7 @@
 """static/src/protocol.ts and the frame tables of docs/protocol.md are what `make protocol`
-writes from cobrowse/protocol.py: a change to the declaration without regenerating fails."""
+writes from core/protocol.py: a change to the declaration without regenerating fails."""
 
-from cobrowse import protocol_codegen
+from core import protocol_codegen
 
 
 def test_protocol_ts_is_generated_from_the_declaration():

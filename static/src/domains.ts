@@ -1,4 +1,4 @@
-// Trusted host patterns in the page: cobrowse/domains.py's HostPattern, rule for rule (the
+// Trusted host patterns in the page: core/domains.py's HostPattern, rule for rule (the
 // two answer the same case table, tests/domain_cases.py). Sockets, the site-connect frame,
 // the share view and glance_invoke all check origins with these.
 
@@ -8,7 +8,7 @@ const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443 };
 // U+FEFF (which \s has), so a text holding one is no pattern (none is, in Python).
 const BLANKS = /^[\s\x1c-\x1f\x85]+|[\s\x1c-\x1f\x85]+$/g;
 
-// cobrowse/domains.py's _PATTERN_RE, on the pattern stripped and in lower case.
+// core/domains.py's _PATTERN_RE, on the pattern stripped and in lower case.
 const PATTERN_RE = /^(?:(https?):\/\/)?(?:(\*\.)?([a-z0-9.-]+)|\[([0-9a-f:]+)\])(?::([0-9]{1,5}))?$/;
 
 /** A trusted host pattern; `port` 0 or null: any port. */
@@ -44,7 +44,7 @@ function isIpv6(host: string): boolean {
 }
 
 /**
- * (scheme, host, port) of an http(s) origin, or null: cobrowse/domains.py's origin_parts,
+ * (scheme, host, port) of an http(s) origin, or null: core/domains.py's origin_parts,
  * which reads the origin as urllib.parse.urlsplit does.
  */
 export function originParts(origin: string): [string, string, number] | null {
@@ -100,7 +100,7 @@ export function hostPatternMatches(pattern: HostPattern, origin: string): boolea
   return host === pattern.host;
 }
 
-/** cobrowse/domains.py's pattern_matches: a text that is no pattern lets nothing in. */
+/** core/domains.py's pattern_matches: a text that is no pattern lets nothing in. */
 export function patternMatches(pattern: string, origin: string): boolean {
   const parsed = parseHostPattern(pattern);
   return parsed !== null && hostPatternMatches(parsed, origin);

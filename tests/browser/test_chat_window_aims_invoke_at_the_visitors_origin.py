@@ -11,8 +11,8 @@ import subprocess
 
 import pytest
 
-from cobrowse.domains import pattern_matches
 from cobrowse.models import validate_host_pattern
+from core.domains import pattern_matches
 from tests.domain_cases import KEEPS_OUT, LETS_IN
 from tests.servers import ROOT
 
@@ -48,7 +48,7 @@ def test_invoke_visitor_aimed_at_another_origin_reaches_nothing(
 
 
 def test_the_pages_origin_matcher_agrees_with_the_servers_on_the_shared_table(new_context):
-    """static/src/visitor/invoke.ts ports cobrowse/domains.py: every pattern of the table
+    """static/src/visitor/invoke.ts ports core/domains.py: every pattern of the table
     against every origin of it gives the same answer in the browser as on the server."""
     patterns = sorted({pattern for pattern, _ in LETS_IN + KEEPS_OUT})
     origins = sorted({origin for _, origin in LETS_IN + KEEPS_OUT})

@@ -125,6 +125,6 @@ def test_redis_url_selects_redis_pubsub_and_the_redis_cache(redis_url):
         check=True,
     )
     assert out.stdout.split() == [
-        "cobrowse.redis_layer.RedisPubSubLayer",
+        "core.redis_layer.RedisPubSubLayer",
         "django.core.cache.backends.redis.RedisCache",
     ]

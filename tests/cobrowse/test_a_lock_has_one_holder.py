@@ -1,11 +1,11 @@
-"""The one lock (cobrowse.locks): one holder at a time, a holder whose lock lapsed cannot
+"""The one lock (core.locks): one holder at a time, a holder whose lock lapsed cannot
 delete the next holder's, and a waiter that gives up raises instead of going on unlocked.
 The cache's clock and the waiting clock are moved by hand."""
 
 import pytest
 from django.core.cache.backends import base, locmem
 
-from cobrowse import locks
+from core import locks
 from tests.browser import test_two_servers as scale
 
 

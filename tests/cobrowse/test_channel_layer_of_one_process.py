@@ -6,7 +6,7 @@ import asyncio
 import pytest
 from channels.exceptions import ChannelFull
 
-from cobrowse.layers import LocalChannelLayer
+from core.layers import LocalChannelLayer
 
 
 class Clock:
@@ -199,4 +199,4 @@ async def test_bad_names_are_refused():
 
 
 def test_the_default_layer_of_one_process_is_this_one(settings):
-    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "cobrowse.layers.LocalChannelLayer"
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "core.layers.LocalChannelLayer"

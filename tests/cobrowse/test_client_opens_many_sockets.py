@@ -8,9 +8,9 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from django.test import override_settings
 
-from cobrowse import limits
-from cobrowse.asgi import application
-from cobrowse.protocol import CloseCode
+from core import limits
+from core.protocol import CloseCode
+from tandem.asgi import application
 from tests.fixtures import (
     ORIGIN,
     TIMEOUT,

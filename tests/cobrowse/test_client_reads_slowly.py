@@ -12,9 +12,9 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import override_settings
 
-from cobrowse.asgi import application
-from cobrowse.limits import SendBuffer
-from cobrowse.protocol import CloseCode
+from core.limits import SendBuffer
+from core.protocol import CloseCode
+from tandem.asgi import application
 from tests.fixtures import (
     AGENT_ORIGIN,
     TIMEOUT,

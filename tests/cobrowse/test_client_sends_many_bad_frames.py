@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from cobrowse.sockets import REFUSALS_LOG_EVERY, REFUSALS_LOGGED
+from core.sockets import REFUSALS_LOG_EVERY, REFUSALS_LOGGED
 from tests.fixtures import receive_error, send
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,8 +8,8 @@ import asyncio
 import pytest
 from channels.exceptions import ChannelFull
 
-from cobrowse.dispatch import dispatch_from
-from cobrowse.layers import LocalChannelLayer
+from core.dispatch import dispatch_from
+from core.layers import LocalChannelLayer
 
 
 async def test_each_source_keeps_its_order_and_handlers_never_overlap():

@@ -9,7 +9,7 @@ import threading
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 
-from cobrowse.layers import group_send_from_sync
+from core.layers import group_send_from_sync
 
 
 async def test_a_database_call_returns_while_the_event_loop_is_busy_and_its_messages_follow():

@@ -1,4 +1,4 @@
-"""Trusted host patterns are read by one type (`cobrowse.domains.HostPattern`) for every use:
+"""Trusted host patterns are read by one type (`core.domains.HostPattern`) for every use:
 what the admin may store, which origins sockets and the asset proxy let in, and the CSP
 `frame-ancestors` of the frames. The visitor page's TypeScript port answers the shared case
 table (tests/domain_cases.py) as the server does, run here under Node without a browser."""
@@ -9,8 +9,8 @@ import subprocess
 import pytest
 from django.core.exceptions import ValidationError
 
-from cobrowse.domains import HostPattern, frame_ancestors, origin_trusted, pattern_matches
 from cobrowse.models import validate_host_pattern
+from core.domains import HostPattern, frame_ancestors, origin_trusted, pattern_matches
 from tests.domain_cases import KEEPS_OUT, LETS_IN
 from tests.servers import ROOT
 

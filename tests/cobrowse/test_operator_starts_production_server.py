@@ -12,7 +12,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from cobrowse.env import env_proxy_ssl_header
+from tandem.env import env_proxy_ssl_header
 from tests.servers import ROOT
 
 # The production settings of docs/deploy.md (a long random key in real life).
@@ -42,7 +42,7 @@ def inherited_env() -> dict[str, str]:
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     """`manage.py args` with only the given settings (nothing inherited from this run)."""
-    env = {**inherited_env(), "DJANGO_SETTINGS_MODULE": "cobrowse.settings", **env}
+    env = {**inherited_env(), "DJANGO_SETTINGS_MODULE": "tandem.settings", **env}
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
         env=env,

@@ -1,5 +1,5 @@
 """A group's public id in a query string and a visitor id made into a key are read one way
-everywhere (cobrowse.ids): the page views, the media page, the agent's socket and the
+everywhere (core.ids): the page views, the media page, the agent's socket and the
 viewer page agree on which `?group=` names a group, and presence's cache entries and
 channel groups hash a visitor id alike."""
 
@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from cobrowse import ids
+from core import ids
 from presence import registry, services
 
 

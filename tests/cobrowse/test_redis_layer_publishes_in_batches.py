@@ -7,7 +7,7 @@ import asyncio
 import pytest
 import redis.exceptions
 
-from cobrowse.redis_layer import RedisPubSubLayer
+from core.redis_layer import RedisPubSubLayer
 from tests.browser import test_two_servers as scale
 from tests.servers import free_port
 

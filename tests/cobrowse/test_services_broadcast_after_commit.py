@@ -1,4 +1,4 @@
-"""How every service reaches sockets: `cobrowse.layers.broadcast_after_commit`. A message
+"""How every service reaches sockets: `core.layers.broadcast_after_commit`. A message
 goes out once the change it announces has committed, never for a change rolled back, and
 no service sends to the channel layer any other way."""
 
@@ -11,7 +11,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from cobrowse.layers import broadcast_after_commit
+from core.layers import broadcast_after_commit
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 

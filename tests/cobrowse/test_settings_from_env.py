@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from cobrowse.env import env_ice_servers, env_int
+from tandem.env import env_ice_servers, env_int
 
 
 def test_frame_limit_above_daphnes_message_cap_stops_start_up():
     env = {**os.environ, "TANDEM_WS_MAX_FRAME_BYTES": str(2 * 1024 * 1024)}
 
     result = subprocess.run(
-        [sys.executable, "-c", "import cobrowse.settings"],
+        [sys.executable, "-c", "import tandem.settings"],
         env=env,
         capture_output=True,
         text=True,
@@ -72,7 +72,7 @@ def test_ice_servers_that_are_not_a_list_of_servers_stop_start_up(monkeypatch, r
 
 
 def settings_read_from_the_environment() -> set[str]:
-    """Every variable cobrowse/settings.py reads with one of the cobrowse.env parsers."""
+    """Every variable tandem/settings.py reads with one of the tandem.env parsers."""
     source = (Path(__file__).resolve().parents[2] / "cobrowse" / "settings.py").read_text()
     return set(re.findall(r'env_[a-z_]+\(\s*"([A-Z][A-Z0-9_]*)"', source))
 

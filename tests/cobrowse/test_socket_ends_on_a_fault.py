@@ -8,7 +8,7 @@ import pytest
 
 from cobrowse.consumers import AgentConsumer
 from cobrowse.models import CobrowseSession
-from cobrowse.protocol import CloseCode
+from core.protocol import CloseCode
 from tests.fixtures import TIMEOUT, agents_count, close_code, join, send, start_session
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,7 +12,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from cobrowse.protocol import CloseCode
+from core.protocol import CloseCode
 from tests.cobrowse import wire
 from tests.servers import prepare_database, server_env, start_server, stop_server
 

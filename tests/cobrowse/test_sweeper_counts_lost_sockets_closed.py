@@ -8,8 +8,9 @@ import pytest
 from django.core.cache.backends import base, locmem
 from django.utils import timezone
 
-from cobrowse import leases, locks, services, sweeps
+from cobrowse import services, sweeps
 from cobrowse.models import CobrowseSession, SessionEvent, SessionSocket
+from core import leases, locks
 from tests.browser import test_two_servers as scale
 
 pytestmark = pytest.mark.django_db

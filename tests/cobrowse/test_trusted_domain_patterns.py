@@ -1,10 +1,10 @@
-"""Which page origins a trusted-domain pattern lets in (`cobrowse.domains`)."""
+"""Which page origins a trusted-domain pattern lets in (`core.domains`)."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from cobrowse.domains import origin_parts, origin_trusted, pattern_matches
 from cobrowse.models import validate_host_pattern
+from core.domains import origin_parts, origin_trusted, pattern_matches
 from tests.domain_cases import KEEPS_OUT, LETS_IN
 
 

@@ -9,7 +9,7 @@ import json
 import pytest
 from django.test import override_settings
 
-from cobrowse.protocol import CloseCode
+from core.protocol import CloseCode
 from tests.fixtures import (
     close_code,
     join,

@@ -4,7 +4,7 @@ hand."""
 
 import pytest
 
-from cobrowse.errors import ErrorCode, TandemError
+from core.errors import ErrorCode, TandemError
 from presence import registry, services
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from cobrowse.models import TrustedDomain
-from cobrowse.siteconnect_views import frame_ancestors
+from siteconnect.views import frame_ancestors
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from api import services
-from cobrowse.errors import TandemError
 from cobrowse.models import Group
+from core.errors import TandemError
 
 
 class Command(BaseCommand):

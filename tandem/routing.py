@@ -4,7 +4,7 @@ from django.urls import path, re_path
 
 from agents.consumers import DashboardConsumer, StatusConsumer
 from cobrowse.consumers import AgentConsumer, NoSuchSocketConsumer, VisitorConsumer
-from cobrowse.keys import SESSION_KEY_PATTERN
+from core.keys import SESSION_KEY_PATTERN
 from presence.consumers import PresenceConsumer
 
 websocket_urlpatterns = [

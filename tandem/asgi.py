@@ -4,19 +4,19 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cobrowse.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from cobrowse import leases  # noqa: E402
-from cobrowse.limits import SendBufferMiddleware  # noqa: E402
-from cobrowse.routing import websocket_urlpatterns  # noqa: E402
+from core import leases  # noqa: E402
+from core.limits import SendBufferMiddleware  # noqa: E402
+from tandem.routing import websocket_urlpatterns  # noqa: E402
 
 
 class ProcessRunning:
-    """Starts this process's heartbeat and sweeper (cobrowse/leases.py) with its first
+    """Starts this process's heartbeat and sweeper (core/leases.py) with its first
     connection: daphne sends no lifespan events."""
 
     def __init__(self, app):
@@ -30,7 +30,7 @@ class ProcessRunning:
 # No AllowedHostsOriginValidator here: visitor sockets come from integrators' origins and
 # are checked against each group's trusted domains; agent sockets need a logged-in member.
 # SendBufferMiddleware comes first inside, where daphne's own `send` is still in hand: it
-# bounds what may wait to be sent on each socket (cobrowse/limits.py).
+# bounds what may wait to be sent on each socket (core/limits.py).
 application = ProcessRunning(
     ProtocolTypeRouter(
         {

@@ -1,5 +1,5 @@
 """Leases in Django's cache (local memory by default, Redis with REDIS_URL): which server
-processes are alive. (Exclusive locks are in cobrowse/locks.py.)
+processes are alive. (Exclusive locks are in core/locks.py.)
 
 A process proves it is alive by refreshing its own key every
 TANDEM_PROCESS_HEARTBEAT_SECONDS; the key lapses 3 heartbeats after the last refresh, so
@@ -15,7 +15,7 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -60,9 +60,18 @@ def processes_alive(processes: Iterable[str]) -> set[str]:
     return alive | {keys[key] for key in cache.get_many(list(keys))}
 
 
-# This process's background work: the heartbeat, and the sweeps (cobrowse/sweeps.py).
+# This process's background work: the heartbeat, and the sweeps the apps register
+# (cobrowse/sweeps.py, from its AppConfig.ready).
 
 _running: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
+_sweeps: list[Callable[[], object]] = []
+
+
+def sweep_register(sweep: Callable[[], object]) -> None:
+    """Run `sweep` (synchronous, may use the database) every TANDEM_SWEEP_SECONDS on
+    each process; the sweep itself decides whether this process holds its lease."""
+    if sweep not in _sweeps:
+        _sweeps.append(sweep)
 
 
 async def process_running() -> None:
@@ -80,8 +89,6 @@ async def process_running() -> None:
 
 
 async def _background() -> None:
-    from cobrowse import sweeps  # the sweeper imports models: not at Django start-up
-
     beat = settings.TANDEM_PROCESS_HEARTBEAT_SECONDS
     sweep_every = settings.TANDEM_SWEEP_SECONDS
     next_sweep = now() + sweep_every
@@ -97,7 +104,8 @@ async def _background() -> None:
             log.exception("heartbeat failed process=%s", PROCESS)
         if sweep_every and now() >= next_sweep:
             next_sweep = now() + sweep_every
-            try:
-                await database_sync_to_async(sweeps.sweep_if_leased)()
-            except Exception:
-                log.exception("sweep failed process=%s", PROCESS)
+            for sweep in _sweeps:
+                try:
+                    await database_sync_to_async(sweep)()
+                except Exception:
+                    log.exception("sweep failed process=%s", PROCESS)

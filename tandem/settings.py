@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from cobrowse.env import (
+from tandem.env import (
     env_bool,
     env_ice_servers,
     env_int,
@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "cobrowse",
     "agents",
     "presence",
+    "siteconnect",
+    "demo",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -69,8 +71,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "cobrowse.urls"
-ASGI_APPLICATION = "cobrowse.asgi.application"
+ROOT_URLCONF = "tandem.urls"
+ASGI_APPLICATION = "tandem.asgi.application"
 
 TEMPLATES = [
     {
@@ -112,11 +114,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     # Several processes: Redis pub/sub by default (docs/architecture.md, "At scale"): each
-    # frame is one PUBLISH (sent in batches, cobrowse/redis_layer.py), delivered at once or
+    # frame is one PUBLISH (sent in batches, core/redis_layer.py), delivered at once or
     # not at all, with no per-channel capacity or expiry to drop frames under load. The
     # core layer (TANDEM_CHANNEL_LAYER) keeps its capacity and expiry, and drops frames
     # past them.
-    _layer = env_str("TANDEM_CHANNEL_LAYER", "cobrowse.redis_layer.RedisPubSubLayer")
+    _layer = env_str("TANDEM_CHANNEL_LAYER", "core.redis_layer.RedisPubSubLayer")
     # redis-py 8 gives up on a socket read after 5 s, but the layers wait on Redis longer
     # than that when nothing arrives: no read timeout.
     _layer_config: dict = {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]}
@@ -130,11 +132,11 @@ if REDIS_URL:
         }
     }
 else:
-    # One process: Tandem's own in-memory layer (cobrowse/layers.py), whose cost does not
+    # One process: Tandem's own in-memory layer (core/layers.py), whose cost does not
     # grow with the number of open sockets as Channels' InMemoryChannelLayer's does.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "cobrowse.layers.LocalChannelLayer",
+            "BACKEND": "core.layers.LocalChannelLayer",
             "CONFIG": {"capacity": 1000, "expiry": 30},
         }
     }
@@ -261,7 +263,7 @@ TANDEM_RESUME_TOKEN_MAX_AGE = env_int("TANDEM_RESUME_TOKEN_MAX_AGE", 8 * 3600, m
 # A token that carries a session to another trusted domain travels in a URL: it lives
 # only long enough for that page to load.
 TANDEM_HANDOFF_TOKEN_MAX_AGE = env_int("TANDEM_HANDOFF_TOKEN_MAX_AGE", 120, minimum=5)
-# Sessions outlive no server process (cobrowse/leases.py, cobrowse/sweeps.py): each process
+# Sessions outlive no server process (core/leases.py, cobrowse/sweeps.py): each process
 # says it is alive every TANDEM_PROCESS_HEARTBEAT_SECONDS and counts as dead 3 heartbeats
 # after its last; every TANDEM_SWEEP_SECONDS one process (under a lease) counts a dead
 # process's sockets as closed and ends the sessions whose visitor left more than
@@ -278,7 +280,7 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "one_line": {
-            "()": "cobrowse.logs.OneLineFormatter",
+            "()": "core.logs.OneLineFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         },
     },

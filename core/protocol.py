@@ -3,7 +3,7 @@
 
 Everything else follows from this module: the server validates client frames with it
 (`frame_parse`) and, under the tests, checks each frame it sends against it
-(`frame_check`); `make protocol` (cobrowse/protocol_codegen.py) writes
+(`frame_check`); `make protocol` (core/protocol_codegen.py) writes
 `static/src/protocol.ts` and the generated tables of `docs/protocol.md` from it; and
 tests/test_protocol_is_generated.py and tests/test_protocol_contract.py fail when those
 files, a consumer's handlers or a frame the server sends disagree with it.
@@ -21,7 +21,7 @@ To add a frame:
    it with `send_frame` (under the tests each sent frame is checked field by field).
 3. Run `make protocol` and commit the regenerated `static/src/protocol.ts` and
    `docs/protocol.md` with the change; use the generated TypeScript type in the page code.
-A new error code goes in `cobrowse.errors.ErrorCode` plus its line in `ERROR_DOCS` (and
+A new error code goes in `core.errors.ErrorCode` plus its line in `ERROR_DOCS` (and
 `CLOSE_FOR_ERROR` when it closes the socket); a new close code in `CloseCode` and
 `CLOSE_DOCS`.
 """
@@ -33,8 +33,8 @@ from enum import IntEnum
 
 import orjson
 
-from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.keys import (
+from core.errors import ErrorCode, TandemError
+from core.keys import (
     SESSION_KEY_MAX,
     SESSION_KEY_RE,
     SESSION_KEY_RULE,
@@ -253,7 +253,7 @@ class Shape:
 
 @dataclass(frozen=True)
 class Socket:
-    """A WebSocket endpoint: its path (cobrowse/routing.py), its consumer, and its frames:
+    """A WebSocket endpoint: its path (tandem/routing.py), its consumer, and its frames:
     `client` what the browser may send, `server` what the server sends. `ts_client` and
     `ts_server` name the TypeScript unions; `docs` the section of docs/protocol.md."""
 

@@ -18,13 +18,11 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from cobrowse.dispatch import DirectDispatch
-from cobrowse.domains import origin_is_own
-from cobrowse.errors import ErrorCode, TandemError
-from cobrowse.limits import TokenBucket, client_address, open_sockets, session_start_allowed
-from cobrowse.models import Group
-from cobrowse.protocol import CLOSE_FOR_ERROR, UNROUTED, CloseCode, Frame, frame_check, frame_parse
-from cobrowse.selectors import group_for_page, group_get
+from core.dispatch import DirectDispatch
+from core.domains import origin_is_own
+from core.errors import ErrorCode, TandemError
+from core.limits import TokenBucket, client_address, open_sockets, session_start_allowed
+from core.protocol import CLOSE_FOR_ERROR, UNROUTED, CloseCode, Frame, frame_check, frame_parse
 
 log = logging.getLogger("tandem.socket")
 
@@ -50,7 +48,7 @@ _MAX_REASON_BYTES = 123
 
 
 class FrameConsumer(DirectDispatch, AsyncWebsocketConsumer):
-    # The socket's declaration (cobrowse/protocol.py): what the client may send (`frames`,
+    # The socket's declaration (core/protocol.py): what the client may send (`frames`,
     # each handled by `on_<type>`) and what the server sends (`server_frames`).
     frames: dict[str, Frame] = {}
     server_frames: dict[str, Frame] = UNROUTED.server
@@ -328,15 +326,6 @@ class FrameConsumer(DirectDispatch, AsyncWebsocketConsumer):
         ):
             msg = f"Origin {origin[:100]!r} may not open this socket."
             raise TandemError(ErrorCode.ORIGIN, msg)
-
-    def page_group(self, public_id: int) -> Group:
-        """The group a page's socket names, for a page on one of its trusted domains or on
-        Tandem's own origin (the site_connect frame, which holds the socket for the page
-        that embeds it: the frame itself is embeddable only by trusted domains)."""
-        origin = self.header(b"origin")
-        if origin and origin_is_own(origin, self.header(b"host"), settings.CSRF_TRUSTED_ORIGINS):
-            return group_get(public_id=public_id)
-        return group_for_page(public_id, origin)
 
     def who(self) -> str:
         """Who is on this socket, for logs: ids only, never page content."""

@@ -10,10 +10,10 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
-from cobrowse import ids
-from cobrowse.domains import frame_ancestors
-from cobrowse.errors import TandemError
 from cobrowse.selectors import loader_config
+from core import ids
+from core.domains import frame_ancestors
+from core.errors import TandemError
 
 log = logging.getLogger("tandem.siteconnect")
 

@@ -35,3 +35,12 @@ def agent_sockets(user_id: int) -> str:
     """Every open socket of one agent (dashboards, viewers): signing out, deactivation and
     membership removal close them through this group."""
     return f"agent.{user_id}.sockets"
+
+
+def revocation_applies(message: dict, *, login: str | None, group_ids: list[int]) -> bool:
+    """Whether an `agent.revoked` message (agents/services.py: `{"login": str, "group": int}`,
+    "" and 0 meaning every login and every group) concerns a socket opened by `login` (the Django
+    session key) on `group_ids`."""
+    if message["login"] and message["login"] != login:
+        return False
+    return not message["group"] or message["group"] in group_ids
