@@ -8,7 +8,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from agents import availability, selectors
-from cobrowse import services
+from cobrowse import sweeps
 from cobrowse.selectors import agent_group_ids, group_for_socket
 from core import groups
 from core.errors import ErrorCode, TandemError
@@ -52,7 +52,7 @@ class DashboardConsumer(FrameConsumer):
         self.available = await database_sync_to_async(availability.is_available)(user=user)
         await self.announce_open()
         await self.send_frame(DASHBOARD.frame("availability", available=self.available))
-        await database_sync_to_async(services.sessions_end_abandoned)(group_ids=self.group_ids)
+        await database_sync_to_async(sweeps.sessions_end_abandoned)(group_ids=self.group_ids)
         sessions = await database_sync_to_async(selectors.dashboard_sessions)(
             group_ids=self.group_ids
         )

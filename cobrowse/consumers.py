@@ -12,12 +12,18 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from cobrowse import annotations, chat, control, media, mirror, pages, selectors, services
+from cobrowse import pages, selectors
 from cobrowse.asset_proxy import asset_base
+from cobrowse.models import CobrowseSession
+from cobrowse.relays import annotations, chat, mirror, rtc
+from cobrowse.relays.input import input_refused, input_relay
+from cobrowse.services import remote_control, reverse, sessions, share, tabs
 from core import groups, ids
 from core.errors import ErrorCode, TandemError
 from core.protocol import AGENT, INPUT_KINDS, VISITOR
 from core.sockets import CLOSE_ENDED, FrameConsumer
+
+RC_ON = CobrowseSession.RemoteControl.ON
 
 log = logging.getLogger("tandem.session")
 
@@ -36,7 +42,7 @@ def _end_if_not_back(session_id: int, left_at: datetime, delay: float) -> None:
     async def run() -> None:
         await asyncio.sleep(delay)
         try:
-            await database_sync_to_async(services.session_end_if_abandoned)(
+            await database_sync_to_async(sessions.session_end_if_abandoned)(
                 session_id=session_id, left_at=left_at
             )
         except Exception:
@@ -75,14 +81,14 @@ class VisitorConsumer(FrameConsumer):
         await self.channel_layer.group_discard(
             groups.session_visitor(session_id), self.channel_name
         )
-        left_at = await database_sync_to_async(services.session_visitor_left)(
+        left_at = await database_sync_to_async(tabs.session_visitor_left)(
             session_id=session_id, channel=self.channel_name
         )
         if left_at is None:
             return
         grace = settings.TANDEM_VISITOR_GRACE_SECONDS
         if grace == 0:
-            await database_sync_to_async(services.session_end_if_abandoned)(
+            await database_sync_to_async(sessions.session_end_if_abandoned)(
                 session_id=session_id, left_at=left_at
             )
         else:
@@ -108,13 +114,13 @@ class VisitorConsumer(FrameConsumer):
 
     async def _session_frame(self, frame_type: str) -> None:
         session = self.session
-        state = await database_sync_to_async(services.visitor_state)(session=session)
+        state = await database_sync_to_async(sessions.visitor_state)(session=session)
         await self.send_frame(
             VISITOR.frame(
                 frame_type,
                 key=session.key,
                 agents=session.agents_watching,
-                resume=services.resume_token(session=session),
+                resume=tabs.resume_token(session=session),
                 state=state,
             )
         )
@@ -123,7 +129,7 @@ class VisitorConsumer(FrameConsumer):
         self._may_begin()
         await self.check_session_start()
         user_agent = frame.get("ua") or self.header(b"user-agent")
-        self.session = await database_sync_to_async(services.session_start)(
+        self.session = await database_sync_to_async(sessions.session_start)(
             group=self.group,
             site_name=frame["site"],
             key=frame.get("key"),
@@ -138,20 +144,20 @@ class VisitorConsumer(FrameConsumer):
             groups.session_visitor(self.session.id), self.channel_name
         )
         await self._session_frame("started")
-        for frame in media.frames_on_start(session=self.session):
+        for frame in share.frames_on_start(session=self.session):
             await self.send_frame(frame)
 
     async def on_resume(self, frame: dict, text: str) -> None:
         """A new page of the tab (or the same page after a dropped connection) rejoins."""
         self._may_begin()
-        session_id = await database_sync_to_async(services.resume_claims)(
+        session_id = await database_sync_to_async(tabs.resume_claims)(
             group=self.group, token=frame["token"]
         )
         # Listen first: an end that commits from here on reaches this socket, and one that
         # committed before is seen by session_resume, which refuses ended sessions.
         await self.channel_layer.group_add(groups.session_visitor(session_id), self.channel_name)
         try:
-            self.session = await database_sync_to_async(services.session_resume)(
+            self.session = await database_sync_to_async(tabs.session_resume)(
                 session_id=session_id, channel=self.channel_name, why=frame.get("why") or ""
             )
         except TandemError:
@@ -162,16 +168,16 @@ class VisitorConsumer(FrameConsumer):
         self.focused = True
         page = pages.page_from_frame(frame)
         if page:
-            await database_sync_to_async(services.session_page_moved)(
+            await database_sync_to_async(sessions.session_page_moved)(
                 session=self.session, page=page
             )
         await self._session_frame("resumed")
-        for frame in media.frames_on_resume(session=self.session):
+        for frame in share.frames_on_resume(session=self.session):
             await self.send_frame(frame)
 
     async def on_focus(self, frame: dict, text: str) -> None:
         session_id = self._live_session_id()
-        changed = await database_sync_to_async(services.session_focus)(
+        changed = await database_sync_to_async(tabs.session_focus)(
             session_id=session_id, channel=self.channel_name
         )
         if not changed and not self.focused:
@@ -179,12 +185,12 @@ class VisitorConsumer(FrameConsumer):
             await self.send_frame(VISITOR.frame("focus"))
 
     async def on_visibility(self, frame: dict, text: str) -> None:
-        await database_sync_to_async(services.visitor_visibility)(
+        await database_sync_to_async(tabs.visitor_visibility)(
             session_id=self._live_session_id(), channel=self.channel_name, hidden=frame["hidden"]
         )
 
     async def on_pause(self, frame: dict, text: str) -> None:
-        await database_sync_to_async(services.visitor_paused)(
+        await database_sync_to_async(tabs.visitor_paused)(
             session_id=self._live_session_id(), channel=self.channel_name, paused=frame["paused"]
         )
 
@@ -202,31 +208,33 @@ class VisitorConsumer(FrameConsumer):
 
     async def on_handoff(self, frame: dict, text: str) -> None:
         self._live_session_id()
-        token = services.handoff_token(session=self.session)
+        token = tabs.handoff_token(session=self.session)
         await self.send_frame(VISITOR.frame("handoff", token=token))
 
     async def on_stop(self, frame: dict, text: str) -> None:
         session_id = self._live_session_id()
-        await database_sync_to_async(services.session_end)(
+        await database_sync_to_async(sessions.session_end)(
             session_id=session_id, actor="visitor", reason="stopped"
         )
 
     async def on_rc(self, frame: dict, text: str) -> None:
         session_id = self._live_session_id()
         if frame["enabled"]:
-            await database_sync_to_async(services.rc_answer)(
+            await database_sync_to_async(remote_control.rc_answer)(
                 session_id=session_id, accept=True, req=frame.get("req")
             )
         else:
-            await database_sync_to_async(services.rc_end)(session_id=session_id, actor="visitor")
+            await database_sync_to_async(remote_control.rc_end)(
+                session_id=session_id, actor="visitor"
+            )
 
     async def on_rc_give(self, frame: dict, text: str) -> None:
-        await database_sync_to_async(services.rc_give)(
+        await database_sync_to_async(remote_control.rc_give)(
             session_id=self._live_session_id(), to=frame["to"]
         )
 
     async def on_rc_decline(self, frame: dict, text: str) -> None:
-        await database_sync_to_async(services.rc_answer)(
+        await database_sync_to_async(remote_control.rc_answer)(
             session_id=self._live_session_id(), accept=False, req=frame["req"]
         )
 
@@ -239,15 +247,13 @@ class VisitorConsumer(FrameConsumer):
         )
 
     async def on_rc_refused(self, frame: dict, text: str) -> None:
-        await control.input_refused(
-            session_id=self._live_session_id(), rid=frame["to"], msg=frame["msg"]
-        )
+        await input_refused(session_id=self._live_session_id(), rid=frame["to"], msg=frame["msg"])
 
     async def on_rtc(self, frame: dict, text: str) -> None:
-        await media.rtc_from_visitor(session_id=self._live_session_id(), frame=frame)
+        await rtc.rtc_from_visitor(session_id=self._live_session_id(), frame=frame)
 
     async def on_reverse(self, frame: dict, text: str) -> None:
-        await database_sync_to_async(media.reverse_answer)(
+        await database_sync_to_async(reverse.reverse_answer)(
             session_id=self._live_session_id(), accept=frame["accept"]
         )
 
@@ -351,7 +357,7 @@ class AgentConsumer(FrameConsumer):
             # and the join itself refuses a session that has already ended.
             await self.channel_layer.group_add(groups.session_agents(session.id), self.channel_name)
             try:
-                count, self.index = await database_sync_to_async(services.session_agent_join)(
+                count, self.index = await database_sync_to_async(sessions.session_agent_join)(
                     session=session, agent=self.user, channel=self.channel_name
                 )
             except TandemError:
@@ -367,16 +373,16 @@ class AgentConsumer(FrameConsumer):
             session_id=session.id,
             index=self.index,
             actor=self.user.get_username(),
-            name=services.agent_display_name(self.user),
+            name=sessions.agent_display_name(self.user),
         )
         await self.channel_layer.group_add(groups.session_news(session.group_id), self.channel_name)
-        self.rc_on = session.rc_state == "on" and session.rc_holder in (None, self.index)
-        shared = await database_sync_to_async(media.media_state)(session_id=session.id)
+        self.rc_on = session.rc_state == RC_ON and session.rc_holder in (None, self.index)
+        shared = await database_sync_to_async(share.media_state)(session_id=session.id)
         await self.send_frame(
             AGENT.frame(
                 "joined",
                 rc=self.rc_on,
-                rcTo=(session.rc_holder or 0) if session.rc_state == "on" else 0,
+                rcTo=(session.rc_holder or 0) if session.rc_state == RC_ON else 0,
                 accessibility=session.accessibility,
                 key=self.session.key,
                 group=self.session.group.public_id,
@@ -414,17 +420,17 @@ class AgentConsumer(FrameConsumer):
         )
         if self.index is not None:
             # Control held by (or asked for by) this agent goes back to the visitor.
-            await database_sync_to_async(services.rc_end)(
+            await database_sync_to_async(remote_control.rc_end)(
                 session_id=self.session.id, actor=self.user.get_username(), holder=self.index
             )
             # So does a share it was running.
-            await database_sync_to_async(media.share_stop)(
+            await database_sync_to_async(share.share_stop)(
                 session_id=self.session.id,
                 index=self.index,
                 actor=self.user.get_username(),
                 leaving=True,
             )
-        await database_sync_to_async(services.session_agent_leave)(
+        await database_sync_to_async(sessions.session_agent_leave)(
             session=self.session, agent=self.user, index=self.index, channel=self.channel_name
         )
 
@@ -441,17 +447,17 @@ class AgentConsumer(FrameConsumer):
         await mirror.snapshot_request(session_id=self._session_id(), reply_to=self.channel_name)
 
     async def on_rc_request(self, frame: dict, text: str) -> None:
-        await database_sync_to_async(services.rc_request)(
+        await database_sync_to_async(remote_control.rc_request)(
             session_id=self._session_id(), agent=self.user, index=self.index
         )
 
     async def on_accessibility(self, frame: dict, text: str) -> None:
-        await database_sync_to_async(services.accessibility_set)(
+        await database_sync_to_async(sessions.accessibility_set)(
             session_id=self._session_id(), enabled=frame["enabled"], agent=self.user
         )
 
     async def on_rc_end(self, frame: dict, text: str) -> None:
-        await database_sync_to_async(services.rc_end)(
+        await database_sync_to_async(remote_control.rc_end)(
             session_id=self._session_id(), actor=self.user.get_username()
         )
 
@@ -461,11 +467,11 @@ class AgentConsumer(FrameConsumer):
             data=frame["data"],
             origin=self.server_origin(),
             index=self.index,
-            name=services.agent_display_name(self.user),
+            name=sessions.agent_display_name(self.user),
         )
 
     async def on_share_start(self, frame: dict, text: str) -> None:
-        await database_sync_to_async(media.share_start)(
+        await database_sync_to_async(share.share_start)(
             session_id=self._session_id(),
             index=self.index,
             actor=self.user.get_username(),
@@ -473,7 +479,7 @@ class AgentConsumer(FrameConsumer):
         )
 
     async def on_share_pause(self, frame: dict, text: str) -> None:
-        await database_sync_to_async(media.share_pause)(
+        await database_sync_to_async(share.share_pause)(
             session_id=self._session_id(),
             index=self.index,
             actor=self.user.get_username(),
@@ -481,7 +487,7 @@ class AgentConsumer(FrameConsumer):
         )
 
     async def on_share_resume(self, frame: dict, text: str) -> None:
-        await database_sync_to_async(media.share_pause)(
+        await database_sync_to_async(share.share_pause)(
             session_id=self._session_id(),
             index=self.index,
             actor=self.user.get_username(),
@@ -489,25 +495,25 @@ class AgentConsumer(FrameConsumer):
         )
 
     async def on_share_stop(self, frame: dict, text: str) -> None:
-        await database_sync_to_async(media.share_stop)(
+        await database_sync_to_async(share.share_stop)(
             session_id=self._session_id(), index=self.index, actor=self.user.get_username()
         )
 
     async def on_rtc(self, frame: dict, text: str) -> None:
-        await media.rtc_from_agent(session_id=self._session_id(), index=self.index, frame=frame)
+        await rtc.rtc_from_agent(session_id=self._session_id(), index=self.index, frame=frame)
 
     async def on_reverse_invite(self, frame: dict, text: str) -> None:
-        await database_sync_to_async(media.reverse_invite)(
+        await database_sync_to_async(reverse.reverse_invite)(
             session_id=self._session_id(), actor=self.user.get_username()
         )
 
     async def on_reverse_end(self, frame: dict, text: str) -> None:
-        await database_sync_to_async(media.reverse_end)(
+        await database_sync_to_async(reverse.reverse_end)(
             session_id=self._session_id(), actor=self.user.get_username()
         )
 
     async def on_end(self, frame: dict, text: str) -> None:
-        await database_sync_to_async(services.session_end)(
+        await database_sync_to_async(sessions.session_end)(
             session_id=self._session_id(), actor=self.user.get_username(), reason="agent_ended"
         )
 
@@ -517,7 +523,7 @@ class AgentConsumer(FrameConsumer):
             raise TandemError(ErrorCode.RC_OFF, "The visitor has not given you control.")
         if frame["kind"] not in INPUT_KINDS:
             raise TandemError(ErrorCode.BAD_FRAME, f"Unknown input kind {frame['kind']!r}.")
-        await control.input_relay(session_id=session_id, reply_to=self.channel_name, frame=frame)
+        await input_relay(session_id=session_id, reply_to=self.channel_name, frame=frame)
 
     def _marks(self) -> annotations.AgentMarks:
         if self.session is None or self.marks is None:

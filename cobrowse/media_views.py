@@ -1,7 +1,7 @@
 """The view page: the Tandem page a visitor's page embeds as `glance_screenshare` or
 `glance_agentvideo` to show the sharing agent's screen or camera. It holds the WebRTC
 connection and the video, so the stream never touches the visitor page's own script;
-that page only relays signalling (cobrowse/media.py). Only the group's trusted domains
+that page only relays signalling (cobrowse/services/share.py). Only the group's trusted domains
 may embed it (CSP `frame-ancestors`, as for the site-connect frame)."""
 
 import logging

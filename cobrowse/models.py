@@ -201,38 +201,42 @@ class CobrowseSession(models.Model):
     focused_channel = models.CharField(max_length=200, blank=True, editable=False)
     # An agent switched on accessibility mode (e.g. it works with a screen reader).
     accessibility = models.BooleanField(default=False, editable=False)
+
     # Remote control: an agent asked (requested), the visitor agreed (on), or neither.
+    class RemoteControl(models.TextChoices):
+        OFF = "off", "off"
+        REQUESTED = "requested", "requested"
+        ON = "on", "on"
+
     rc_state = models.CharField(
-        max_length=10,
-        choices=[("off", "off"), ("requested", "requested"), ("on", "on")],
-        default="off",
-        editable=False,
+        max_length=10, choices=RemoteControl.choices, default=RemoteControl.OFF, editable=False
     )
     # The client index of the agent who asked for control or holds it (none: the visitor).
     rc_holder = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    # Screen share or agent video (cobrowse/media.py): the client index of the agent who
+    # Screen share or agent video (cobrowse/services/share.py): the client index of the agent who
     # shares (none: no share), which view the visitor's page shows it in, paused or not.
     share_by = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class ShareView(models.TextChoices):
+        # Glance's names for the two views (GLANCE.Cobrowse.Visitor's "screenshare" widget).
+        SCREEN = "glance_screenshare", "screen share"
+        VIDEO = "glance_agentvideo", "agent video"
+
     share_view = models.CharField(
-        max_length=20,
-        blank=True,
-        choices=[("glance_screenshare", "screen share"), ("glance_agentvideo", "agent video")],
-        editable=False,
+        max_length=20, blank=True, choices=ShareView.choices, editable=False
     )
     share_paused = models.BooleanField(default=False, editable=False)
+
     # Reverse session: an agent invites the visitor to watch its screen instead.
+    class Reverse(models.TextChoices):
+        NONE = "", "none"
+        INVITED = "invited", "invited"
+        ACCEPTED = "accepted", "accepted"
+        DECLINED = "declined", "declined"
+        ENDED = "ended", "ended"
+
     reverse_state = models.CharField(
-        max_length=10,
-        blank=True,
-        choices=[
-            ("", "none"),
-            ("invited", "invited"),
-            ("accepted", "accepted"),
-            ("declined", "declined"),
-            ("ended", "ended"),
-        ],
-        default="",
-        editable=False,
+        max_length=10, blank=True, choices=Reverse.choices, default=Reverse.NONE, editable=False
     )
     # Started only for a reverse session (an agent's "Show my screen"): the visitor's page
     # is never mirrored, and a declined or withdrawn invitation ends the session.

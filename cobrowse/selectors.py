@@ -243,3 +243,19 @@ def session_agent_names(*, session_id: int) -> list[str]:
         if name and name not in names:
             names.append(name)
     return names
+
+
+def session_locked(session_id: int) -> CobrowseSession | None:
+    """The session row, locked for this transaction; None when it is no longer live."""
+    return (
+        CobrowseSession.objects.select_for_update()
+        .filter(id=session_id, state=CobrowseSession.State.ACTIVE)
+        .first()
+    )
+
+
+def session_live_locked(session_id: int) -> CobrowseSession:
+    session = session_locked(session_id)
+    if session is None:
+        raise TandemError(ErrorCode.ENDED, "The session has ended.")
+    return session

@@ -24,7 +24,7 @@ class ErrorCode(StrEnum):
     RC_OFF = "rc_off"
     MASKED = "masked"
     EXPIRED = "expired"
-    # Screen share and reverse sessions (cobrowse/media.py).
+    # Screen share and reverse sessions (cobrowse/services/share.py, reverse.py).
     SHARE_BUSY = "share_busy"
     NOT_SHARER = "not_sharer"
     NO_SHARE = "no_share"

@@ -735,8 +735,8 @@ VISITOR = Socket(
             "while paused and a fresh snapshot on resume.",
         ),
         "draw_dismiss": Frame(
-            doc="The visitor dismissed the agents' drawings (cobrowse/annotations.py): every "
-            "agent ← `draw_dismissed`."
+            doc="The visitor dismissed the agents' drawings (cobrowse/relays/annotations.py): "
+            "every agent ← `draw_dismissed`."
         ),
     },
     server={
@@ -951,7 +951,7 @@ AGENT = Socket(
             "[Session end](#session-end)."
         ),
         # The agent's pointer and drawings over the visitor's page, in the page's document
-        # coordinates (cobrowse/annotations.py checks the numbers); no control needed.
+        # coordinates (cobrowse/relays/annotations.py checks the numbers); no control needed.
         "pointer": Frame(
             {
                 "x": Field(

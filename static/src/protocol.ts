@@ -231,8 +231,8 @@ export type VisitorToServer =
    */
   | { t: "pause"; paused: boolean }
   /**
-   * `draw_dismiss`: The visitor dismissed the agents' drawings (cobrowse/annotations.py): every
-   * agent ← `draw_dismissed`.
+   * `draw_dismiss`: The visitor dismissed the agents' drawings (cobrowse/relays/annotations.py):
+   * every agent ← `draw_dismissed`.
    */
   | { t: "draw_dismiss" };
 

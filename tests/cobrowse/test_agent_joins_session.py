@@ -8,7 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache.backends import locmem
 
-from cobrowse import selectors, services
+from cobrowse import selectors
+from cobrowse.services import sessions
 from tests.fixtures import (
     agents_count,
     close_code,
@@ -224,7 +225,7 @@ async def test_session_that_ends_while_the_agent_joins_is_reported_ended(
 
     def access_then_visitor_stops(**kwargs):
         session = check_access(**kwargs)
-        services.session_end(session_id=session.id, actor="visitor", reason="stopped")
+        sessions.session_end(session_id=session.id, actor="visitor", reason="stopped")
         return session
 
     with mock.patch.object(selectors, "access_session", access_then_visitor_stops):

@@ -4,7 +4,7 @@ records each pointer showing and stroke, never the moves."""
 
 import pytest
 
-from cobrowse.annotations import MAX_COORD, MAX_FRAME_POINTS, MAX_STROKE_POINTS
+from cobrowse.relays.annotations import MAX_COORD, MAX_FRAME_POINTS, MAX_STROKE_POINTS
 from tests.fixtures import (
     agents_count,
     close_code,

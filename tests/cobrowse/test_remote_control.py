@@ -3,7 +3,7 @@ masked fields refuse them; either side ends it."""
 
 import pytest
 
-from cobrowse import services
+from cobrowse.services import tabs
 from tests.fixtures import (
     agents_count,
     join,
@@ -207,7 +207,7 @@ async def test_control_stays_on_across_a_navigation_and_for_agents_joining_later
     session = await latest_session(key)
     assert session.rc_state == "on"
 
-    token = services.resume_token(session=session)
+    token = tabs.resume_token(session=session)
     next_page = await visitor_socket()
     await send(next_page, {"t": "resume", "token": token})
     resumed = await receive(next_page)

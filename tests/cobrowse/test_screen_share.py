@@ -5,8 +5,8 @@ session, which the visitor accepts or declines and the agent ends."""
 
 import pytest
 
-from cobrowse import services
 from cobrowse.models import SessionEvent
+from cobrowse.services import tabs
 from tests.fixtures import (
     agents_count,
     close_code,
@@ -182,7 +182,7 @@ async def test_next_page_of_the_visitor_continues_the_share(
     await send(viewer, {"t": "share_pause"})
     await receive(visitor)
     await receive(viewer)
-    token = services.resume_token(session=await latest_session(key))
+    token = tabs.resume_token(session=await latest_session(key))
     await visitor.disconnect()
 
     next_page = await visitor_socket()
@@ -198,7 +198,7 @@ async def test_next_page_without_share_hears_only_resumed(
 ):
     settings.TANDEM_VISITOR_GRACE_SECONDS = 60
     _, _, key = await watching(visitor_socket, agent_socket, agent)
-    token = services.resume_token(session=await latest_session(key))
+    token = tabs.resume_token(session=await latest_session(key))
 
     next_page = await visitor_socket()
     await send(next_page, {"t": "resume", "token": token})
@@ -238,7 +238,7 @@ async def test_sharers_signalling_reaches_every_visitor_tab(
     second_tab = await visitor_socket()
     await send(
         second_tab,
-        {"t": "resume", "token": services.resume_token(session=await latest_session(key))},
+        {"t": "resume", "token": tabs.resume_token(session=await latest_session(key))},
     )
     assert (await receive(second_tab))["t"] == "resumed"
     assert await receive(second_tab) == share(SCREEN, "continued")
@@ -450,7 +450,7 @@ async def test_next_page_of_the_visitor_hears_the_open_reverse_session(
     settings.TANDEM_VISITOR_GRACE_SECONDS = 60
     visitor, viewer, key = await watching(visitor_socket, agent_socket, agent)
     await invite(visitor, viewer)
-    token = services.resume_token(session=await latest_session(key))
+    token = tabs.resume_token(session=await latest_session(key))
     await visitor.disconnect()
 
     next_page = await visitor_socket()

@@ -5,8 +5,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 
-from cobrowse.chat import MAX_MESSAGE_BYTES
 from cobrowse.models import SessionEvent
+from cobrowse.relays.chat import MAX_MESSAGE_BYTES
 from tests.fixtures import (
     ORIGIN,
     agents_count,
@@ -65,7 +65,7 @@ async def test_each_viewer_gets_the_next_client_index_and_the_visitor_hears_who(
 @pytest.fixture
 def clock(monkeypatch):
     """Messages are stamped with the server's time in ms: fixed here."""
-    monkeypatch.setattr("cobrowse.chat._now_ms", lambda: 1_700_000_000_000)
+    monkeypatch.setattr("cobrowse.relays.chat._now_ms", lambda: 1_700_000_000_000)
 
 
 async def test_visitor_message_reaches_every_agent_with_its_origin(

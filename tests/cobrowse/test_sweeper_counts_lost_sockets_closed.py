@@ -8,8 +8,9 @@ import pytest
 from django.core.cache.backends import base, locmem
 from django.utils import timezone
 
-from cobrowse import services, sweeps
+from cobrowse import sweeps
 from cobrowse.models import CobrowseSession, SessionEvent, SessionSocket
+from cobrowse.services import sessions
 from core import leases, locks
 from tests.browser import test_two_servers as scale
 
@@ -40,11 +41,11 @@ def cache_clock(monkeypatch):
 
 def live_session(demo_group, *agents):
     """A session whose visitor page and whose agents' viewers are on a process that died."""
-    session = services.session_start(
+    session = sessions.session_start(
         group=demo_group, site_name="production", key=None, user_agent="test", channel="page-1"
     )
     for number, agent in enumerate(agents, 1):
-        services.session_agent_join(session=session, agent=agent, channel=f"viewer-{number}")
+        sessions.session_agent_join(session=session, agent=agent, channel=f"viewer-{number}")
     SessionSocket.objects.filter(session=session).update(process=DEAD)
     return session
 
@@ -91,7 +92,7 @@ def test_two_sweepers_racing_sweep_one_at_a_time(monkeypatch):
         swept.append(threading.get_ident())
         return 0
 
-    monkeypatch.setattr(services, "sessions_end_abandoned", slow_sweep)
+    monkeypatch.setattr(sweeps, "sessions_end_abandoned", slow_sweep)
     results = []
     first = threading.Thread(target=lambda: results.append(sweeps.sweep_if_leased()))
     first.start()
@@ -108,15 +109,15 @@ def test_a_dead_process_session_ends_after_the_grace_period_once(demo_group, age
     settings.TANDEM_VISITOR_GRACE_SECONDS = 30
     session = live_session(demo_group, agent)
 
-    assert services.sessions_end_abandoned() == 0  # the visitor may still come back
+    assert sweeps.sessions_end_abandoned() == 0  # the visitor may still come back
     assert counts(session) == ("active", 0, 0)
     session.refresh_from_db()
     later = session.visitor_left_at + timezone.timedelta(seconds=31)
-    assert services.sessions_end_abandoned(now=later) == 1
-    assert services.sessions_end_abandoned(now=later) == 0
+    assert sweeps.sessions_end_abandoned(now=later) == 1
+    assert sweeps.sessions_end_abandoned(now=later) == 0
     # Two sweepers that listed the same session before either acted: one does the work.
-    assert services.session_sockets_lost(session_id=session.id, processes={DEAD}) == 0
-    assert not services.session_end_if_abandoned(
+    assert sweeps.session_sockets_lost(session_id=session.id, processes={DEAD}) == 0
+    assert not sessions.session_end_if_abandoned(
         session_id=session.id, left_at=session.visitor_left_at
     )
 
@@ -132,7 +133,7 @@ def test_sockets_of_live_processes_stay_counted(demo_group, agent, agent2, cache
     SessionSocket.objects.filter(channel="viewer-2").update(process="alive-process")
     SessionSocket.objects.filter(channel="page-1").update(process=leases.PROCESS)
 
-    assert services.sessions_end_abandoned() == 0
+    assert sweeps.sessions_end_abandoned() == 0
     assert counts(session) == ("active", 1, 1)
     assert SessionSocket.objects.filter(session=session).count() == 2
 
@@ -140,14 +141,14 @@ def test_sockets_of_live_processes_stay_counted(demo_group, agent, agent2, cache
 def test_a_socket_counted_closed_is_not_counted_again_when_it_closes(demo_group, agent, agent2):
     session = live_session(demo_group, agent, agent2)
     SessionSocket.objects.filter(channel__in=["page-1", "viewer-2"]).update(process=leases.PROCESS)
-    services.sessions_end_abandoned()
+    sweeps.sessions_end_abandoned()
     assert counts(session) == ("active", 1, 1)
 
     # Its process was only late, not dead: the socket closes later, and changes nothing.
-    left = services.session_agent_leave(session=session, agent=agent, index=1, channel="viewer-1")
+    left = sessions.session_agent_leave(session=session, agent=agent, index=1, channel="viewer-1")
     assert left == 1
     assert counts(session) == ("active", 1, 1)
-    left = services.session_agent_leave(session=session, agent=agent2, index=2, channel="viewer-2")
+    left = sessions.session_agent_leave(session=session, agent=agent2, index=2, channel="viewer-2")
     assert left == 0
     assert counts(session) == ("active", 1, 0)
 
@@ -156,7 +157,7 @@ def test_control_held_by_a_lost_agent_goes_back_to_the_visitor(demo_group, agent
     session = live_session(demo_group, agent)
     CobrowseSession.objects.filter(id=session.id).update(rc_state="on", rc_holder=1)
 
-    services.sessions_end_abandoned()
+    sweeps.sessions_end_abandoned()
 
     session.refresh_from_db()
     assert (session.rc_state, session.rc_holder) == ("off", None)

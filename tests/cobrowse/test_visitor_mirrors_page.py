@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 
-from cobrowse import mirror
+from cobrowse.relays import mirror
 from tests.fixtures import agents_count, join, nothing, receive, receive_text, send, start_session
 
 pytestmark = pytest.mark.django_db(transaction=True)

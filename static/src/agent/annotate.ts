@@ -13,7 +13,7 @@ type Tool = "point" | "pen" | "highlight";
 type Stroke = { id: number; kind: StrokeKind; path: SVGPathElement; d: string; points: number; fade?: number };
 
 const SVG = "http://www.w3.org/2000/svg";
-// The server's caps (cobrowse/annotations.py): points per frame, per stroke, strokes.
+// The server's caps (cobrowse/relays/annotations.py): points per frame, per stroke, strokes.
 const FRAME_POINTS = 256;
 const STROKE_POINTS = 3000;
 const MAX_STROKES = 200;
