@@ -90,7 +90,8 @@ def session_start(
     session exists only for a reverse session (an agent asked the page to start it to show
     its screen), so it starts with the invitation open (cobrowse/services/reverse.py).
     `visitor`: the page's start parameters (name, email, phone), shown to the agents;
-    `page`: the page it started on (cobrowse.pages). The group's dashboards and open viewers hear of it."""
+    `page`: the page it started on (cobrowse.pages). The group's dashboards and open
+    viewers hear of it."""
     site = site_get(group=group, name=site_name)
     if key is not None and not _KEY.match(key):
         raise TandemError(ErrorCode.BAD_FRAME, SESSION_KEY_RULE)
