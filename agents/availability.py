@@ -67,7 +67,7 @@ def _change(group_id: int, change) -> None:
         _announce(group_id, after)
 
 
-def is_available(*, user: AbstractBaseUser) -> bool:
+def agent_available(*, user: AbstractBaseUser) -> bool:
     status = Availability.objects.filter(user=user).first()
     return bool(status and status.available)
 
@@ -90,7 +90,7 @@ def dashboard_closed(*, group_ids: list[int], channel: str) -> None:
         _change(group_id, lambda dashboards: dashboards.pop(channel, None))
 
 
-def set_available(*, user: AbstractBaseUser, group_ids: list[int], available: bool) -> None:
+def availability_set(*, user: AbstractBaseUser, group_ids: list[int], available: bool) -> None:
     """The agent switches between available and away: every dashboard of it follows."""
     Availability.objects.update_or_create(user=user, defaults={"available": available})
 

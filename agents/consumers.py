@@ -49,7 +49,7 @@ class DashboardConsumer(FrameConsumer):
         for group_id in self.group_ids:
             await self.channel_layer.group_add(groups.dashboard(group_id), self.channel_name)
         await self.channel_layer.group_add(groups.agent_dashboards(user.pk), self.channel_name)
-        self.available = await database_sync_to_async(availability.is_available)(user=user)
+        self.available = await database_sync_to_async(availability.agent_available)(user=user)
         await self.announce_open()
         await self.send_frame(DASHBOARD.frame("availability", available=self.available))
         await database_sync_to_async(sweeps.sessions_end_abandoned)(group_ids=self.group_ids)
@@ -108,7 +108,7 @@ class DashboardConsumer(FrameConsumer):
     async def on_lookup(self, frame: dict, text: str) -> None:
         if not self.group_ids:
             raise TandemError(ErrorCode.FORBIDDEN, "This socket was refused.")
-        visitor = await database_sync_to_async(presence.lookup_visitor)(
+        visitor = await database_sync_to_async(presence.visitor_lookup)(
             agent=self.scope["user"],
             group_public_id=frame["group"],
             visitor_id=frame["visitorid"],
@@ -122,7 +122,7 @@ class DashboardConsumer(FrameConsumer):
     async def on_availability(self, frame: dict, text: str) -> None:
         if not self.group_ids:
             raise TandemError(ErrorCode.FORBIDDEN, "This socket was refused.")
-        await database_sync_to_async(availability.set_available)(
+        await database_sync_to_async(availability.availability_set)(
             user=self.scope["user"], group_ids=self.group_ids, available=frame["available"]
         )
 

@@ -8,7 +8,7 @@ from core.errors import ErrorCode, TandemError
 from presence import services as presence
 
 
-def access_group(*, user: AbstractBaseUser, token: ApiToken | None, group_public_id: int) -> Group:
+def group_access(*, user: AbstractBaseUser, token: ApiToken | None, group_public_id: int) -> Group:
     """A token reaches its own group only, a logged-in agent any group of theirs (and a
     token's agent must still be one). Any other group, existing or not, is not found."""
     if token is not None and token.group.public_id != group_public_id:

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.selectors import access_group
+from api.selectors import group_access
 from api.serializers import (
     ErrorOut,
     FindOut,
@@ -54,7 +54,7 @@ def signal_base(request: Request, endpoint: str) -> str:
 
 def group_id(request: Request, group_public_id: int) -> int:
     """The group of the request, if its token or agent may act in it."""
-    access_group(user=request.user, token=request.auth, group_public_id=group_public_id)
+    group_access(user=request.user, token=request.auth, group_public_id=group_public_id)
     return group_public_id
 
 
@@ -67,7 +67,7 @@ class LookupVisitor(APIView):
     )
     def get(self, request: Request) -> Response:
         query = valid(VisitorQuery, request.query_params)
-        visitor = presence.lookup_visitor(
+        visitor = presence.visitor_lookup(
             agent=request.user,
             group_public_id=group_id(request, query["groupid"]),
             visitor_id=query["visitorid"],

@@ -77,7 +77,7 @@ class PresenceConsumer(FrameConsumer):
             return
         if "visitorid" not in frame:
             raise TandemError(ErrorCode.BAD_FRAME, "'hello' needs a visitorid or unique: true.")
-        visitor_id = services.check_visitor_id(frame["visitorid"])
+        visitor_id = services.visitor_id_check(frame["visitorid"])
         pending = await database_sync_to_async(services.visitor_connect)(
             group=self.group,
             visitor_id=visitor_id,

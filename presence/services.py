@@ -45,7 +45,7 @@ def visitor_group(group_id: int, visitor_id: str) -> str:
     return f"presence.{group_id}.{ids.visitor_digest(visitor_id)}"
 
 
-def check_visitor_id(visitor_id: object) -> str:
+def visitor_id_check(visitor_id: object) -> str:
     if not isinstance(visitor_id, str) or not VISITOR_ID_RE.fullmatch(visitor_id):
         raise TandemError(
             ErrorCode.BAD_FRAME, "A visitor id is 1-100 letters, digits, '_', '-' or '.'."
@@ -53,7 +53,7 @@ def check_visitor_id(visitor_id: object) -> str:
     return visitor_id
 
 
-def check_data(data: object) -> dict:
+def data_check(data: object) -> dict:
     """Presence data: an object of string or number values, as Glance documents it."""
     if not isinstance(data, dict):
         raise TandemError(ErrorCode.BAD_FRAME, "Presence data must be an object.")
@@ -69,7 +69,7 @@ def check_data(data: object) -> dict:
     return data
 
 
-def check_data_total(data: dict) -> None:
+def data_total_check(data: dict) -> None:
     """Presence data as it stands after a merge: still within the per-visitor bounds."""
     if len(data) > MAX_DATA_KEYS or len(orjson.dumps(data)) > MAX_DATA_BYTES:
         raise TandemError(
@@ -99,7 +99,7 @@ def visitor_id_signature(*, secret: str, visitor_id: str) -> str:
     return hmac.new(secret.encode(), visitor_id.encode(), hashlib.sha256).hexdigest()
 
 
-def check_visitor_signature(*, group: Group, visitor_id: str, signature: object) -> None:
+def visitor_signature_check(*, group: Group, visitor_id: str, signature: object) -> None:
     """A group that requires signed visitor ids refuses an id without its signature:
     knowing a visitor's id must not be enough to be that visitor."""
     if not group.signed_visitor_ids:
@@ -122,8 +122,8 @@ def visitor_connect(
 ) -> list[dict]:
     """A visitor tab connects and takes the focus; returns the messages waiting for it
     (none when another connection of the visitor is live: see pending_messages)."""
-    check_visitor_id(visitor_id)
-    check_visitor_signature(group=group, visitor_id=visitor_id, signature=signature)
+    visitor_id_check(visitor_id)
+    visitor_signature_check(group=group, visitor_id=visitor_id, signature=signature)
     return _visitor_online(group=group, visitor_id=visitor_id, channel=channel)
 
 
@@ -191,11 +191,11 @@ def unique_check(*, deadline: float | None) -> None:
 def visitor_presence(*, group: Group, visitor_id: str, channel: str, info: dict) -> None:
     """Merge what the page reports (url, title, browser, data) into the visitor's entry."""
     if "data" in info:
-        check_data(info["data"])
+        data_check(info["data"])
         # Data merges key by key across frames: the bound is on what it adds up to.
         current = registry.visitor_get(group_id=group.id, visitor_id=visitor_id)
         if current is not None:
-            check_data_total({**current["info"].get("data", {}), **info["data"]})
+            data_total_check({**current["info"].get("data", {}), **info["data"]})
     entry = registry.visitor_update(
         group_id=group.id, visitor_id=visitor_id, channel=channel, info=info
     )
@@ -298,23 +298,23 @@ def agent_group(*, agent: AbstractBaseUser, group_public_id: int) -> Group:
     return found
 
 
-def lookup_visitor(
+def visitor_lookup(
     *, agent: AbstractBaseUser, group_public_id: int, visitor_id: str
 ) -> dict | None:
     """An online visitor (or unique code) of one of the agent's groups, as the dashboard
     shows it; None when that visitor is not online now."""
     group = agent_group(agent=agent, group_public_id=group_public_id)
-    entry = registry.visitor_get(group_id=group.id, visitor_id=check_visitor_id(visitor_id))
+    entry = registry.visitor_get(group_id=group.id, visitor_id=visitor_id_check(visitor_id))
     return summary(group=group, entry=entry) if entry else None
 
 
-def signal_visitor(
+def visitor_signal(
     *, agent: AbstractBaseUser, group_public_id: int, visitor_id: str, mtype: str, data
 ) -> dict:
     """Store a signal or invoke for a visitor of one of the agent's groups and push it to the
     visitor's focused tab if it is online. Returns {id, online}."""
     group = agent_group(agent=agent, group_public_id=group_public_id)
-    check_visitor_id(visitor_id)
+    visitor_id_check(visitor_id)
     if mtype == "invoke":
         func = data.get("func") if isinstance(data, dict) else None
         if isinstance(func, str) and func.startswith(_GLANCE_PREFIX):
@@ -368,7 +368,7 @@ def visitor_find(
     """Whether a visitor of one of the agent's groups is online now; with `unique`, only a
     live connectUnique() code counts."""
     group = agent_group(agent=agent, group_public_id=group_public_id)
-    check_visitor_id(visitor_id)
+    visitor_id_check(visitor_id)
     if unique and registry.unique_holder(group_id=group.id, code=visitor_id) is None:
         return False
     return registry.visitor_get(group_id=group.id, visitor_id=visitor_id) is not None
@@ -382,7 +382,7 @@ def visitor_list(*, agent: AbstractBaseUser, group_public_id: int) -> list[dict]
 
 def _check_flat(data: object, what: str) -> None:
     try:
-        check_data(data)
+        data_check(data)
     except TandemError:
         raise TandemError(
             ErrorCode.BAD_FRAME,
@@ -398,7 +398,7 @@ def _check_args(args: object) -> None:
         # A flag passes as the shortest string would; everything else is checked as data.
         args = {name: "" if isinstance(value, bool) else value for name, value in args.items()}
     try:
-        check_data(args)
+        data_check(args)
     except TandemError:
         raise TandemError(
             ErrorCode.BAD_FRAME,
@@ -410,7 +410,7 @@ def _check_args(args: object) -> None:
 def signal_send(
     *, agent: AbstractBaseUser, group_public_id: int, visitor_id: str, mtype: str, data
 ) -> dict:
-    """signal_visitor, with a signal's data (default {}) and an invoke's args held to the
+    """visitor_signal, with a signal's data (default {}) and an invoke's args held to the
     rules of presence data: flat and bounded, so nothing nested or huge is ever stored."""
     # Another group's visitor is not found, whatever the data: checked first.
     agent_group(agent=agent, group_public_id=group_public_id)
@@ -419,6 +419,6 @@ def signal_send(
         _check_flat(data, "A signal's data")
     elif mtype == "invoke" and isinstance(data, dict) and data.get("args") is not None:
         _check_args(data["args"])
-    return signal_visitor(
+    return visitor_signal(
         agent=agent, group_public_id=group_public_id, visitor_id=visitor_id, mtype=mtype, data=data
     )

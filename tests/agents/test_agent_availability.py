@@ -39,7 +39,7 @@ async def opened(dashboard) -> None:
     assert [(await receive(dashboard))["t"] for _ in range(2)] == ["sessions", "visitors"]
 
 
-async def set_available(dashboard, available: bool) -> bool:
+async def availability_set(dashboard, available: bool) -> bool:
     await send(dashboard, {"t": "availability", "available": available})
     frame = await receive(dashboard)
     assert frame["t"] == "availability", frame
@@ -55,7 +55,7 @@ async def test_an_agent_starts_away_and_every_open_dashboard_follows_its_switch(
     await opened(first)
     await opened(second)
 
-    assert await set_available(first, True) is True
+    assert await availability_set(first, True) is True
     assert await receive(second) == {"t": "availability", "available": True}
 
     await first.disconnect()
@@ -74,14 +74,14 @@ async def test_visitor_pages_hear_when_an_agent_becomes_available_and_goes_away(
     await opened(one)
     await opened(two)
 
-    await set_available(one, True)
+    await availability_set(one, True)
     assert await agent_status(page) is True
-    await set_available(two, True)
+    await availability_set(two, True)
     assert await nothing(page)  # still available: pages hear only changes
 
-    await set_available(one, False)
+    await availability_set(one, False)
     assert await nothing(page)
-    await set_available(two, False)
+    await availability_set(two, False)
     assert await agent_status(page) is False
 
 
@@ -90,7 +90,7 @@ async def test_closing_the_last_open_dashboard_of_available_agents_makes_the_gro
 ):
     dashboard = await dashboard_socket(agent)
     await opened(dashboard)
-    await set_available(dashboard, True)
+    await availability_set(dashboard, True)
     page = await status_socket()
     assert await agent_status(page) is True
 
@@ -107,7 +107,7 @@ async def test_a_dashboard_not_heard_from_stops_counting(
 ):
     dashboard = await dashboard_socket(agent)
     await opened(dashboard)
-    await set_available(dashboard, True)
+    await availability_set(dashboard, True)
     later = availability.now() + settings.TANDEM_AVAILABILITY_TIMEOUT_SECONDS + 1
     monkeypatch.setattr(availability, "now", lambda: later)
 
@@ -125,7 +125,7 @@ async def test_another_groups_agent_does_not_make_this_group_available(
     dashboard = await dashboard_socket(outsider)
     await opened(dashboard)
 
-    await set_available(dashboard, True)
+    await availability_set(dashboard, True)
 
     assert await agent_status(other_page) is True
     assert await nothing(page)
