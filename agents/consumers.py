@@ -7,19 +7,18 @@ import logging
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from agents import availability, selectors
-from cobrowse import sweeps
+from agents import availability, services
 from cobrowse.selectors import agent_group_ids, group_for_socket
 from core import groups
 from core.errors import ErrorCode, TandemError
 from core.protocol import DASHBOARD, STATUS, CloseCode
-from core.sockets import FrameConsumer
+from core.sockets import AgentSocket, FrameConsumer
 from presence import services as presence
 
 log = logging.getLogger("tandem.dashboard")
 
 
-class DashboardConsumer(FrameConsumer):
+class DashboardConsumer(AgentSocket):
     frames = DASHBOARD.client
     server_frames = DASHBOARD.server
     role = "dashboard"
@@ -31,38 +30,26 @@ class DashboardConsumer(FrameConsumer):
         self.shown: set[tuple[int, str]] = set()  # the visitors this dashboard lists
         self.sweeper: asyncio.Task | None = None
         self.available = False
-        self.revocable = False  # listening for this agent's sign-out and revocations
-        user = self.scope.get("user")
-        await self.accept()
-        try:
-            self.check_own_origin()
-            if user is None or not user.is_authenticated:
-                raise TandemError(ErrorCode.UNAUTHENTICATED, "Log in to see sessions.")
-        except TandemError as error:
-            await self.fail(error)
+        if not await self.agent_open():
             return
-        await self.channel_layer.group_add(groups.agent_sockets(user.pk), self.channel_name)
-        self.revocable = True
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.fail(TandemError(ErrorCode.UNAUTHENTICATED, "Log in to see sessions."))
+            return
         # Listen first, then read: a session that starts in between arrives twice (the
         # page keys rows by session key) rather than not at all.
         self.group_ids = await database_sync_to_async(agent_group_ids)(user=user)
-        for group_id in self.group_ids:
-            await self.channel_layer.group_add(groups.dashboard(group_id), self.channel_name)
-        await self.channel_layer.group_add(groups.agent_dashboards(user.pk), self.channel_name)
-        self.available = await database_sync_to_async(availability.agent_available)(user=user)
-        await self.announce_open()
+        for name in [*map(groups.dashboard, self.group_ids), groups.agent_dashboards(user.pk)]:
+            await self.channel_layer.group_add(name, self.channel_name)
+        start = await database_sync_to_async(services.dashboard_start)(
+            user=user, group_ids=self.group_ids, channel=self.channel_name
+        )
+        self.available = start.available
+        self.shown = {(visitor["group"], visitor["visitorid"]) for visitor in start.visitors}
         await self.send_frame(DASHBOARD.frame("availability", available=self.available))
-        await database_sync_to_async(sweeps.sessions_end_abandoned)(group_ids=self.group_ids)
-        sessions = await database_sync_to_async(selectors.dashboard_sessions)(
-            group_ids=self.group_ids
-        )
         # Lists go in parts under the send limit (5,000 visitors are several MiB).
-        await self.send_list(DASHBOARD.frame("sessions"), "sessions", sessions)
-        visitors = await database_sync_to_async(presence.dashboard_visitors)(
-            group_ids=self.group_ids
-        )
-        self.shown = {(visitor["group"], visitor["visitorid"]) for visitor in visitors}
-        await self.send_list(DASHBOARD.frame("visitors"), "visitors", visitors)
+        await self.send_list(DASHBOARD.frame("sessions"), "sessions", start.sessions)
+        await self.send_list(DASHBOARD.frame("visitors"), "visitors", start.visitors)
         self.sweeper = asyncio.create_task(self.sweep())
 
     async def announce_open(self) -> None:
@@ -127,10 +114,6 @@ class DashboardConsumer(FrameConsumer):
         )
 
     async def disconnect(self, code) -> None:
-        if self.revocable:
-            await self.channel_layer.group_discard(
-                groups.agent_sockets(self.scope["user"].pk), self.channel_name
-            )
         if self.sweeper is not None:
             self.sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -145,16 +128,13 @@ class DashboardConsumer(FrameConsumer):
                 group_ids=self.group_ids, channel=self.channel_name
             )
 
-    async def agent_revoked(self, message: dict) -> None:
-        """Signed out or deactivated: close for good. One group fewer: close so that the
-        page reconnects at once and lists only the groups the agent still has."""
-        login = self.scope["session"].session_key if "session" in self.scope else None
-        if not groups.revocation_applies(message, login=login, group_ids=self.group_ids):
-            return
-        if message["group"]:
-            await self.close(code=CloseCode.GROUPS_CHANGED, reason="groups changed")
-        else:
-            await self.fail(TandemError(ErrorCode(message["code"]), message["msg"]))
+    def revocation_group_ids(self) -> list[int]:
+        return self.group_ids
+
+    async def revoked_group(self, message: dict) -> None:
+        """One group fewer: close so that the page reconnects at once and lists only the
+        groups the agent still has."""
+        await self.close(code=CloseCode.GROUPS_CHANGED, reason="groups changed")
 
     async def dashboard_availability(self, message: dict) -> None:
         """The agent switched on one of its dashboards: every one of them follows."""

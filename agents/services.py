@@ -1,4 +1,5 @@
-"""Writes about agent accounts: taking an agent's access back closes its open sockets.
+"""Writes about agents: a dashboard opening, and taking an agent's access back, which
+closes its open sockets.
 
 A socket checks who may use it when it opens; these keep the check true while it stays
 open. Each tells the agent's sockets (`groups.agent_sockets`) after the change commits, and
@@ -7,13 +8,17 @@ login on sign-out, all of them on deactivation, those of one group when a member
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from agents import availability, selectors
 from agents.models import Membership
+from cobrowse import sweeps
 from core import groups
 from core.errors import ErrorCode
 from core.layers import broadcast_after_commit
+from presence import services as presence
 
 log = logging.getLogger("tandem.agents")
 
@@ -82,3 +87,32 @@ def membership_saving(*, membership: Membership) -> None:
     before = Membership.objects.filter(pk=membership.pk).values("user_id", "group_id").first()
     if before and before != {"user_id": membership.user_id, "group_id": membership.group_id}:
         membership_removed(user_id=before["user_id"], group_id=before["group_id"])
+
+
+@dataclass(frozen=True)
+class DashboardStart:
+    """What a dashboard shows when it opens: the agent's availability switch, the live
+    sessions (`session_summary` dicts, newest first) and the visitors online (presence
+    `summary` dicts) of its groups."""
+
+    available: bool
+    sessions: list[dict]
+    visitors: list[dict]
+
+
+def dashboard_start(
+    *, user: AbstractBaseUser, group_ids: list[int], channel: str
+) -> DashboardStart:
+    """A dashboard opened on `channel`: count it for the agent's availability, end the
+    sessions of `group_ids` whose visitor left for good (so none is listed that the next
+    sweep would end), and read what it shows."""
+    available = availability.agent_available(user=user)
+    availability.dashboard_open(
+        user=user, group_ids=group_ids, channel=channel, available=available
+    )
+    sweeps.sessions_end_abandoned(group_ids=group_ids)
+    return DashboardStart(
+        available=available,
+        sessions=selectors.dashboard_sessions(group_ids=group_ids),
+        visitors=presence.dashboard_visitors(group_ids=group_ids),
+    )

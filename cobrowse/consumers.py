@@ -21,7 +21,7 @@ from cobrowse.services import remote_control, reverse, sessions, share, tabs
 from core import groups, ids
 from core.errors import ErrorCode, TandemError
 from core.protocol import AGENT, INPUT_KINDS, VISITOR
-from core.sockets import CLOSE_ENDED, FrameConsumer
+from core.sockets import CLOSE_ENDED, AgentSocket, FrameConsumer
 
 RC_ON = CobrowseSession.RemoteControl.ON
 
@@ -319,7 +319,7 @@ class VisitorConsumer(FrameConsumer):
         await self.close(code=CLOSE_ENDED, reason="session ended")
 
 
-class AgentConsumer(FrameConsumer):
+class AgentConsumer(AgentSocket):
     """An agent watching one session: receives its mirror frames, asks for snapshots."""
 
     frames = AGENT.client
@@ -339,32 +339,10 @@ class AgentConsumer(FrameConsumer):
         self.index: int | None = None  # this agent's client index in the session
         self.rc_on = False
         self.user = self.scope.get("user")
-        self.revocable = False  # listening for this agent's sign-out and revocations
-        await self.accept()
-        key = self.scope["url_route"]["kwargs"]["key"]
+        if not await self.agent_open():
+            return
         try:
-            self.check_own_origin()
-            if self.user is not None and self.user.is_authenticated:
-                # Before the access check: a revocation that commits after it still lands.
-                await self.channel_layer.group_add(
-                    groups.agent_sockets(self.user.pk), self.channel_name
-                )
-                self.revocable = True
-            session = await database_sync_to_async(selectors.access_session)(
-                user=self.user, key=key, group=self.query_group()
-            )
-            # Listen before joining: an end that commits in between still reaches us,
-            # and the join itself refuses a session that has already ended.
-            await self.channel_layer.group_add(groups.session_agents(session.id), self.channel_name)
-            try:
-                count, self.index = await database_sync_to_async(sessions.session_agent_join)(
-                    session=session, agent=self.user, channel=self.channel_name
-                )
-            except TandemError:
-                await self.channel_layer.group_discard(
-                    groups.session_agents(session.id), self.channel_name
-                )
-                raise
+            session, count = await self.join(self.scope["url_route"]["kwargs"]["key"])
         except TandemError as error:
             await self.fail(error)
             return
@@ -376,38 +354,59 @@ class AgentConsumer(FrameConsumer):
             name=sessions.agent_display_name(self.user),
         )
         await self.channel_layer.group_add(groups.session_news(session.group_id), self.channel_name)
+        reverse_only = await self.send_joined(count)
+        if not reverse_only:  # no page is recorded in it: nothing to ask for
+            await mirror.snapshot_request(session_id=session.id, reply_to=self.channel_name)
+
+    async def join(self, key: str) -> tuple[CobrowseSession, int]:
+        """Check access to the session `key` and join it: (the session, agents now)."""
+        session = await database_sync_to_async(selectors.access_session)(
+            user=self.user, key=key, group=self.query_group()
+        )
+        # Listen before joining: an end that commits in between still reaches us, and the
+        # join itself refuses a session that has already ended.
+        await self.channel_layer.group_add(groups.session_agents(session.id), self.channel_name)
+        try:
+            count, self.index = await database_sync_to_async(sessions.session_agent_join)(
+                session=session, agent=self.user, channel=self.channel_name
+            )
+        except TandemError:
+            await self.channel_layer.group_discard(
+                groups.session_agents(session.id), self.channel_name
+            )
+            raise
+        return session, count
+
+    async def send_joined(self, count: int) -> bool:
+        """Tell the viewer what it joined; True for a session with no page recorded."""
+        session = self.session
         self.rc_on = session.rc_state == RC_ON and session.rc_holder in (None, self.index)
-        shared = await database_sync_to_async(share.media_state)(session_id=session.id)
+        shared = await database_sync_to_async(selectors.media_state)(session_id=session.id)
         await self.send_frame(
             AGENT.frame(
                 "joined",
                 rc=self.rc_on,
                 rcTo=(session.rc_holder or 0) if session.rc_state == RC_ON else 0,
                 accessibility=session.accessibility,
-                key=self.session.key,
-                group=self.session.group.public_id,
-                site=self.session.site.name,
-                userAgent=self.session.visitor_user_agent,
-                visitor=selectors.visitor_params(session=self.session),
+                key=session.key,
+                group=session.group.public_id,
+                site=session.site.name,
+                userAgent=session.visitor_user_agent,
+                visitor=selectors.visitor_params(session=session),
                 agents=count,
                 index=self.index,
                 share=shared["share"],
                 reverse=shared["reverse"],
                 reverseOnly=shared["reverseOnly"],
-                presence=selectors.visitor_presence(session=self.session),
-                started=int(self.session.started_at.timestamp() * 1000),
+                presence=selectors.visitor_presence(session=session),
+                started=int(session.started_at.timestamp() * 1000),
                 # The viewer loads the replayed page's assets only through this proxy URL.
                 assets=asset_base(session_id=session.id, user_id=self.user.pk),
             )
         )
-        if not shared["reverseOnly"]:  # no page is recorded in it: nothing to ask for
-            await mirror.snapshot_request(session_id=self.session.id, reply_to=self.channel_name)
+        return shared["reverseOnly"]
 
     async def disconnect(self, code) -> None:
-        if self.revocable:
-            await self.channel_layer.group_discard(
-                groups.agent_sockets(self.user.pk), self.channel_name
-            )
         if self.session is None:
             return
         await self.channel_layer.group_discard(
@@ -619,12 +618,8 @@ class AgentConsumer(FrameConsumer):
         self.session = None
         await self.close(code=CLOSE_ENDED, reason="session ended")
 
-    async def agent_revoked(self, message: dict) -> None:
-        """The agent signed out, was deactivated or left this session's group."""
-        login = self.scope["session"].session_key if "session" in self.scope else None
-        group_ids = [self.session.group_id] if self.session is not None else []
-        if groups.revocation_applies(message, login=login, group_ids=group_ids):
-            await self.fail(TandemError(ErrorCode(message["code"]), message["msg"]))
+    def revocation_group_ids(self) -> list[int]:
+        return [self.session.group_id] if self.session is not None else []
 
 
 class NoSuchSocketConsumer(FrameConsumer):

@@ -18,6 +18,7 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from core import groups
 from core.dispatch import DirectDispatch
 from core.domains import origin_is_own
 from core.errors import ErrorCode, TandemError
@@ -337,3 +338,53 @@ class FrameConsumer(DirectDispatch, AsyncWebsocketConsumer):
             return self.who()
         except Exception:
             return f"path={getattr(self, 'scope', {}).get('path', '')}"
+
+
+class AgentSocket(FrameConsumer):
+    """A socket an agent's page opens on Tandem's own origin (the dashboard, a viewer).
+
+    `agent_open()` accepts it, refuses a page that is not Tandem's own, and listens for the
+    agent's revocations (core.groups.agent_sockets) before the subclass checks access, so
+    a sign-out, deactivation or membership removal that commits after the check still
+    lands. A revocation closes the socket when `revocation_applies` to this login and one
+    of `revocation_group_ids()`; `revoked_group()` says what a removed group does."""
+
+    revocable = False
+
+    async def agent_open(self) -> bool:
+        """Accept; False (the socket told and closed) when the page is not Tandem's own."""
+        await self.accept()
+        try:
+            self.check_own_origin()
+        except TandemError as error:
+            await self.fail(error)
+            return False
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            await self.channel_layer.group_add(groups.agent_sockets(user.pk), self.channel_name)
+            self.revocable = True
+        return True
+
+    def revocation_group_ids(self) -> list[int]:
+        return []
+
+    async def revoked_group(self, message: dict) -> None:
+        """One of this socket's groups was taken from the agent: by default it closes."""
+        await self.fail(TandemError(ErrorCode(message["code"]), message["msg"]))
+
+    async def agent_revoked(self, message: dict) -> None:
+        login = self.scope["session"].session_key if "session" in self.scope else None
+        group_ids = self.revocation_group_ids()
+        if not groups.revocation_applies(message, login=login, group_ids=group_ids):
+            return
+        if message["group"]:
+            await self.revoked_group(message)
+        else:
+            await self.fail(TandemError(ErrorCode(message["code"]), message["msg"]))
+
+    async def _cleanup(self, code: int) -> None:
+        await super()._cleanup(code)
+        if self.revocable:
+            self.revocable = False
+            user_id = self.scope["user"].pk
+            await self.channel_layer.group_discard(groups.agent_sockets(user_id), self.channel_name)

@@ -33,26 +33,6 @@ def _share_said(session_id: int, *, view: str, state: str, paused: bool, by: int
 # Reads.
 
 
-def share_summary(*, session: CobrowseSession) -> dict | None:
-    """The running share as an agent's `joined` frame carries it, or None."""
-    if session.share_by is None:
-        return None
-    return {"view": session.share_view, "paused": session.share_paused, "by": session.share_by}
-
-
-def media_state(*, session_id: int) -> dict:
-    """The share and reverse state for an agent that has just joined: read after the join,
-    so a change that committed before its socket listened is not missed."""
-    session = CobrowseSession.objects.only(
-        "share_by", "share_view", "share_paused", "reverse_state", "reverse_only"
-    ).get(id=session_id)
-    return {
-        "share": share_summary(session=session),
-        "reverse": session.reverse_state,
-        "reverseOnly": session.reverse_only,
-    }
-
-
 def frames_on_resume(*, session: CobrowseSession) -> list[dict]:
     """What a visitor tab hears after `resumed`: the share it should show again, and an
     open reverse session (a `started` never has either)."""
