@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from cobrowse.models import Group
 from cobrowse.selectors import group_get, group_trusted_patterns
 from core import ids
-from core.domains import frame_ancestors
+from core.csp import embedded_page_policy
 from core.errors import TandemError
 from core.protocol import SHARE_VIEWS
 
@@ -53,16 +53,8 @@ def share_view(request: HttpRequest) -> HttpResponse:
         "trustedDomains": trusted,
     }
     response = render(request, "cobrowse/view.html", {"config": config})
-    response["Content-Security-Policy"] = "; ".join(
-        [
-            "default-src 'none'",
-            "script-src 'self'",
-            "style-src 'unsafe-inline'",
-            "media-src 'self' blob: mediastream:",
-            "base-uri 'none'",
-            "form-action 'none'",
-            f"frame-ancestors {frame_ancestors(trusted)}",
-        ]
+    response["Content-Security-Policy"] = embedded_page_policy(
+        trusted=trusted, allow={"media-src": ["'self'", "blob:", "mediastream:"]}
     )
     # The embedding rules follow the group's trusted domains: never serve stale ones.
     response["Cache-Control"] = "no-cache"

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from cobrowse.selectors import loader_config
 from core import ids
-from core.domains import frame_ancestors
+from core.csp import embedded_page_policy
 from core.errors import TandemError
 
 log = logging.getLogger("tandem.siteconnect")
@@ -40,16 +40,8 @@ def site_connect_frame(request: HttpRequest) -> HttpResponse:
         "error": found.get("error"),
     }
     response = render(request, "siteconnect/frame.html", {"config": config})
-    response["Content-Security-Policy"] = "; ".join(
-        [
-            "default-src 'none'",
-            "script-src 'self'",
-            "style-src 'unsafe-inline'",
-            f"connect-src {ws_base}",
-            "base-uri 'none'",
-            "form-action 'none'",
-            f"frame-ancestors {frame_ancestors(found['trustedDomains'])}",
-        ]
+    response["Content-Security-Policy"] = embedded_page_policy(
+        trusted=found["trustedDomains"], allow={"connect-src": [ws_base]}
     )
     # The embedding rules follow the group's trusted domains: never serve stale ones.
     response["Cache-Control"] = "no-cache"

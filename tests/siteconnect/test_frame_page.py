@@ -7,7 +7,7 @@ import re
 import pytest
 
 from cobrowse.models import TrustedDomain
-from siteconnect.views import frame_ancestors
+from core.domains import frame_ancestors
 
 pytestmark = pytest.mark.django_db
 
