@@ -1,5 +1,5 @@
 """Trusted-domain patterns and the origins they let in or keep out: one table for the
-Python matcher (`core.domains`, tests/cobrowse/test_trusted_domain_patterns.py) and its
+Python matcher (`core.domains`, tests/core/test_trusted_domain_patterns.py) and its
 TypeScript port in the visitor page
 (tests/browser/test_chat_window_aims_invoke_at_the_visitors_origin.py), so the two stay alike."""
 

@@ -17,7 +17,7 @@ from tandem.routing import websocket_urlpatterns
 
 ROOT = Path(__file__).resolve().parent.parent
 # The packages whose code sends frames.
-APPS = ("cobrowse", "presence", "agents", "api")
+APPS = ("core", "cobrowse", "presence", "agents", "api", "siteconnect", "demo", "tandem")
 
 
 def _consumer(socket: protocol.Socket) -> type:
@@ -134,7 +134,7 @@ def test_a_server_frame_of_another_socket_cannot_be_built():
 
 
 def test_env_example_lists_every_setting_the_server_reads():
-    settings = (ROOT / "cobrowse" / "settings.py").read_text(encoding="utf-8")
+    settings = (ROOT / "tandem" / "settings.py").read_text(encoding="utf-8")
     read = set(re.findall(r"env_\w+\(\s*\"(TANDEM_\w+)\"", settings))
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
     listed = set(re.findall(r"^#?\s*(TANDEM_\w+)=", example, flags=re.MULTILINE))

@@ -4,7 +4,7 @@ from the project down to the kernel, and no modules import each other in a loop.
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Higher imports lower, never the other way round; one level may hold several apps, which
 # then may not import each other either.

@@ -73,7 +73,7 @@ def test_ice_servers_that_are_not_a_list_of_servers_stop_start_up(monkeypatch, r
 
 def settings_read_from_the_environment() -> set[str]:
     """Every variable tandem/settings.py reads with one of the tandem.env parsers."""
-    source = (Path(__file__).resolve().parents[2] / "cobrowse" / "settings.py").read_text()
+    source = (Path(__file__).resolve().parents[2] / "tandem" / "settings.py").read_text()
     return set(re.findall(r'env_[a-z_]+\(\s*"([A-Z][A-Z0-9_]*)"', source))
 
 
