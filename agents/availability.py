@@ -19,7 +19,8 @@ from django.core.cache import cache
 
 from agents.models import Availability
 from core import groups, locks
-from core.layers import broadcast_after_commit
+from core.layers import broadcast_after_commit, frame_after_commit
+from core.protocol import STATUS
 
 log = logging.getLogger("tandem.availability")
 
@@ -51,8 +52,8 @@ def _any_available(dashboards: dict, at: float) -> bool:
 
 
 def _announce(group_id: int, available: bool) -> None:
-    broadcast_after_commit(
-        groups.agent_status(group_id), {"type": "status.agents", "available": available}
+    frame_after_commit(
+        groups.agent_status(group_id), STATUS.frame("agent_status", available=available)
     )
     log.info("group availability group_id=%s available=%s", group_id, available)
 

@@ -141,12 +141,6 @@ class DashboardConsumer(AgentSocket):
         self.available = message["available"]
         await self.send_frame(DASHBOARD.frame("availability", available=self.available))
 
-    async def dashboard_session(self, message: dict) -> None:
-        await self.send_frame(DASHBOARD.frame("session", session=message["session"]))
-
-    async def dashboard_ended(self, message: dict) -> None:
-        await self.send_frame(DASHBOARD.frame("session_ended", key=message["key"]))
-
     async def dashboard_visitor(self, message: dict) -> None:
         self.shown.add((message["visitor"]["group"], message["visitor"]["visitorid"]))
         await self.send_frame(DASHBOARD.frame("visitor", visitor=message["visitor"]))
@@ -156,21 +150,6 @@ class DashboardConsumer(AgentSocket):
         await self.send_frame(
             DASHBOARD.frame("visitor_gone", group=message["group"], visitorid=message["visitorid"])
         )
-
-    async def dashboard_terms(self, message: dict) -> None:
-        """A visitor answered (or was shown) the consent prompt of a one-click co-browse."""
-        fields = ("group", "visitorid", "status", "key")
-        await self.send_frame(DASHBOARD.frame("terms", **{name: message[name] for name in fields}))
-
-    async def dashboard_delivered(self, message: dict) -> None:
-        """A visitor's page acknowledged a signal or invoke (the `signaled` frame's `id`)."""
-        fields = ("group", "visitorid", "id", "shown")
-        await self.send_frame(
-            DASHBOARD.frame("delivered", **{name: message[name] for name in fields})
-        )
-
-    async def dashboard_agents(self, message: dict) -> None:
-        await self.send_frame(DASHBOARD.frame("agents", key=message["key"], count=message["count"]))
 
 
 class StatusConsumer(FrameConsumer):
@@ -204,9 +183,6 @@ class StatusConsumer(FrameConsumer):
             await self.channel_layer.group_discard(
                 groups.agent_status(self.group.id), self.channel_name
             )
-
-    async def status_agents(self, message: dict) -> None:
-        await self.send_frame(STATUS.frame("agent_status", available=message["available"]))
 
     def who(self) -> str:
         return f"group={self.group.public_id if self.group else '-'}"

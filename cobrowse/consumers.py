@@ -262,28 +262,14 @@ class VisitorConsumer(FrameConsumer):
 
     # Channel-layer messages.
 
-    async def annotation_frame(self, message: dict) -> None:
-        # The agents' pointer and drawings show on the tab the visitor is using.
-        if self.focused:
-            await self.send_frame(message["frame"])
-
     async def snapshot_request(self, message: dict) -> None:
         if self.focused:
             await self.send_frame(VISITOR.frame("snapshot", to=[message["rid"]]))
-
-    async def rc_requested(self, message: dict) -> None:
-        if self.focused:
-            await self.send_frame(
-                VISITOR.frame("rcrequested", agent=message["agent"], req=message["req"])
-            )
 
     async def rc_changed(self, message: dict) -> None:
         await self.send_frame(
             VISITOR.frame("rc", enabled=message["enabled"], to=message.get("to") or 0)
         )
-
-    async def accessibility_changed(self, message: dict) -> None:
-        await self.send_frame(VISITOR.frame("accessibility", enabled=message["enabled"]))
 
     async def rc_input(self, message: dict) -> None:
         if self.focused:
@@ -300,14 +286,6 @@ class VisitorConsumer(FrameConsumer):
         if message.get("viewer"):
             frame["viewer"] = message["viewer"]
         await self.send_frame(frame)
-
-    async def chat_message(self, message: dict) -> None:
-        if self.focused:
-            await self.send_frame(message["frame"])
-
-    async def media_frame(self, message: dict) -> None:
-        # Every tab: each shows the share in its own view iframe.
-        await self.send_frame(message["frame"])
 
     async def session_ended(self, message: dict) -> None:
         if self.session is not None:
@@ -565,15 +543,6 @@ class AgentConsumer(AgentSocket):
             frame["viewer"] = message["viewer"]
         await self.send_frame(frame)
 
-    async def chat_message(self, message: dict) -> None:
-        await self.send_frame(message["frame"])
-
-    async def visitor_presence(self, message: dict) -> None:
-        await self.send_frame(AGENT.frame("visitor", **message["presence"]))
-
-    async def media_frame(self, message: dict) -> None:
-        await self.send_frame(message["frame"])
-
     async def annotation_dismissed(self, message: dict) -> None:
         if self.marks is not None:
             self.marks.dismissed()
@@ -588,15 +557,6 @@ class AgentConsumer(AgentSocket):
         """Tandem's own origin as the agent's browser reached it: a message's sender."""
         scheme = "https" if self.scope.get("scheme") in ("https", "wss") else "http"
         return f"{scheme}://{self.header(b'host')}"
-
-    async def rc_pending(self, message: dict) -> None:
-        await self.send_frame(AGENT.frame("rc_pending", agent=message["agent"]))
-
-    async def rc_declined(self, message: dict) -> None:
-        await self.send_frame(AGENT.frame("rc_declined"))
-
-    async def accessibility_changed(self, message: dict) -> None:
-        await self.send_frame(AGENT.frame("accessibility", enabled=message["enabled"]))
 
     async def rc_changed(self, message: dict) -> None:
         # `enabled`: this agent may act on the page; `to`: who holds control (0: visitor).

@@ -232,6 +232,23 @@ def broadcast_after_commit(group: str, message: dict) -> None:
     transaction.on_commit(lambda: group_send_from_sync(group, message))
 
 
+def frame_message(frame: dict, *, focused_only: bool = False) -> dict:
+    """The channel-layer message that carries a frame built through the protocol
+    declaration (`VISITOR.frame(...)`): every socket of the group sends it on as it is
+    (core.sockets.FrameConsumer.frame_send); with `focused_only`, only the visitor tab that
+    holds the session's focus does."""
+    message = {"type": "frame.send", "frame": frame}
+    if focused_only:
+        message["focused_only"] = True
+    return message
+
+
+def frame_after_commit(group: str, frame: dict, *, focused_only: bool = False) -> None:
+    """How a service hands one frame to every socket of `group`: after the commit
+    (broadcast_after_commit), as `frame_message` carries it."""
+    broadcast_after_commit(group, frame_message(frame, focused_only=focused_only))
+
+
 def group_send_from_sync(group: str, message: dict) -> None:
     """Send `message` to a channel-layer group from sync code, without waiting for it.
 

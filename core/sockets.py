@@ -311,6 +311,13 @@ class FrameConsumer(DirectDispatch, AsyncWebsocketConsumer):
                 ErrorCode.RATE_LIMITED, "Too many sessions started from your address."
             )
 
+    async def frame_send(self, message: dict) -> None:
+        """A frame a service built (core.layers.frame_message), sent on as it is; one for
+        the focused tab only is dropped by the visitor tabs without the focus."""
+        if message.get("focused_only") and not getattr(self, "focused", True):
+            return
+        await self.send_frame(message["frame"])
+
     def header(self, name: bytes) -> str:
         for key, value in self.scope.get("headers", []):
             if key == name:

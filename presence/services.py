@@ -21,8 +21,8 @@ from cobrowse.models import Group
 from cobrowse.selectors import agent_group_ids
 from core import groups, ids
 from core.errors import ErrorCode, TandemError
-from core.layers import broadcast_after_commit
-from core.protocol import PRESENCE
+from core.layers import broadcast_after_commit, frame_after_commit
+from core.protocol import DASHBOARD, PRESENCE
 from presence import registry
 from presence.models import PendingMessage
 
@@ -234,15 +234,11 @@ def visitor_terms(*, group: Group, visitor_id: str, status: str, key: str | None
     """The visitor's page showed, accepted or declined the consent prompt for an agent's
     one-click co-browse: the group's dashboards say so (a declined request opens no viewer)."""
     log.info("one-click consent %s group=%s", status, group.public_id)
-    broadcast_after_commit(
+    frame_after_commit(
         groups.dashboard(group.id),
-        {
-            "type": "dashboard.terms",
-            "group": group.public_id,
-            "visitorid": visitor_id,
-            "status": status,
-            "key": key,
-        },
+        DASHBOARD.frame(
+            "terms", group=group.public_id, visitorid=visitor_id, status=status, key=key
+        ),
     )
 
 
@@ -276,15 +272,11 @@ def message_ack(*, group: Group, visitor_id: str, message_id: int, shown: bool =
         ).delete()
         if not deleted:
             return
-        broadcast_after_commit(
+        frame_after_commit(
             groups.dashboard(group.id),
-            {
-                "type": "dashboard.delivered",
-                "group": group.public_id,
-                "visitorid": visitor_id,
-                "id": message_id,
-                "shown": shown,
-            },
+            DASHBOARD.frame(
+                "delivered", group=group.public_id, visitorid=visitor_id, id=message_id, shown=shown
+            ),
         )
 
 

@@ -14,6 +14,7 @@ from channels.layers import get_channel_layer
 from cobrowse.models import SessionEvent
 from core import groups
 from core.errors import ErrorCode, TandemError
+from core.layers import frame_message
 from core.limits import TokenBucket
 from core.protocol import VISITOR
 
@@ -60,8 +61,9 @@ _record_async = database_sync_to_async(_record)
 
 
 async def _to_visitor(session_id: int, frame: dict) -> None:
+    # The agents' pointer and drawings show on the tab the visitor is using.
     await get_channel_layer().group_send(
-        groups.session_visitor(session_id), {"type": "annotation.frame", "frame": frame}
+        groups.session_visitor(session_id), frame_message(frame, focused_only=True)
     )
 
 

@@ -12,6 +12,7 @@ from channels.layers import get_channel_layer
 from cobrowse.models import CobrowseSession, SessionEvent
 from core import groups
 from core.errors import ErrorCode, TandemError
+from core.layers import frame_message
 from core.protocol import AGENT
 
 log = logging.getLogger("tandem.chat")
@@ -61,9 +62,7 @@ async def from_visitor(*, session_id: int, data: object, origin: str, name: str 
     check_message(data)
     await database_sync_to_async(_keep)(session_id=session_id, actor="visitor", data=data)
     frame = _message(data=data, origin=origin, sender=0, name=name or VISITOR_NAME)
-    await get_channel_layer().group_send(
-        groups.session_agents(session_id), {"type": "chat.message", "frame": frame}
-    )
+    await get_channel_layer().group_send(groups.session_agents(session_id), frame_message(frame))
 
 
 async def from_agent(
@@ -74,7 +73,9 @@ async def from_agent(
     check_message(data)
     await database_sync_to_async(_keep)(session_id=session_id, actor=name, data=data)
     frame = _message(data=data, origin=origin, sender=index, name=name)
-    message = {"type": "chat.message", "frame": frame}
     layer = get_channel_layer()
-    await layer.group_send(groups.session_visitor(session_id), message)
-    await layer.group_send(groups.session_agents(session_id), message)
+    # The visitor reads it in the tab it is using; every agent's viewer shows it.
+    await layer.group_send(
+        groups.session_visitor(session_id), frame_message(frame, focused_only=True)
+    )
+    await layer.group_send(groups.session_agents(session_id), frame_message(frame))

@@ -9,6 +9,7 @@ from channels.layers import get_channel_layer
 from cobrowse.models import CobrowseSession
 from core import groups
 from core.errors import ErrorCode, TandemError
+from core.layers import frame_message
 from core.protocol import AGENT, VISITOR, Socket
 
 log = logging.getLogger("tandem.media")
@@ -40,7 +41,7 @@ async def rtc_from_agent(*, session_id: int, index: int, frame: dict) -> None:
         raise TandemError(ErrorCode.NOT_SHARER, "You are not sharing in this session.")
     await get_channel_layer().group_send(
         groups.session_visitor(session_id),
-        {"type": "media.frame", "frame": _rtc(frame, to=VISITOR)},
+        frame_message(_rtc(frame, to=VISITOR)),
     )
 
 

@@ -11,9 +11,11 @@ from cobrowse.models import CobrowseSession, SessionEvent
 from cobrowse.selectors import (
     session_locked,
 )
+from cobrowse.services.notify import frame_to_agents, frame_to_visitor
 from core import groups
 from core.errors import ErrorCode, TandemError
 from core.layers import broadcast_after_commit
+from core.protocol import AGENT, VISITOR
 
 _RC = CobrowseSession.RemoteControl
 
@@ -46,13 +48,9 @@ def rc_request(*, session_id: int, agent: AbstractBaseUser, index: int | None = 
         SessionEvent.objects.create(
             session=session, type=SessionEvent.Type.RC_REQUESTED, actor=name
         )
-        broadcast_after_commit(
-            groups.session_visitor(session_id),
-            {"type": "rc.requested", "agent": name, "req": index},
-        )
-        broadcast_after_commit(
-            groups.session_agents(session_id), {"type": "rc.pending", "agent": name}
-        )
+        request = VISITOR.frame("rcrequested", agent=name, req=index)
+        frame_to_visitor(session_id, request, focused_only=True)
+        frame_to_agents(session_id, AGENT.frame("rc_pending", agent=name))
     log.info("rc requested key=%s agent=%s", session.key, name)
 
 
@@ -79,7 +77,7 @@ def rc_answer(*, session_id: int, accept: bool, req: int | None) -> None:
         if accept:
             _rc_changed(session, True, holder)
         else:
-            broadcast_after_commit(groups.session_agents(session_id), {"type": "rc.declined"})
+            frame_to_agents(session_id, AGENT.frame("rc_declined"))
     log.info("rc %s key=%s", "accepted" if accept else "declined", session.key)
 
 

@@ -22,6 +22,7 @@ from cobrowse.selectors import (
     session_summary,
     site_get,
 )
+from cobrowse.services.notify import frame_to_agents, frame_to_visitor
 from cobrowse.services.sockets import socket_closed, socket_opened
 from core import groups
 from core.errors import ErrorCode, TandemError
@@ -32,7 +33,8 @@ from core.keys import (
     VISITOR_NAME_MAX,
     VISITOR_PHONE_MAX,
 )
-from core.layers import broadcast_after_commit
+from core.layers import broadcast_after_commit, frame_after_commit
+from core.protocol import AGENT, DASHBOARD, VISITOR
 
 log = logging.getLogger("tandem.media")
 
@@ -43,9 +45,7 @@ _KEY_ATTEMPTS = 20
 def visitor_presence_broadcast(*, session_id: int, presence: dict) -> None:
     """The session's agents learn where the visitor is (a `visitor` frame): `here`,
     `away` (every tab of it left: navigating or closed) or `blurred` (its tab hidden)."""
-    broadcast_after_commit(
-        groups.session_agents(session_id), {"type": "visitor.presence", "presence": presence}
-    )
+    frame_to_agents(session_id, AGENT.frame("visitor", **presence))
 
 
 _KEY = re.compile(SESSION_KEY_RE)
@@ -124,8 +124,8 @@ def session_start(
                 if page:
                     page_set(session_id=session.id, page=page)
                 summary = session_summary(session=session, agents=0, page=page)
-                broadcast_after_commit(
-                    groups.dashboard(group.id), {"type": "dashboard.session", "session": summary}
+                frame_after_commit(
+                    groups.dashboard(group.id), DASHBOARD.frame("session", session=summary)
                 )
                 broadcast_after_commit(
                     groups.session_news(group.id), {"type": "session.news", "session": summary}
@@ -186,8 +186,9 @@ def session_end(*, session_id: int, actor: str, reason: str) -> bool:
         ended = {"type": "session.ended", "reason": reason}
         broadcast_after_commit(groups.session_agents(session.id), ended)
         broadcast_after_commit(groups.session_visitor(session.id), ended)
-        broadcast_after_commit(
-            groups.dashboard(session.group_id), {"type": "dashboard.ended", "key": session.key}
+        frame_after_commit(
+            groups.dashboard(session.group_id),
+            DASHBOARD.frame("session_ended", key=session.key),
         )
     log.info(
         "session ended group=%s key=%s reason=%s", session.group.public_id, session.key, reason
@@ -208,9 +209,9 @@ def agents_changed(session: CobrowseSession, count: int, viewer: dict | None = N
     message = {"type": "agents.count", "count": count, "viewer": viewer, "names": names}
     broadcast_after_commit(groups.session_visitor(session.id), message)
     broadcast_after_commit(groups.session_agents(session.id), message)
-    broadcast_after_commit(
+    frame_after_commit(
         groups.dashboard(session.group_id),
-        {"type": "dashboard.agents", "key": session.key, "count": count},
+        DASHBOARD.frame("agents", key=session.key, count=count),
     )
 
 
@@ -312,21 +313,17 @@ def accessibility_set(*, session_id: int, enabled: bool, agent: AbstractBaseUser
             actor=agent.get_username(),
             detail="on" if enabled else "off",
         )
-        message = {"type": "accessibility.changed", "enabled": enabled}
-        broadcast_after_commit(groups.session_visitor(session_id), message)
-        broadcast_after_commit(groups.session_agents(session_id), message)
+        frame_to_visitor(session_id, VISITOR.frame("accessibility", enabled=enabled))
+        frame_to_agents(session_id, AGENT.frame("accessibility", enabled=enabled))
 
 
 def session_page_moved(*, session: CobrowseSession, page: dict[str, str]) -> None:
     """The visitor continued the session on another page: the dashboards show it."""
     page_set(session_id=session.id, page=page)
     fresh = CobrowseSession.objects.select_related("group", "site").get(id=session.id)
-    broadcast_after_commit(
-        groups.dashboard(fresh.group_id),
-        {
-            "type": "dashboard.session",
-            "session": session_summary(session=fresh, agents=fresh.agents_watching, page=page),
-        },
+    summary = session_summary(session=fresh, agents=fresh.agents_watching, page=page)
+    frame_after_commit(
+        groups.dashboard(fresh.group_id), DASHBOARD.frame("session", session=summary)
     )
 
 

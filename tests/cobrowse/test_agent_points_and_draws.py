@@ -78,7 +78,10 @@ async def test_timeline_records_each_showing_and_stroke_not_each_move(
     await send(viewer, {"t": "draw", "id": 7, "kind": "highlight", "pts": [3, 4]})
     await send(viewer, {"t": "draw", "id": 8, "kind": "pen", "pts": [5, 6]})
     await send(viewer, {"t": "draw_clear"})
-    for _ in range(10):
+    # The socket handles one frame at a time, each recording before the next: once the
+    # visitor has this last one, every row above is written.
+    await send(viewer, {"t": "pointer_hide"})
+    for _ in range(11):
         await receive(visitor)
 
     events = [event for event in await timeline(key) if event[0] not in ("started",)]

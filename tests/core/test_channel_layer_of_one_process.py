@@ -180,7 +180,7 @@ async def test_each_recipient_gets_its_own_copy_of_a_nested_message():
     first, second = await channels.new_channel(), await channels.new_channel()
     await channels.group_add("g", first)
     await channels.group_add("g", second)
-    sent = {"type": "chat.message", "frame": {"t": "message", "data": {"text": "hi"}}}
+    sent = {"type": "frame.send", "frame": {"t": "message", "data": {"text": "hi"}}}
 
     await channels.group_send("g", sent)
     mine = await receive(channels, first)

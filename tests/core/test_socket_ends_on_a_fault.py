@@ -24,7 +24,7 @@ async def test_fault_in_a_relay_handler_closes_with_4500_and_the_agent_leaves(
     async def broken(self, message):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(AgentConsumer, "chat_message", broken)
+    monkeypatch.setattr(AgentConsumer, "frame_send", broken)
     await send(visitor, {"t": "message", "data": {"text": "hello"}})
 
     assert await close_code(viewer) == CloseCode.INTERNAL
