@@ -135,6 +135,15 @@ def asset_patterns(*, session: CobrowseSession) -> list[str]:
     return group_trusted_patterns(group=session.group) + session.group.asset_domain_list
 
 
+def access_asset_source(
+    *, user: AbstractBaseUser | AnonymousUser, token: str
+) -> tuple[int, list[str]]:
+    """The group whose assets `token` lets `user` fetch, and that group's host patterns:
+    what a fetch needs, read in one go."""
+    session = access_asset_session(user=user, token=token)
+    return session.group_id, asset_patterns(session=session)
+
+
 # --- where a fetch may go ------------------------------------------------------------
 
 
@@ -338,3 +347,9 @@ def asset_body(*, asset: Asset, proxy: str) -> bytes:
         return asset.body
     text = asset.body.decode("utf-8", errors="replace")
     return css_rewrite(text, base=asset.url, proxy=proxy).encode()
+
+
+def asset_served(*, group_id: int, patterns: list[str], url: str, proxy: str) -> tuple[str, bytes]:
+    """The content type and body an agent's browser gets for `url` (see asset_get)."""
+    asset = asset_get(group_id=group_id, patterns=patterns, url=url)
+    return asset.content_type, asset_body(asset=asset, proxy=proxy)

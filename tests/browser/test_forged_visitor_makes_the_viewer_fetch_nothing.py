@@ -70,6 +70,9 @@ def hostile_events(h: str) -> tuple[list[dict], list[dict], int]:
         f"body {{ font-family: Evil; }} .bg {{ background: url('{h}/css-bg.png'); }}"
     )
     style = n.el("style", {}, n.text(css, style=True))
+    # The mutations rewrite this one's text; the sheet above stays, so its imports and
+    # font load however late the replay lays the page out.
+    restyled = n.el("style", {}, n.text(f"div {{ background: url({h}/before.png) }}", style=True))
     head = n.el(
         "head",
         {},
@@ -82,6 +85,7 @@ def hostile_events(h: str) -> tuple[list[dict], list[dict], int]:
             "link", {"rel": "stylesheet", "_cssText": f"p {{ background: url({h}/csstext.png) }}"}
         ),
         style,
+        restyled,
     )
     svg = n.el(
         "svg",
@@ -150,7 +154,7 @@ def hostile_events(h: str) -> tuple[list[dict], list[dict], int]:
                 "source": 0,
                 "texts": [
                     {
-                        "id": style["childNodes"][0]["id"],
+                        "id": restyled["childNodes"][0]["id"],
                         "value": f"div {{ background: url({h}/text.png) }}",
                     }
                 ],
@@ -247,8 +251,9 @@ def test_forged_snapshot_makes_the_agents_browser_fetch_nothing_outside_tandem(
     try:
         viewer = open_viewer(key)
         expect(replay(viewer).locator("#done")).to_have_text("done")
-        # The replay asks the proxy for what the events name: wait until it asked for each
-        # of them and every image has settled.
+        # The replay asks the proxy for every asset the events name (none of them is
+        # replaced before the page is laid out): wait until it asked for each of them and
+        # every image has settled.
         try:
             viewer.wait_for_function(
                 f"""(wanted) => {{
@@ -262,9 +267,7 @@ def test_forged_snapshot_makes_the_agents_browser_fetch_nothing_outside_tandem(
                 polling=100,
             )
         except PlaywrightTimeoutError:
-            # On the suite's shared, busy server not every proxied request has settled in
-            # time (issue 17, open). What did go out is still checked below, and most must.
-            pass
+            pass  # the assertions below name what never went out
         asked = viewer.evaluate(
             f"(() => {{ const frame = document.querySelector("
             f"'#viewer .stage iframe'); return {RESOURCES_JS}; }})()"
@@ -276,5 +279,4 @@ def test_forged_snapshot_makes_the_agents_browser_fetch_nothing_outside_tandem(
     assert hostile.requests == []
     assert [url for url in asked if not url.startswith(server.url)] == []
     proxied = unquote(" ".join(asked))
-    through_tandem = [name for name in PROXIED if f"{hostile.url}/{name}" in proxied]
-    assert len(through_tandem) >= len(PROXIED) // 2, through_tandem
+    assert [name for name in PROXIED if f"{hostile.url}/{name}" not in proxied] == []
