@@ -12,11 +12,12 @@ content types that cannot run as a page on Tandem's origin.
 import hashlib
 import ipaddress
 import logging
-import re
 import socket
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
+import tinycss2
+import tinycss2.ast
 import urllib3
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -307,19 +308,21 @@ def asset_get(*, group_id: int, patterns: list[str], url: str) -> Asset:
     return asset
 
 
-# --- stylesheets: their own url() and @import go through the proxy too --------------------
+# --- stylesheets: every URL they load goes through the proxy too -----------------------
+# Read with a CSS Syntax tokenizer (tinycss2), as the browser reads them: escaped URLs
+# (`url(\68ttp://...)`, `u\72l(...)`), `@import "x.css"`, image-set() strings. The
+# agent's page does the same for inline styles (static/src/agent/css.ts), and both answer
+# the case table tests/css_url_cases.py. The agent page's CSP is the hard guarantee.
 
-_CSS_URL = re.compile(
-    r"""(?P<url>url\(\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^)'"\s]*))\s*\))"""
-    r"""|(?P<imp>@import\s+(?:"(?P<idq>[^"]*)"|'(?P<isq>[^']*)'))""",
-    re.IGNORECASE,
-)
+# Functions whose string arguments are URLs the browser fetches (`url("x")` is one too).
+_URL_STRING_FUNCTIONS = frozenset({"url", "src", "image-set", "-webkit-image-set"})
+_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
 
 
 def proxied_url(url: str, *, base: str, proxy: str) -> str:
     """`url` (relative to `base`) as the proxy URL an agent's browser may load; data: and
     in-document `#id` references stay; any other scheme becomes nothing to load."""
-    url = url.strip()
+    url = url.strip(_C0_AND_SPACE)  # as the URL parser does
     if url.startswith("#") or url[:5].lower() == "data:" or not url:
         return url
     absolute = urljoin(base, url)
@@ -329,16 +332,45 @@ def proxied_url(url: str, *, base: str, proxy: str) -> str:
     return f"{proxy}&u={quote(bare, safe='')}" + (f"#{fragment}" if fragment else "")
 
 
-def css_rewrite(css: str, *, base: str, proxy: str) -> str:
-    def swap(match: re.Match[str]) -> str:
-        if match["url"]:
-            found = match["dq"] if match["dq"] is not None else match["sq"]
-            found = found if found is not None else match["bare"]
-            return f'url("{proxied_url(found, base=base, proxy=proxy)}")'
-        found = match["idq"] if match["idq"] is not None else match["isq"]
-        return f'@import "{proxied_url(found, base=base, proxy=proxy)}"'
+def _css_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    return f'"{escaped}"'
 
-    return _CSS_URL.sub(swap, css)
+
+def _rewrite_nodes(nodes: list, *, base: str, proxy: str, strings_are_urls: bool) -> None:
+    """Rewrite, in place, the URLs among `nodes` (one level of component values) and in
+    their blocks. `strings_are_urls`: the level is the inside of url()/image-set()."""
+    pending_import = False  # after `@import`: a string is the sheet's URL
+    in_namespace = False  # `@namespace ... url(...)` names a namespace; nothing is fetched
+    for index, node in enumerate(nodes):
+        kind = node.type
+        if kind in ("whitespace", "comment"):
+            continue
+        if in_namespace:  # up to its `;` (or a block, which makes it invalid)
+            in_namespace = not (kind == "{} block" or (kind == "literal" and node.value == ";"))
+            continue
+        url = None
+        if kind == "url":
+            url = f"url({_css_string(proxied_url(node.value, base=base, proxy=proxy))})"
+            nodes[index] = tinycss2.ast.URLToken(node.source_line, node.source_column, "", url)
+        elif kind == "string" and (strings_are_urls or pending_import):
+            url = _css_string(proxied_url(node.value, base=base, proxy=proxy))
+            nodes[index] = tinycss2.ast.StringToken(node.source_line, node.source_column, "", url)
+        elif kind == "function":
+            inner = node.lower_name in _URL_STRING_FUNCTIONS
+            _rewrite_nodes(node.arguments, base=base, proxy=proxy, strings_are_urls=inner)
+        elif kind in ("() block", "[] block", "{} block"):
+            _rewrite_nodes(node.content, base=base, proxy=proxy, strings_are_urls=False)
+        pending_import = kind == "at-keyword" and node.lower_value == "import"
+        in_namespace = kind == "at-keyword" and node.lower_value == "namespace"
+
+
+def css_rewrite(css: str, *, base: str, proxy: str) -> str:
+    """`css` (a stylesheet or a declaration list) with every URL it loads through the proxy;
+    everything else as it was."""
+    nodes = tinycss2.parse_component_value_list(css)
+    _rewrite_nodes(nodes, base=base, proxy=proxy, strings_are_urls=False)
+    return tinycss2.serialize(nodes)
 
 
 def asset_body(*, asset: Asset, proxy: str) -> bytes:
