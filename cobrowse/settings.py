@@ -347,6 +347,8 @@ TANDEM_ASSET_FETCH_THREADS = env_int("TANDEM_ASSET_FETCH_THREADS", 16, minimum=1
 # through agents.middleware.AgentPagesCSPMiddleware: mirrored visitor content runs no
 # script and loads nothing from outside Tandem (its assets come through the asset proxy).
 # The replay iframe is about:blank, sandboxed without allow-scripts, and inherits this.
+# The same middleware sends `Referrer-Policy: no-referrer` on the pages under /agent/
+# (same-origin on the log-in pages, whose forms post themselves).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
