@@ -287,20 +287,22 @@ def asset_fetch(*, url: str, patterns: list[str], allow_private: bool) -> Asset:
 
 
 def _cache_key(*, group_id: int, url: str) -> str:
-    return f"tandem.asset.{group_id}.{hashlib.sha256(url.encode()).hexdigest()}"
+    # "asset2": stylesheets are kept read (see _prepared), not as the site sent them.
+    return f"tandem.asset2.{group_id}.{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 def asset_get(*, group_id: int, patterns: list[str], url: str) -> Asset:
     """The asset at `url` for an agent of group `group_id` (whose domains are `patterns`):
-    from the cache, or fetched (and kept when small enough). The cache is per group: each
-    group's domains decide its fetches. No database access: it runs off Django's thread."""
+    from the cache, or fetched (and kept when small enough), a stylesheet already read
+    (`_prepared`). The cache is per group: each group's domains decide its fetches. No
+    database access: it runs off Django's thread."""
     url = url.split("#", 1)[0]
     key = _cache_key(group_id=group_id, url=url)
     cached = cache.get(key)
     if isinstance(cached, Asset):
         return cached
-    asset = asset_fetch(
-        url=url, patterns=patterns, allow_private=settings.TANDEM_ASSET_ALLOW_PRIVATE
+    asset = _prepared(
+        asset_fetch(url=url, patterns=patterns, allow_private=settings.TANDEM_ASSET_ALLOW_PRIVATE)
     )
     seconds = settings.TANDEM_ASSET_CACHE_SECONDS
     if seconds and len(asset.body) <= settings.TANDEM_ASSET_CACHE_MAX_BYTES:
@@ -373,12 +375,27 @@ def css_rewrite(css: str, *, base: str, proxy: str) -> str:
     return tinycss2.serialize(nodes)
 
 
+# Where a prepared stylesheet says the proxy's URL, which names the agent (its token): the
+# one part that differs between agents. NUL cannot be in a stylesheet once it is read (CSS
+# Syntax makes it U+FFFD), so nothing the site wrote can pass for it.
+_PROXY_MARK = "\0proxy\0"
+
+
+def _prepared(asset: Asset) -> Asset:
+    """A stylesheet with every URL it loads pointed at the proxy, as `_PROXY_MARK`: read
+    once per group and URL (tokenizing takes time), the mark swapped per agent."""
+    if asset.content_type != "text/css":
+        return asset
+    text = asset.body.decode("utf-8", errors="replace")
+    body = css_rewrite(text, base=asset.url, proxy=_PROXY_MARK).encode()
+    return Asset(content_type=asset.content_type, body=body, url=asset.url)
+
+
 def asset_body(*, asset: Asset, proxy: str) -> bytes:
-    """What the agent's browser gets: a stylesheet's own references rewritten."""
+    """What the agent's browser gets: a prepared stylesheet with this agent's proxy URL."""
     if asset.content_type != "text/css":
         return asset.body
-    text = asset.body.decode("utf-8", errors="replace")
-    return css_rewrite(text, base=asset.url, proxy=proxy).encode()
+    return asset.body.replace(_PROXY_MARK.encode(), proxy.encode())
 
 
 def asset_served(*, group_id: int, patterns: list[str], url: str, proxy: str) -> tuple[str, bytes]:
