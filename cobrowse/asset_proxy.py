@@ -12,6 +12,7 @@ content types that cannot run as a page on Tandem's origin.
 import hashlib
 import ipaddress
 import logging
+import re
 import socket
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
@@ -319,6 +320,8 @@ def asset_get(*, group_id: int, patterns: list[str], url: str) -> Asset:
 # Functions whose string arguments are URLs the browser fetches (`url("x")` is one too).
 _URL_STRING_FUNCTIONS = frozenset({"url", "src", "image-set", "-webkit-image-set"})
 _C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
+# Without escapes, only these texts can start something that loads.
+_MAY_LOAD = re.compile(r"url\(|src\(|image-set\(|@import", re.IGNORECASE)
 
 
 def proxied_url(url: str, *, base: str, proxy: str) -> str:
@@ -370,6 +373,8 @@ def _rewrite_nodes(nodes: list, *, base: str, proxy: str, strings_are_urls: bool
 def css_rewrite(css: str, *, base: str, proxy: str) -> str:
     """`css` (a stylesheet or a declaration list) with every URL it loads through the proxy;
     everything else as it was."""
+    if "\\" not in css and not _MAY_LOAD.search(css):
+        return css
     nodes = tinycss2.parse_component_value_list(css)
     _rewrite_nodes(nodes, base=base, proxy=proxy, strings_are_urls=False)
     return tinycss2.serialize(nodes)

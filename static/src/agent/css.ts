@@ -37,70 +37,78 @@ export interface Token {
   value: string; // unescaped: a string's, a url's, a name's (functions, at-keywords)
 }
 
-const isNewline = (c: string): boolean => c === "\n" || c === "\r" || c === "\f";
-const isWhitespace = (c: string): boolean => c === " " || c === "\t" || isNewline(c);
-const isDigit = (c: string): boolean => c >= "0" && c <= "9";
-const isHex = (c: string): boolean => isDigit(c) || (c >= "a" && c <= "f") || (c >= "A" && c <= "F");
-const isIdentStart = (c: string): boolean =>
-  (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || (c !== "" && c.charCodeAt(0) >= 0x80);
-const isIdent = (c: string): boolean => isIdentStart(c) || isDigit(c) || c === "-";
-const isNonPrintable = (c: string): boolean => {
-  const code = c.charCodeAt(0);
-  return code <= 0x08 || code === 0x0b || (code >= 0x0e && code <= 0x1f) || code === 0x7f;
+// Character codes: the tokenizer looks at every character of possibly large sheets.
+const LF = 0x0a, CR = 0x0d, FF = 0x0c, TAB = 0x09, SPACE = 0x20;
+const QUOTE = 0x22, APOSTROPHE = 0x27, HASH = 0x23, PERCENT = 0x25, OPEN = 0x28, CLOSE = 0x29;
+const PLUS = 0x2b, MINUS = 0x2d, DOT = 0x2e, SLASH = 0x2f, STAR = 0x2a, LESS = 0x3c, AT = 0x40;
+const BACKSLASH = 0x5c, GREATER = 0x3e, LOW_E = 0x65, HIGH_E = 0x45, BANG = 0x21;
+const SINGLE: Record<number, Kind> = {
+  0x28: "(", 0x29: ")", 0x5b: "[", 0x5d: "]", 0x7b: "{", 0x7d: "}", 0x3b: ";", 0x2c: ",", 0x3a: ":",
 };
+
+const isNewline = (c: number): boolean => c === LF || c === CR || c === FF;
+const isWhitespace = (c: number): boolean => c === SPACE || c === TAB || isNewline(c);
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const isHex = (c: number): boolean => isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+// NaN (past the end) is none of these.
+const isIdentStart = (c: number): boolean =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c >= 0x80;
+const isIdent = (c: number): boolean => isIdentStart(c) || isDigit(c) || c === MINUS;
+const isNonPrintable = (c: number): boolean => c <= 0x08 || c === 0x0b || (c >= 0x0e && c <= 0x1f) || c === 0x7f;
 
 class Tokenizer {
   private at = 0;
+  private readonly length: number;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    this.length = text.length;
+  }
 
-  private peek(offset = 0): string {
-    return this.text.charAt(this.at + offset); // "" past the end
+  /** The code unit `offset` ahead; NaN past the end. */
+  private code(offset = 0): number {
+    return this.text.charCodeAt(this.at + offset);
   }
 
   /** Past a newline: CR LF is one. */
   private skipNewline(): void {
-    this.at += this.peek() === "\r" && this.peek(1) === "\n" ? 2 : 1;
+    this.at += this.code() === CR && this.code(1) === LF ? 2 : 1;
   }
 
   private validEscape(offset = 0): boolean {
-    return this.peek(offset) === "\\" && this.peek(offset + 1) !== "" && !isNewline(this.peek(offset + 1));
+    const next = this.code(offset + 1);
+    return this.code(offset) === BACKSLASH && next === next && !isNewline(next);
   }
 
   private startsIdent(offset = 0): boolean {
-    const first = this.peek(offset);
-    if (first === "-") {
-      const second = this.peek(offset + 1);
-      return isIdentStart(second) || second === "-" || this.validEscape(offset + 1);
+    const first = this.code(offset);
+    if (first === MINUS) {
+      const second = this.code(offset + 1);
+      return isIdentStart(second) || second === MINUS || this.validEscape(offset + 1);
     }
-    if (isIdentStart(first)) return true;
-    return this.validEscape(offset);
+    return isIdentStart(first) || this.validEscape(offset);
   }
 
   private startsNumber(offset = 0): boolean {
-    const first = this.peek(offset);
-    if (first === "+" || first === "-") {
-      const second = this.peek(offset + 1);
-      return isDigit(second) || (second === "." && isDigit(this.peek(offset + 2)));
+    const first = this.code(offset);
+    if (first === PLUS || first === MINUS) {
+      const second = this.code(offset + 1);
+      return isDigit(second) || (second === DOT && isDigit(this.code(offset + 2)));
     }
-    if (first === ".") return isDigit(this.peek(offset + 1));
+    if (first === DOT) return isDigit(this.code(offset + 1));
     return isDigit(first);
   }
 
   /** After the backslash of a valid escape: the code point it stands for. */
   private escape(): string {
-    const first = this.peek();
-    if (first === "") return "\ufffd";
-    if (isHex(first)) {
-      let hex = "";
-      while (hex.length < 6 && isHex(this.peek())) hex += this.text[this.at++];
-      if (isWhitespace(this.peek())) {
-        if (isNewline(this.peek())) this.skipNewline();
-        else this.at += 1;
-      }
-      const code = parseInt(hex, 16);
-      const valid = code !== 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
-      return valid ? String.fromCodePoint(code) : "\ufffd";
+    if (this.at >= this.length) return "\ufffd";
+    if (isHex(this.code())) {
+      const start = this.at;
+      while (this.at - start < 6 && isHex(this.code())) this.at += 1;
+      const value = parseInt(this.text.slice(start, this.at), 16);
+      if (isNewline(this.code())) this.skipNewline();
+      else if (isWhitespace(this.code())) this.at += 1;
+      const valid = value !== 0 && value <= 0x10ffff && !(value >= 0xd800 && value <= 0xdfff);
+      return valid ? String.fromCodePoint(value) : "\ufffd";
     }
     const point = String.fromCodePoint(this.text.codePointAt(this.at) ?? 0xfffd);
     this.at += point.length;
@@ -109,169 +117,167 @@ class Tokenizer {
 
   private identSequence(): string {
     let value = "";
+    let run = this.at; // plain characters are copied a run at a time
     for (;;) {
-      const c = this.peek();
+      const c = this.code();
       if (isIdent(c)) {
-        value += c;
         this.at += 1;
       } else if (this.validEscape()) {
+        value += this.text.slice(run, this.at);
         this.at += 1;
         value += this.escape();
+        run = this.at;
       } else {
-        return value;
+        return value + this.text.slice(run, this.at);
       }
     }
   }
 
   next(): Token | null {
     const start = this.at;
-    const c = this.peek();
-    if (c === "") return null;
+    if (start >= this.length) return null;
+    const c = this.code();
     const token = (kind: Kind, value = ""): Token => ({ kind, start, end: this.at, value });
-    if (c === "/" && this.peek(1) === "*") {
-      const close = this.text.indexOf("*/", this.at + 2);
-      this.at = close < 0 ? this.text.length : close + 2;
+    if (c === SLASH && this.code(1) === STAR) {
+      const close = this.text.indexOf("*/", start + 2);
+      this.at = close < 0 ? this.length : close + 2;
       return token("comment");
     }
     if (isWhitespace(c)) {
-      while (isWhitespace(this.peek())) this.at += 1;
+      while (isWhitespace(this.code())) this.at += 1;
       return token("ws");
     }
-    if (c === '"' || c === "'") return this.string(start, c);
-    if (c === "#") {
-      if (isIdent(this.peek(1)) || this.validEscape(1)) {
+    if (c === QUOTE || c === APOSTROPHE) return this.string(start, c);
+    const single = SINGLE[c];
+    if (single) {
+      this.at += 1;
+      return token(single);
+    }
+    if (isIdentStart(c)) return this.identLike(start);
+    if (isDigit(c)) return this.numeric(start);
+    if (c === HASH) {
+      if (isIdent(this.code(1)) || this.validEscape(1)) {
         this.at += 1;
         return token("hash", this.identSequence());
       }
-      this.at += 1;
-      return token("delim", c);
-    }
-    if ("()[]{};,:".includes(c)) {
-      this.at += 1;
-      return token(c as Kind);
-    }
-    if (c === "+" || c === ".") {
+    } else if (c === PLUS || c === DOT) {
       if (this.startsNumber()) return this.numeric(start);
-      this.at += 1;
-      return token("delim", c);
-    }
-    if (c === "-") {
+    } else if (c === MINUS) {
       if (this.startsNumber()) return this.numeric(start);
-      if (this.peek(1) === "-" && this.peek(2) === ">") {
+      if (this.code(1) === MINUS && this.code(2) === GREATER) {
         this.at += 3;
         return token("cdc");
       }
       if (this.startsIdent()) return this.identLike(start);
-      this.at += 1;
-      return token("delim", c);
-    }
-    if (c === "<" && this.text.startsWith("!--", this.at + 1)) {
-      this.at += 4;
-      return token("cdo");
-    }
-    if (c === "@") {
+    } else if (c === LESS) {
+      if (this.code(1) === BANG && this.code(2) === MINUS && this.code(3) === MINUS) {
+        this.at += 4;
+        return token("cdo");
+      }
+    } else if (c === AT) {
       if (this.startsIdent(1)) {
         this.at += 1;
         return token("at", this.identSequence());
       }
-      this.at += 1;
-      return token("delim", c);
-    }
-    if (c === "\\") {
+    } else if (c === BACKSLASH) {
       if (this.validEscape()) return this.identLike(start);
-      this.at += 1;
-      return token("delim", c);
     }
-    if (isDigit(c)) return this.numeric(start);
-    if (isIdentStart(c)) return this.identLike(start);
-    this.at += c.length;
-    return token("delim", c);
+    this.at += 1;
+    return token("delim");
   }
 
-  private string(start: number, quote: string): Token {
+  private string(start: number, quote: number): Token {
     this.at += 1;
     let value = "";
+    let run = this.at;
     for (;;) {
-      const c = this.peek();
-      if (c === "" || c === quote) {
+      const c = this.code();
+      if (c !== c || c === quote) {
+        value += this.text.slice(run, this.at);
         if (c === quote) this.at += 1;
         return { kind: "string", start, end: this.at, value };
       }
       if (isNewline(c)) return { kind: "bad-string", start, end: this.at, value }; // not consumed
-      if (c === "\\") {
+      if (c === BACKSLASH) {
+        value += this.text.slice(run, this.at);
         this.at += 1;
-        if (this.peek() === "") continue;
-        if (isNewline(this.peek())) this.skipNewline();
-        else value += this.escape();
+        if (this.at < this.length) {
+          if (isNewline(this.code())) this.skipNewline();
+          else value += this.escape();
+        }
+        run = this.at;
         continue;
       }
-      value += c;
       this.at += 1;
     }
   }
 
   private numeric(start: number): Token {
-    if (this.peek() === "+" || this.peek() === "-") this.at += 1;
-    while (isDigit(this.peek())) this.at += 1;
-    if (this.peek() === "." && isDigit(this.peek(1))) {
+    if (this.code() === PLUS || this.code() === MINUS) this.at += 1;
+    while (isDigit(this.code())) this.at += 1;
+    if (this.code() === DOT && isDigit(this.code(1))) {
       this.at += 1;
-      while (isDigit(this.peek())) this.at += 1;
+      while (isDigit(this.code())) this.at += 1;
     }
-    const e = this.peek();
-    if (e === "e" || e === "E") {
-      const sign = this.peek(1) === "+" || this.peek(1) === "-" ? 1 : 0;
-      if (isDigit(this.peek(1 + sign))) {
+    const e = this.code();
+    if (e === LOW_E || e === HIGH_E) {
+      const sign = this.code(1) === PLUS || this.code(1) === MINUS ? 1 : 0;
+      if (isDigit(this.code(1 + sign))) {
         this.at += 1 + sign;
-        while (isDigit(this.peek())) this.at += 1;
+        while (isDigit(this.code())) this.at += 1;
       }
     }
     if (this.startsIdent()) this.identSequence(); // a dimension's unit
-    else if (this.peek() === "%") this.at += 1;
+    else if (this.code() === PERCENT) this.at += 1;
     return { kind: "number", start, end: this.at, value: "" };
   }
 
   private identLike(start: number): Token {
     const name = this.identSequence();
-    if (this.peek() !== "(") return { kind: "ident", start, end: this.at, value: name };
+    if (this.code() !== OPEN) return { kind: "ident", start, end: this.at, value: name };
     this.at += 1;
-    if (name.toLowerCase() !== "url") return { kind: "function", start, end: this.at, value: name };
-    while (isWhitespace(this.peek()) && isWhitespace(this.peek(1))) this.at += 1;
-    const next = isWhitespace(this.peek()) ? this.peek(1) : this.peek();
-    if (next === '"' || next === "'") return { kind: "function", start, end: this.at, value: name };
+    if (name.length !== 3 || name.toLowerCase() !== "url") return { kind: "function", start, end: this.at, value: name };
+    while (isWhitespace(this.code()) && isWhitespace(this.code(1))) this.at += 1;
+    const next = isWhitespace(this.code()) ? this.code(1) : this.code();
+    if (next === QUOTE || next === APOSTROPHE) return { kind: "function", start, end: this.at, value: name };
     return this.url(start);
   }
 
   private url(start: number): Token {
-    while (isWhitespace(this.peek())) this.at += 1;
+    while (isWhitespace(this.code())) this.at += 1;
     let value = "";
+    let run = this.at;
     for (;;) {
-      const c = this.peek();
-      if (c === ")" || c === "") {
-        if (c === ")") this.at += 1;
+      const c = this.code();
+      if (c === CLOSE || c !== c) {
+        value += this.text.slice(run, this.at);
+        if (c === CLOSE) this.at += 1;
         return { kind: "url", start, end: this.at, value };
       }
       if (isWhitespace(c)) {
-        while (isWhitespace(this.peek())) this.at += 1;
-        if (this.peek() === ")" || this.peek() === "") continue;
+        value += this.text.slice(run, this.at);
+        while (isWhitespace(this.code())) this.at += 1;
+        run = this.at;
+        const after = this.code();
+        if (after === CLOSE || after !== after) continue;
         return this.badUrl(start);
       }
-      if (c === '"' || c === "'" || c === "(" || isNonPrintable(c)) return this.badUrl(start);
-      if (c === "\\") {
+      if (c === QUOTE || c === APOSTROPHE || c === OPEN || isNonPrintable(c)) return this.badUrl(start);
+      if (c === BACKSLASH) {
         if (!this.validEscape()) return this.badUrl(start);
+        value += this.text.slice(run, this.at);
         this.at += 1;
         value += this.escape();
+        run = this.at;
         continue;
       }
-      value += c;
       this.at += 1;
     }
   }
 
   private badUrl(start: number): Token {
-    for (;;) {
-      const c = this.peek();
-      if (c === "") break;
-      if (c === ")") {
+    while (this.at < this.length) {
+      if (this.code() === CLOSE) {
         this.at += 1;
         break;
       }
@@ -285,6 +291,9 @@ class Tokenizer {
     return { kind: "bad-url", start, end: this.at, value: "" };
   }
 }
+
+/** Without escapes, only these texts can start something that loads. */
+const MAY_LOAD = /url\(|src\(|image-set\(|@import/i;
 
 export function tokenize(text: string): Token[] {
   const tokenizer = new Tokenizer(text);
@@ -302,7 +311,8 @@ export const cssString = (text: string): string =>
 
 /** `css` with the URL of everything it loads replaced by `swap(url)`; the rest as it was. */
 export function rewriteCssUrls(css: string, swap: (url: string) => string): string {
-  const tokens = tokenize(css);
+  if (!css.includes("\\") && !MAY_LOAD.test(css)) return css;
+  const tokenizer = new Tokenizer(css);
   let out = "";
   let copied = 0;
   const replace = (token: Token, text: string): void => {
@@ -313,7 +323,7 @@ export function rewriteCssUrls(css: string, swap: (url: string) => string): stri
   const blocks: { closer: Kind; urls: boolean }[] = [];
   let pendingImport = false; // after `@import`: a string is the sheet's URL
   let namespaceDepth = -1; // inside `@namespace ...;`: its url() names, fetches nothing
-  for (const token of tokens) {
+  for (let token = tokenizer.next(); token; token = tokenizer.next()) {
     const { kind } = token;
     if (kind === "ws" || kind === "comment") continue;
     const inside = blocks[blocks.length - 1];
