@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 AGENT_PREFIXES = ("/agent/", "/accounts/")
+VISITOR_CONTENT = "/agent/"
 
 
 class AgentPagesCSPMiddleware(CSPMiddleware):
@@ -20,8 +21,12 @@ class AgentPagesCSPMiddleware(CSPMiddleware):
     ) -> HttpResponseBase:
         if not request.path_info.startswith(AGENT_PREFIXES):
             return response
-        # No Referer leaves Tandem (the asset proxy's responses, stylesheets included, say
-        # no-referrer). Not no-referrer here: with it, browsers send `Origin: null` with the
-        # page's own forms (log in, log out), which Django's CSRF check rightly refuses.
-        response["Referrer-Policy"] = "same-origin"
+        # The pages under /agent/ show visitor content: nothing they (or their replay) load
+        # says where from. Their POST forms go through fetch() (static/src/agent/page.ts),
+        # since a form's own POST under no-referrer carries `Origin: null`, which Django's
+        # CSRF check rightly refuses. The log-in pages show no visitor content and post
+        # their forms themselves: same-origin, so those carry the page's origin.
+        response["Referrer-Policy"] = (
+            "no-referrer" if request.path_info.startswith(VISITOR_CONTENT) else "same-origin"
+        )
         return super().process_response(request, response)

@@ -17,6 +17,8 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
+import tinycss2
+import tinycss2.ast
 import urllib3
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -133,6 +135,15 @@ def access_asset_session(*, user: AbstractBaseUser | AnonymousUser, token: str) 
 def asset_patterns(*, session: CobrowseSession) -> list[str]:
     """The host patterns the session's assets may come from."""
     return group_trusted_patterns(group=session.group) + session.group.asset_domain_list
+
+
+def access_asset_source(
+    *, user: AbstractBaseUser | AnonymousUser, token: str
+) -> tuple[int, list[str]]:
+    """The group whose assets `token` lets `user` fetch, and that group's host patterns:
+    what a fetch needs, read in one go."""
+    session = access_asset_session(user=user, token=token)
+    return session.group_id, asset_patterns(session=session)
 
 
 # --- where a fetch may go ------------------------------------------------------------
@@ -277,20 +288,22 @@ def asset_fetch(*, url: str, patterns: list[str], allow_private: bool) -> Asset:
 
 
 def _cache_key(*, group_id: int, url: str) -> str:
-    return f"tandem.asset.{group_id}.{hashlib.sha256(url.encode()).hexdigest()}"
+    # "asset2": stylesheets are kept read (see _prepared), not as the site sent them.
+    return f"tandem.asset2.{group_id}.{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 def asset_get(*, group_id: int, patterns: list[str], url: str) -> Asset:
     """The asset at `url` for an agent of group `group_id` (whose domains are `patterns`):
-    from the cache, or fetched (and kept when small enough). The cache is per group: each
-    group's domains decide its fetches. No database access: it runs off Django's thread."""
+    from the cache, or fetched (and kept when small enough), a stylesheet already read
+    (`_prepared`). The cache is per group: each group's domains decide its fetches. No
+    database access: it runs off Django's thread."""
     url = url.split("#", 1)[0]
     key = _cache_key(group_id=group_id, url=url)
     cached = cache.get(key)
     if isinstance(cached, Asset):
         return cached
-    asset = asset_fetch(
-        url=url, patterns=patterns, allow_private=settings.TANDEM_ASSET_ALLOW_PRIVATE
+    asset = _prepared(
+        asset_fetch(url=url, patterns=patterns, allow_private=settings.TANDEM_ASSET_ALLOW_PRIVATE)
     )
     seconds = settings.TANDEM_ASSET_CACHE_SECONDS
     if seconds and len(asset.body) <= settings.TANDEM_ASSET_CACHE_MAX_BYTES:
@@ -298,19 +311,23 @@ def asset_get(*, group_id: int, patterns: list[str], url: str) -> Asset:
     return asset
 
 
-# --- stylesheets: their own url() and @import go through the proxy too --------------------
+# --- stylesheets: every URL they load goes through the proxy too -----------------------
+# Read with a CSS Syntax tokenizer (tinycss2), as the browser reads them: escaped URLs
+# (`url(\68ttp://...)`, `u\72l(...)`), `@import "x.css"`, image-set() strings. The
+# agent's page does the same for inline styles (static/src/agent/css.ts), and both answer
+# the case table tests/css_url_cases.py. The agent page's CSP is the hard guarantee.
 
-_CSS_URL = re.compile(
-    r"""(?P<url>url\(\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^)'"\s]*))\s*\))"""
-    r"""|(?P<imp>@import\s+(?:"(?P<idq>[^"]*)"|'(?P<isq>[^']*)'))""",
-    re.IGNORECASE,
-)
+# Functions whose string arguments are URLs the browser fetches (`url("x")` is one too).
+_URL_STRING_FUNCTIONS = frozenset({"url", "src", "image-set", "-webkit-image-set"})
+_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
+# Without escapes, only these texts can start something that loads.
+_MAY_LOAD = re.compile(r"url\(|src\(|image-set\(|@import", re.IGNORECASE)
 
 
 def proxied_url(url: str, *, base: str, proxy: str) -> str:
     """`url` (relative to `base`) as the proxy URL an agent's browser may load; data: and
     in-document `#id` references stay; any other scheme becomes nothing to load."""
-    url = url.strip()
+    url = url.strip(_C0_AND_SPACE)  # as the URL parser does
     if url.startswith("#") or url[:5].lower() == "data:" or not url:
         return url
     absolute = urljoin(base, url)
@@ -320,21 +337,73 @@ def proxied_url(url: str, *, base: str, proxy: str) -> str:
     return f"{proxy}&u={quote(bare, safe='')}" + (f"#{fragment}" if fragment else "")
 
 
-def css_rewrite(css: str, *, base: str, proxy: str) -> str:
-    def swap(match: re.Match[str]) -> str:
-        if match["url"]:
-            found = match["dq"] if match["dq"] is not None else match["sq"]
-            found = found if found is not None else match["bare"]
-            return f'url("{proxied_url(found, base=base, proxy=proxy)}")'
-        found = match["idq"] if match["idq"] is not None else match["isq"]
-        return f'@import "{proxied_url(found, base=base, proxy=proxy)}"'
+def _css_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    return f'"{escaped}"'
 
-    return _CSS_URL.sub(swap, css)
+
+def _rewrite_nodes(nodes: list, *, base: str, proxy: str, strings_are_urls: bool) -> None:
+    """Rewrite, in place, the URLs among `nodes` (one level of component values) and in
+    their blocks. `strings_are_urls`: the level is the inside of url()/image-set()."""
+    pending_import = False  # after `@import`: a string is the sheet's URL
+    in_namespace = False  # `@namespace ... url(...)` names a namespace; nothing is fetched
+    for index, node in enumerate(nodes):
+        kind = node.type
+        if kind in ("whitespace", "comment"):
+            continue
+        if in_namespace:  # up to its `;` (or a block, which makes it invalid)
+            in_namespace = not (kind == "{} block" or (kind == "literal" and node.value == ";"))
+            continue
+        url = None
+        if kind == "url":
+            url = f"url({_css_string(proxied_url(node.value, base=base, proxy=proxy))})"
+            nodes[index] = tinycss2.ast.URLToken(node.source_line, node.source_column, "", url)
+        elif kind == "string" and (strings_are_urls or pending_import):
+            url = _css_string(proxied_url(node.value, base=base, proxy=proxy))
+            nodes[index] = tinycss2.ast.StringToken(node.source_line, node.source_column, "", url)
+        elif kind == "function":
+            inner = node.lower_name in _URL_STRING_FUNCTIONS
+            _rewrite_nodes(node.arguments, base=base, proxy=proxy, strings_are_urls=inner)
+        elif kind in ("() block", "[] block", "{} block"):
+            _rewrite_nodes(node.content, base=base, proxy=proxy, strings_are_urls=False)
+        pending_import = kind == "at-keyword" and node.lower_value == "import"
+        in_namespace = kind == "at-keyword" and node.lower_value == "namespace"
+
+
+def css_rewrite(css: str, *, base: str, proxy: str) -> str:
+    """`css` (a stylesheet or a declaration list) with every URL it loads through the proxy;
+    everything else as it was."""
+    if "\\" not in css and not _MAY_LOAD.search(css):
+        return css
+    nodes = tinycss2.parse_component_value_list(css)
+    _rewrite_nodes(nodes, base=base, proxy=proxy, strings_are_urls=False)
+    return tinycss2.serialize(nodes)
+
+
+# Where a prepared stylesheet says the proxy's URL, which names the agent (its token): the
+# one part that differs between agents. NUL cannot be in a stylesheet once it is read (CSS
+# Syntax makes it U+FFFD), so nothing the site wrote can pass for it.
+_PROXY_MARK = "\0proxy\0"
+
+
+def _prepared(asset: Asset) -> Asset:
+    """A stylesheet with every URL it loads pointed at the proxy, as `_PROXY_MARK`: read
+    once per group and URL (tokenizing takes time), the mark swapped per agent."""
+    if asset.content_type != "text/css":
+        return asset
+    text = asset.body.decode("utf-8", errors="replace")
+    body = css_rewrite(text, base=asset.url, proxy=_PROXY_MARK).encode()
+    return Asset(content_type=asset.content_type, body=body, url=asset.url)
 
 
 def asset_body(*, asset: Asset, proxy: str) -> bytes:
-    """What the agent's browser gets: a stylesheet's own references rewritten."""
+    """What the agent's browser gets: a prepared stylesheet with this agent's proxy URL."""
     if asset.content_type != "text/css":
         return asset.body
-    text = asset.body.decode("utf-8", errors="replace")
-    return css_rewrite(text, base=asset.url, proxy=proxy).encode()
+    return asset.body.replace(_PROXY_MARK.encode(), proxy.encode())
+
+
+def asset_served(*, group_id: int, patterns: list[str], url: str, proxy: str) -> tuple[str, bytes]:
+    """The content type and body an agent's browser gets for `url` (see asset_get)."""
+    asset = asset_get(group_id=group_id, patterns=patterns, url=url)
+    return asset.content_type, asset_body(asset=asset, proxy=proxy)

@@ -2,13 +2,16 @@
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from urllib.parse import quote
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from cobrowse.asset_proxy import access_asset_session, asset_body, asset_get, asset_patterns
+from cobrowse.asset_proxy import access_asset_source, asset_served
 from core.errors import ErrorCode, TandemError
 
 log = logging.getLogger("tandem.assets")
@@ -34,6 +37,14 @@ _HEADERS = {
 }
 
 
+# A fetch waits on another site for up to TANDEM_ASSET_TIMEOUT_SECONDS: on threads of its
+# own, so a slow or stalled site never takes the event loop's default threads, which the
+# process heartbeat (core/leases.py) and name lookups need.
+_FETCHERS = ThreadPoolExecutor(
+    max_workers=settings.TANDEM_ASSET_FETCH_THREADS, thread_name_prefix="tandem-asset"
+)
+
+
 def _refusal(error: TandemError) -> HttpResponse:
     response = HttpResponse(error.msg, status=_STATUS.get(error.code, 400))
     response["Content-Type"] = "text/plain; charset=utf-8"
@@ -46,18 +57,18 @@ def _refusal(error: TandemError) -> HttpResponse:
 async def asset(request: HttpRequest) -> HttpResponse:
     token, url = request.GET.get("s", ""), request.GET.get("u", "")
     user = await request.auser()
+    proxy = f"{request.path}?s={quote(token, safe='')}"
     try:
-        session = await sync_to_async(access_asset_session)(user=user, token=token)
-        patterns = await sync_to_async(asset_patterns)(session=session)
-        # The fetch waits on another site: off the thread Django's sync code shares.
-        found = await asyncio.to_thread(
-            lambda: asset_get(group_id=session.group_id, patterns=patterns, url=url)
+        group_id, patterns = await sync_to_async(access_asset_source)(user=user, token=token)
+        # Reading a stylesheet's references is work too: off the event loop with the fetch.
+        content_type, body = await asyncio.get_running_loop().run_in_executor(
+            _FETCHERS,
+            partial(asset_served, group_id=group_id, patterns=patterns, url=url, proxy=proxy),
         )
     except TandemError as error:
         log.info("asset refused user=%s code=%s msg=%s", user.pk, error.code, error.msg)
         return _refusal(error)
-    proxy = f"{request.path}?s={quote(token, safe='')}"
-    response = HttpResponse(asset_body(asset=found, proxy=proxy), content_type=found.content_type)
+    response = HttpResponse(body, content_type=content_type)
     for name, value in _HEADERS.items():
         response[name] = value
     # Fonts and sprites load from the replay's same-origin document; say so explicitly.

@@ -27,13 +27,18 @@ await Promise.all([
   build({ ...common, entryPoints: { view: "static/src/media/view.ts" }, outdir, format: "iife" }),
   build({
     ...common,
-    entryPoints: { viewer: "static/src/agent/viewer.ts", dashboard: "static/src/agent/dashboard.ts" },
+    entryPoints: {
+      viewer: "static/src/agent/viewer.ts",
+      dashboard: "static/src/agent/dashboard.ts",
+      // Every agent page: its POST forms through fetch() (static/src/agent/page.ts).
+      agentpage: "static/src/agent/page.ts",
+    },
     outdir,
     format: "iife",
   }),
 ]);
 
-for (const name of ["loader.js", "presence.js", "invokevisitor.js", "recorder.js", "ui.js", "siteconnect.js", "siteconnect-frame.js", "media.js", "view.js", "viewer.js", "viewer.css", "dashboard.js"]) {
+for (const name of ["loader.js", "presence.js", "invokevisitor.js", "recorder.js", "ui.js", "siteconnect.js", "siteconnect-frame.js", "media.js", "view.js", "viewer.js", "viewer.css", "dashboard.js", "agentpage.js"]) {
   const bytes = readFileSync(outdir + name);
   const gz = gzipSync(bytes).length;
   console.log(`${name.padEnd(21)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KB  gzip ${(gz / 1024).toFixed(1).padStart(6)} KB`);

@@ -335,18 +335,22 @@ SPECTACULAR_SETTINGS = {
 # media reach the agent's browser only through Tandem. Private, loopback and link-local
 # addresses are refused unless TANDEM_ASSET_ALLOW_PRIVATE (the local demo on 127.0.0.1
 # needs it; so it follows DEBUG). Sizes cap what one fetch reads and what one cache entry
-# keeps; the token an agent's viewer carries lives TANDEM_ASSET_TOKEN_SECONDS.
+# keeps; the token an agent's viewer carries lives TANDEM_ASSET_TOKEN_SECONDS. Fetches
+# run on TANDEM_ASSET_FETCH_THREADS threads of their own per process.
 TANDEM_ASSET_ALLOW_PRIVATE = env_bool("TANDEM_ASSET_ALLOW_PRIVATE", DEBUG)
 TANDEM_ASSET_MAX_BYTES = env_int("TANDEM_ASSET_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 TANDEM_ASSET_TIMEOUT_SECONDS = env_int("TANDEM_ASSET_TIMEOUT_SECONDS", 10, minimum=1)
 TANDEM_ASSET_CACHE_SECONDS = env_int("TANDEM_ASSET_CACHE_SECONDS", 3600, minimum=0)
 TANDEM_ASSET_CACHE_MAX_BYTES = env_int("TANDEM_ASSET_CACHE_MAX_BYTES", 1024 * 1024, minimum=0)
 TANDEM_ASSET_TOKEN_SECONDS = env_int("TANDEM_ASSET_TOKEN_SECONDS", 12 * 3600, minimum=60)
+TANDEM_ASSET_FETCH_THREADS = env_int("TANDEM_ASSET_FETCH_THREADS", 16, minimum=1, maximum=256)
 
 # Content-Security-Policy of the agent's pages (/agent/, /accounts/), sent by django-csp
 # through agents.middleware.AgentPagesCSPMiddleware: mirrored visitor content runs no
 # script and loads nothing from outside Tandem (its assets come through the asset proxy).
 # The replay iframe is about:blank, sandboxed without allow-scripts, and inherits this.
+# The same middleware sends `Referrer-Policy: no-referrer` on the pages under /agent/
+# (same-origin on the log-in pages, whose forms post themselves).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -15,6 +15,7 @@ class Reply:
     content_type: str = "text/plain"
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    gate: threading.Event | None = None  # answer only once it is set (a stalled site)
 
 
 @dataclass
@@ -36,6 +37,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             site.requests.append({"path": self.path, "headers": dict(self.headers)})
             reply = site.routes.get(self.path.split("?", 1)[0]) or Reply(b"no", status=404)
+            if reply.gate is not None:
+                reply.gate.wait(timeout=60)
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(reply.body)))

@@ -3,9 +3,11 @@
 A fake resolver stands in for DNS: names resolve to the addresses a test chooses, and the
 proxy connects to the address it checked (here always a site on 127.0.0.1)."""
 
-from urllib.parse import quote
+import re
+from urllib.parse import quote, unquote
 
 import pytest
+from django.core import signing
 from django.test import Client
 
 from cobrowse import asset_proxy
@@ -263,3 +265,35 @@ def test_a_logged_out_browser_fetches_nothing(agent, session, site, dns):
 
     assert response.status_code == 403
     assert site.requests == []
+
+
+def agents_named(css: str) -> set[int]:
+    """Whose tokens the proxy URLs in `css` carry."""
+    tokens = re.findall(r"/cobrowse/asset/\?s=([^&\"]+)", css)
+    signer = signing.TimestampSigner(salt="tandem.asset")
+    return {signer.unsign_object(unquote(token))["u"] for token in tokens}
+
+
+def test_a_stylesheet_is_read_once_and_served_to_each_agent_with_its_own_token(
+    agent, agent2, session, site, dns
+):
+    dns["shop.example"] = ["127.0.0.1"]
+    url = f"http://shop.example:{site.port}/style.css"
+
+    mine = fetch(agent, session, url).content.decode()
+    theirs = fetch(agent2, session, url).content.decode()
+
+    assert site.paths() == ["/style.css"]
+    assert agents_named(mine) == {agent.pk}
+    assert agents_named(theirs) == {agent2.pk}
+
+
+def test_nothing_a_site_writes_in_a_stylesheet_passes_for_the_agents_proxy_url(agent, session, dns):
+    css = b'a { content: "\x00proxy\x00"; background: url("\\0proxy\\0") }'
+    with serve_site({"/nul.css": Reply(css, "text/css")}) as site:
+        dns["shop.example"] = ["127.0.0.1"]
+
+        served = fetch(agent, session, f"http://shop.example:{site.port}/nul.css").content
+
+    assert served.count(b"/cobrowse/asset/?s=") == 1  # the url() only
+    assert b"\x00" not in served

@@ -5,6 +5,7 @@
 // allows nothing else, so anything missed here is blocked, not fetched from elsewhere.
 // Events come from the visitor's browser and may be forged: every field is checked.
 import type { eventWithTime } from "@rrweb/types";
+import { rewriteCssUrls } from "./css";
 
 type Json = Record<string, unknown>;
 
@@ -47,16 +48,26 @@ const CSS_ATTRIBUTES = new Set([
   "marker-start",
   "marker-mid",
   "marker-end",
+  "marker",
   "cursor",
 ]);
+/** Never wanted in the replay: a visitor's `ping`s, integrity (a proxied stylesheet is
+ * rewritten, so its hash no longer matches), referrer policies of its own, an iframe's
+ * inline document (rrweb sends frames' documents on their own), SVG's xml:base. */
+const DROPPED = new Set(["ping", "integrity", "referrerpolicy", "srcdoc", "xml:base"]);
+/** SVG animation (SMIL) runs without script: its values may hold url(), and it must not
+ * animate an element's address to somewhere else. */
+const ANIMATIONS = new Set(["animate", "set", "animatemotion", "animatetransform", "animatecolor"]);
+const ANIMATION_VALUES = new Set(["to", "from", "by", "values"]);
+const ADDRESSES = /^(?:xlink:)?(?:href|src)$/i;
 /** Links that navigate rather than fetch keep their address (the agent may read it). */
 const NAVIGATING = new Set(["a", "area"]);
 /** Documents: never loaded in the replay (Tandem serves no pages for a visitor's site). */
 const FRAMES = new Set(["iframe", "frame"]);
 
 const NOTHING = "about:invalid";
-const CSS_URL =
-  /url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')/gi;
+const C0_AND_SPACE = /^[\u0000-\u0020]+|[\u0000-\u0020]+$/g; // what the URL parser strips
+const HTML_SPACE = /[\t\n\f\r ]/;
 
 const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -79,7 +90,7 @@ export class AssetRewriter {
 
   /** `url` as the replay may load it: through the proxy, data:/blob: and #ids kept. */
   url(raw: string): string {
-    const value = raw.trim();
+    const value = raw.replace(C0_AND_SPACE, "");
     if (value === "" || value.startsWith("#")) return value;
     if (/^(data|blob):/i.test(value)) return value;
     let absolute: URL;
@@ -96,23 +107,42 @@ export class AssetRewriter {
     return `${this.proxy}&u=${encodeURIComponent(absolute.href)}${fragment}`;
   }
 
+  /** CSS (a sheet, a rule, a declaration list or one value) with every URL it loads
+   * pointed at the proxy, read as the browser reads it (./css.ts). */
   css(text: string): string {
-    return text.replace(CSS_URL, (_match, dq, sq, bare, idq, isq) => {
-      const imported = idq ?? isq;
-      if (imported !== undefined) return `@import "${this.url(imported)}"`;
-      return `url("${this.url(dq ?? sq ?? bare ?? "")}")`;
-    });
+    return rewriteCssUrls(text, (url) => this.url(url));
   }
 
+  /** A srcset, split as HTML does ("parse a srcset attribute"): a URL is a run of
+   * non-space characters (commas included: `data:` URLs have them), its descriptors run
+   * to the next comma outside parentheses. */
   srcset(text: string): string {
-    return text
-      .split(",")
-      .map((candidate) => {
-        const [address, ...descriptors] = candidate.trim().split(/\s+/);
-        return address ? [this.url(address), ...descriptors].join(" ") : "";
-      })
-      .filter(Boolean)
-      .join(", ");
+    const candidates: string[] = [];
+    let at = 0;
+    while (at < text.length) {
+      while (at < text.length && (HTML_SPACE.test(text[at]) || text[at] === ",")) at += 1;
+      if (at >= text.length) break;
+      const start = at;
+      while (at < text.length && !HTML_SPACE.test(text[at])) at += 1;
+      let address = text.slice(start, at);
+      let descriptors = "";
+      if (address.endsWith(",")) {
+        address = address.replace(/,+$/, "");
+      } else {
+        const begin = at;
+        let depth = 0;
+        for (; at < text.length; at += 1) {
+          const c = text[at];
+          if (c === "(") depth += 1;
+          else if (c === ")") depth = Math.max(0, depth - 1);
+          else if (c === "," && depth === 0) break;
+        }
+        descriptors = text.slice(begin, at).trim();
+        at += 1;
+      }
+      candidates.push(descriptors ? `${this.url(address)} ${descriptors}` : this.url(address));
+    }
+    return candidates.join(", ");
   }
 
   private event(event: Json): void {
@@ -134,6 +164,10 @@ export class AssetRewriter {
       case MUTATION:
         return this.mutation(data);
       case STYLE_SHEET_RULE:
+        // A constructed sheet's replace()/replaceSync() text, or rules added one by one.
+        for (const whole of ["replace", "replaceSync"]) {
+          if (typeof data[whole] === "string") data[whole] = this.css(data[whole] as string);
+        }
         return this.rules(data.adds);
       case STYLE_DECLARATION:
         if (isObject(data.set) && typeof data.set.value === "string") {
@@ -221,19 +255,24 @@ export class AssetRewriter {
   /** Rewrite one element's attributes in place (a snapshot's, or a mutation's changes). */
   private attributes(tag: string, attributes: Json): void {
     if (tag === "base") delete attributes.href; // URLs are absolute already
-    if (tag === "meta" && "http-equiv" in attributes) delete attributes.content; // refresh
+    if (tag === "meta") {
+      delete attributes["http-equiv"]; // a refresh, a policy, cookies: none for the replay
+      if (typeof attributes.name === "string" && attributes.name.toLowerCase() === "referrer") delete attributes.name;
+    }
     for (const [name, value] of Object.entries(attributes)) {
       const key = name.toLowerCase();
       if (key === "style" && isObject(value)) {
         this.styleObject(value);
       } else if (typeof value !== "string") {
         continue;
-      } else if (CSS_ATTRIBUTES.has(key)) {
+      } else if (key.startsWith("on") || DROPPED.has(key) || key === "http-equiv") {
+        delete attributes[name]; // never run, nothing to fetch, nothing wanted
+      } else if (ANIMATIONS.has(tag) && key === "attributename" && ADDRESSES.test(value.trim())) {
+        delete attributes[name];
+      } else if (CSS_ATTRIBUTES.has(key) || (ANIMATIONS.has(tag) && ANIMATION_VALUES.has(key))) {
         attributes[name] = this.css(value);
       } else if (SRCSET_ATTRIBUTES.has(key)) {
         attributes[name] = this.srcset(value);
-      } else if (key.startsWith("on")) {
-        delete attributes[name]; // never run, and nothing to fetch
       } else if (URL_ATTRIBUTES.has(key) || key.endsWith(":href")) {
         if ((key === "href" || key.endsWith(":href")) && NAVIGATING.has(tag)) continue;
         attributes[name] = FRAMES.has(tag) && key === "src" ? "about:blank" : this.url(value);
