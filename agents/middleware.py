@@ -11,10 +11,10 @@ VISITOR_CONTENT = "/agent/"
 
 
 class AgentPagesCSPMiddleware(CSPMiddleware):
-    """django-csp's policy on the agent's pages only. The other pages that send a policy
-    build their own (the site-connect frame and the share view: siteconnect/views.py,
-    cobrowse/media_views.py, whose `frame-ancestors` follows the group's trusted domains;
-    the asset proxy's responses: cobrowse/asset_views.py)."""
+    """django-csp's policy on the agent's pages only. The pages a group's own pages embed
+    (the site-connect frame, the share view) build theirs per response with django-csp's
+    builder (core/csp.py), since their `frame-ancestors` follows the group's trusted
+    domains; the asset proxy's responses carry a fixed sandbox (cobrowse/asset_views.py)."""
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
