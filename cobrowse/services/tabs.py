@@ -150,33 +150,21 @@ def session_focus(*, session_id: int, channel: str) -> bool:
     return True
 
 
+def _tab_presence(*, session_id: int, channel: str, state: str) -> None:
+    """Tell the agents the visitor's presence `state` when the tab on `channel` is the one
+    the live session shows (the other tabs' changes are not what the agents see)."""
+    focused = CobrowseSession.objects.filter(
+        id=session_id, state=CobrowseSession.State.ACTIVE, focused_channel=channel
+    ).exists()
+    if focused:
+        visitor_presence_broadcast(session_id=session_id, presence={"state": state})
+
+
 def visitor_visibility(*, session_id: int, channel: str, hidden: bool) -> None:
-    """The visitor's tab on `channel` was hidden or shown again; the agents hear of it
-    when that tab is the one the session shows."""
-    focused = (
-        CobrowseSession.objects.filter(
-            id=session_id, state=CobrowseSession.State.ACTIVE, focused_channel=channel
-        )
-        .values_list("id", flat=True)
-        .first()
-    )
-    if focused is not None:
-        visitor_presence_broadcast(
-            session_id=session_id, presence={"state": "blurred" if hidden else "here"}
-        )
+    """The visitor's tab on `channel` was hidden or shown again."""
+    _tab_presence(session_id=session_id, channel=channel, state="blurred" if hidden else "here")
 
 
 def visitor_paused(*, session_id: int, channel: str, paused: bool) -> None:
-    """The visitor paused the session (nothing of the page is sent) or resumed it; the
-    agents hear of it when the tab on `channel` is the one the session shows."""
-    focused = (
-        CobrowseSession.objects.filter(
-            id=session_id, state=CobrowseSession.State.ACTIVE, focused_channel=channel
-        )
-        .values_list("id", flat=True)
-        .first()
-    )
-    if focused is not None:
-        visitor_presence_broadcast(
-            session_id=session_id, presence={"state": "paused" if paused else "here"}
-        )
+    """The visitor paused the session (nothing of the page is sent) or resumed it."""
+    _tab_presence(session_id=session_id, channel=channel, state="paused" if paused else "here")
