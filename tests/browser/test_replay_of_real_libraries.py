@@ -90,3 +90,46 @@ def test_katex_self_hosted_fonts_load_in_the_replay(pages_url, open_visitor, ope
         }""",
         arg=visitor.page.locator("#formula .katex").evaluate(width),
     )
+
+
+# Computed style `name` of the element at `path` in the agent's replay: CSS selectors, one
+# per shadow root on the way (["#save", "button"]: the button in #save's shadow root).
+REPLAY_DEEP_STYLE = """([path, name]) => {
+  let scope = document.querySelector("#viewer .stage iframe").contentDocument;
+  let element = null;
+  for (const selector of path) {
+    element = scope?.querySelector(selector);
+    scope = element?.shadowRoot;
+  }
+  return element ? getComputedStyle(element).getPropertyValue(name) : null;
+}"""
+DEEP_STYLE = REPLAY_DEEP_STYLE.replace(
+    'document.querySelector("#viewer .stage iframe").contentDocument', "document"
+)
+
+
+def wait_for_same_style(visitor, viewer, path: list[str], name: str) -> None:
+    want = visitor.page.evaluate(DEEP_STYLE, [path, name])
+    viewer.wait_for_function(
+        f"(args) => ({REPLAY_DEEP_STYLE})(args) === args[2]", arg=[path, name, want]
+    )
+
+
+def test_keyboard_focus_inside_a_shoelace_component_shows_for_the_agent(
+    pages_url, open_visitor, open_viewer
+):
+    visitor = open_visitor(f"{pages_url}/shoelace.html")
+    visitor.page.wait_for_function("window.ready === true")
+    viewer = open_viewer(visitor.start())
+    replay(viewer).locator("#save").wait_for()
+
+    # The focus ring is the component's own `.button:focus-visible` rule, in a stylesheet
+    # adopted by its shadow root; the focused element is the button inside that root.
+    visitor.page.keyboard.press("Tab")
+    visitor.page.evaluate("document.getElementById('save').focus()")
+    assert visitor.page.evaluate(DEEP_STYLE, [["#save", "button"], "outline-style"]) == "solid"
+    wait_for_same_style(visitor, viewer, ["#save", "button"], "outline-style")
+    wait_for_same_style(visitor, viewer, ["#save", "button"], "outline-color")
+
+    visitor.page.evaluate("document.activeElement.blur()")
+    wait_for_same_style(visitor, viewer, ["#save", "button"], "outline-style")
