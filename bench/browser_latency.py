@@ -9,6 +9,11 @@ not queueing:
 - pointer: the visitor moves the mouse; the agent's replayed pointer arrives there.
 - agent pointer (the other way): the agent points over the replay with the Point tool;
   the agent's pointer moves on the visitor's page.
+- canvas 2d / canvas webgl: the visitor paints a canvas a new colour (a 902x602 2D canvas,
+  a 200x100 WebGL one, tests/browser/pages/fidelity.html); the agent's replay shows the
+  new picture (decoded, its pixel read back). A canvas's pictures go out at most at the
+  group's canvas rate (5 a second by default): a change 200 ms or more after the last
+  picture goes at once ("apart"), one right after it waits for its turn ("in a row").
 
 Baselines, measured in the same run:
 - raw relay:       the same timestamps sent page -> a bare `websockets` relay -> page:
@@ -34,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from tests.servers import (  # noqa: E402
     PASSWORD,
     launch_chromium,
+    pages_server,
     prepare_database,
     server_env,
     start_server,
@@ -96,6 +102,46 @@ OBSERVE_AGENT_POINTER = f"""() => {{
 }}"""
 
 NOW = "performance.timeOrigin + performance.now()"
+
+# The agent's side of the canvas probe: on every change of the replayed document (a new
+# picture is a new stylesheet rule), read the pixel the canvas shows; once it is the
+# colour asked for (`window.want`), note how long it took.
+OBSERVE_CANVAS = """(id) => {
+  window.latencies = [];
+  window.want = null;
+  const doc = document.querySelector("#viewer .stage iframe").contentDocument;
+  const probe = document.createElement("canvas");
+  probe.width = probe.height = 1;
+  const context = probe.getContext("2d", { willReadFrequently: true });
+  const check = async () => {
+    const want = window.want;
+    const canvas = doc.getElementById(id);
+    const url = want && canvas
+      && /url\\("?([^"]*)"?\\)/.exec(doc.defaultView.getComputedStyle(canvas).backgroundImage);
+    if (!url) return;
+    const image = new Image();
+    image.src = url[1];
+    try { await image.decode(); } catch { return; }
+    context.clearRect(0, 0, 1, 1);
+    context.drawImage(image, 5, 5, 1, 1, 0, 0, 1, 1);
+    const pixel = context.getImageData(0, 0, 1, 1).data;
+    const shown = [0, 1, 2].every((c) => Math.abs(pixel[c] - want.rgb[c]) <= 8);
+    if (window.want !== want || !shown) return;
+    window.want = null;
+    window.latencies.push(performance.timeOrigin + performance.now() - want.sent);
+  };
+  new MutationObserver(check).observe(doc, {
+    subtree: true, childList: true, characterData: true, attributes: true,
+  });
+}"""
+
+CANVAS_INTERVAL_MS = 200  # between two pictures of a canvas, at the default 5 a second
+
+# The visitor's side: paint canvas `id` one colour, noting when.
+PAINT = {
+    "chart": "([r, g, b]) => paintChart(`rgb(${r}, ${g}, ${b})`)",
+    "gl": "([r, g, b]) => paintGl(r, g, b)",
+}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -185,6 +231,31 @@ def agent_pointer_probe(visitor, agent, probes: int) -> list[float]:
     return visitor.evaluate("window.latencies")
 
 
+def canvas_probe(visitor, agent, canvas: str, probes: int, apart: bool) -> list[float]:
+    """Canvas change -> the agent sees the new pixels, one change at a time; `apart`: each
+    change a picture interval (200 ms at 5 a second) after the last one arrived."""
+    agent.evaluate(OBSERVE_CANVAS, canvas)
+    for i in range(probes):
+        if apart:
+            visitor.wait_for_timeout(CANVAS_INTERVAL_MS)
+        # A colour unlike the one before (each channel moves by at least 30).
+        rgb = [40 + (i * 97) % 180, 40 + (i * 53) % 180, 40 + (i * 131) % 180]
+        sent = visitor.evaluate(NOW)
+        agent.evaluate("(want) => { window.want = want; }", {"rgb": rgb, "sent": sent})
+        visitor.evaluate(PAINT[canvas], rgb)
+        agent.wait_for_function("(n) => window.latencies.length > n", arg=i, timeout=10_000)
+    return agent.evaluate("window.latencies")
+
+
+def open_canvas_session(browser, url: str, pages: str):
+    """A visitor on the canvas test page (its canvases painted once) and an agent."""
+    visitor = browser.new_context(viewport={"width": 1024, "height": 700}).new_page()
+    visitor.goto(f"{pages}/fidelity.html")
+    visitor.evaluate("paintChart('rgb(0, 0, 0)'); paintGl(0, 0, 0)")
+    agent = open_viewer(browser, url, start_session(visitor), {"width": 1200, "height": 800})
+    return visitor, agent
+
+
 class RawRelay:
     """A bare `websockets` relay on 127.0.0.1: /v frames go to every /a socket."""
 
@@ -269,6 +340,9 @@ def row(name: str, values: list[float], base: list[float] | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--probes", type=int, default=200, help="probes per measurement")
+    parser.add_argument(
+        "--canvas-only", action="store_true", help="only the canvas probes (and the raw relay)"
+    )
     args = parser.parse_args()
     probes = max(5, min(args.probes, 5000))
 
@@ -280,16 +354,27 @@ def main() -> None:
         server = start_server(env, Path(tmp) / "daphne.log")
         relay = RawRelay()
         try:
-            with sync_playwright() as playwright:
+            with (
+                pages_server("127.0.0.1", server.url) as pages,
+                sync_playwright() as playwright,
+            ):
                 browser = launch_chromium(playwright)
                 raw = raw_probe(browser, server.url, relay, probes)
-                visitor, agent = open_session(browser, server.url)
-                dom = dom_probe(visitor, agent, probes)
-                pointer = pointer_probe(visitor, agent, probes)
-                agent_pointer = agent_pointer_probe(visitor, agent, probes)
-                close_session(visitor, agent)
-                visitor, agent = open_session(browser, server.url, sampling="")
-                default_pointer = pointer_probe(visitor, agent, max(5, probes // 10))
+                if not args.canvas_only:
+                    visitor, agent = open_session(browser, server.url)
+                    dom = dom_probe(visitor, agent, probes)
+                    pointer = pointer_probe(visitor, agent, probes)
+                    agent_pointer = agent_pointer_probe(visitor, agent, probes)
+                    close_session(visitor, agent)
+                    visitor, agent = open_session(browser, server.url, sampling="")
+                    default_pointer = pointer_probe(visitor, agent, max(5, probes // 10))
+                    close_session(visitor, agent)
+                visitor, agent = open_canvas_session(browser, server.url, pages)
+                canvas = {
+                    (name, apart): canvas_probe(visitor, agent, canvas, probes, apart)
+                    for name, canvas in (("2d", "chart"), ("webgl", "gl"))
+                    for apart in (True, False)
+                }
                 close_session(visitor, agent)
                 browser.close()
         finally:
@@ -299,10 +384,15 @@ def main() -> None:
     print("\nEnd-to-end visitor -> agent latency in Chromium (ms), one probe at a time")
     print(f"{'measurement':<30} {'probes':>6} {'p50':>8} {'p99':>8}   p50/base  p99/base")
     print(row("raw websockets relay", raw, None))
-    print(row("tandem: DOM change", dom, raw))
-    print(row("tandem: pointer (live tuning)", pointer, raw))
-    print(row("rrweb default sampling: pointer", default_pointer, raw))
-    print(row("tandem: agent pointer -> visitor", agent_pointer, raw))
+    if not args.canvas_only:
+        print(row("tandem: DOM change", dom, raw))
+        print(row("tandem: pointer (live tuning)", pointer, raw))
+        print(row("rrweb default sampling: pointer", default_pointer, raw))
+        print(row("tandem: agent pointer -> visitor", agent_pointer, raw))
+    for (name, apart), values in canvas.items():
+        print(row(f"tandem: canvas {name} {'apart' if apart else 'in a row'}", values, raw))
+    if args.canvas_only:
+        return
     print(
         f"\nlive tuning vs rrweb defaults, pointer p50: "
         f"x{statistics.median(default_pointer) / statistics.median(pointer):.1f} faster"

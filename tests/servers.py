@@ -149,7 +149,18 @@ def launch_chromium(playwright):
 
 PAGES = Path(__file__).resolve().parent / "browser" / "pages"
 # Front-end libraries the test pages use, served from node_modules under /npm/<package>/.
-NPM_PACKAGES = ("chart.js", "katex")
+NPM_PACKAGES = (
+    "chart.js",
+    "katex",
+    "reveal.js",
+    "leaflet",
+    "mermaid",
+    "@shoelace-style/shoelace",
+    "@emotion/css",
+    "quill",
+    "swagger-ui-dist",
+    "@fontsource/roboto-slab",
+)
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 
 
@@ -163,7 +174,11 @@ class PagesHandler(SimpleHTTPRequestHandler):
 
     def translate_path(self, path: str) -> str:
         parts = path.split("?")[0].lstrip("/").split("/")
-        if len(parts) > 2 and parts[0] == "npm" and parts[1] in NPM_PACKAGES and ".." not in parts:
+        # /npm/<package>/<file...>; a scoped package's name has two parts (@scope/name).
+        size = 2 if len(parts) > 1 and parts[1].startswith("@") else 1
+        package = "/".join(parts[1 : 1 + size])
+        inside = len(parts) > 1 + size and ".." not in parts
+        if parts[0] == "npm" and package in NPM_PACKAGES and inside:
             return str(NODE_MODULES.joinpath(*parts[1:]))
         return super().translate_path(path)
 

@@ -90,3 +90,125 @@ def test_katex_self_hosted_fonts_load_in_the_replay(pages_url, open_visitor, ope
         }""",
         arg=visitor.page.locator("#formula .katex").evaluate(width),
     )
+
+
+# Computed style `name` of the element at `path` in the agent's replay: CSS selectors, one
+# per shadow root on the way (["#save", "button"]: the button in #save's shadow root).
+REPLAY_DEEP_STYLE = """([path, name]) => {
+  let scope = document.querySelector("#viewer .stage iframe").contentDocument;
+  let element = null;
+  for (const selector of path) {
+    element = scope?.querySelector(selector);
+    scope = element?.shadowRoot;
+  }
+  return element ? getComputedStyle(element).getPropertyValue(name) : null;
+}"""
+DEEP_STYLE = REPLAY_DEEP_STYLE.replace(
+    'document.querySelector("#viewer .stage iframe").contentDocument', "document"
+)
+
+
+def wait_for_same_style(visitor, viewer, path: list[str], name: str) -> None:
+    want = visitor.page.evaluate(DEEP_STYLE, [path, name])
+    viewer.wait_for_function(
+        f"(args) => ({REPLAY_DEEP_STYLE})(args) === args[2]", arg=[path, name, want]
+    )
+
+
+def test_keyboard_focus_inside_a_shoelace_component_shows_for_the_agent(
+    pages_url, open_visitor, open_viewer
+):
+    visitor = open_visitor(f"{pages_url}/shoelace.html")
+    visitor.page.wait_for_function("window.ready === true")
+    viewer = open_viewer(visitor.start())
+    replay(viewer).locator("#save").wait_for()
+
+    # The focus ring is the component's own `.button:focus-visible` rule, in a stylesheet
+    # adopted by its shadow root; the focused element is the button inside that root.
+    visitor.page.keyboard.press("Tab")
+    visitor.page.evaluate("document.getElementById('save').focus()")
+    assert visitor.page.evaluate(DEEP_STYLE, [["#save", "button"], "outline-style"]) == "solid"
+    wait_for_same_style(visitor, viewer, ["#save", "button"], "outline-style")
+    wait_for_same_style(visitor, viewer, ["#save", "button"], "outline-color")
+
+    visitor.page.evaluate("document.activeElement.blur()")
+    wait_for_same_style(visitor, viewer, ["#save", "button"], "outline-style")
+
+
+def test_a_shoelace_toast_shown_by_its_animation_shows_for_the_agent(
+    pages_url, open_visitor, open_viewer
+):
+    visitor = open_visitor(f"{pages_url}/shoelace.html")
+    visitor.page.wait_for_function("window.ready === true")
+    viewer = open_viewer(visitor.start())
+    replay(viewer).locator("#save").wait_for()
+
+    # Only the animation's end state (fill: forwards) makes it visible; its CSS says 0.
+    visitor.page.evaluate("showSaved()")
+    assert visitor.page.evaluate(DEEP_STYLE, [["#saved"], "opacity"]) == "1"
+    wait_for_same_style(visitor, viewer, ["#saved"], "opacity")
+    wait_for_same_style(visitor, viewer, ["#saved"], "transform")
+
+
+def test_focus_styles_made_by_emotion_show_for_the_agent(pages_url, open_visitor, open_viewer):
+    visitor = open_visitor(f"{pages_url}/emotion.html")
+    viewer = open_viewer(visitor.start())
+    replay(viewer).locator("#email").wait_for()
+
+    # Emotion's rules exist only in the CSSOM (insertRule), :focus and :focus-within too.
+    visitor.page.keyboard.press("Tab")
+    visitor.page.focus("#email")
+    visitor.page.evaluate("thank()")
+    for name in ("border-top-color", "background-color"):
+        wait_for_same_style(visitor, viewer, ["#email"], name)
+    wait_for_same_style(visitor, viewer, ["#note"], "background-color")
+    card = visitor.page.evaluate("document.getElementById('email').parentElement.className")
+    wait_for_same_style(visitor, viewer, [f".{card}"], "outline-color")
+    assert viewer.evaluate(REPLAY_BOX, "note") == visitor.page.evaluate(BOX, "note")
+
+
+def test_a_leaflet_map_drawn_on_a_canvas_follows_the_visitor(pages_url, open_visitor, open_viewer):
+    visitor = open_visitor(f"{pages_url}/leaflet.html")
+    visitor.page.wait_for_function(
+        "Array.from(document.images).every((image) => image.complete && image.naturalWidth)"
+    )
+    viewer = open_viewer(visitor.start())
+
+    # The routes and areas are drawn on Leaflet's canvas renderer; the tiles and markers
+    # are images through Tandem's asset proxy.
+    canvas_id = "(c) => c.id || (c.id = 'routes')"
+    visitor.page.locator("#map canvas").evaluate(canvas_id)
+    wait_for_same_canvas(visitor, viewer, "routes")
+    visitor.page.evaluate("pan()")
+    wait_for_same_canvas(visitor, viewer, "routes")
+    assert viewer.evaluate(REPLAY_BOX, "after") == visitor.page.evaluate(BOX, "after")
+    viewer.wait_for_function(
+        """() => {
+          const doc = document.querySelector("#viewer .stage iframe").contentDocument;
+          const tiles = Array.from(doc.querySelectorAll(".leaflet-tile"));
+          return tiles.length > 0 && tiles.every((tile) => tile.complete && tile.naturalWidth);
+        }"""
+    )
+
+
+def test_a_fontsource_font_loads_in_the_replay(pages_url, open_visitor, open_viewer):
+    visitor = open_visitor(f"{pages_url}/fontsource.html")
+    visitor.page.wait_for_function(
+        "() => document.fonts.check('20px \"Roboto Slab\"') && document.fonts.status === 'loaded'"
+    )
+    viewer = open_viewer(visitor.start())
+    replay(viewer).locator("#story").wait_for()
+
+    # Self-hosted files on a site that sends no CORS header: through Tandem's asset proxy.
+    viewer.wait_for_function(
+        """() => {
+          const doc = document.querySelector("#viewer .stage iframe").contentDocument;
+          return Array.from(doc.fonts).some((face) =>
+            face.family.replace(/"/g, "") === "Roboto Slab" && face.status === "loaded");
+        }"""
+    )
+    for element in ("story", "after-title"):
+        viewer.wait_for_function(
+            f"(want) => JSON.stringify(({REPLAY_BOX})({element!r})) === JSON.stringify(want)",
+            arg=visitor.page.evaluate(BOX, element),
+        )

@@ -120,6 +120,7 @@ function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
 export function fidelityPlugin() {
   const rules = new Map<string, string>();
   const pictureUrls = new Map<number, string>(); // blob: URLs to revoke once replaced
+  const focusMarked = new Set<Element>(); // what shows the visitor's focus now
   let sheetDoc: Document | null = null;
 
   function showPicture(doc: Document, canvas: Element, id: number, url: string) {
@@ -170,17 +171,25 @@ export function fidelityPlugin() {
         writeRules(doc);
         break;
       case "focus": {
-        for (const name of [FOCUS, FOCUS_VISIBLE, FOCUS_WITHIN]) {
-          for (const element of doc.querySelectorAll(`[${name}]`)) element.removeAttribute(name);
+        for (const element of focusMarked) {
+          for (const name of [FOCUS, FOCUS_VISIBLE, FOCUS_WITHIN]) element.removeAttribute(name);
         }
+        focusMarked.clear();
         const node = change.id === null ? null : mirror.getNode(change.id);
         if (!(node instanceof Element) && !(node && node.nodeType === Node.ELEMENT_NODE)) break;
         const element = node as Element;
         element.setAttribute(FOCUS, "");
         if (change.visible) element.setAttribute(FOCUS_VISIBLE, "");
+        // Up to the document, through shadow roots: every ancestor matches :focus-within,
+        // and each shadow host on the way matches :focus too (its own :host(:focus) rules).
         for (let at: Node | null = element; at; ) {
-          if (at.nodeType === Node.ELEMENT_NODE) (at as Element).setAttribute(FOCUS_WITHIN, "");
-          at = at.parentNode ?? (at as unknown as ShadowRoot).host ?? null;
+          if (at.nodeType === Node.ELEMENT_NODE) {
+            (at as Element).setAttribute(FOCUS_WITHIN, "");
+            focusMarked.add(at as Element);
+          }
+          const host: Element | null = at.parentNode ? null : ((at as ShadowRoot).host ?? null);
+          if (host) host.setAttribute(FOCUS, "");
+          at = at.parentNode ?? host;
         }
         break;
       }
@@ -228,6 +237,7 @@ export function fidelityPlugin() {
         // A new snapshot built a new document: nothing of the old one's state holds.
         sheetDoc = doc;
         rules.clear();
+        focusMarked.clear();
         for (const url of pictureUrls.values()) URL.revokeObjectURL(url);
         pictureUrls.clear();
       }

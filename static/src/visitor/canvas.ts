@@ -86,3 +86,238 @@ function pictureBytes(event: eventWithTime): number {
   walk(event.data);
   return bytes;
 }
+
+/**
+ * rrweb's `sampling.canvas` value that starts neither of its canvas observers (its types
+ * allow only "all" and a number): its snapshots still carry each canvas's picture
+ * (`recordCanvas`), and recordCanvases below sends the changes.
+ */
+export const RRWEB_CANVAS_OBSERVERS_OFF = "off" as unknown as number;
+
+// Calls that change what a canvas shows. Anything else (paths, transforms, state, reads)
+// shows nothing until one of these runs.
+const DRAWS_2D = [
+  "clearRect",
+  "fillRect",
+  "strokeRect",
+  "fill",
+  "stroke",
+  "fillText",
+  "strokeText",
+  "drawImage",
+  "putImageData",
+  "drawFocusIfNeeded",
+  "reset",
+];
+const DRAWS_WEBGL = [
+  "clear",
+  "drawArrays",
+  "drawElements",
+  "drawArraysInstanced",
+  "drawElementsInstanced",
+  "drawRangeElements",
+  "blitFramebuffer",
+  "clearBufferfv",
+  "clearBufferiv",
+  "clearBufferuiv",
+  "clearBufferfi",
+];
+
+export type CanvasRecorderOptions = {
+  /** Pictures of one canvas per second at most. */
+  fps: number;
+  /** The canvas's rrweb id, or null when it must not be sent (masked, not recorded). */
+  idOf(canvas: HTMLCanvasElement): number | null;
+  emit(event: eventWithTime): void;
+  /** The lossy format for pictures PNG would make big (photos, maps, 3D scenes). */
+  lossy: { type: string; quality: number };
+};
+
+export type CanvasRecorder = {
+  /** Send every canvas's picture again (after a full snapshot: exact where it was lossy). */
+  resend(): void;
+  stop(): void;
+};
+
+/**
+ * PNG up to this many bytes per pixel (charts, diagrams, signatures: flat colours, crisp
+ * text, and fast to encode); past it the lossy format, when smaller.
+ */
+const LOSSLESS_BYTES_PER_PIXEL = 0.3;
+
+/**
+ * Sends a canvas's picture when it changed, as an rrweb canvas event (the format of
+ * rrweb's FPS mode, which the replay shows without scripts: static/src/agent/fidelity.ts).
+ *
+ * rrweb's FPS mode takes a picture of every canvas of the document 1/fps apart, changed
+ * or not, in WebP: a change waits up to 1/fps for its turn, then for every other canvas's
+ * encoding (tens of ms each); a chart's edges and text come out smudged, and canvases in
+ * shadow roots are never taken. Here the page's drawing calls mark their canvas (wherever
+ * it lives), a marked canvas's picture is taken right after the task that drew it, then
+ * at most `fps` times a second while it keeps changing, in PNG unless that is big.
+ */
+export function recordCanvases(options: CanvasRecorderOptions): CanvasRecorder {
+  const interval = 1000 / Math.max(1, options.fps);
+  const dirty = new Set<HTMLCanvasElement>();
+  const busy = new WeakSet<HTMLCanvasElement>();
+  const earliest = new WeakMap<HTMLCanvasElement, number>();
+  const sent = new WeakMap<HTMLCanvasElement, string>();
+  let timer: number | undefined;
+  let stopped = false;
+
+  const touched = (canvas: unknown) => {
+    if (stopped || !(canvas instanceof HTMLCanvasElement) || dirty.has(canvas)) return;
+    dirty.add(canvas);
+    schedule();
+  };
+
+  function schedule() {
+    if (timer !== undefined || stopped) return;
+    const now = performance.now();
+    let wait = Infinity;
+    for (const canvas of dirty) {
+      if (!busy.has(canvas)) wait = Math.min(wait, (earliest.get(canvas) ?? 0) - now);
+    }
+    if (wait === Infinity) return; // all busy: each one reschedules when done
+    timer = window.setTimeout(take, Math.max(0, wait));
+  }
+
+  function take() {
+    timer = undefined;
+    const now = performance.now();
+    for (const canvas of dirty) {
+      if (busy.has(canvas) || (earliest.get(canvas) ?? 0) > now) continue;
+      dirty.delete(canvas);
+      earliest.set(canvas, now + interval);
+      void picture(canvas);
+    }
+    schedule();
+  }
+
+  async function picture(canvas: HTMLCanvasElement) {
+    const id = options.idOf(canvas);
+    if (id === null || canvas.width === 0 || canvas.height === 0) return;
+    busy.add(canvas);
+    try {
+      const { width, height } = canvas;
+      const blob = await encode(canvas, options.lossy);
+      if (!blob || stopped) return;
+      const base64 = await base64Of(blob);
+      if (sent.get(canvas) === base64) return; // drawn again the same
+      sent.set(canvas, base64);
+      options.emit(pictureEvent(id, blob.type, base64, width, height));
+    } catch {
+      // A canvas tainted by another origin's image, or a lost context: nothing to send.
+    } finally {
+      busy.delete(canvas);
+      if (dirty.has(canvas)) schedule();
+    }
+  }
+
+  const restore: (() => void)[] = [];
+  const wrap = (proto: object | undefined, names: string[]) => {
+    if (!proto) return;
+    for (const name of names) {
+      const original = (proto as Record<string, unknown>)[name];
+      if (typeof original !== "function") continue;
+      (proto as Record<string, unknown>)[name] = function (this: { canvas?: unknown }, ...args: unknown[]) {
+        const result = (original as (...a: unknown[]) => unknown).apply(this, args);
+        touched(this?.canvas);
+        return result;
+      };
+      restore.push(() => {
+        (proto as Record<string, unknown>)[name] = original;
+      });
+    }
+  };
+  wrap(window.CanvasRenderingContext2D?.prototype, DRAWS_2D);
+  wrap(window.WebGLRenderingContext?.prototype, DRAWS_WEBGL);
+  wrap(window.WebGL2RenderingContext?.prototype, DRAWS_WEBGL);
+  wrap(window.ImageBitmapRenderingContext?.prototype, ["transferFromImageBitmap"]);
+  // Setting a canvas's size clears it.
+  for (const name of ["width", "height"]) {
+    const proto = HTMLCanvasElement.prototype;
+    const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+    if (!descriptor?.set || !descriptor.configurable) continue;
+    Object.defineProperty(proto, name, {
+      ...descriptor,
+      set(this: HTMLCanvasElement, value: number) {
+        descriptor.set!.call(this, value);
+        touched(this);
+      },
+    });
+    restore.push(() => Object.defineProperty(proto, name, descriptor));
+  }
+
+  return {
+    resend() {
+      for (const canvas of canvasesIn(document)) {
+        sent.delete(canvas);
+        touched(canvas);
+      }
+    },
+    stop() {
+      stopped = true;
+      window.clearTimeout(timer);
+      dirty.clear();
+      for (const undo of restore) undo();
+    },
+  };
+}
+
+/** The canvases of `root` and of the open shadow roots inside it. */
+function canvasesIn(root: Document | ShadowRoot): HTMLCanvasElement[] {
+  const found = Array.from(root.querySelectorAll("canvas"));
+  for (const element of root.querySelectorAll("*")) {
+    if (element.shadowRoot) found.push(...canvasesIn(element.shadowRoot));
+  }
+  return found;
+}
+
+function toBlob(canvas: HTMLCanvasElement, type: string, quality?: number): Promise<Blob | null> {
+  return new Promise((resolve) => canvas.toBlob(resolve, type, quality));
+}
+
+/** PNG, or the lossy format when PNG is big and the lossy one smaller. */
+async function encode(canvas: HTMLCanvasElement, lossy: { type: string; quality: number }): Promise<Blob | null> {
+  const png = await toBlob(canvas, "image/png");
+  if (png && png.size <= canvas.width * canvas.height * LOSSLESS_BYTES_PER_PIXEL) return png;
+  const smaller = await toBlob(canvas, lossy.type, lossy.quality);
+  return smaller && (!png || smaller.size < png.size) ? smaller : png;
+}
+
+function base64Of(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).slice(String(reader.result).indexOf(",") + 1));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}
+
+/** A canvas picture as rrweb's FPS mode sends it: clear, then draw the encoded image. */
+function pictureEvent(id: number, type: string, base64: string, width: number, height: number): eventWithTime {
+  return {
+    type: EventType.IncrementalSnapshot,
+    data: {
+      source: IncrementalSource.CanvasMutation,
+      id,
+      type: 0, // CanvasContext["2D"]: the replay draws the picture with a 2D context
+      commands: [
+        { property: "clearRect", args: [0, 0, width, height] },
+        {
+          property: "drawImage",
+          args: [
+            {
+              rr_type: "ImageBitmap",
+              args: [{ rr_type: "Blob", data: [{ rr_type: "ArrayBuffer", base64 }], type }],
+            },
+            0,
+            0,
+          ],
+        },
+      ],
+    },
+    timestamp: Date.now(),
+  } as eventWithTime;
+}

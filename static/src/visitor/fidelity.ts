@@ -40,7 +40,7 @@ export function recordFidelity(
   };
 
   function focusNow(): FidelityPayload {
-    const element = document.activeElement;
+    const element = focusedElement();
     const id = element && element !== document.body ? known(element) : null;
     return { k: "focus", id, visible: id !== null && matches(element!, ":focus-visible") };
   }
@@ -152,6 +152,18 @@ export function isUnloadedFrameDocument(event: eventWithTime, ids: { getNode(id:
   if (!(frame instanceof HTMLIFrameElement) || !doc || doc.nodeType !== Node.DOCUMENT_NODE) return false;
   const navigates = frame.hasAttribute("srcdoc") || !["", "about:blank"].includes(frame.getAttribute("src") ?? "");
   return navigates && (doc.URL === "about:blank" || doc.readyState !== "complete");
+}
+
+/**
+ * The element that has focus, inside open shadow roots too: `document.activeElement` is
+ * only the outermost host (a web component's button or field is inside its shadow root,
+ * and its `:focus-visible` rule matches there). A closed root stops the search at its
+ * host, as rrweb records nothing inside one.
+ */
+function focusedElement(): Element | null {
+  let element = document.activeElement;
+  while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+  return element;
 }
 
 function matches(element: Element, selector: string): boolean {

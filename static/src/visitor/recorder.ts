@@ -8,7 +8,7 @@ import type { AgentInput } from "../protocol";
 import type { AgentMark } from "../marks";
 import { startAnnotations, type Annotations } from "./annotations";
 import { createMaskFilter, maskSelector } from "./mask";
-import { CanvasBudget } from "./canvas";
+import { CanvasBudget, RRWEB_CANVAS_OBSERVERS_OFF, recordCanvases, type CanvasRecorder } from "./canvas";
 import { currentFontEvents, watchAddedFonts } from "./fonts";
 import { FIDELITY_TAG, isUnloadedFrameDocument, recordFidelity } from "./fidelity";
 
@@ -42,6 +42,8 @@ export type Recorder = {
 // move, so the pointer would stop short of where the visitor left it); browsers already
 // deliver mousemove at most once a frame, and batches go out every 16 ms.
 const LIVE_SAMPLING = { mousemove: 0, mousemoveCallback: 16, scroll: 16, media: 200 };
+/** Canvas pictures in snapshots, and changed ones too big for PNG (canvas.ts). */
+const CANVAS_PICTURE = { type: "image/webp", quality: 0.7 };
 
 export function startRecorder(options: RecorderOptions): Recorder {
   const selector = maskSelector(options.maskSelectors);
@@ -65,6 +67,8 @@ export function startRecorder(options: RecorderOptions): Recorder {
     (payload) => record.addCustomEvent(FIDELITY_TAG, payload),
     filter.isMasked,
   );
+  // Sends canvas changes once recording started (set after record() below).
+  let canvases: CanvasRecorder | null = null;
   // The agents' marks, shown on the page being mirrored only: made on the first one.
   let annotations: Annotations | null = null;
 
@@ -108,6 +112,7 @@ export function startRecorder(options: RecorderOptions): Recorder {
           : { t: "snap" as const, s: seq, p: page };
         send(head, snapshotEvents);
         snapshotEvents = [];
+        canvases?.resend(); // the snapshot's pictures are lossy: exact ones follow
       }
       return;
     }
@@ -121,16 +126,30 @@ export function startRecorder(options: RecorderOptions): Recorder {
     blockSelector: selector,
     maskTextSelector: selector,
     maskInputOptions: { password: true },
-    sampling: canvasFps > 0 ? { ...LIVE_SAMPLING, canvas: canvasFps } : LIVE_SAMPLING,
+    // Canvas changes are sent by recordCanvases below, not rrweb's observers.
+    sampling: { ...LIVE_SAMPLING, canvas: RRWEB_CANVAS_OBSERVERS_OFF },
     slimDOMOptions: { script: true, comment: true },
     inlineStylesheet: true,
-    // Pictures of each canvas at most canvasFps times a second, only when it changed
-    // (rrweb's worker compares them), drawn by the agent's replay without scripts.
+    // Snapshots carry each canvas's picture, drawn by the agent's replay without scripts.
     recordCanvas: canvasFps > 0,
-    dataURLOptions: { type: "image/webp", quality: 0.7 },
+    dataURLOptions: CANVAS_PICTURE,
     collectFonts: false,
     recordCrossOriginIframes: false,
   });
+  // Each canvas's picture once it changed, at most canvasFps times a second.
+  canvases =
+    canvasFps > 0
+      ? recordCanvases({
+          fps: canvasFps,
+          idOf: (element) => {
+            const id = record.mirror.getId(element);
+            return id > 0 && !filter.isMasked(element) ? id : null;
+          },
+          emit,
+          lossy: CANVAS_PICTURE,
+        })
+      : null;
+  canvases?.resend(); // after the first snapshot, taken as recording started
 
   function answerRequests() {
     const to = pendingRequests;
@@ -171,6 +190,7 @@ export function startRecorder(options: RecorderOptions): Recorder {
     stop() {
       flush();
       stopRecording?.();
+      canvases?.stop();
       fidelity.stop();
       canvas.stop();
       stopFonts();
