@@ -80,6 +80,9 @@ LEAD_IN = 0.3  # seconds between the end of set-up and the first frame
 MAX_NOTES = 5  # odd frames or closes remembered per visitor/agent pair
 RELAY = "raw websockets relay"  # the baseline variant's name
 STOCK_RATE_LIMIT = 200  # TANDEM_WS_RATE_PER_SECOND's default, frames/s per socket
+# Frames an agent gets besides the mirror's that say nothing about it: news of the other
+# sessions of its group (every bench session is in one group) and agent counts.
+NEWS = frozenset({"session_new", "agents"})
 
 # Log lines worth reporting: logged warnings and errors, and the last line of a traceback.
 LAYER_CORE = "channels_redis.core.RedisChannelLayer"
@@ -265,6 +268,9 @@ async def serve_relay(port: int) -> None:
                     await agent.send(message)
                 except ConnectionClosed:
                     pass
+            # Not kept while the visitor is quiet (Tandem keeps no relayed frame either):
+            # the memory figures compare like with like.
+            del message
 
     stop = asyncio.get_running_loop().create_future()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set_result, None)
@@ -297,6 +303,7 @@ class Pair:
     latencies_ms: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     done: asyncio.Event = field(default_factory=asyncio.Event)
+    readers: list[asyncio.Task] = field(default_factory=list)
 
     def note(self, text: str) -> None:
         """Remember something odd on this pair's sockets (the first few only)."""
@@ -396,7 +403,8 @@ async def receive_frames(pair: Pair) -> None:
             now = time.perf_counter_ns()
             frame = orjson.loads(message)
             if frame.get("t") != "ev":
-                pair.note(f"agent got {str(frame)[:200]}")
+                if frame.get("t") not in NEWS:
+                    pair.note(f"agent got {str(frame)[:200]}")
                 continue
             events = frame["e"]
             pair.latencies_ms.append((now - events[0]["sent"]) / 1e6)
@@ -438,7 +446,7 @@ class Measurement:
     client_cpu: float
     server_cpu: float  # share of one core, all server processes together
     server_cpu_seconds: float
-    rss_added_mib: float  # server memory the sessions added (all processes)
+    rss_added_mib: list[float]  # server memory the open sessions added, per process
     processes: int
     notes: list[str]
 
@@ -448,7 +456,8 @@ class Measurement:
 
     @property
     def mib_per_1000(self) -> float:
-        return self.rss_added_mib / self.shape.visitors * 1000
+        """All server processes together: what 1,000 sessions cost the deployment."""
+        return sum(self.rss_added_mib) / self.shape.visitors * 1000
 
     @property
     def lost(self) -> int:
@@ -464,19 +473,36 @@ def servers_cpu(pids: list[int]) -> float:
     return sum(cpu_seconds(pid) for pid in pids)
 
 
-def servers_rss(pids: list[int]) -> float:
-    return sum(rss_mib(pid) for pid in pids)
+async def servers_rss(pids: list[int]) -> list[float]:
+    """Each process's resident memory once it has finished what it was doing (the sockets
+    just opened or closed)."""
+    for pid in pids:
+        await asyncio.to_thread(wait_idle, pid)
+    return [rss_mib(pid) for pid in pids]
+
+
+async def rss_idle(
+    pids: list[int], opener: Callable[[AsyncExitStack], Awaitable[Pair]]
+) -> list[float]:
+    """The servers' memory with no session open, after one session has come and gone: what
+    any first session pays once (imports done lazily, the database connection and its
+    cache, the thread that serves it, the Redis connections) is no session's cost."""
+    async with AsyncExitStack() as stack:
+        await opener(stack)
+    return await servers_rss(pids)
+
+
+async def rss_added(pids: list[int], idle: list[float]) -> list[float]:
+    return [now - before for now, before in zip(await servers_rss(pids), idle, strict=True)]
 
 
 async def run_load(
-    name: str, pairs: list[Pair], shape: Shape, pids: list[int], rss_idle: float
+    name: str, pairs: list[Pair], shape: Shape, pids: list[int], memory_added: list[float]
 ) -> Measurement:
     """Stream from every pair at once, wait (bounded) for stragglers, sum the figures."""
     cycle = frame_cycle()
-    rss_added = servers_rss(pids) - rss_idle
     profilers = [start_profiler(PROFILE_DIR, name, pid, shape.seconds) for pid in pids]
-    readers = [asyncio.create_task(receive_frames(p)) for p in pairs]
-    readers += [asyncio.create_task(watch_visitor(p)) for p in pairs]
+    readers = [task for p in pairs for task in p.readers]
     cpu_client, cpu_server = time.process_time(), servers_cpu(pids)
     start = time.perf_counter() + LEAD_IN
     stagger = 1 / (shape.rate * len(pairs))  # spread the visitors' frames over each interval
@@ -515,38 +541,52 @@ async def run_load(
         client_cpu=client_cpu,
         server_cpu=server_cpu_seconds / wall,
         server_cpu_seconds=server_cpu_seconds,
-        rss_added_mib=rss_added,
+        rss_added_mib=memory_added,
         processes=len(pids),
         notes=notes + [f"pair {p.index}: {note}" for p in pairs for note in p.notes],
     )
 
 
 PROFILE_DIR: Path | None = None  # --profile: where py-spy writes one profile per server
+WARM_UP = 1_000_000  # the index of the pair opened and closed before the idle reading
 
 
 async def open_pairs(count: int, opener: Callable[[int], Awaitable[Pair]]) -> list[Pair]:
-    # One after another: session start writes to SQLite, and set-up is not what we time.
-    return [await opener(index) for index in range(count)]
+    """One after another: session start writes to SQLite, and set-up is not what we time.
+    Each pair's sockets are read from the moment it is open: an agent hears of every
+    session opened after its own, and a client that stops reading stops answering the
+    server's pings too (daphne closes such a socket after --ping-timeout)."""
+    pairs = []
+    for index in range(count):
+        pair = await opener(index)
+        pair.readers = [
+            asyncio.create_task(receive_frames(pair)),
+            asyncio.create_task(watch_visitor(pair)),
+        ]
+        pairs.append(pair)
+    return pairs
 
 
 async def load_relay(port: int, pid: int, shape: Shape) -> Measurement:
+    idle = await rss_idle([pid], lambda stack: open_relay_pair(stack, port, WARM_UP))
     async with AsyncExitStack() as stack:
-        rss_idle = rss_mib(pid)
         pairs = await open_pairs(shape.visitors, lambda i: open_relay_pair(stack, port, i))
+        added = await rss_added([pid], idle)
         with gc_paused():
-            return await run_load(RELAY, pairs, shape, [pid], rss_idle)
+            return await run_load(RELAY, pairs, shape, [pid], added)
 
 
 async def load_tandem(
     name: str, ports: list[int], pids: list[int], cookie: str, shape: Shape
 ) -> Measurement:
+    idle = await rss_idle(pids, lambda stack: open_tandem_pair(stack, ports, cookie, WARM_UP))
     async with AsyncExitStack() as stack:
-        rss_idle = servers_rss(pids)
         pairs = await open_pairs(
             shape.visitors, lambda i: open_tandem_pair(stack, ports, cookie, i)
         )
+        added = await rss_added(pids, idle)
         with gc_paused():
-            return await run_load(name, pairs, shape, pids, rss_idle)
+            return await run_load(name, pairs, shape, pids, added)
 
 
 # --- Variants ---------------------------------------------------------------------------
@@ -677,6 +717,12 @@ def report(results: list[Measurement], seconds: float) -> None:
             measurement.notes.append(
                 "server processes near one full core each: latency includes queueing"
             )
+        if measurement.processes > 1:
+            each = ", ".join(
+                f"{added / measurement.shape.visitors * 1000:.0f}"
+                for added in measurement.rss_added_mib
+            )
+            measurement.notes.append(f"MiB/1000 by process (visitors' first, agents' last): {each}")
         if measurement.client_cpu > 0.85:
             measurement.notes.append(
                 "client process near one full core: figures include client-side queueing"

@@ -15,6 +15,10 @@ Channels' `AsyncConsumer` does two things per message that Tandem does not need:
   first. Here each source (the client's socket, the consumer's channel) has one reader
   task for the socket's life, and the consumer takes their messages from one queue.
 
+A message is referenced here only until its handler returns: a socket that goes quiet
+after a big message (a visitor's snapshot, then a page nobody touches) does not keep it
+for the rest of its life.
+
 What stays as in Channels: messages are handled one at a time, in the order each source
 gave them; a source is not read again until its last message was handled, so a consumer
 busy in a handler leaves its channel's messages in the channel layer (where capacity and
@@ -72,6 +76,7 @@ async def _read(source: Source, inbox: _Inbox) -> None:
             inbox.put((None, error, handled))
             return
         inbox.put((message, None, handled))
+        del message  # not kept while the source is idle (a snapshot can be megabytes)
         await handled
 
 
@@ -88,6 +93,7 @@ async def dispatch_from(sources: list[Source], dispatch: Callable[[dict], Awaita
             try:
                 await dispatch(message)
             finally:
+                message = None  # nor here while the next one is awaited
                 if not handled.done():
                     handled.set_result(None)
     finally:

@@ -4,6 +4,8 @@ consumer busy in a handler leaves its channel's messages in the channel layer (w
 capacity applies); an error of a source or a handler ends the consumer with it."""
 
 import asyncio
+import gc
+import weakref
 
 import pytest
 from channels.exceptions import ChannelFull
@@ -87,3 +89,34 @@ async def test_an_error_of_a_source_ends_the_consumer_and_stops_the_other_reader
         async with asyncio.timeout(5):
             await dispatch_from([idle, failing], handle)
     assert reads == 1
+
+
+class _Message(dict):
+    """A message that can be watched through a weak reference (a plain dict cannot)."""
+
+
+async def test_a_handled_message_is_not_kept_while_the_consumer_waits_for_the_next():
+    # A visitor's snapshot (hundreds of KB) followed by a quiet page must not stay in
+    # memory for as long as the socket lives, on either source.
+    client: asyncio.Queue = asyncio.Queue()
+    channel: asyncio.Queue = asyncio.Queue()
+    handled: list[weakref.ref] = []
+    both_handled = asyncio.Event()
+
+    async def handle(message: dict) -> None:
+        handled.append(weakref.ref(message))
+        if len(handled) == 2:
+            both_handled.set()
+
+    consumer = asyncio.ensure_future(dispatch_from([client.get, channel.get], handle))
+    client.put_nowait(_Message(type="snap", text="x" * 100_000))
+    channel.put_nowait(_Message(type="mirror.frame", text="y" * 100_000))
+    async with asyncio.timeout(5):
+        await both_handled.wait()
+    for _ in range(3):  # the readers are back waiting on their sources
+        await asyncio.sleep(0)
+    gc.collect()
+    assert [ref() for ref in handled] == [None, None]
+    consumer.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await consumer
