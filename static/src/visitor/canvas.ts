@@ -146,6 +146,14 @@ export type CanvasRecorder = {
 const LOSSLESS_BYTES_PER_PIXEL = 0.3;
 
 /**
+ * How often canvases that no drawing call has marked are looked at all the same: one
+ * drawn through a method reference taken before recording began, or from a worker
+ * (`transferControlToOffscreen`), changes without any call here. Unchanged pictures are
+ * not sent; the cost is one encoding per such canvas per sweep.
+ */
+const SWEEP_MS = 2000;
+
+/**
  * Sends a canvas's picture when it changed, as an rrweb canvas event (the format of
  * rrweb's FPS mode, which the replay shows without scripts: static/src/agent/fidelity.ts).
  *
@@ -154,7 +162,8 @@ const LOSSLESS_BYTES_PER_PIXEL = 0.3;
  * encoding (tens of ms each); a chart's edges and text come out smudged, and canvases in
  * shadow roots are never taken. Here the page's drawing calls mark their canvas (wherever
  * it lives), a marked canvas's picture is taken right after the task that drew it, then
- * at most `fps` times a second while it keeps changing, in PNG unless that is big.
+ * at most `fps` times a second while it keeps changing, in PNG unless that is big; canvases
+ * no call ever marked are looked at every SWEEP_MS.
  */
 export function recordCanvases(options: CanvasRecorderOptions): CanvasRecorder {
   const interval = 1000 / Math.max(1, options.fps);
@@ -162,6 +171,7 @@ export function recordCanvases(options: CanvasRecorderOptions): CanvasRecorder {
   const busy = new WeakSet<HTMLCanvasElement>();
   const earliest = new WeakMap<HTMLCanvasElement, number>();
   const sent = new WeakMap<HTMLCanvasElement, string>();
+  const drawn = new WeakSet<HTMLCanvasElement>(); // marked by a drawing call at least once
   let timer: number | undefined;
   let stopped = false;
 
@@ -170,6 +180,9 @@ export function recordCanvases(options: CanvasRecorderOptions): CanvasRecorder {
     dirty.add(canvas);
     schedule();
   };
+  const sweep = window.setInterval(() => {
+    for (const canvas of canvasesIn(document)) if (!drawn.has(canvas)) touched(canvas);
+  }, SWEEP_MS);
 
   function schedule() {
     if (timer !== undefined || stopped) return;
@@ -222,7 +235,11 @@ export function recordCanvases(options: CanvasRecorderOptions): CanvasRecorder {
       if (typeof original !== "function") continue;
       (proto as Record<string, unknown>)[name] = function (this: { canvas?: unknown }, ...args: unknown[]) {
         const result = (original as (...a: unknown[]) => unknown).apply(this, args);
-        touched(this?.canvas);
+        const canvas = this?.canvas;
+        if (canvas instanceof HTMLCanvasElement) {
+          drawn.add(canvas);
+          touched(canvas);
+        }
         return result;
       };
       restore.push(() => {
@@ -259,6 +276,7 @@ export function recordCanvases(options: CanvasRecorderOptions): CanvasRecorder {
     stop() {
       stopped = true;
       window.clearTimeout(timer);
+      window.clearInterval(sweep);
       dirty.clear();
       for (const undo of restore) undo();
     },
