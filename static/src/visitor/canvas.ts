@@ -149,9 +149,11 @@ const LOSSLESS_BYTES_PER_PIXEL = 0.3;
  * How often canvases that no drawing call has marked are looked at all the same: one
  * drawn through a method reference taken before recording began, or from a worker
  * (`transferControlToOffscreen`), changes without any call here. Unchanged pictures are
- * not sent; the cost is one encoding per such canvas per sweep.
+ * not sent; each look costs an encoding, so a canvas found unchanged is looked at half
+ * as often each time, down to once every MAX_SWEEP_MS.
  */
 const SWEEP_MS = 2000;
+const MAX_SWEEP_MS = 32000;
 
 /**
  * Sends a canvas's picture when it changed, as an rrweb canvas event (the format of
@@ -180,8 +182,16 @@ export function recordCanvases(options: CanvasRecorderOptions): CanvasRecorder {
     dirty.add(canvas);
     schedule();
   };
+  const swept = new WeakMap<HTMLCanvasElement, { at: number; every: number }>();
   const sweep = window.setInterval(() => {
-    for (const canvas of canvasesIn(document)) if (!drawn.has(canvas)) touched(canvas);
+    const now = performance.now();
+    for (const canvas of canvasesIn(document)) {
+      const next = swept.get(canvas) ?? { at: 0, every: SWEEP_MS };
+      swept.set(canvas, next);
+      if (drawn.has(canvas) || next.at > now) continue;
+      next.at = now + next.every;
+      touched(canvas);
+    }
   }, SWEEP_MS);
 
   function schedule() {
@@ -216,7 +226,12 @@ export function recordCanvases(options: CanvasRecorderOptions): CanvasRecorder {
       const blob = await encode(canvas, options.lossy);
       if (!blob || stopped) return;
       const base64 = await base64Of(blob);
-      if (sent.get(canvas) === base64) return; // drawn again the same
+      const next = swept.get(canvas);
+      if (sent.get(canvas) === base64) {
+        if (next) next.every = Math.min(next.every * 2, MAX_SWEEP_MS);
+        return; // drawn again the same
+      }
+      if (next) next.every = SWEEP_MS;
       sent.set(canvas, base64);
       options.emit(pictureEvent(id, blob.type, base64, width, height));
     } catch {
