@@ -1,18 +1,19 @@
 """How close the agent's replay looks to the visitor's page, against plain rrweb.
 
-For each case of tests/browser/pages/fidelity.html (a canvas chart, a WebGL canvas, an
-open popover, the focused field, a Web Animations end state, srcdoc frames added late,
-an indeterminate checkbox, a video without controls, a FontFace font), the page is put in
-that state and compared, pixel by pixel, with:
+Each case (CASES) is a page of tests/browser/pages in one state: Tandem's own pages, one
+class of issue 17's failures each (fidelity.html, sprites.html, text.html), and pages built
+from public libraries (Chart.js, Leaflet, KaTeX, Fontsource, Shoelace, Emotion, Quill,
+Mermaid, reveal.js, swagger-ui; npm devDependencies served under /npm/). The page is put
+in that state and compared, pixel by pixel, with:
 
-- tandem:      the agent's live replay in Tandem's viewer (at scale 1), the state
-               reached during the session, through the server.
-- plain rrweb: @rrweb/record with its default options on the same page and
-               @rrweb/replay's live mode with its defaults in a blank page: the floor.
+- tandem:      the agent's live replay in Tandem's viewer at 1:1, the state reached
+               during the session, through the server.
+- plain rrweb: @rrweb/record with its defaults on the same page and @rrweb/replay's live
+               mode with its defaults in a blank page: the floor.
 
 The figure is the share of the visitor's pixels the replay shows the same (each channel
-within 16 of 255). Run with `make bench` or `.venv/bin/python bench/fidelity.py`.
-Figures only; nothing here asserts.
+within 16 of 255). Run with `make bench` or `.venv/bin/python bench/fidelity.py [case...]`
+(bench/README.md). Figures only; nothing here asserts.
 """
 
 import argparse
@@ -246,8 +247,8 @@ def tandem_replay(browser, tandem: str, url: str, case: Case, font: bytes):
 
 def plain_rrweb(browser, url: str, case: Case, font: bytes, centre: list[float]) -> bytes:
     """Plain rrweb's replay of the same page; for the whole-pixel case placed where a
-    viewer centring it in Tandem's stage would (`centre`), with a CSS transform and not
-    rounded, as Tandem's viewer did before."""
+    viewer centring it in Tandem's stage would (`centre`), by a CSS transform and not
+    rounded to whole pixels."""
     visitor = visitor_page(browser, url, case, font)
     visitor.add_script_tag(path=str(RRWEB / "record" / "dist" / "record.umd.min.cjs"))
     visitor.evaluate(

@@ -49,3 +49,17 @@ def test_masked_canvases_never_leave_the_visitors_browser(pages_url, open_visito
     assert painted and painted <= allowed
     assert "secret" not in visitor.sent_text()
     assert replay_pixel(viewer, "secret-gl", 5, 5) is None  # no element of that id at all
+
+
+def test_a_canvas_drawn_past_the_recorder_still_reaches_the_agent(
+    pages_url, open_visitor, open_viewer
+):
+    visitor = open_visitor(f"{pages_url}/canvas-group.html")
+    visitor.page.evaluate("paint(0, 0, 0)")
+    viewer = open_viewer(visitor.start())
+    wait_for_replay_pixel(viewer, "live", "0,0,0,255")
+
+    # Drawn through a method reference taken before the session: no call the recorder
+    # sees; the canvas is looked at every few seconds all the same.
+    visitor.page.evaluate("paintByReference(0, 150, 250)")
+    wait_for_replay_pixel(viewer, "live", "0,150,250,255")

@@ -146,6 +146,16 @@ export type CanvasRecorder = {
 const LOSSLESS_BYTES_PER_PIXEL = 0.3;
 
 /**
+ * How often canvases that no drawing call has marked are looked at all the same: one
+ * drawn through a method reference taken before recording began, or from a worker
+ * (`transferControlToOffscreen`), changes without any call here. Unchanged pictures are
+ * not sent; each look costs an encoding, so a canvas found unchanged is looked at half
+ * as often each time, down to once every MAX_SWEEP_MS.
+ */
+const SWEEP_MS = 2000;
+const MAX_SWEEP_MS = 32000;
+
+/**
  * Sends a canvas's picture when it changed, as an rrweb canvas event (the format of
  * rrweb's FPS mode, which the replay shows without scripts: static/src/agent/fidelity.ts).
  *
@@ -154,7 +164,8 @@ const LOSSLESS_BYTES_PER_PIXEL = 0.3;
  * encoding (tens of ms each); a chart's edges and text come out smudged, and canvases in
  * shadow roots are never taken. Here the page's drawing calls mark their canvas (wherever
  * it lives), a marked canvas's picture is taken right after the task that drew it, then
- * at most `fps` times a second while it keeps changing, in PNG unless that is big.
+ * at most `fps` times a second while it keeps changing, in PNG unless that is big; canvases
+ * no call ever marked are looked at every SWEEP_MS.
  */
 export function recordCanvases(options: CanvasRecorderOptions): CanvasRecorder {
   const interval = 1000 / Math.max(1, options.fps);
@@ -162,6 +173,7 @@ export function recordCanvases(options: CanvasRecorderOptions): CanvasRecorder {
   const busy = new WeakSet<HTMLCanvasElement>();
   const earliest = new WeakMap<HTMLCanvasElement, number>();
   const sent = new WeakMap<HTMLCanvasElement, string>();
+  const drawn = new WeakSet<HTMLCanvasElement>(); // marked by a drawing call at least once
   let timer: number | undefined;
   let stopped = false;
 
@@ -170,6 +182,17 @@ export function recordCanvases(options: CanvasRecorderOptions): CanvasRecorder {
     dirty.add(canvas);
     schedule();
   };
+  const swept = new WeakMap<HTMLCanvasElement, { at: number; every: number }>();
+  const sweep = window.setInterval(() => {
+    const now = performance.now();
+    for (const canvas of canvasesIn(document)) {
+      const next = swept.get(canvas) ?? { at: 0, every: SWEEP_MS };
+      swept.set(canvas, next);
+      if (drawn.has(canvas) || next.at > now) continue;
+      next.at = now + next.every;
+      touched(canvas);
+    }
+  }, SWEEP_MS);
 
   function schedule() {
     if (timer !== undefined || stopped) return;
@@ -203,7 +226,12 @@ export function recordCanvases(options: CanvasRecorderOptions): CanvasRecorder {
       const blob = await encode(canvas, options.lossy);
       if (!blob || stopped) return;
       const base64 = await base64Of(blob);
-      if (sent.get(canvas) === base64) return; // drawn again the same
+      const next = swept.get(canvas);
+      if (sent.get(canvas) === base64) {
+        if (next) next.every = Math.min(next.every * 2, MAX_SWEEP_MS);
+        return; // drawn again the same
+      }
+      if (next) next.every = SWEEP_MS;
       sent.set(canvas, base64);
       options.emit(pictureEvent(id, blob.type, base64, width, height));
     } catch {
@@ -222,7 +250,11 @@ export function recordCanvases(options: CanvasRecorderOptions): CanvasRecorder {
       if (typeof original !== "function") continue;
       (proto as Record<string, unknown>)[name] = function (this: { canvas?: unknown }, ...args: unknown[]) {
         const result = (original as (...a: unknown[]) => unknown).apply(this, args);
-        touched(this?.canvas);
+        const canvas = this?.canvas;
+        if (canvas instanceof HTMLCanvasElement) {
+          drawn.add(canvas);
+          touched(canvas);
+        }
         return result;
       };
       restore.push(() => {
@@ -259,6 +291,7 @@ export function recordCanvases(options: CanvasRecorderOptions): CanvasRecorder {
     stop() {
       stopped = true;
       window.clearTimeout(timer);
+      window.clearInterval(sweep);
       dirty.clear();
       for (const undo of restore) undo();
     },
