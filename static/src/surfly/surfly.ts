@@ -1,7 +1,8 @@
 // Surfly's session API over Tandem's one session client: a page written against
 // Surfly.session(...).on(...).startLeader() runs unchanged but for the script URL
 // (../shared/reference/surfly-session-events.txt is the contract).
-import { CloseCode } from "../protocol";
+import type { ServerToVisitor, VisitorToServer } from "../protocol";
+import { openSocket } from "../socket";
 import { watchAgentStatus } from "../visitor/agentstatus";
 import type { LoaderConfig } from "../visitor/config";
 import { CONTROL_EVENT, MESSAGE_EVENT, VIEWER_EVENT, type SessionClient } from "../visitor/session";
@@ -334,22 +335,16 @@ export function installSurfly(client: SessionClient, config: LoaderConfig): void
           if (typeof callback === "function") setTimeout(() => callback({ success, errorMsg }), 0);
         };
         if (config.error) return answer(false, config.error);
-        let socket: WebSocket;
-        try {
-          socket = new WebSocket(config.socket);
-        } catch {
-          return answer(false, "Could not reach the co-browsing service.");
-        }
-        let done = false;
-        socket.onopen = () => {
-          done = true;
-          socket.close(CloseCode.NORMAL);
-          answer(true, null);
-        };
-        socket.onclose = () => {
-          if (!done) answer(false, "Could not reach the co-browsing service.");
-          done = true;
-        };
+        // One attempt, closed as soon as it opens.
+        const probe = openSocket<ServerToVisitor, VisitorToServer>({
+          url: config.socket,
+          onFrame: () => undefined,
+          onStatus: (status) => {
+            if (status === "open") probe.close();
+            if (status === "open" || status === "closed") answer(status === "open", status === "open" ? null : "Could not reach the co-browsing service.");
+          },
+          retry: () => false,
+        });
       },
       /** A start button, shown while no session runs (and, unless autohide_button is
        * false, while an agent is available); a click starts a session. */
