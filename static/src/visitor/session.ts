@@ -9,7 +9,16 @@
 // focus to the tab in use and tells the others to blur (Glance's tab semantics).
 import { ErrorCode, type AgentInput, type ServerToVisitor, type TermsStatus, type VisitorToServer } from "../protocol";
 import type { LoaderConfig } from "./config";
-import { Emitter, MESSAGE_EVENT, SESSION_CONFIRM_EVENT, prompt } from "./events";
+import {
+  CONTROL_EVENT,
+  Emitter,
+  MESSAGE_EVENT,
+  SESSION_CONFIRM_EVENT,
+  VIEWER_EVENT,
+  prompt,
+  type EndReason,
+  type SessionError,
+} from "./events";
 import type { VisitorParams } from "./keys";
 import type { PastPasswords } from "./passwords";
 import type { Media, MediaFrame, startMedia } from "./media";
@@ -31,8 +40,6 @@ type State = "idle" | "starting" | "continuing" | "active";
 // `paused`: the visitor paused the session (pauseSession), so the next page records nothing
 // until it is resumed.
 type Stored = { key: string; token: string; watching?: boolean; reverseOnly?: boolean; paused?: boolean };
-/** Why a session ended, as Glance's `sessionend` says it. */
-export type EndReason = "agent" | "visitor" | "error";
 
 /** The server's `ended` reasons, in Glance's words: who ended it. */
 const END_REASONS: Record<string, EndReason> = {
@@ -53,11 +60,6 @@ export type SessionState = {
   [name: string]: unknown;
 };
 
-/** Internal events the vendor facades adapt; not part of Glance's event list. */
-export const VIEWER_EVENT = "tandem:viewer";
-export { MESSAGE_EVENT };
-/** Control moved: `{to}`, the holding agent's client index, 0 when it is the visitor's. */
-export const CONTROL_EVENT = "tandem:control";
 
 /** The URL parameter that carries a session to a page on another trusted domain. */
 export const CONTINUE_PARAM = "tandem_continue";
@@ -605,7 +607,7 @@ export class SessionClient {
     return load;
   }
 
-  private fail(code: "service" | "conndrop" | "dupkey", msg: string, extra: object = {}): void {
+  private fail(code: SessionError["code"], msg: string, extra: { stopped?: boolean } = {}): void {
     this.teardown();
     this.events.emit("error", { code, msg, ...extra });
   }
