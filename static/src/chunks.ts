@@ -1,6 +1,7 @@
 // Splitting mirror frames under the server's frame-size limit, and joining them again.
 import type { eventWithTime } from "@rrweb/types";
 import type { MirrorFrame } from "./protocol";
+import type { FrameText } from "./socket";
 
 const utf8 = new TextEncoder();
 
@@ -13,8 +14,8 @@ export function mirrorTexts(
   head: { t: "ev" | "snap"; s: number; to?: string[]; p?: string },
   events: eventWithTime[],
   maxBytes: number,
-): string[] {
-  const whole = JSON.stringify({ ...head, e: events });
+): FrameText<MirrorFrame>[] {
+  const whole = JSON.stringify({ ...head, e: events }) as FrameText<MirrorFrame>;
   // A UTF-16 code unit is at most three UTF-8 bytes: most frames skip the encoding.
   if (whole.length * 3 <= maxBytes || utf8.encode(whole).length <= maxBytes) return [whole];
   const data = JSON.stringify(events);
@@ -30,7 +31,7 @@ export function mirrorTexts(
     pieces.push(data.slice(start, end));
     start = end;
   }
-  return pieces.map((d, part) => JSON.stringify({ ...head, part, parts: pieces.length, d }));
+  return pieces.map((d, part) => JSON.stringify({ ...head, part, parts: pieces.length, d }) as FrameText<MirrorFrame>);
 }
 
 /** Joins chunked frames; returns a whole frame (with `e`) when one is complete. */

@@ -73,7 +73,9 @@ def test_retry_while_the_server_is_busy_then_ready(server, pages_url, new_contex
 
     code = ready_code(page)
     retries = seen(page, "~/site_connect/retry")
-    assert [(r["attempt"], r["delay_ms"]) for r in retries] == [(1, 1000), (2, 2000)]
+    # Jittered backoff: each wait in the upper half of its step of 1 s, 2 s, ...
+    assert [r["attempt"] for r in retries] == [1, 2]
+    assert all(500 * 2**i <= r["delay_ms"] <= 1000 * 2**i for i, r in enumerate(retries))
     assert len(attempts) == 3
     assert re.fullmatch(r"\d{6}", code)
     assert seen(page, "~/site_connect/error") == []
@@ -86,6 +88,7 @@ def test_error_once_the_frame_gives_up_getting_a_code(server, pages_url, new_con
     page.clock.install()
     page.goto(f"{pages_url}/siteconnect.html")
 
+    # The longest each jittered wait can be.
     for attempt, delay in enumerate([1000, 2000, 4000, 8000], start=1):
         page.wait_for_function(
             "(n) => window.seen.filter(([f, t]) => t === '~/site_connect/retry').length === n",

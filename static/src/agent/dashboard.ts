@@ -1,7 +1,7 @@
 // The agent dashboard: the live queue of sessions in the agent's groups, the visitors
 // online, and the notices of new sessions (title badge, optional tone and notification).
 import { CloseCode, type DashboardToServer, type ServerToDashboard, type SessionSummary } from "../protocol";
-import { openAgentSocket, type AgentSocket, type SocketStatus, type StatusDetail } from "../socket";
+import { openSocket, type Socket, type SocketStatus, type StatusDetail } from "../socket";
 import { Notifier, TitleBadge, pageSeen } from "./notify";
 import { SessionQueue, visitorLabel, watchHref } from "./queue";
 import { VisitorsTable } from "./visitors";
@@ -64,7 +64,7 @@ function startDashboard(table: HTMLTableElement): () => void {
     document.getElementById("notify-desktop") as HTMLButtonElement | null,
     document.getElementById("notify-status"),
   );
-  let socket: AgentSocket<DashboardToServer> | null = null;
+  let socket: Socket<DashboardToServer> | null = null;
   const send: Send = (frame) => socket?.send(frame) ?? false;
   const visitorsTable = document.getElementById("visitors");
   const visitors =
@@ -132,7 +132,7 @@ function startDashboard(table: HTMLTableElement): () => void {
       connection.hidden = false;
     }
   };
-  socket = openAgentSocket<ServerToDashboard, DashboardToServer>({ path: "/ws/agent/dashboard/", onFrame, onStatus });
+  socket = openSocket<ServerToDashboard, DashboardToServer>({ url: "/ws/agent/dashboard/", onFrame, onStatus });
   return () => socket?.close();
 }
 

@@ -18,7 +18,7 @@ import { ShareControls } from "./share";
 import { visitorText } from "./visitor-info";
 import { WaitForSession } from "./waiting";
 import { ViewerZoom } from "./zoom";
-import { openAgentSocket, type AgentSocket, type SocketStatus, type StatusDetail } from "../socket";
+import { openSocket, type Socket, type SocketStatus, type StatusDetail } from "../socket";
 
 const RESYNC_RETRY_MS = 3000;
 const SIGNED_OUT = "You are signed out: sign in again to watch this session.";
@@ -92,7 +92,7 @@ function startViewer(root: HTMLElement): () => void {
   const zoom = new ViewerZoom(root, fit);
 
   // Assigned below, once the handlers it calls exist; nothing sends before it opens.
-  let socket: AgentSocket<AgentToServer> | null = null;
+  let socket: Socket<AgentToServer> | null = null;
   // ?group= picks the group when the key is live in several of the agent's groups.
   const group = new URLSearchParams(location.search).get("group");
   const query = group ? `?group=${encodeURIComponent(group)}` : "";
@@ -308,8 +308,8 @@ function startViewer(root: HTMLElement): () => void {
   window.addEventListener("resize", fit);
   setState("connecting", "Connecting…");
   const connect = () => {
-    socket = openAgentSocket<ServerToAgent, AgentToServer>({
-      path: `/ws/agent/session/${encodeURIComponent(key)}/${query}`,
+    socket = openSocket<ServerToAgent, AgentToServer>({
+      url: `/ws/agent/session/${encodeURIComponent(key)}/${query}`,
       onFrame,
       onStatus,
       isFinal: (frame) => frame.t === "ended",

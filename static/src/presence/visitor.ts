@@ -2,6 +2,7 @@
 // look at, and hands the visitor the agents' signals and invokes (see
 // ../shared/reference/glance-presence-visitor-api.txt for the contract).
 import { CloseCode, ErrorCode, type PresenceClientFrame, type PresenceServerFrame, type TermsStatus } from "../protocol";
+import { openSocket, type Socket } from "../socket";
 import { START_FOR_AGENT } from "../visitor/events";
 import type { LoaderConfig } from "../visitor/config";
 import { isSessionKey } from "../visitor/keys";
@@ -14,7 +15,9 @@ type ErrorInfo = { code: string; msg: string };
 type Invokable = Record<string, ((args?: unknown) => unknown) | undefined>;
 
 const PING_MS = 30_000;
-const RETRY_MS = [1000, 2000, 5000, 10_000, 30_000];
+// Refused (e.g. an unsigned id where the group requires signatures; onerror said why):
+// trying again would be refused again.
+const REFUSED = new Set<number>([CloseCode.FORBIDDEN]);
 // Ids of messages this browser already handed to the page: a message is acknowledged once
 // handled, but the ack may be lost with the connection, or the focus may move to another
 // tab before it arrives; it must not fire twice, in this tab or another.
@@ -72,7 +75,7 @@ export function installPresence(
     onuniqueid: ((uniqueid: string, timeout: number) => void) | null = null;
     // presence({onsuccess}) callbacks waiting for their report to go out.
     private successes: (() => void)[] = [];
-    private socket: WebSocket | null = null;
+    private socket: Socket<PresenceClientFrame> | null = null;
     private wanted = false; // connect() was called and disconnect() was not
     private unique = false; // connected with connectUnique(): the server names this visitor
     private deadline = 0; // when the unique id runs out, on Date.now()
@@ -83,9 +86,6 @@ export function installPresence(
     // The visitor's active tab (the server's word): it alone reports and gets messages.
     private focused = true;
     private claiming = false; // a `focus` frame is on its way
-    private ping: ReturnType<typeof setInterval> | undefined;
-    private retry: ReturnType<typeof setTimeout> | undefined;
-    private attempt = 0;
 
     constructor(params: PresenceParams = {}) {
       const defaults = (window.GLANCE_COBROWSE ?? {}) as PresenceParams;
@@ -119,12 +119,12 @@ export function installPresence(
       }
       // A connecting socket reports everything once open; an open one only what is new, and
       // a blurred tab everything when it is the active one again.
-      if (this.socket?.readyState === WebSocket.OPEN) {
+      if (this.socket?.connected) {
         if (this.focused) this.send({ t: "presence", data });
         this.succeeded();
       }
       // With no id yet (connectUnique() or setVisitorId() comes next) it waits for that.
-      else if (!this.socket && (this.visitorid || this.unique)) this.open();
+      else if (this.socket || this.visitorid || this.unique) this.ensureOpen();
     }
 
     /** The reports made so far went out: call their onsuccess. */
@@ -138,7 +138,7 @@ export function installPresence(
         this.unique = false;
       }
       this.wanted = true;
-      if (!this.socket) this.open();
+      this.ensureOpen();
     }
 
     /** Connect under a 6-digit id the server picks (see onunique); it lasts five minutes. */
@@ -156,7 +156,7 @@ export function installPresence(
       this.unique = true;
       this.visitorid = null;
       this.wanted = true;
-      if (!this.socket) this.open();
+      this.ensureOpen();
     }
 
     /** Keep the unique id five minutes longer. */
@@ -190,6 +190,12 @@ export function installPresence(
       }
     }
 
+    /** Open the socket, or try at once if it waits to reconnect. */
+    private ensureOpen(): void {
+      if (this.socket) this.socket.retryNow();
+      else this.open();
+    }
+
     private open(): void {
       if (!this.visitorid && !this.unique) {
         this.error("badparams", "A visitor id is needed (GLANCE_COBROWSE.visitorid or setVisitorId).");
@@ -199,36 +205,35 @@ export function installPresence(
         this.error("service", `Presence is not available for group ${this.groupid}.`);
         return;
       }
-      const socket = new WebSocket(config.presenceSocket);
-      this.socket = socket;
-      socket.onopen = () => {
-        const hello: PresenceClientFrame = this.unique
-          ? { t: "hello", unique: true }
-          : { t: "hello", visitorid: this.visitorid ?? "", ...(this.visitorsig ? { visitorsig: this.visitorsig } : {}) };
-        socket.send(JSON.stringify(hello));
-        // A new connection takes the focus, and starts with the whole picture: the server
-        // forgets a visitor that leaves (a new id, a dropped connection, a restart).
-        this.focused = true;
-        this.claiming = false;
-        this.reportAll();
-        for (const frame of this.queue.splice(0)) socket.send(JSON.stringify(frame));
-        this.succeeded();
-        this.ping = setInterval(() => this.send({ t: "ping" }), PING_MS);
-        this.watchFocus(true);
-      };
-      socket.onmessage = (message) => this.receive(JSON.parse(String(message.data)) as PresenceServerFrame);
-      socket.onclose = (event) => {
-        if (this.socket !== socket) return;
-        this.close();
-        // 4403: refused (e.g. an unsigned id where the group requires signatures; onerror
-        // said why). Trying again would be refused again.
-        if (event.code === CloseCode.FORBIDDEN) this.wanted = false;
-        if (this.wanted) {
-          // The server went away (a restart, a deploy): come back, and get what waited.
-          const delay = RETRY_MS[Math.min(this.attempt++, RETRY_MS.length - 1)];
-          this.retry = setTimeout(() => this.wanted && !this.socket && this.open(), delay);
-        }
-      };
+      this.socket = openSocket<PresenceServerFrame, PresenceClientFrame>({
+        url: config.presenceSocket,
+        onFrame: (frame) => this.receive(frame),
+        onStatus: (status) => {
+          if (status === "open") this.opened();
+          else if (status !== "connecting") this.watchFocus(false);
+          if (status === "closed") this.disconnect();
+        },
+        isWelcome: (frame) => frame.t === "connected",
+        permanent: REFUSED,
+        minDelayMs: 1000,
+        maxDelayMs: 30_000,
+        keepAlive: { everyMs: PING_MS, frame: { t: "ping" } },
+      });
+    }
+
+    private opened(): void {
+      const hello: PresenceClientFrame = this.unique
+        ? { t: "hello", unique: true }
+        : { t: "hello", visitorid: this.visitorid ?? "", ...(this.visitorsig ? { visitorsig: this.visitorsig } : {}) };
+      this.send(hello);
+      // A new connection takes the focus, and starts with the whole picture: the server
+      // forgets a visitor that leaves (a new id, a dropped connection, a restart).
+      this.focused = true;
+      this.claiming = false;
+      this.reportAll();
+      for (const frame of this.queue.splice(0)) this.send(frame);
+      this.succeeded();
+      this.watchFocus(true);
     }
 
     /** Everything this page reported, with where it is: for the server's fresh entry. */
@@ -242,7 +247,7 @@ export function installPresence(
     // for the focus back. The server answers `focus`, and blurs the tab that had it.
     private readonly takeFocus = (): void => {
       if (this.focused || this.claiming || document.visibilityState === "hidden") return;
-      if (this.socket?.readyState !== WebSocket.OPEN) return;
+      if (!this.socket?.connected) return;
       this.claiming = true;
       this.send({ t: "focus" });
     };
@@ -260,22 +265,17 @@ export function installPresence(
 
     private close(): void {
       this.watchFocus(false);
-      clearInterval(this.ping);
-      clearTimeout(this.retry);
-      const socket = this.socket;
+      this.socket?.close();
       this.socket = null;
-      if (socket && socket.readyState <= WebSocket.OPEN) socket.close(CloseCode.NORMAL);
     }
 
     private send(frame: PresenceClientFrame): void {
-      if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
-      else this.queue.push(frame);
+      if (!this.socket?.send(frame)) this.queue.push(frame);
     }
 
     private receive(frame: PresenceServerFrame): void {
       switch (frame.t) {
         case "connected":
-          this.attempt = 0;
           break;
         case "unique":
           this.visitorid = frame.visitorid;

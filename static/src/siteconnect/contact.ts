@@ -2,8 +2,9 @@
 // (the protocol of GLANCE.Presence.Visitor's connectUnique), so the server hands out a
 // 6-digit code agents find the visitor by. The code is kept alive while the frame lives,
 // renewed on request (after a co-browse session), and a connection that fails is retried
-// with a growing pause a few times before the frame gives up.
+// with the one backoff (socket.ts) a few times before the frame gives up.
 import { CloseCode, ErrorCode, type PresenceClientFrame, type PresenceServerFrame, type TermsStatus } from "../protocol";
+import { openSocket, type Socket } from "../socket";
 
 export type ContactPage = { url: string; title: string; data: Record<string, string | number> };
 
@@ -18,7 +19,8 @@ export type ContactHandlers = {
   invoke(func: string, args: Record<string, unknown> | null | undefined): void;
 };
 
-export const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000];
+// Failed attempts in a row before the frame gives up (the first attempt not counted).
+export const RETRIES = 4;
 const PING_MS = 30_000;
 // Extend the code this long before it runs out.
 const EXTEND_BEFORE_MS = 60_000;
@@ -33,16 +35,14 @@ const FINAL_ERRORS = new Set<string>([
 const FINAL_CLOSES = new Set<number>([CloseCode.UNAUTHENTICATED, CloseCode.FORBIDDEN, CloseCode.NOT_FOUND]);
 
 export class ContactCode {
-  private socket: WebSocket | null = null;
+  private socket: Socket<PresenceClientFrame> | null = null;
   private stopped = false;
   private hadCode = false;
-  private failures = 0;
   private finalError: string | null = null;
   private lastError = "";
   private deadline = 0;
   private readonly seen = new Set<number>();
   private timers: ReturnType<typeof setTimeout>[] = [];
-  private ping: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly url: string,
@@ -74,35 +74,37 @@ export class ContactCode {
   }
 
   private open(): void {
-    const socket = new WebSocket(this.url);
-    this.socket = socket;
     this.lastError = "";
-    socket.onopen = () => {
-      this.send({ t: "hello", unique: true });
-      this.send({ t: "presence", url: this.page.url, title: this.page.title, browser: navigator.userAgent, data: this.page.data });
-      this.ping = setInterval(() => this.send({ t: "ping" }), PING_MS);
-    };
-    socket.onmessage = (message) => {
-      if (this.socket !== socket) return;
-      let frame: PresenceServerFrame;
-      try {
-        frame = JSON.parse(String(message.data)) as PresenceServerFrame;
-      } catch {
-        return;
-      }
-      this.receive(frame);
-    };
-    socket.onclose = (event) => {
-      if (this.socket !== socket) return;
-      this.close();
-      if (!this.stopped) this.failed(FINAL_CLOSES.has(event.code) ? event.reason || `closed ${event.code}` : null);
-    };
+    this.socket = openSocket<PresenceServerFrame, PresenceClientFrame>({
+      url: this.url,
+      onFrame: (frame) => this.receive(frame),
+      onStatus: (status, detail) => {
+        if (status === "open") {
+          this.send({ t: "hello", unique: true });
+          this.send({ t: "presence", url: this.page.url, title: this.page.title, browser: navigator.userAgent, data: this.page.data });
+        } else if (status === "reconnecting") {
+          this.clearTimers();
+          this.on.retry(detail.attempt, detail.delay, this.lastError || "the server is busy or out of reach");
+          this.lastError = "";
+        } else if (status === "closed") {
+          this.close();
+          this.stopped = true;
+          const closeReason = FINAL_CLOSES.has(detail.code) ? detail.reason || `closed ${detail.code}` : null;
+          this.on.failed(this.finalError ?? closeReason ?? `no contact code after ${detail.attempt} attempts`);
+        }
+      },
+      isFinal: (frame) => frame.t === "error" && FINAL_ERRORS.has(frame.code),
+      isWelcome: (frame) => frame.t === "unique",
+      permanent: FINAL_CLOSES,
+      minDelayMs: 1000,
+      maxAttempts: RETRIES,
+      keepAlive: { everyMs: PING_MS, frame: { t: "ping" } },
+    });
   }
 
   private receive(frame: PresenceServerFrame): void {
     switch (frame.t) {
       case "unique":
-        this.failures = 0;
         this.deadline = Date.now() + frame.seconds * 1000;
         this.scheduleExtend();
         this.on.code(frame.visitorid, this.hadCode);
@@ -126,25 +128,6 @@ export class ContactCode {
       default:
         break;
     }
-  }
-
-  /** The connection ended without being asked to: try again, or give up. */
-  private failed(closeReason: string | null): void {
-    const final = this.finalError ?? closeReason;
-    if (final !== null) {
-      this.stopped = true;
-      this.on.failed(final);
-      return;
-    }
-    this.failures += 1;
-    if (this.failures > RETRY_DELAYS_MS.length) {
-      this.stopped = true;
-      this.on.failed(`no contact code after ${this.failures} attempts`);
-      return;
-    }
-    const delay = RETRY_DELAYS_MS[this.failures - 1];
-    this.timers.push(setTimeout(() => !this.stopped && !this.socket && this.open(), delay));
-    this.on.retry(this.failures, delay, this.lastError || "the server is busy or out of reach");
   }
 
   private scheduleExtend(): void {
@@ -172,14 +155,16 @@ export class ContactCode {
   }
 
   private send(frame: PresenceClientFrame): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+    this.socket?.send(frame);
+  }
+
+  private clearTimers(): void {
+    for (const timer of this.timers.splice(0)) clearTimeout(timer);
   }
 
   private close(): void {
-    clearInterval(this.ping);
-    for (const timer of this.timers.splice(0)) clearTimeout(timer);
-    const socket = this.socket;
+    this.clearTimers();
+    this.socket?.close();
     this.socket = null;
-    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(CloseCode.NORMAL);
   }
 }

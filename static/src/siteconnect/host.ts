@@ -9,10 +9,11 @@
 import type { LoaderConfig } from "../visitor/config";
 import { originTrusted } from "../domains";
 import { UI_HOST_ATTRIBUTE } from "../visitor/mask";
-import { MESSAGE_EVENT, type SessionClient } from "../visitor/session";
+import { MESSAGE_EVENT, type Handler, type VisitorEvents } from "../visitor/events";
+import type { SessionClient } from "../visitor/session";
 import { Broker, type MessageFn } from "./broker";
 import { type FrameToHost, type HostToFrame, opened, parseFrameMessage, sealed } from "./messages";
-import { CHAT_BUTTON_ATTRIBUTE, TOPICS, chatButtonTopic } from "./names";
+import { CHAT_BUTTON_ATTRIBUTE, SESSION_EVENTS, TOPICS, chatButtonTopic, type SessionEventName } from "./names";
 import { isLocal, isTopic, matches } from "./topics";
 
 type AckFn = () => void;
@@ -296,33 +297,34 @@ export class SiteConnectHost {
   }
 
   private listenToSession(wasInSession: boolean): void {
-    for (const name of ["sessionstart", "statereceived", "sessionend", MESSAGE_EVENT]) {
-      this.client.events.on(name, (payload) => this.sessionEvent(name, payload));
-    }
+    for (const name of SESSION_EVENTS) this.listen(name);
     // Retained: a subscriber made later still learns that a session is running.
     if (wasInSession) this.sessionEvent("statereceived", undefined);
   }
 
+  private listen<K extends SessionEventName>(name: K): void {
+    this.client.events.on(name, (payload) => this.sessionEvent(name, payload));
+  }
+
   /** One of the session client's events (stub.ts replays those from while this loaded). */
-  sessionEvent(name: string, payload: unknown): void {
-    switch (name) {
-      case "sessionstart":
-      case "statereceived":
-        this.sessionKey = this.client.getKey();
-        this.emit(TOPICS.cobrowsingStart, { key: this.sessionKey, continued: name === "statereceived" });
-        return;
-      case "sessionend": {
-        const key = this.sessionKey;
-        this.sessionKey = null;
-        this.emit(TOPICS.cobrowsingStop, { key });
-        return;
-      }
-      case MESSAGE_EVENT: {
-        const { data, name: sender, from } = payload as { data: unknown; name: string; from: number };
-        this.emit(TOPICS.chatMessage, { data, name: sender, from });
-        return;
-      }
-    }
+  sessionEvent<K extends SessionEventName>(name: K, payload: VisitorEvents[K]): void {
+    this.onSession[name](payload);
+  }
+
+  private readonly onSession: { [K in SessionEventName]: Handler<K> } = {
+    sessionstart: () => this.cobrowsingStarted(false),
+    statereceived: () => this.cobrowsingStarted(true),
+    sessionend: () => {
+      const key = this.sessionKey;
+      this.sessionKey = null;
+      this.emit(TOPICS.cobrowsingStop, { key });
+    },
+    [MESSAGE_EVENT]: ({ data, name, from }) => this.emit(TOPICS.chatMessage, { data, name, from }),
+  };
+
+  private cobrowsingStarted(continued: boolean): void {
+    this.sessionKey = this.client.getKey();
+    this.emit(TOPICS.cobrowsingStart, { key: this.sessionKey, continued });
   }
 
   // Chat buttons.

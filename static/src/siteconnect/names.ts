@@ -1,4 +1,11 @@
 // The topics Tandem itself publishes or acts on (docs/site-connect.md lists their payloads).
+import { MESSAGE_EVENT } from "../visitor/events";
+
+/** The session events the broker turns into topics (host.ts); the loader's stub keeps
+ * those that fire while the broker loads. */
+export const SESSION_EVENTS = ["sessionstart", "statereceived", "sessionend", MESSAGE_EVENT] as const;
+export type SessionEventName = (typeof SESSION_EVENTS)[number];
+
 export const TOPICS = {
   ready: "~/site_connect/ready",
   retry: "~/site_connect/retry",

@@ -4,9 +4,9 @@
 // a chat button: most pages never do, and the loader stays small. Calls made while the
 // broker loads are handed to it in order.
 import type { LoaderConfig } from "../visitor/config";
-import { MESSAGE_EVENT, type SessionClient } from "../visitor/session";
+import type { SessionClient } from "../visitor/session";
 import type { HostModule, SiteConnectHost } from "./host";
-import { CHAT_BUTTON_ATTRIBUTE } from "./names";
+import { CHAT_BUTTON_ATTRIBUTE, SESSION_EVENTS, type SessionEventName } from "./names";
 import { isPattern, isTopic } from "./topics";
 
 type MessageFn = (msg: unknown, topic: string) => void;
@@ -24,9 +24,6 @@ declare global {
     site_connect?: SiteConnectApi;
   }
 }
-
-/** What the broker's module must also hear if it happened while it loaded. */
-const SESSION_EVENTS = ["sessionstart", "statereceived", "sessionend", MESSAGE_EVENT];
 
 /** window.site_connect, over the page's one session client. */
 export function installSiteConnect(client: SessionClient, config: LoaderConfig): void {
@@ -51,11 +48,12 @@ export function installSiteConnect(client: SessionClient, config: LoaderConfig):
     if (loading) return;
     loading = true;
     const wasInSession = client.inSession();
-    for (const name of SESSION_EVENTS) {
+    // What the broker must also hear if it happened while it loaded.
+    const keep = <K extends SessionEventName>(name: K) =>
       client.events.on(name, (payload) => {
         if (!host) waiting.push((loaded) => loaded.sessionEvent(name, payload));
       });
-    }
+    SESSION_EVENTS.forEach(keep);
     (import(/* webpackIgnore: true */ config.siteconnect) as Promise<HostModule>).then(
       (module) => {
         const created = module.createHost(client, config, ids, wasInSession);

@@ -1,18 +1,18 @@
 // Surfly's session API over Tandem's one session client: a page written against
 // Surfly.session(...).on(...).startLeader() runs unchanged but for the script URL
 // (../shared/reference/surfly-session-events.txt is the contract).
-import { CloseCode } from "../protocol";
+import type { ServerToVisitor, VisitorToServer } from "../protocol";
+import { openSocket } from "../socket";
 import { watchAgentStatus } from "../visitor/agentstatus";
 import type { LoaderConfig } from "../visitor/config";
-import { CONTROL_EVENT, MESSAGE_EVENT, VIEWER_EVENT, type SessionClient } from "../visitor/session";
+import { CONTROL_EVENT, MESSAGE_EVENT, VIEWER_EVENT, type VisitorEvents } from "../visitor/events";
+import type { SessionClient } from "../visitor/session";
 
 type Handler = (this: SurflySession, session: SurflySession, event: Record<string, unknown>) => void;
 /** Handlers set with Surfly.on() for session events: they apply to every session. */
 type GlobalHandlers = Map<string, Handler[]>;
 // Surfly fires user_activity at most once a second while the leader uses the page.
 const ACTIVITY_EVENTS = ["pointerdown", "pointermove", "keydown", "wheel"] as const;
-type Viewer = { count: number; index: number; name: string; joined: boolean };
-type Message = { data: unknown; origin: string };
 
 // Options Surfly documents for Surfly.session() that Tandem accepts. Those that only
 // shape Surfly's own window chrome have no meaning here: accepted, noted once, ignored.
@@ -73,25 +73,20 @@ export class SurflySession {
     events.on("sessionstart", () => this.began(true));
     events.on("statereceived", () => this.began(false));
     events.on("sessionend", () => this.ended());
-    events.on("error", (payload) => {
-      const { code, stopped } = (payload ?? {}) as { code?: string; stopped?: boolean };
+    events.on("error", ({ code, stopped }) => {
       // A session the page stopped while it started did not fail to connect.
       if (!stopped && (code === "conndrop" || code === "service")) this.fire("error", { reason: "connect_failed" });
     });
     // Another tab of this visitor took the session: Surfly's other_connection. In Tandem
     // the older tab is paused, not thrown out; it leads again once used (Glance's tabs).
     events.on("blur", () => this.fire("error", { reason: "other_connection" }));
-    events.on(VIEWER_EVENT, (payload) => this.viewer(payload as Viewer));
-    events.on(CONTROL_EVENT, (payload) => {
-      const to = (payload as { to: number }).to;
+    events.on(VIEWER_EVENT, (viewer) => this.viewer(viewer));
+    events.on(CONTROL_EVENT, ({ to }) => {
       const name = this.viewers.get(to);
       // This page is the leader (index 0): it gained control when control came back.
       this.fire("control", { to, userData: name === undefined ? {} : { name }, gained: to === 0 });
     });
-    events.on(MESSAGE_EVENT, (payload) => {
-      const message = payload as Message;
-      this.fire("message", { data: message.data, origin: message.origin });
-    });
+    events.on(MESSAGE_EVENT, ({ data, origin }) => this.fire("message", { data, origin }));
     if (globals.has("user_activity")) this.watchActivity();
   }
 
@@ -204,7 +199,7 @@ export class SurflySession {
     this.fire("session_ended", {});
   }
 
-  private viewer(viewer: Viewer): void {
+  private viewer(viewer: VisitorEvents[typeof VIEWER_EVENT]): void {
     if (viewer.joined) this.viewers.set(viewer.index, viewer.name);
     else this.viewers.delete(viewer.index);
     // Surfly counts every user of the session: the agents and the leader.
@@ -334,22 +329,16 @@ export function installSurfly(client: SessionClient, config: LoaderConfig): void
           if (typeof callback === "function") setTimeout(() => callback({ success, errorMsg }), 0);
         };
         if (config.error) return answer(false, config.error);
-        let socket: WebSocket;
-        try {
-          socket = new WebSocket(config.socket);
-        } catch {
-          return answer(false, "Could not reach the co-browsing service.");
-        }
-        let done = false;
-        socket.onopen = () => {
-          done = true;
-          socket.close(CloseCode.NORMAL);
-          answer(true, null);
-        };
-        socket.onclose = () => {
-          if (!done) answer(false, "Could not reach the co-browsing service.");
-          done = true;
-        };
+        // One attempt, closed as soon as it opens.
+        const probe = openSocket<ServerToVisitor, VisitorToServer>({
+          url: config.socket,
+          onFrame: () => undefined,
+          onStatus: (status) => {
+            if (status === "open") probe.close();
+            if (status === "open" || status === "closed") answer(status === "open", status === "open" ? null : "Could not reach the co-browsing service.");
+          },
+          retry: () => false,
+        });
       },
       /** A start button, shown while no session runs (and, unless autohide_button is
        * false, while an agent is available); a click starts a session. */
@@ -374,7 +363,7 @@ export function installSurfly(client: SessionClient, config: LoaderConfig): void
           (surfly.session as (o: Record<string, unknown>) => SurflySession)(options).startLeader();
           show();
         });
-        for (const name of ["sessionstart", "statereceived", "sessionend", "error"]) client.events.on(name, show);
+        for (const name of ["sessionstart", "statereceived", "sessionend", "error"] as const) client.events.on(name, show);
         if (autohide !== false) {
           watchAgents();
           watchAgentStatus(config, (now) => {

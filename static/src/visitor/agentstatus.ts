@@ -1,8 +1,9 @@
 // Whether an agent of the page's group is available right now: one socket per page,
 // opened when something first asks, shared by every listener (Surfly's agent_status,
-// site_connect's chat buttons). A dropped socket is reopened with a growing pause; a
-// refused one (untrusted origin, unknown group) is not.
-import { CloseCode, type StatusServerFrame } from "../protocol";
+// site_connect's chat buttons). A dropped socket is reopened with the one backoff
+// (socket.ts); a refused one (untrusted origin, unknown group) is not.
+import { CloseCode, type StatusClientFrame, type StatusServerFrame } from "../protocol";
+import { openSocket, type Socket } from "../socket";
 import type { LoaderConfig } from "./config";
 
 type Listener = (available: boolean) => void;
@@ -10,35 +11,19 @@ type Listener = (available: boolean) => void;
 // 1008: a policy violation some proxies close with.
 const REFUSED = new Set<number>([1008, CloseCode.UNAUTHENTICATED, CloseCode.FORBIDDEN, CloseCode.NOT_FOUND]);
 const listeners = new Set<Listener>();
-let socket: WebSocket | null = null;
+let socket: Socket<StatusClientFrame> | null = null;
 let known: boolean | null = null;
 
-function open(url: string, pause: number): void {
-  socket = new WebSocket(url);
-  socket.onmessage = (message) => {
-    let frame: StatusServerFrame;
+function changed(available: boolean): void {
+  if (available === known) return;
+  known = available;
+  for (const fn of listeners) {
     try {
-      frame = JSON.parse(String(message.data));
-    } catch {
-      return;
+      fn(available);
+    } catch (error) {
+      console.error("[Tandem] an agent status listener threw", error);
     }
-    if (frame.t !== "agent_status" || typeof frame.available !== "boolean") return;
-    pause = 1000;
-    if (frame.available === known) return;
-    known = frame.available;
-    for (const fn of listeners) {
-      try {
-        fn(frame.available);
-      } catch (error) {
-        console.error("[Tandem] an agent status listener threw", error);
-      }
-    }
-  };
-  socket.onclose = (event) => {
-    socket = null;
-    if (REFUSED.has(event.code) || listeners.size === 0) return;
-    setTimeout(() => listeners.size > 0 && !socket && open(url, Math.min(pause * 2, 30000)), pause);
-  };
+  }
 }
 
 /** Call `fn` with the group's availability now (once known) and on every change;
@@ -46,7 +31,19 @@ function open(url: string, pause: number): void {
 export function watchAgentStatus(config: LoaderConfig, fn: Listener): () => void {
   listeners.add(fn);
   if (known !== null) setTimeout(() => listeners.has(fn) && fn(known as boolean), 0);
-  if (!socket && config.statusSocket) open(config.statusSocket, 1000);
+  if (!socket && config.statusSocket) {
+    socket = openSocket<StatusServerFrame, StatusClientFrame>({
+      url: config.statusSocket,
+      onFrame: (frame) => frame.t === "agent_status" && typeof frame.available === "boolean" && changed(frame.available),
+      onStatus: (status) => {
+        if (status === "closed") socket = null;
+      },
+      isWelcome: (frame) => frame.t === "agent_status",
+      permanent: REFUSED,
+      minDelayMs: 1000,
+      maxDelayMs: 30_000,
+    });
+  }
   return () => {
     listeners.delete(fn);
     if (listeners.size === 0 && socket) {

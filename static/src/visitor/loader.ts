@@ -5,7 +5,7 @@ import { listenForInvoke, type VisitorApi } from "./invoke";
 import { installPresenceApi, publishSettings, scriptAttributes } from "../presence/globals";
 import { installSurfly } from "../surfly/surfly";
 import { installSiteConnect } from "../siteconnect/stub";
-import { START_FOR_AGENT } from "./events";
+import { START_FOR_AGENT, type EventName } from "./events";
 import { startParams } from "./keys";
 import { CONTINUE_PARAM, SessionClient, type StartOptions } from "./session";
 import type { TermsStatus } from "../protocol";
@@ -53,8 +53,9 @@ function install(): void {
     getSessionState: () => client.getSessionState(),
     endRemoteControl: () => client.endRemoteControl(),
     crossDomain: (url: string) => client.crossDomain(String(url)),
-    addEventListener: (name: string, fn: Listener) => client.events.on(name, fn),
-    removeEventListener: (name: string, fn: Listener) => client.events.off(name, fn),
+    // The page may name any event: those it names wrongly never fire.
+    addEventListener: (name: string, fn: Listener) => client.events.on(name as EventName, fn),
+    removeEventListener: (name: string, fn: Listener) => client.events.off(name as EventName, fn),
   };
   extendVisitor(cobrowse.Visitor as Record<string, unknown>, client);
   // Tandem's own, for presence invokes (not a Glance method, so not enumerable).

@@ -4,7 +4,8 @@ import { record } from "@rrweb/record";
 import { EventType } from "@rrweb/types";
 import type { eventWithTime } from "@rrweb/types";
 import { mirrorTexts } from "../chunks";
-import type { AgentInput } from "../protocol";
+import type { AgentInput, MirrorFrame } from "../protocol";
+import type { FrameText } from "../socket";
 import type { AgentMark } from "../marks";
 import { startAnnotations, type Annotations } from "./annotations";
 import { createMaskFilter, maskSelector } from "./mask";
@@ -17,7 +18,8 @@ export type RecorderOptions = {
   maxFrameBytes: number;
   /** Fields that were passwords at any time since the page loaded (the loader watches). */
   pastPasswords?: (element: Element) => boolean;
-  send: (text: string) => void;
+  /** Sends a mirror frame (already JSON: chunking measured it). */
+  send: (text: FrameText<MirrorFrame>) => void;
   /** Canvas pictures per second at most (Group.canvas_fps); 0 records no canvas. */
   canvasFps?: number;
   /** Bytes of canvas pictures per second at most, all canvases together. */

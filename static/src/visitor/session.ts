@@ -7,13 +7,23 @@
 // A copy in localStorage (shared by the site's tabs) lets a new tab of the same site (a
 // typed URL, a target=_blank link) join the session too; the server gives the session's
 // focus to the tab in use and tells the others to blur (Glance's tab semantics).
-import { CloseCode, ErrorCode, type AgentInput, type ServerToVisitor, type TermsStatus, type VisitorToServer } from "../protocol";
+import { ErrorCode, type AgentInput, type ServerToVisitor, type TermsStatus, type VisitorToServer } from "../protocol";
 import type { LoaderConfig } from "./config";
-import { Emitter, MESSAGE_EVENT, SESSION_CONFIRM_EVENT, prompt } from "./events";
+import {
+  CONTROL_EVENT,
+  Emitter,
+  MESSAGE_EVENT,
+  SESSION_CONFIRM_EVENT,
+  VIEWER_EVENT,
+  prompt,
+  type EndReason,
+  type SessionError,
+} from "./events";
 import type { VisitorParams } from "./keys";
 import type { PastPasswords } from "./passwords";
 import type { Media, MediaFrame, startMedia } from "./media";
 import type { Recorder, startRecorder } from "./recorder";
+import { openSocket, type Socket, type StatusDetail } from "../socket";
 
 /** The page the agents' dashboards show: origin and path (the query and fragment may hold
  * secrets and stay here) and the title, within the server's bounds. */
@@ -30,8 +40,6 @@ type State = "idle" | "starting" | "continuing" | "active";
 // `paused`: the visitor paused the session (pauseSession), so the next page records nothing
 // until it is resumed.
 type Stored = { key: string; token: string; watching?: boolean; reverseOnly?: boolean; paused?: boolean };
-/** Why a session ended, as Glance's `sessionend` says it. */
-export type EndReason = "agent" | "visitor" | "error";
 
 /** The server's `ended` reasons, in Glance's words: who ended it. */
 const END_REASONS: Record<string, EndReason> = {
@@ -52,19 +60,16 @@ export type SessionState = {
   [name: string]: unknown;
 };
 
-/** Internal events the vendor facades adapt; not part of Glance's event list. */
-export const VIEWER_EVENT = "tandem:viewer";
-export { MESSAGE_EVENT };
-/** Control moved: `{to}`, the holding agent's client index, 0 when it is the visitor's. */
-export const CONTROL_EVENT = "tandem:control";
 
 /** The URL parameter that carries a session to a page on another trusted domain. */
 export const CONTINUE_PARAM = "tandem_continue";
 
-const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000, 5000];
 // A socket that has not opened by then is given up (a proxy or firewall that swallows it).
 const CONNECT_TIMEOUT_MS = 10_000;
 const BLOCKED_BY_POLICY = " This page's Content-Security-Policy blocks it (connect-src).";
+const TIMED_OUT = " The connection timed out.";
+// The visitor socket has no permanent close code: the server ends a session with `ended`.
+const NO_PERMANENT_CLOSE = new Set<number>();
 // Activity that shows the visitor is using this tab: it takes the session's focus.
 const FOCUS_EVENTS = ["focus", "pointerdown", "keydown"] as const;
 
@@ -74,21 +79,13 @@ export class SessionClient {
   private key: string | null = null;
   private token: string | null = null;
   private sessionState: SessionState | null = null;
-  private socket: WebSocket | null = null;
+  private socket: Socket<VisitorToServer> | null = null;
   // True once the server has attached the current socket to the session.
   private linked = false;
   private focused = true;
   private rc = false;
   private handoffTo: string | null = null;
   private reconnecting = false;
-  private giveUpAt = 0;
-  private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private connectTimer: ReturnType<typeof setTimeout> | undefined;
-  // The page's Content-Security-Policy refused the socket: retrying cannot help.
-  private blockedByPolicy = false;
-  // Why the socket could not be made (a policy, a timeout): the error names it.
-  private unreachable = "";
   private recorder: Recorder | null = null;
   private recorderModule: Promise<RecorderModule> | null = null;
   // The agent's screen share side (media.ts), imported on the first frame that needs it.
@@ -292,68 +289,35 @@ export class SessionClient {
     return this.lastAgent > 0 && this.giveControl(this.lastAgent);
   }
 
+  /** The session's socket: `hello` on the first connection, `resume` on the next ones,
+   * which come while the session lasts, for `reconnectMs` at most after a drop. */
   private connect(hello: VisitorToServer): void {
-    let socket: WebSocket;
     this.linked = false;
-    if (this.blockedByPolicy) {
-      this.dropped();
-      return;
-    }
-    document.addEventListener("securitypolicyviolation", this.policyViolation);
-    try {
-      socket = new WebSocket(this.config.socket);
-    } catch (error) {
-      // Older browsers throw when the page's CSP refuses the URL.
-      console.error("[Tandem] could not open the co-browsing socket", error);
-      this.dropped();
-      return;
-    }
-    this.socket = socket;
-    // A socket the page's CSP refuses fires "error" and never "close" (Chromium): either
-    // one means this socket is lost.
-    let opened = false;
-    const lost = () => {
-      if (this.socket !== socket) return;
-      clearTimeout(this.connectTimer);
-      if (socket.readyState < WebSocket.CLOSING) socket.close(1000);
-      this.socket = null;
-      // A refused socket's "error" can come before the page's policy report: let it land.
-      if (opened) this.dropped();
-      else setTimeout(() => this.dropped(), 0);
-    };
-    clearTimeout(this.connectTimer);
-    this.connectTimer = setTimeout(() => {
-      if (this.socket !== socket || socket.readyState !== WebSocket.CONNECTING) return;
-      this.unreachable = " The connection timed out.";
-      lost();
-    }, CONNECT_TIMEOUT_MS);
-    socket.onopen = () => {
-      opened = true;
-      clearTimeout(this.connectTimer);
-      socket.send(JSON.stringify(hello));
-    };
-    socket.onmessage = (message) => {
-      if (this.socket === socket) this.receive(JSON.parse(String(message.data)) as ServerToVisitor);
-    };
-    socket.onerror = lost;
-    socket.onclose = lost;
+    let retried = false;
+    this.socket = openSocket<ServerToVisitor, VisitorToServer>({
+      url: this.config.socket,
+      onFrame: (frame) => this.receive(frame),
+      onStatus: (status, detail) => {
+        if (status === "open") this.send(retried && this.token ? { t: "resume", token: this.token, why: "reconnect" } : hello);
+        else if (status === "reconnecting") {
+          retried = true;
+          this.dropped();
+        } else if (status === "closed") this.lost(detail);
+      },
+      isWelcome: (frame) => frame.t === "started" || frame.t === "resumed",
+      permanent: NO_PERMANENT_CLOSE,
+      // A session that never started has nothing to come back to.
+      retry: () => this.state !== "starting",
+      minDelayMs: 500,
+      maxDelayMs: 5000,
+      giveUpAfterMs: this.config.reconnectMs,
+      openTimeoutMs: CONNECT_TIMEOUT_MS,
+      watchPolicy: true,
+    });
   }
 
-  // The page's Content-Security-Policy (connect-src) refused Tandem's socket.
-  private readonly policyViolation = (event: SecurityPolicyViolationEvent) => {
-    if (!event.blockedURI || !this.config.socket.startsWith(event.blockedURI.replace(/\/$/, ""))) return;
-    if (!/^connect-src|^default-src/.test(event.effectiveDirective || event.violatedDirective)) return;
-    this.blockedByPolicy = true;
-    const origin = new URL(this.config.socket).origin;
-    console.error(
-      `[Tandem] this page's Content-Security-Policy blocks the co-browsing socket: add ${origin} to its connect-src (see docs/integrating.md)`,
-    );
-    const socket = this.socket;
-    if (socket && socket.readyState !== WebSocket.OPEN) socket.onerror?.(new Event("error"));
-  };
-
   private send(frame: VisitorToServer): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+    this.socket?.send(frame);
   }
 
   private receive(frame: ServerToVisitor): void {
@@ -581,40 +545,31 @@ export class SessionClient {
     }
   }
 
-  /** The socket closed without us closing it. */
+  /** The socket dropped; it comes back by itself. */
   private dropped(): void {
+    this.linked = false;
+    if (this.reconnecting) return;
+    this.reconnecting = true;
+    this.events.emit("connection", { status: "reconnecting" });
+  }
+
+  /** The socket is gone for good: it could not be made, or not made again in time. */
+  private lost(detail: StatusDetail): void {
     this.socket = null;
     this.linked = false;
-    const why = this.blockedByPolicy ? BLOCKED_BY_POLICY : this.unreachable;
-    this.unreachable = "";
+    const why = detail.blocked ? BLOCKED_BY_POLICY : detail.timedOut ? TIMED_OUT : "";
+    if (detail.blocked) {
+      console.error(
+        `[Tandem] this page's Content-Security-Policy blocks the co-browsing socket: add ${new URL(this.config.socket).origin} to its connect-src (see docs/integrating.md)`,
+      );
+    }
     if (this.state === "starting") {
       // conndrop: the connection could not be made at all (a policy, a timeout); service:
       // the server turned the socket away.
       this.fail(why ? "conndrop" : "service", `Could not reach the co-browsing service.${why}`);
-      return;
+    } else if (this.state !== "idle") {
+      this.giveUp(`Lost the connection to the co-browsing service.${detail.blocked ? why : ""}`);
     }
-    if (this.state === "idle") return;
-    if (this.blockedByPolicy) {
-      this.giveUp(`Lost the connection to the co-browsing service.${why}`);
-      return;
-    }
-    if (!this.reconnecting) {
-      this.reconnecting = true;
-      this.attempt = 0;
-      this.giveUpAt = Date.now() + this.config.reconnectMs;
-      this.events.emit("connection", { status: "reconnecting" });
-    }
-    const left = this.giveUpAt - Date.now();
-    if (left <= 0) {
-      this.giveUp("Lost the connection to the co-browsing service.");
-      return;
-    }
-    const delay = Math.min(RETRY_DELAYS_MS[Math.min(this.attempt, RETRY_DELAYS_MS.length - 1)], left);
-    this.attempt += 1;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      if (this.reconnecting && this.token) this.connect({ t: "resume", token: this.token, why: "reconnect" });
-    }, delay);
   }
 
   private giveUp(msg: string): void {
@@ -635,9 +590,7 @@ export class SessionClient {
         canvasFps: this.config.canvasFps ?? 0,
         canvasBytesPerSecond: this.config.canvasBytesPerSecond ?? 0,
         pastPasswords: this.pastPasswords,
-        send: (text) => {
-          if (this.linked && this.socket?.readyState === WebSocket.OPEN) this.socket.send(text);
-        },
+        send: (text) => this.linked && this.socket?.sendText(text),
         dismissMarks: () => this.linked && this.send({ t: "draw_dismiss" }),
       });
     } catch (error) {
@@ -654,7 +607,7 @@ export class SessionClient {
     return load;
   }
 
-  private fail(code: "service" | "conndrop" | "dupkey", msg: string, extra: object = {}): void {
+  private fail(code: SessionError["code"], msg: string, extra: { stopped?: boolean } = {}): void {
     this.teardown();
     this.events.emit("error", { code, msg, ...extra });
   }
@@ -675,10 +628,6 @@ export class SessionClient {
     this.reconnecting = false;
     this.focused = true;
     this.rc = false;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    clearTimeout(this.connectTimer);
-    document.removeEventListener("securitypolicyviolation", this.policyViolation);
     for (const name of FOCUS_EVENTS) window.removeEventListener(name, this.takeFocus, true);
     document.removeEventListener("visibilitychange", this.showVisibility);
     this.recorder?.stop();
@@ -691,9 +640,8 @@ export class SessionClient {
     this.joiningTab = false;
     void this.media?.then((loaded) => loaded?.stop());
     this.media = null;
-    const socket = this.socket;
+    this.socket?.close();
     this.socket = null;
-    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(CloseCode.NORMAL);
   }
 
   // The tab's memory of its session, and the copy the site's tabs share. Storage can be

@@ -3,9 +3,16 @@
 // (a session starts or continues, or the page asks for the terms dialog).
 import type { LoaderConfig } from "./config";
 import { extendVisitorUi } from "./glance-api";
-import { ANSWERED_EVENT, MESSAGE_EVENT, REVERSE_ANSWERED_EVENT, SESSION_CONFIRM_EVENT, messageText } from "./events";
-
-type Listener = (payload?: unknown) => void;
+import {
+  ANSWERED_EVENT,
+  MESSAGE_EVENT,
+  REVERSE_ANSWERED_EVENT,
+  SESSION_CONFIRM_EVENT,
+  messageText,
+  type EventName,
+  type Handler,
+  type VisitorEvents,
+} from "./events";
 
 /** The part of GLANCE.Cobrowse.Visitor the UI drives: what any integrator's UI uses too. */
 export type VisitorApi = {
@@ -15,7 +22,7 @@ export type VisitorApi = {
   getKey(): string | null;
   /** Hand control back to the visitor; the session goes on (the panel's "Take back control"). */
   endRemoteControl?(): void;
-  addEventListener(name: string, fn: Listener): void;
+  addEventListener<K extends EventName>(name: K, fn: Handler<K>): void;
 };
 
 /** What the UI reads of the loader: the group's settings and the script tag's attributes
@@ -29,7 +36,7 @@ export type TermsOptions = { sessionKey?: string | number };
 
 /** What the UI bundle (ui.ts) gives back once loaded. */
 export type VisitorUi = {
-  handle(name: string, payload: unknown): void;
+  handle<K extends UiEvent>(name: K, payload: VisitorEvents[K]): void;
   showTerms(options: TermsOptions): void;
   /** A presence signal's text, shown as a small notice. */
   notice(text: string): void;
@@ -61,6 +68,7 @@ export const UI_EVENTS = [
   "error",
   "sessionend",
 ] as const;
+export type UiEvent = (typeof UI_EVENTS)[number];
 
 type InstallOptions = {
   cobrowse: Record<string, unknown>;
@@ -81,14 +89,14 @@ export function installDefaultUi({ cobrowse, tandem, config, attrs }: InstallOpt
   let loading: Promise<VisitorUi> | null = null;
   // Events that fire while the bundle loads are replayed to it in order, so it never
   // misses the sessionstarting that caused the load.
-  let early: [string, unknown][] = [];
+  let early: ((ui: VisitorUi) => void)[] = [];
 
   function load(): Promise<VisitorUi> {
     loading ??= (import(/* webpackIgnore: true */ config.ui) as Promise<UiModule>).then(
       (module) => {
         const created = module.createVisitorUi(visitor, tandem, { config, attrs });
         ui = created;
-        for (const [name, payload] of early) created.handle(name, payload);
+        for (const handle of early) handle(created);
         early = [];
         return created;
       },
@@ -102,21 +110,18 @@ export function installDefaultUi({ cobrowse, tandem, config, attrs }: InstallOpt
     return loading;
   }
 
-  for (const name of UI_EVENTS) {
-    visitor.addEventListener(name, (payload) => {
-      if (ui) {
-        ui.handle(name, payload);
-        return;
-      }
-      early.push([name, payload]);
-      load().catch(() => undefined);
-    });
-  }
-  // A session carried over from the previous page may already be running.
-  if (visitor.inSession()) {
-    early.push(["sessioncontinue", undefined]);
+  function deliver<K extends UiEvent>(name: K, payload: VisitorEvents[K]): void {
+    if (ui) {
+      ui.handle(name, payload);
+      return;
+    }
+    early.push((loaded) => loaded.handle(name, payload));
     load().catch(() => undefined);
   }
+  const listen = <K extends UiEvent>(name: K) => visitor.addEventListener(name, (payload) => deliver(name, payload));
+  UI_EVENTS.forEach(listen);
+  // A session carried over from the previous page may already be running.
+  if (visitor.inSession()) deliver("sessioncontinue", undefined);
 
   cobrowse.VisitorUI = {
     showTerms(options?: TermsOptions) {

@@ -8,10 +8,18 @@
 // Everything lives in one fixed, zero-size host element marked with UI_HOST_ATTRIBUTE: the
 // recorder blocks it (mask.ts), so nothing of the UI reaches an agent. Its open shadow
 // root keeps the page's CSS and ours apart.
-import { ANSWERED_EVENT, MESSAGE_EVENT, REVERSE_ANSWERED_EVENT, SESSION_CONFIRM_EVENT } from "./events";
+import {
+  ANSWERED_EVENT,
+  MESSAGE_EVENT,
+  REVERSE_ANSWERED_EVENT,
+  SESSION_CONFIRM_EVENT,
+  type Handler,
+  type Prompt,
+  type VisitorEvents,
+} from "./events";
 import { UI_HOST_ATTRIBUTE } from "./mask";
 import { createChat } from "./ui-chat";
-import type { TandemApi, TermsOptions, UiSettings, VisitorApi, VisitorUi } from "./ui-entry";
+import type { TandemApi, TermsOptions, UiEvent, UiSettings, VisitorApi, VisitorUi } from "./ui-entry";
 import {
   defaultCorner,
   forgetLayout,
@@ -348,11 +356,10 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
     announce((continued ? text.continued : text.started) + spoken);
   }
 
-  function requestControl(payload: unknown): void {
-    const { accept, decline } = (payload ?? {}) as { accept?: unknown; decline?: unknown };
-    if (typeof accept !== "function" || typeof decline !== "function") return;
+  function requestControl(payload: Prompt): void {
+    const { accept, decline } = payload;
     rcPrompt?.dismiss();
-    if ((payload as { answered?: boolean }).answered) return; // the page answered first
+    if (payload.answered) return; // the page answered first
     mount();
     const modal = (rcPrompt = openModal({
       root,
@@ -377,9 +384,7 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
     ask(payload, modal, () => rcPrompt === modal && (rcPrompt = null));
   }
 
-  function inviteToReverse(payload: unknown): void {
-    const { accept, decline } = (payload ?? {}) as { accept?: unknown; decline?: unknown };
-    if (typeof accept !== "function" || typeof decline !== "function") return;
+  function inviteToReverse({ accept, decline }: Prompt): void {
     reversePrompt?.dismiss();
     mount();
     reversePrompt = openModal({
@@ -404,9 +409,8 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
     });
   }
 
-  function failed(payload: unknown): void {
-    const { msg } = (payload ?? {}) as { msg?: unknown };
-    const message = typeof msg === "string" && msg ? msg : text.fallbackError;
+  function failed({ msg }: VisitorEvents["error"]): void {
+    const message = msg || text.fallbackError;
     if (visitor.inSession()) {
       update({ error: message });
     } else {
@@ -435,7 +439,7 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
     });
   }
 
-  const handlers: Record<string, (payload: unknown) => void> = {
+  const handlers: { [K in UiEvent]: Handler<K> } = {
     sessionstarting: () => {
       update({ ...IDLE, phase: "starting" });
       announce(text.connecting);
@@ -452,26 +456,22 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
     [MESSAGE_EVENT]: (payload) => {
       if (state.phase === "active") chat.receive(payload);
     },
-    agents: (payload) => {
-      const given = (payload ?? {}) as { count?: unknown; names?: unknown };
-      const count = Number(given.count);
-      const names = Array.isArray(given.names) ? given.names.filter((name): name is string => typeof name === "string" && name !== "") : [];
-      if (!Number.isFinite(count)) return;
+    agents: ({ count, names: given }) => {
+      const names = given.filter((name) => name !== "");
       if (count === state.agents && names.join("\n") === state.names.join("\n")) return;
       update({ agents: count, names });
       if (state.phase === "active") announce(agentsText(text, locale, count, names));
     },
-    connection: (payload) => {
-      const reconnecting = (payload as { status?: unknown } | undefined)?.status === "reconnecting";
+    connection: ({ status }) => {
+      const reconnecting = status === "reconnecting";
       if (reconnecting === state.reconnecting) return;
       update({ reconnecting });
       announce(reconnecting ? text.reconnecting : text.reconnected, reconnecting);
     },
     rcrequested: requestControl,
     urlstartwarning: (payload) => {
-      const { accept, decline } = (payload ?? {}) as { accept?: unknown; decline?: unknown };
-      if (typeof accept !== "function" || typeof decline !== "function") return;
-      if ((payload as { answered?: boolean }).answered) return; // the page answered first
+      const { accept, decline } = payload;
+      if (payload.answered) return; // the page answered first
       mount();
       const modal = openModal({
         root,
@@ -488,11 +488,10 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
       asked.get(payload)?.();
       asked.delete(payload);
     },
-    accessibility: (payload) => {
-      if ((payload as { enabled?: unknown } | undefined)?.enabled === true) announce(text.a11yOn);
+    accessibility: ({ enabled }) => {
+      if (enabled) announce(text.a11yOn);
     },
-    rc: (payload) => {
-      const enabled = (payload as { enabled?: unknown } | undefined)?.enabled === true;
+    rc: ({ enabled }) => {
       if (enabled === state.rc) return;
       const tookBack = takingBack && !enabled;
       takingBack = false;
@@ -506,20 +505,19 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
     [SESSION_CONFIRM_EVENT]: (payload) => {
       // An agent's one-click co-browse: the same consent as the terms dialog, and nothing
       // starts (not even a connection) unless the visitor accepts.
-      const { accept, decline } = (payload ?? {}) as { accept?: unknown; decline?: unknown };
-      if (typeof accept !== "function" || typeof decline !== "function") return;
+      const { accept, decline } = payload;
       if (state.phase === "starting" || state.phase === "active") return;
-      if ((payload as { answered?: boolean }).answered) return; // the page answered first
+      if (payload.answered) return; // the page answered first
       terms?.dismiss();
       mount();
       const modal = (terms = consent({ accept: () => accept(), decline: () => decline() }));
       ask(payload, modal, () => terms === modal && (terms = null));
     },
-    [REVERSE_ANSWERED_EVENT]: (payload) => {
+    [REVERSE_ANSWERED_EVENT]: ({ accepted }) => {
       // Answered in another tab of the session: this tab's dialog has nothing left to ask.
       reversePrompt?.dismiss();
       reversePrompt = null;
-      if ((payload as { accepted?: unknown } | undefined)?.accepted === true) update({ watching: true });
+      if (accepted) update({ watching: true });
     },
     reverseended: () => {
       // The agent withdrew the invitation (or ended the session it led to).
@@ -529,8 +527,7 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
       update({ watching: false, sharing: false });
       if (pending) announce(text.reverseEnded);
     },
-    screenshare: (payload) => {
-      const { screenshareView, state: shared } = (payload ?? {}) as { screenshareView?: unknown; state?: unknown };
+    screenshare: ({ screenshareView, state: shared }) => {
       if (shared === "new") {
         update({ sharing: true });
         announce(screenshareView === "glance_agentvideo" ? text.videoStarted : text.shareStarted);
@@ -548,7 +545,7 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
 
   return {
     handle(name, payload) {
-      handlers[name]?.(payload);
+      handlers[name](payload);
     },
     notice(said: string) {
       mount();
