@@ -364,25 +364,25 @@ class AgentConsumer(AgentSocket):
             AGENT.frame(
                 "joined",
                 rc=self.rc_on,
-                rcTo=(session.rc_holder or 0) if session.rc_state == RC_ON else 0,
+                rc_to=(session.rc_holder or 0) if session.rc_state == RC_ON else 0,
                 accessibility=session.accessibility,
                 key=session.key,
                 group=session.group.public_id,
                 site=session.site.name,
-                userAgent=session.visitor_user_agent,
+                user_agent=session.visitor_user_agent,
                 visitor=selectors.visitor_params(session=session),
                 agents=count,
                 index=self.index,
                 share=shared["share"],
                 reverse=shared["reverse"],
-                reverseOnly=shared["reverseOnly"],
+                reverse_only=shared["reverse_only"],
                 presence=selectors.visitor_presence(session=session),
                 started=int(session.started_at.timestamp() * 1000),
                 # The viewer loads the replayed page's assets only through this proxy URL.
                 assets=asset_base(session_id=session.id, user_id=self.user.pk),
             )
         )
-        return shared["reverseOnly"]
+        return shared["reverse_only"]
 
     async def disconnect(self, code) -> None:
         if self.session is None:

@@ -182,10 +182,10 @@ def session_summary(
     return {
         "key": session.key,
         "group": session.group.public_id,
-        "groupName": session.group.name,
+        "group_name": session.group.name,
         "site": session.site.name,
-        "startedAt": session.started_at.isoformat(),
-        "userAgent": session.visitor_user_agent,
+        "started_at": session.started_at.isoformat(),
+        "user_agent": session.visitor_user_agent,
         "visitor": visitor_params(session=session),
         "agents": agents,
         "page": page or {"url": "", "title": ""},
@@ -277,5 +277,5 @@ def media_state(*, session_id: int) -> dict:
     return {
         "share": share_summary(session=session),
         "reverse": session.reverse_state,
-        "reverseOnly": session.reverse_only,
+        "reverse_only": session.reverse_only,
     }

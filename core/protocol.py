@@ -452,7 +452,7 @@ SHAPES: dict[str, Shape] = {
         {
             "key": Field(str),
             "agents": Field(int),
-            "agentNames": Field(
+            "agent_names": Field(
                 list, ts="string[]", doc="Who watches, as the visitor's panel names them."
             ),
             "rc": Field(bool),
@@ -489,10 +489,10 @@ SHAPES: dict[str, Shape] = {
         {
             "key": Field(str),
             "group": Field(int),
-            "groupName": Field(str),
+            "group_name": Field(str),
             "site": Field(str),
-            "startedAt": Field(str),
-            "userAgent": Field(str),
+            "started_at": Field(str),
+            "user_agent": Field(str),
             "visitor": Field(dict, ts="VisitorInfo"),
             "agents": Field(int),
             "page": Field(
@@ -667,7 +667,7 @@ VISITOR = Socket(
         # Ask for a short-lived token that continues the session on another trusted domain.
         "handoff": Frame(doc="Ask for a handoff token for a page on another trusted domain."),
         # Remote control: the visitor's answer to a request, its end, and a refused input.
-        # `req`: the request answered (the asking agent's client index, from rcrequested).
+        # `req`: the request answered (the asking agent's client index, from rc_requested).
         "rc": Frame(
             {
                 "enabled": Field(
@@ -678,14 +678,14 @@ VISITOR = Socket(
                 "req": Field(
                     int,
                     False,
-                    doc="With `enabled: true`: the request accepted, `req` of the `rcrequested` "
+                    doc="With `enabled: true`: the request accepted, `req` of the `rc_requested` "
                     "the visitor answered.",
                 ),
             },
             doc="Accept remote control, or end it.",
         ),
         "rc_decline": Frame(
-            {"req": Field(int, doc="The request declined (from its `rcrequested`).")},
+            {"req": Field(int, doc="The request declined (from its `rc_requested`).")},
             doc="Decline the remote control request `req`.",
         ),
         # Surfly's giveControl: hand control to the agent with this client index (0: back).
@@ -782,7 +782,7 @@ VISITOR = Socket(
         ),
         "blur": Frame(doc="Another tab took the focus.", to="that tab"),
         "focus": Frame(doc="This tab has the focus again.", to="that tab"),
-        "rcrequested": Frame(
+        "rc_requested": Frame(
             {"agent": Field(str), "req": Field(int)},
             doc="An agent asks for remote control; `req` (its client index) names the request "
             "in the answer.",
@@ -987,14 +987,14 @@ AGENT = Socket(
                 "key": Field(str),
                 "group": Field(int, doc="public id"),
                 "site": Field(str),
-                "userAgent": Field(str, doc="the visitor's"),
+                "user_agent": Field(str, doc="the visitor's"),
                 "visitor": Field(
                     dict, ts="VisitorInfo", doc="who the visitor is, as its page said"
                 ),
                 "agents": Field(int, doc="count including this agent"),
                 "index": Field(int, doc="this agent's client index"),
                 "rc": Field(bool, doc="this agent holds control"),
-                "rcTo": Field(int, doc="who holds control: an index, `0` for the visitor"),
+                "rc_to": Field(int, doc="who holds control: an index, `0` for the visitor"),
                 "accessibility": Field(bool),
                 "share": Field(
                     (dict, type(None)),
@@ -1002,7 +1002,7 @@ AGENT = Socket(
                     doc="the share that runs; `by` is the sharer's client index",
                 ),
                 "reverse": Field(str, choices=REVERSE_STATES, ts="ReverseState"),
-                "reverseOnly": Field(
+                "reverse_only": Field(
                     bool,
                     doc="the session was started only for a reverse session: no mirror will come",
                 ),
@@ -1020,7 +1020,7 @@ AGENT = Socket(
                 ),
             },
             doc="First frame after a successful connect. The server then asks the visitor for a "
-            "snapshot for this agent (not in a `reverseOnly` session); the agent does not have "
+            "snapshot for this agent (not in a `reverse_only` session); the agent does not have "
             "to send anything.",
         ),
         "agents": Frame(

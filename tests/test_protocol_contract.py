@@ -141,3 +141,27 @@ def test_env_example_lists_every_setting_the_server_reads():
 
     assert read, "no TANDEM_* settings found in tandem/settings.py"
     assert read - listed == set()
+
+
+# Vendors' names, kept as their APIs spell them (docs/protocol.md, "Names").
+VENDOR_NAMES = {"visitorid", "mtype", "visitorsig"}
+
+
+def _names(fields: dict) -> set[str]:
+    return set(fields) - VENDOR_NAMES
+
+
+def test_tandems_own_frame_and_field_names_are_snake_case():
+    snake = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+    names = {
+        (socket.name, frame_type, name)
+        for socket in SOCKETS
+        for table in (socket.client, socket.server)
+        for frame_type, frame in table.items()
+        for name in {frame_type} | _names(frame.fields)
+    } | {
+        ("shape", shape_name, name)
+        for shape_name, shape in protocol.SHAPES.items()
+        for name in _names(getattr(shape, "fields", {}) or {})
+    }
+    assert sorted(entry for entry in names if not snake.match(entry[2])) == []

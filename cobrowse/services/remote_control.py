@@ -48,7 +48,7 @@ def rc_request(*, session_id: int, agent: AbstractBaseUser, index: int | None = 
         SessionEvent.objects.create(
             session=session, type=SessionEvent.Type.RC_REQUESTED, actor=name
         )
-        request = VISITOR.frame("rcrequested", agent=name, req=index)
+        request = VISITOR.frame("rc_requested", agent=name, req=index)
         frame_to_visitor(session_id, request, focused_only=True)
         frame_to_agents(session_id, AGENT.frame("rc_pending", agent=name))
     log.info("rc requested key=%s agent=%s", session.key, name)

@@ -294,7 +294,7 @@ def visitor_state(*, session: CobrowseSession) -> dict:
         "key": session.key,
         "agents": session.agents_watching,
         # Who they are, as the visitor's panel names them ("Ana is viewing").
-        "agentNames": session_agent_names(session_id=session.id),
+        "agent_names": session_agent_names(session_id=session.id),
         "rc": session.rc_state == CobrowseSession.RemoteControl.ON,
         "accessibility": session.accessibility,
     }

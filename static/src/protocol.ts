@@ -139,7 +139,7 @@ export type VisitorSessionState = {
   key: string;
   agents: number;
   /** Who watches, as the visitor's panel names them. */
-  agentNames: string[];
+  agent_names: string[];
   rc: boolean;
   accessibility: boolean;
 };
@@ -170,10 +170,10 @@ export type VisitorPresence = { state: "here" | "blurred" | "paused" } | { state
 export type SessionSummary = {
   key: string;
   group: number;
-  groupName: string;
+  group_name: string;
   site: string;
-  startedAt: string;
-  userAgent: string;
+  started_at: string;
+  user_agent: string;
   visitor: VisitorInfo;
   agents: number;
   /** The page the visitor started or last continued the session on ("" when unknown). */
@@ -254,10 +254,10 @@ export type ServerToVisitor =
   /** `focus`: This tab has the focus again. */
   | { t: "focus" }
   /**
-   * `rcrequested`: An agent asks for remote control; `req` (its client index) names the request in
-   * the answer.
+   * `rc_requested`: An agent asks for remote control; `req` (its client index) names the request
+   * in the answer.
    */
-  | { t: "rcrequested"; agent: string; req: number }
+  | { t: "rc_requested"; agent: string; req: number }
   /**
    * `rc`: Remote control changed: `to` is the holding agent's client index, `0` when the visitor
    * has it (`enabled` is then `false`).
@@ -357,10 +357,10 @@ export type AgentToServer =
 export type ServerToAgent =
   /**
    * `joined`: First frame after a successful connect. The server then asks the visitor for a
-   * snapshot for this agent (not in a `reverseOnly` session); the agent does not have to send
+   * snapshot for this agent (not in a `reverse_only` session); the agent does not have to send
    * anything.
    */
-  | { t: "joined"; key: string; group: number; site: string; userAgent: string; visitor: VisitorInfo; agents: number; index: number; rc: boolean; rcTo: number; accessibility: boolean; share: ShareInfo | null; reverse: ReverseState; reverseOnly: boolean; presence: VisitorPresence; started: number; assets: string }
+  | { t: "joined"; key: string; group: number; site: string; user_agent: string; visitor: VisitorInfo; agents: number; index: number; rc: boolean; rc_to: number; accessibility: boolean; share: ShareInfo | null; reverse: ReverseState; reverse_only: boolean; presence: VisitorPresence; started: number; assets: string }
   /**
    * `agents`: The number of watching agents changed. The joining agent gets one too, right after
    * `joined`.

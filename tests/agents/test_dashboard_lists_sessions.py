@@ -46,10 +46,10 @@ async def test_dashboard_lists_only_the_live_sessions_of_the_agents_groups(
     assert session == {
         "key": our_key,
         "group": 72,
-        "groupName": "Demo",
+        "group_name": "Demo",
         "site": "production",
-        "startedAt": session["startedAt"],
-        "userAgent": "TestBrowser/1.0",
+        "started_at": session["started_at"],
+        "user_agent": "TestBrowser/1.0",
         "visitor": {},
         "agents": 0,
         "page": {"url": "", "title": ""},

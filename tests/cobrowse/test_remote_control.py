@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 async def grant(visitor, viewer) -> None:
     await send(viewer, {"t": "rc_request"})
-    assert await receive(visitor) == {"t": "rcrequested", "agent": "agent", "req": 1}
+    assert await receive(visitor) == {"t": "rc_requested", "agent": "agent", "req": 1}
     assert await receive(viewer) == {"t": "rc_pending", "agent": "agent"}
     await send(visitor, {"t": "rc", "enabled": True, "req": 1})
     assert await receive(visitor) == {"t": "rc", "enabled": True, "to": 1}
@@ -215,7 +215,7 @@ async def test_control_stays_on_across_a_navigation_and_for_agents_joining_later
 
     late = await agent_socket(key, agent2)
     joined = await receive(late)
-    assert (joined["rc"], joined["rcTo"]) == (False, 1)  # control stays with agent 1
+    assert (joined["rc"], joined["rc_to"]) == (False, 1)  # control stays with agent 1
 
 
 async def test_the_visitor_gives_control_to_a_viewer_by_index_and_takes_it_back(

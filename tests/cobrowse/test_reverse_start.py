@@ -36,7 +36,7 @@ async def join(agent_socket, visitor, key: str, user):
     viewer = await agent_socket(key, user)
     joined = await receive(viewer)
     assert joined["t"] == "joined", joined
-    assert (joined["reverse"], joined["reverseOnly"]) == ("invited", True), joined
+    assert (joined["reverse"], joined["reverse_only"]) == ("invited", True), joined
     assert await agents_count(viewer) == 1
     assert await agents_count(visitor) == 1
     assert await nothing(visitor)

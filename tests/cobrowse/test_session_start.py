@@ -24,7 +24,7 @@ async def test_visitor_starts_a_session_with_a_six_digit_key(demo_group, visitor
         "state": {
             "key": started["key"],
             "agents": 0,
-            "agentNames": [],
+            "agent_names": [],
             "rc": False,
             "accessibility": False,
         },

@@ -64,7 +64,7 @@ async def test_next_page_of_the_tab_continues_the_session_for_the_watching_agent
         "key": started["key"],
         "agents": 1,
         # The next page's panel names who watches from the start.
-        "agentNames": ["agent"],
+        "agent_names": ["agent"],
         "rc": False,
         "accessibility": False,
     }

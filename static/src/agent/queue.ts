@@ -82,14 +82,14 @@ export class SessionQueue {
       this.sessions.clear();
       this.fresh.clear();
     }
-    for (const session of sessions) this.sessions.set(session.key, { session, started: Date.parse(session.startedAt) });
+    for (const session of sessions) this.sessions.set(session.key, { session, started: Date.parse(session.started_at) });
     this.render();
   }
 
   /** A session started or changed; true when it is new to this page. */
   upsert(session: SessionSummary): boolean {
     const isNew = !this.sessions.has(session.key);
-    this.sessions.set(session.key, { session, started: Date.parse(session.startedAt) });
+    this.sessions.set(session.key, { session, started: Date.parse(session.started_at) });
     if (isNew) this.fresh.add(session.key);
     this.render();
     return isNew;
@@ -122,8 +122,8 @@ export class SessionQueue {
       session.page.title,
       session.page.url,
       session.site,
-      session.groupName,
-      readableUserAgent(session.userAgent),
+      session.group_name,
+      readableUserAgent(session.user_agent),
     ]
       .join("\n")
       .toLowerCase();
@@ -167,8 +167,8 @@ export class SessionQueue {
 
     const who = document.createElement("div");
     who.append(span(visitorLabel(session), "visitor"));
-    const browser = span(readableUserAgent(session.userAgent), "browser");
-    browser.title = session.userAgent;
+    const browser = span(readableUserAgent(session.user_agent), "browser");
+    browser.title = session.user_agent;
     who.append(browser);
 
     const page = document.createElement("div");
@@ -189,7 +189,7 @@ export class SessionQueue {
       labelled("Page", page),
       labelled("Waiting", span(this.waitingText(session.agents, started), "waiting")),
       labelled("Key", span(session.key, "key")),
-      labelled("Where", span(`${session.groupName} (${session.group}) · ${session.site}`, "where")),
+      labelled("Where", span(`${session.group_name} (${session.group}) · ${session.site}`, "where")),
       labelled("Agents", span(String(session.agents), "agents")),
       labelled("Action", link),
     );

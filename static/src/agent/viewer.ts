@@ -195,11 +195,11 @@ function startViewer(root: HTMLElement): () => void {
         if (chat) chat.index = frame.index;
         started = frame.started;
         line.visitor(frame.presence);
-        control.changed(frame.rc, frame.rcTo);
+        control.changed(frame.rc, frame.rc_to);
         showA11y(frame.accessibility);
         sharing.joined(frame.index, frame.share, frame.reverse);
         assets.configure(frame.assets);
-        if (frame.reverseOnly) {
+        if (frame.reverse_only) {
           // Nothing of the visitor's page will come: do not wait for it.
           setState("reverse", "Reverse session: the visitor's page is not shown here.");
           break;

@@ -7,7 +7,14 @@
 // A copy in localStorage (shared by the site's tabs) lets a new tab of the same site (a
 // typed URL, a target=_blank link) join the session too; the server gives the session's
 // focus to the tab in use and tells the others to blur (Glance's tab semantics).
-import { ErrorCode, type AgentInput, type ServerToVisitor, type TermsStatus, type VisitorToServer } from "../protocol";
+import {
+  ErrorCode,
+  type AgentInput,
+  type ServerToVisitor,
+  type TermsStatus,
+  type VisitorSessionState,
+  type VisitorToServer,
+} from "../protocol";
 import type { LoaderConfig } from "./config";
 import {
   CONTROL_EVENT,
@@ -96,7 +103,7 @@ export class SessionClient {
   private reverseOnly = false;
   // The visitor paused the session (pauseSession): nothing is recorded until resumed.
   private paused = false;
-  // The open remote control request (rcrequested), which enableRC(true) accepts.
+  // The open remote control request (rc_requested), which enableRC(true) accepts.
   private pendingRc: (() => void) | null = null;
   // The client index of the agent who joined last (who enableRC(true) gives control to).
   private lastAgent = 0;
@@ -327,7 +334,7 @@ export class SessionClient {
         this.attach(frame.key, frame.resume, frame.state);
         this.events.emit("sessionstart");
         this.sendPaused();
-        this.events.emit("agents", { count: frame.agents, names: frame.state.agentNames ?? [] });
+        this.events.emit("agents", { count: frame.agents, names: frame.state.agent_names ?? [] });
         void this.record();
         break;
       case "resumed":
@@ -342,14 +349,14 @@ export class SessionClient {
         } else {
           this.state = "active";
           this.events.emit("statereceived");
-          this.events.emit("agents", { count: frame.agents, names: frame.state.agentNames ?? [] });
+          this.events.emit("agents", { count: frame.agents, names: frame.state.agent_names ?? [] });
           // Control and accessibility mode from an earlier page carry on here.
           if (frame.state.rc) this.setRc(true);
           if (frame.state.accessibility) this.events.emit("accessibility", { enabled: true });
           void this.record();
         }
         break;
-      case "rcrequested":
+      case "rc_requested":
         this.rcRequested(frame.req);
         break;
       case "rc":
@@ -512,11 +519,13 @@ export class SessionClient {
     if (refusal) this.send({ t: "rc_refused", to: frame.rid, msg: refusal });
   }
 
-  private attach(key: string, token: string, state: SessionState): void {
+  private attach(key: string, token: string, state: VisitorSessionState): void {
     this.joiningTab = false;
     this.key = key;
     this.token = token;
-    this.sessionState = { ...state };
+    // The page's API names it as Glance's state does (camelCase); the wire, snake_case.
+    const { agent_names: agentNames, ...rest } = state;
+    this.sessionState = { ...rest, agentNames };
     this.linked = true;
     this.focused = true;
     this.writeStored(this.stored(key, token));
