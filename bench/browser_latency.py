@@ -374,7 +374,10 @@ FLOOR_RECORD = """(port) => new Promise((resolve) => {
 def rrweb_floor_probe(browser, url: str, relay: RawRelay, probes: int) -> list[float]:
     """The dom probe with stock rrweb on both ends and the bare relay between them."""
     agent = browser.new_context(viewport={"width": 1200, "height": 800}).new_page()
-    agent.goto("about:blank")
+    # A page of the server's origin (from about:blank Chromium opens no socket to the
+    # relay), emptied: the replay is its only content.
+    agent.goto(f"{url}/demo/")
+    agent.evaluate("() => { document.head.innerHTML = ''; document.body.innerHTML = ''; }")
     agent.add_script_tag(path=str(RRWEB / "replay" / "dist" / "replay.umd.min.cjs"))
     agent.evaluate(FLOOR_REPLAY, relay.port)
     visitor = browser.new_context(viewport={"width": 1024, "height": 700}).new_page()
