@@ -20,8 +20,9 @@ Baselines, measured in the same run:
                    the floor any browser -> server -> browser path pays.
 - rrweb floor:     the dom probe with stock rrweb on both ends: @rrweb/record (default
                    options) on the same demo page -> the bare relay -> @rrweb/replay's
-                   live mode in a blank page, started at the first event's time (rrweb's
-                   documented live set-up, no extra buffer): what rrweb alone pays, the
+                   live mode in an emptied page, each event played on arrival (stamped
+                   with the time it came; with rrweb's documented startLive(first
+                   timestamp - buffer) it waits ~250 ms more): what rrweb alone pays, the
                    floor Tandem's DOM change is held against (issue 14: p99 <= 1.5x).
 - rrweb defaults:  the pointer probe with rrweb's stock sampling (positions flushed
                    every 500 ms), i.e. what Tandem's live tuning saves.
@@ -354,9 +355,11 @@ FLOOR_REPLAY = """(port) => new Promise((resolve) => {
     const event = JSON.parse(m.data);
     if (!replayer) {
       replayer = new rrwebReplay.Replayer([], { root: document.body, liveMode: true });
-      replayer.startLive(event.timestamp);
+      replayer.startLive(Date.now());
     }
-    replayer.addEvent(event);
+    // Played on arrival: stamped with the time it came, as Tandem's viewer does, so the
+    // floor is rrweb's own work and the relay, not the gap to the recorded clock.
+    replayer.addEvent({ ...event, timestamp: Date.now() });
   };
   window.floorReady = () => watch();
   ws.onopen = resolve;
