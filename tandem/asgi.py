@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP to Django, WebSockets to the Channels consumers."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -41,3 +42,10 @@ application = ProcessRunning(
         }
     )
 )
+
+# What starting made (Django, the modules, URL patterns: about 130,000 objects) lives as long
+# as the process. Frozen, it is left out of the full garbage collections, which otherwise
+# walk it again each time the sockets' own objects grow by a quarter, with every socket of
+# the process waiting. Measured (bench/mirror_latency.py, 500 sessions opening, one
+# process): full-collection pauses 126-309 ms -> 30-182 ms.
+gc.freeze()

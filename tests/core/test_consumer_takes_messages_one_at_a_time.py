@@ -120,3 +120,33 @@ async def test_a_handled_message_is_not_kept_while_the_consumer_waits_for_the_ne
     consumer.cancel()
     with pytest.raises(asyncio.CancelledError):
         await consumer
+
+
+async def test_no_handler_runs_after_one_ended_the_consumer():
+    # The client's message is taken while the channel's handler runs; that handler ends
+    # the consumer (as `StopConsumer` does), so the waiting message is never handled.
+    client: asyncio.Queue = asyncio.Queue()
+    channel: asyncio.Queue = asyncio.Queue()
+    in_handler, release = asyncio.Event(), asyncio.Event()
+    handled: list[str] = []
+
+    async def handle(message: dict) -> None:
+        handled.append(message["type"])
+        if message["type"] == "stop":
+            in_handler.set()
+            await release.wait()
+            raise EOFError
+
+    consumer = asyncio.ensure_future(dispatch_from([client.get, channel.get], handle))
+    channel.put_nowait({"type": "stop"})
+    async with asyncio.timeout(5):
+        await in_handler.wait()
+    client.put_nowait({"type": "late"})
+    for _ in range(3):  # the client's reader took it and waits for its turn
+        await asyncio.sleep(0)
+    assert client.empty()
+    release.set()
+    with pytest.raises(EOFError):
+        async with asyncio.timeout(5):
+            await consumer
+    assert handled == ["stop"]
