@@ -40,7 +40,7 @@ export type StatusDetail = {
   delay: number;
   /** The connection did not open within `openTimeoutMs`. */
   timedOut: boolean;
-  /** The page's Content-Security-Policy refuses the socket (with `watchPolicy`). */
+  /** The page refuses the socket (refuse()). */
   blocked: boolean;
 };
 
@@ -50,7 +50,7 @@ declare const frameType: unique symbol;
 export type FrameText<F> = string & { readonly [frameType]: F };
 
 export type SocketOptions<In extends { t: string }, Out> = {
-  /** A ws(s):// URL, or a path on the page's own origin (agent pages). */
+  /** A ws(s):// URL (agent pages: sameOrigin(path)). */
   url: string;
   onFrame(frame: In): void;
   /** The greeting (`hello`, `start`, `resume`) goes out on "open". */
@@ -76,9 +76,6 @@ export type SocketOptions<In extends { t: string }, Out> = {
   openTimeoutMs?: number;
   /** A heartbeat: `frame` every `everyMs` while connected. */
   keepAlive?: { everyMs: number; frame: Out };
-  /** Watch for the page's Content-Security-Policy refusing the socket: then it is not
-   * tried again (`blocked`). */
-  watchPolicy?: boolean;
 };
 
 export type Socket<Out> = {
@@ -88,6 +85,9 @@ export type Socket<Out> = {
   readonly connected: boolean;
   /** While waiting to reconnect: try now. */
   retryNow(): void;
+  /** The page refuses the socket (its Content-Security-Policy, watchPolicy()): the
+   * attempt under way fails now, and no other follows (`blocked`). */
+  refuse(): void;
   /** Closes for good (the page is done with it); no status follows. */
   close(): void;
 };
@@ -158,9 +158,9 @@ function parse<F>(data: string): F | null {
   }
 }
 
-/** A path on the page's own origin as a ws(s):// URL; a ws(s):// URL as it is. */
-function socketUrl(url: string): string {
-  return /^wss?:/.test(url) ? url : `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${url}`;
+/** A path on the page's own origin as a ws(s):// URL. */
+export function sameOrigin(path: string): string {
+  return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}`;
 }
 
 /** The wait before the next attempt after `failures` in a row, the first `since` ms ago:
@@ -171,29 +171,19 @@ function nextWait(options: SocketOptions<never, unknown>, failures: number, sinc
   return Math.min(backoffDelay(failures - 1, options.minDelayMs ?? 500, options.maxDelayMs ?? 15_000), left);
 }
 
-/** Whether the page's Content-Security-Policy report is about a socket to `url`. */
-function refusesSocket(event: SecurityPolicyViolationEvent, url: string): boolean {
-  return (
-    !!event.blockedURI &&
-    url.startsWith(event.blockedURI.replace(/\/$/, "")) &&
-    /^connect-src|^default-src/.test(event.effectiveDirective || event.violatedDirective)
-  );
-}
-
-/** The browser says the network is back (`online`); with `policy`, the page's
- * Content-Security-Policy refused a socket to `url` (`blocked`). Returns how to stop. */
-function watchPage(url: string, policy: boolean | undefined, online: () => void, blocked: () => void): () => void {
-  const violation = (event: SecurityPolicyViolationEvent) => refusesSocket(event, url) && blocked();
-  addEventListener("online", online);
-  if (policy) document.addEventListener("securitypolicyviolation", violation);
-  return () => {
-    removeEventListener("online", online);
-    document.removeEventListener("securitypolicyviolation", violation);
+/** Calls `refused` when the page's Content-Security-Policy (connect-src) refuses a socket
+ * to `url`; returns how to stop. */
+export function watchPolicy(url: string, refused: () => void): () => void {
+  const violation = (event: SecurityPolicyViolationEvent) => {
+    if (!event.blockedURI || !url.startsWith(event.blockedURI.replace(/\/$/, ""))) return;
+    if (/^connect-src|^default-src/.test(event.effectiveDirective || event.violatedDirective)) refused();
   };
+  document.addEventListener("securitypolicyviolation", violation);
+  return () => document.removeEventListener("securitypolicyviolation", violation);
 }
 
 export function openSocket<In extends { t: string }, Out>(options: SocketOptions<In, Out>): Socket<Out> {
-  const url = socketUrl(options.url);
+  const { url } = options;
   let socket: WebSocket | null = null; // the current connection, connecting or open
   let timer: number | undefined; // the wait before the next attempt
   let ping: number | undefined;
@@ -249,18 +239,15 @@ export function openSocket<In extends { t: string }, Out>(options: SocketOptions
     clearTimeout(timer);
     connect();
   };
-  const unwatch = watchPage(url, options.watchPolicy, retryNow, () => {
-    blocked = true;
-    if (socket?.readyState === CONNECTING) socket.onerror?.(new Event("error"));
-  });
   const finish = () => {
     closed = true;
     clearTimeout(timer);
     clearInterval(ping);
-    unwatch();
+    removeEventListener("online", retryNow);
   };
   const sendText = (text: string) => socket?.readyState === OPEN && (socket.send(text), true);
   const send = (frame: Out) => sendText(JSON.stringify(frame));
+  addEventListener("online", retryNow);
   status("connecting");
   connect();
   return {
@@ -270,6 +257,10 @@ export function openSocket<In extends { t: string }, Out>(options: SocketOptions
       return socket?.readyState === OPEN;
     },
     retryNow,
+    refuse() {
+      blocked = true;
+      if (socket?.readyState === CONNECTING) socket.onerror?.(new Event("error"));
+    },
     close() {
       finish();
       socket?.close(CloseCode.NORMAL);

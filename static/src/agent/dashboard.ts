@@ -1,7 +1,7 @@
 // The agent dashboard: the live queue of sessions in the agent's groups, the visitors
 // online, and the notices of new sessions (title badge, optional tone and notification).
 import { CloseCode, type DashboardToServer, type ServerToDashboard, type SessionSummary } from "../protocol";
-import { openSocket, type Socket, type SocketStatus, type StatusDetail } from "../socket";
+import { openSocket, sameOrigin, type Socket, type SocketStatus, type StatusDetail } from "../socket";
 import { Notifier, TitleBadge, pageSeen } from "./notify";
 import { SessionQueue, visitorLabel, watchHref } from "./queue";
 import { VisitorsTable } from "./visitors";
@@ -147,7 +147,7 @@ function startDashboard(table: HTMLTableElement): () => void {
   let socket: Socket<DashboardToServer> | null = null;
   const parts = dashboardParts(table, (frame) => socket?.send(frame) ?? false);
   socket = openSocket<ServerToDashboard, DashboardToServer>({
-    url: "/ws/agent/dashboard/",
+    url: sameOrigin("/ws/agent/dashboard/"),
     onFrame: (frame) => dashboardFrame(parts, frame),
     onStatus: (status, detail) => connectionChanged(parts, status, detail),
   });

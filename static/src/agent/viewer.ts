@@ -2,7 +2,7 @@
 // control, share, marks, chat, accessibility) and its socket, which comes back by itself.
 import "@rrweb/replay/dist/style.css";
 import { CloseCode, ErrorCode, type AgentToServer, type ServerToAgent } from "../protocol";
-import { openSocket, type Socket, type SocketStatus, type StatusDetail } from "../socket";
+import { openSocket, sameOrigin, type Socket, type SocketStatus, type StatusDetail } from "../socket";
 import { MarkTools } from "./annotate";
 import { AssetRewriter } from "./assets";
 import { ChatPanel } from "./chat";
@@ -167,7 +167,7 @@ function startViewer(root: HTMLElement): () => void {
   const path = `/ws/agent/session/${encodeURIComponent(key)}/${group ? `?group=${encodeURIComponent(group)}` : ""}`;
   const connect = () => {
     socket = openSocket<ServerToAgent, AgentToServer>({
-      url: path,
+      url: sameOrigin(path),
       onFrame: (frame) => (frames[frame.t] as (frame: ServerToAgent) => void)(frame),
       onStatus: (status, detail) => connectionChanged(parts, waiting, status, detail),
       isFinal: (frame) => frame.t === "ended",

@@ -8,7 +8,7 @@
 // server gives the session's focus to the tab in use and tells the others to blur
 // (Glance's tab semantics).
 import { ErrorCode, type AgentInput, type ServerToVisitor, type TermsStatus, type VisitorToServer } from "../protocol";
-import { openSocket, type Socket, type StatusDetail } from "../socket";
+import { openSocket, watchPolicy, type Socket, type StatusDetail } from "../socket";
 import type { LoaderConfig } from "./config";
 import {
   CONTROL_EVENT,
@@ -66,6 +66,8 @@ export class SessionClient {
   private state: SessionState = IDLE;
   private mode: Mode = NO_MODE;
   private socket: Socket<VisitorToServer> | null = null;
+  // Stops watching the page's Content-Security-Policy for the socket.
+  private unwatchPolicy = () => {};
   private readonly memory;
   // What this tab remembered of its session at load (or, for a new tab of the site, what
   // the site's other tabs share), until continueOnLoad() takes it up.
@@ -250,6 +252,8 @@ export class SessionClient {
    * which come while the session lasts, for `reconnectMs` at most after a drop. */
   private connect(hello: VisitorToServer): void {
     let retried = false;
+    // A socket the page's policy refuses is not tried again: the session fails at once.
+    this.unwatchPolicy = watchPolicy(this.config.socket, () => this.socket?.refuse());
     this.socket = openSocket<ServerToVisitor, VisitorToServer>({
       url: this.config.socket,
       onFrame: (frame) => (this.frames[frame.t] as (frame: ServerToVisitor) => void)(frame),
@@ -270,7 +274,6 @@ export class SessionClient {
       maxDelayMs: 5000,
       giveUpAfterMs: this.config.reconnectMs,
       openTimeoutMs: CONNECT_TIMEOUT_MS,
-      watchPolicy: true,
     });
   }
 
@@ -539,6 +542,7 @@ export class SessionClient {
     for (const name of FOCUS_EVENTS) window.removeEventListener(name, this.takeFocus, true);
     document.removeEventListener("visibilitychange", this.showVisibility);
     this.recording.end();
+    this.unwatchPolicy();
     this.socket?.close();
     this.socket = null;
   }
