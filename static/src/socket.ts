@@ -40,14 +40,9 @@ export type StatusDetail = {
   delay: number;
   /** The connection did not open within `openTimeoutMs`. */
   timedOut: boolean;
-  /** The page's Content-Security-Policy refuses the socket (with `watchPolicy`). */
+  /** The page refuses the socket (refuse()). */
   blocked: boolean;
 };
-
-// WebSocket.readyState values.
-const CONNECTING = 0;
-const OPEN = 1;
-const CLOSING = 2;
 
 declare const frameType: unique symbol;
 /** A frame already serialized to JSON text (mirror batches, whose size the recorder
@@ -55,7 +50,7 @@ declare const frameType: unique symbol;
 export type FrameText<F> = string & { readonly [frameType]: F };
 
 export type SocketOptions<In extends { t: string }, Out> = {
-  /** A ws(s):// URL, or a path on the page's own origin (agent pages). */
+  /** A ws(s):// URL (agent pages: sameOrigin(path)). */
   url: string;
   onFrame(frame: In): void;
   /** The greeting (`hello`, `start`, `resume`) goes out on "open". */
@@ -81,9 +76,6 @@ export type SocketOptions<In extends { t: string }, Out> = {
   openTimeoutMs?: number;
   /** A heartbeat: `frame` every `everyMs` while connected. */
   keepAlive?: { everyMs: number; frame: Out };
-  /** Watch for the page's Content-Security-Policy refusing the socket: then it is not
-   * tried again (`blocked`). */
-  watchPolicy?: boolean;
 };
 
 export type Socket<Out> = {
@@ -93,6 +85,9 @@ export type Socket<Out> = {
   readonly connected: boolean;
   /** While waiting to reconnect: try now. */
   retryNow(): void;
+  /** The page refuses the socket (its Content-Security-Policy, watchPolicy()): the
+   * attempt under way fails now, and no other follows (`blocked`). */
+  refuse(): void;
   /** Closes for good (the page is done with it); no status follows. */
   close(): void;
 };
@@ -104,155 +99,157 @@ export function backoffDelay(attempt: number, min: number, max: number): number 
   return step / 2 + Math.random() * (step / 2);
 }
 
-export function openSocket<In extends { t: string }, Out>(options: SocketOptions<In, Out>): Socket<Out> {
-  const { minDelayMs: min = 500, maxDelayMs: max = 15_000, permanent = PERMANENT_CLOSE, keepAlive } = options;
-  const url = /^wss?:/.test(options.url)
-    ? options.url
-    : `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${options.url}`;
-  const status = (name: SocketStatus, detail: StatusDetail) => options.onStatus?.(name, detail);
+// WebSocket.readyState values.
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSING = 2;
+
+/** What became of one connection attempt; `lost` comes once, after `open` or without it. */
+type Attempt = {
+  open(): void;
+  text(data: string): void;
+  lost(code: number, reason: string, timedOut: boolean): void;
+};
+
+/** One connection attempt (null when the browser would not even make one). */
+function dial(url: string, timeoutMs: number | undefined, on: Attempt): WebSocket | null {
   let socket: WebSocket | null = null;
-  let up = false; // the current connection opened
+  let up = false;
+  let done = false;
+  const lost = (code: number, reason: string, timedOut = false) => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    if (socket && socket.readyState < CLOSING) socket.close(CloseCode.NORMAL);
+    // A refused socket's "error" can come before the page's policy report: let it land.
+    if (up) on.lost(code, reason, timedOut);
+    else setTimeout(() => on.lost(code, reason, timedOut), 0);
+  };
+  const timer = timeoutMs
+    ? setTimeout(() => socket?.readyState === CONNECTING && lost(1006, "", true), timeoutMs)
+    : undefined;
+  try {
+    socket = new WebSocket(url);
+  } catch (error) {
+    // Older browsers throw when the page's Content-Security-Policy refuses the URL.
+    console.error("[Tandem]", error);
+    lost(1006, "");
+    return null;
+  }
+  socket.onopen = () => {
+    if (done) return;
+    up = true;
+    clearTimeout(timer);
+    on.open();
+  };
+  socket.onmessage = (message) => done || typeof message.data !== "string" || on.text(message.data);
+  // A socket the page's policy refuses fires "error" and never "close" (Chromium).
+  socket.onerror = () => up || lost(1006, "");
+  socket.onclose = (event) => lost(event.code, event.reason);
+  return socket;
+}
+
+/** A frame's JSON text parsed, or null. */
+function parse<F>(data: string): F | null {
+  try {
+    return JSON.parse(data) as F;
+  } catch {
+    return null;
+  }
+}
+
+/** A path on the page's own origin as a ws(s):// URL. */
+export function sameOrigin(path: string): string {
+  return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}`;
+}
+
+/** The wait before the next attempt after `failures` in a row, the first `since` ms ago:
+ * null when the bounds say no more. */
+function nextWait(options: SocketOptions<never, unknown>, failures: number, since: number): number | null {
+  const left = (options.giveUpAfterMs ?? Infinity) - since;
+  if (failures > (options.maxAttempts ?? Infinity) || left <= 0) return null;
+  return Math.min(backoffDelay(failures - 1, options.minDelayMs ?? 500, options.maxDelayMs ?? 15_000), left);
+}
+
+/** Calls `refused` when the page's Content-Security-Policy (connect-src) refuses a socket
+ * to `url`; returns how to stop. */
+export function watchPolicy(url: string, refused: () => void): () => void {
+  const violation = (event: SecurityPolicyViolationEvent) => {
+    if (!event.blockedURI || !url.startsWith(event.blockedURI.replace(/\/$/, ""))) return;
+    if (/^connect-src|^default-src/.test(event.effectiveDirective || event.violatedDirective)) refused();
+  };
+  document.addEventListener("securitypolicyviolation", violation);
+  return () => document.removeEventListener("securitypolicyviolation", violation);
+}
+
+export function openSocket<In extends { t: string }, Out>(options: SocketOptions<In, Out>): Socket<Out> {
+  const { url } = options;
+  let socket: WebSocket | null = null; // the current connection, connecting or open
+  let timer: number | undefined; // the wait before the next attempt
+  let ping: number | undefined;
+  let closed = false; // for good: no more attempts
+  let failures = 0; // in a row
+  let failingSince = 0;
   let opened = false; // any connection so far opened
-  let finished = false; // closed for good: no more attempts
   let final = false; // the server said it closes this socket for good
   let blocked = false;
-  let timedOut = false;
-  let waiting = false; // a reconnect is scheduled
-  let failures = 0;
-  let failingSince = 0;
-  let retryTimer: number | undefined;
-  let openTimer: number | undefined;
-  let ping: number | undefined;
-
-  const detail = (code = 0, reason = "", delay = 0): StatusDetail => ({
-    reconnected: opened,
-    code,
-    reason,
-    attempt: failures,
-    delay,
-    timedOut,
-    blocked,
-  });
-
-  const finish = () => {
-    finished = true;
-    removeEventListener("online", retryNow);
-    document.removeEventListener("securitypolicyviolation", policyViolation);
-    clearTimeout(retryTimer);
+  const detail = (code = 0, reason = "", timedOut = false): StatusDetail => {
+    return { reconnected: opened, code, reason, attempt: failures, delay: 0, timedOut, blocked };
   };
-
-  const failed = (code: number, reason: string) => {
-    if (finished) return;
-    failures += 1;
+  const status = (name: SocketStatus, info = detail()) => options.onStatus?.(name, info);
+  const connect = () => {
+    timer = undefined;
+    const current: WebSocket | null = (socket = dial(url, options.openTimeoutMs, {
+      open() {
+        if (socket !== current) return;
+        status("open");
+        opened = true;
+        if (options.keepAlive) ping = setInterval(send, options.keepAlive.everyMs, options.keepAlive.frame);
+      },
+      text: (data) => socket === current && receive(data),
+      lost: (code, reason, timedOut) => socket === current && failed(detail(code, reason, timedOut)),
+    }));
+  };
+  const receive = (data: string) => {
+    const frame = parse<In>(data);
+    if (!frame) return;
+    if (options.isWelcome ? options.isWelcome(frame) : frame.t !== "error") failures = 0;
+    if (options.isFinal?.(frame)) final = true;
+    options.onFrame(frame);
+  };
+  const failed = (info: StatusDetail) => {
+    socket = null;
+    clearInterval(ping);
     const now = Date.now();
-    if (failures === 1) failingSince = now;
-    const left = failingSince + (options.giveUpAfterMs ?? Infinity) - now;
-    const info = detail(code, reason, Math.min(backoffDelay(failures - 1, min, max), left));
-    if (
-      final ||
-      blocked ||
-      permanent.has(code) ||
-      failures > (options.maxAttempts ?? Infinity) ||
-      left <= 0 ||
-      options.retry?.(info) === false
-    ) {
+    if ((info.attempt = ++failures) === 1) failingSince = now;
+    const stop = final || blocked || (options.permanent ?? PERMANENT_CLOSE).has(info.code);
+    const wait = stop ? null : nextWait(options, failures, now - failingSince);
+    info.delay = wait ?? 0;
+    if (wait === null || options.retry?.(info) === false) {
       finish();
       status("closed", info);
-      return;
+    } else {
+      timer = setTimeout(connect, wait);
+      status("reconnecting", info);
     }
-    status("reconnecting", info);
-    if (finished) return; // the owner closed it meanwhile
-    waiting = true;
-    retryTimer = setTimeout(connect, info.delay);
   };
-
-  // The connection `current` (null: the browser would not even make it) is lost.
-  const drop = (current: WebSocket | null, code: number, reason: string) => {
-    if (socket !== current) return;
-    socket = null;
-    clearTimeout(openTimer);
-    clearInterval(ping);
-    if (current && current.readyState < CLOSING) current.close(CloseCode.NORMAL);
-    // A refused socket's "error" can come before the page's policy report: let it land.
-    if (up) failed(code, reason);
-    else setTimeout(() => failed(code, reason), 0);
-  };
-
-  const connect = () => {
-    waiting = false;
-    up = false;
-    timedOut = false;
-    let current: WebSocket;
-    try {
-      current = new WebSocket(url);
-    } catch (error) {
-      // Older browsers throw when the page's Content-Security-Policy refuses the URL.
-      console.error("[Tandem]", error);
-      drop(null, 1006, "");
-      return;
-    }
-    socket = current;
-    if (options.openTimeoutMs) {
-      openTimer = setTimeout(() => {
-        if (socket !== current || current.readyState !== CONNECTING) return;
-        timedOut = true;
-        drop(current, 1006, "");
-      }, options.openTimeoutMs);
-    }
-    current.onopen = () => {
-      if (socket !== current) return;
-      up = true;
-      clearTimeout(openTimer);
-      status("open", detail());
-      opened = true;
-      if (keepAlive) ping = setInterval(() => send(keepAlive.frame), keepAlive.everyMs);
-    };
-    current.onmessage = (message) => {
-      if (socket !== current || typeof message.data !== "string") return;
-      let frame: In;
-      try {
-        frame = JSON.parse(message.data) as In;
-      } catch {
-        return;
-      }
-      if (options.isWelcome ? options.isWelcome(frame) : frame.t !== "error") failures = 0;
-      if (options.isFinal?.(frame)) final = true;
-      options.onFrame(frame);
-    };
-    // A socket the page's policy refuses fires "error" and never "close" (Chromium).
-    current.onerror = () => {
-      if (!up) drop(current, 1006, "");
-    };
-    current.onclose = (event) => drop(current, event.code, event.reason);
-  };
-
   // The browser says the network is back: try now rather than at the end of the wait.
   const retryNow = () => {
-    if (finished || !waiting) return;
-    clearTimeout(retryTimer);
+    if (closed || timer === undefined) return;
+    clearTimeout(timer);
     connect();
   };
-
-  // The page's Content-Security-Policy (connect-src) refused this socket.
-  const policyViolation = (event: SecurityPolicyViolationEvent) => {
-    if (!event.blockedURI || !url.startsWith(event.blockedURI.replace(/\/$/, ""))) return;
-    if (!/^connect-src|^default-src/.test(event.effectiveDirective || event.violatedDirective)) return;
-    blocked = true;
-    if (socket && socket.readyState !== OPEN) drop(socket, 1006, "");
+  const finish = () => {
+    closed = true;
+    clearTimeout(timer);
+    clearInterval(ping);
+    removeEventListener("online", retryNow);
   };
-
-  const sendText = (text: string): boolean => {
-    if (socket?.readyState !== OPEN) return false;
-    socket.send(text);
-    return true;
-  };
+  const sendText = (text: string) => socket?.readyState === OPEN && (socket.send(text), true);
   const send = (frame: Out) => sendText(JSON.stringify(frame));
-
   addEventListener("online", retryNow);
-  if (options.watchPolicy) document.addEventListener("securitypolicyviolation", policyViolation);
-  status("connecting", detail());
+  status("connecting");
   connect();
-
   return {
     send,
     sendText,
@@ -260,13 +257,14 @@ export function openSocket<In extends { t: string }, Out>(options: SocketOptions
       return socket?.readyState === OPEN;
     },
     retryNow,
+    refuse() {
+      blocked = true;
+      if (socket?.readyState === CONNECTING) socket.onerror?.(new Event("error"));
+    },
     close() {
       finish();
-      clearTimeout(openTimer);
-      clearInterval(ping);
-      const current = socket;
+      socket?.close(CloseCode.NORMAL);
       socket = null;
-      current?.close(CloseCode.NORMAL);
     },
   };
 }
