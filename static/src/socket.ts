@@ -99,76 +99,16 @@ export function backoffDelay(attempt: number, min: number, max: number): number 
   return step / 2 + Math.random() * (step / 2);
 }
 
-// WebSocket.readyState values.
-const CONNECTING = 0;
-const OPEN = 1;
-const CLOSING = 2;
-
-/** What became of one connection attempt; `lost` comes once, after `open` or without it. */
-type Attempt = {
-  open(): void;
-  text(data: string): void;
-  lost(code: number, reason: string, timedOut: boolean): void;
-};
-
-/** One connection attempt (null when the browser would not even make one). */
-function dial(url: string, timeoutMs: number | undefined, on: Attempt): WebSocket | null {
-  let socket: WebSocket | null = null;
-  let up = false;
-  let done = false;
-  const lost = (code: number, reason: string, timedOut = false) => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    if (socket && socket.readyState < CLOSING) socket.close(CloseCode.NORMAL);
-    // A refused socket's "error" can come before the page's policy report: let it land.
-    if (up) on.lost(code, reason, timedOut);
-    else setTimeout(() => on.lost(code, reason, timedOut), 0);
-  };
-  const timer = timeoutMs
-    ? setTimeout(() => socket?.readyState === CONNECTING && lost(1006, "", true), timeoutMs)
-    : undefined;
-  try {
-    socket = new WebSocket(url);
-  } catch (error) {
-    // Older browsers throw when the page's Content-Security-Policy refuses the URL.
-    console.error("[Tandem]", error);
-    lost(1006, "");
-    return null;
-  }
-  socket.onopen = () => {
-    if (done) return;
-    up = true;
-    clearTimeout(timer);
-    on.open();
-  };
-  socket.onmessage = (message) => done || typeof message.data !== "string" || on.text(message.data);
-  // A socket the page's policy refuses fires "error" and never "close" (Chromium).
-  socket.onerror = () => up || lost(1006, "");
-  socket.onclose = (event) => lost(event.code, event.reason);
-  return socket;
-}
-
-/** A frame's JSON text parsed, or null. */
-function parse<F>(data: string): F | null {
-  try {
-    return JSON.parse(data) as F;
-  } catch {
-    return null;
-  }
+// WebSocket.readyState values (inlined by the bundler).
+const enum ReadyState {
+  CONNECTING,
+  OPEN,
+  CLOSING,
 }
 
 /** A path on the page's own origin as a ws(s):// URL. */
 export function sameOrigin(path: string): string {
   return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}`;
-}
-
-/** The wait before the next attempt after `failures` in a row, the first `since` ms ago:
- * null when the bounds say no more. */
-function nextWait(options: SocketOptions<never, unknown>, failures: number, since: number): number | null {
-  const left = (options.giveUpAfterMs ?? Infinity) - since;
-  if (failures > (options.maxAttempts ?? Infinity) || left <= 0) return null;
-  return Math.min(backoffDelay(failures - 1, options.minDelayMs ?? 500, options.maxDelayMs ?? 15_000), left);
 }
 
 /** Calls `refused` when the page's Content-Security-Policy (connect-src) refuses a socket
@@ -183,54 +123,95 @@ export function watchPolicy(url: string, refused: () => void): () => void {
 }
 
 export function openSocket<In extends { t: string }, Out>(options: SocketOptions<In, Out>): Socket<Out> {
-  const { url } = options;
+  const { onStatus, keepAlive, openTimeoutMs } = options;
   let socket: WebSocket | null = null; // the current connection, connecting or open
-  let timer: number | undefined; // the wait before the next attempt
-  let ping: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined; // the wait before the next attempt
+  let ping: ReturnType<typeof setInterval> | undefined;
   let closed = false; // for good: no more attempts
   let failures = 0; // in a row
   let failingSince = 0;
   let opened = false; // any connection so far opened
   let final = false; // the server said it closes this socket for good
   let blocked = false;
-  const detail = (code = 0, reason = "", timedOut = false): StatusDetail => {
-    return { reconnected: opened, code, reason, attempt: failures, delay: 0, timedOut, blocked };
+  const detail = (code = 0, reason = "", timedOut = false, delay = 0): StatusDetail => {
+    return { reconnected: opened, code, reason, attempt: failures, delay, timedOut, blocked };
   };
-  const status = (name: SocketStatus, info = detail()) => options.onStatus?.(name, info);
+  // One attempt: what becomes of it is reported once, by `lost`, after "open" or without
+  // it; an attempt that is no longer `socket` (closed by the page) reports nothing.
   const connect = () => {
     timer = undefined;
-    const current: WebSocket | null = (socket = dial(url, options.openTimeoutMs, {
-      open() {
-        if (socket !== current) return;
-        status("open");
-        opened = true;
-        if (options.keepAlive) ping = setInterval(send, options.keepAlive.everyMs, options.keepAlive.frame);
-      },
-      text: (data) => socket === current && receive(data),
-      lost: (code, reason, timedOut) => socket === current && failed(detail(code, reason, timedOut)),
-    }));
+    let current: WebSocket | null = null;
+    let up = false;
+    let done = false;
+    const lost = (code: number, reason = "", timedOut = false) => {
+      if (done) return;
+      done = true;
+      clearTimeout(openTimer);
+      if (current && current.readyState < ReadyState.CLOSING) current.close(CloseCode.NORMAL);
+      const report = () => socket === current && failed(code, reason, timedOut);
+      // A refused socket's "error" can come before the page's policy report: let it land.
+      if (up) report();
+      else setTimeout(report, 0);
+    };
+    // A proxy or firewall that swallows the socket.
+    const openTimer = openTimeoutMs
+      ? setTimeout(() => current?.readyState === ReadyState.CONNECTING && lost(1006, "", true), openTimeoutMs)
+      : undefined;
+    try {
+      socket = current = new WebSocket(options.url);
+    } catch (error) {
+      // Older browsers throw when the page's Content-Security-Policy refuses the URL.
+      console.error("[Tandem]", error);
+      return lost(1006);
+    }
+    current.onopen = () => {
+      if (done) return;
+      up = true;
+      clearTimeout(openTimer);
+      if (socket !== current) return;
+      onStatus?.("open", detail());
+      opened = true;
+      if (keepAlive) ping = setInterval(send, keepAlive.everyMs, keepAlive.frame);
+    };
+    current.onmessage = ({ data }) => {
+      if (done || socket !== current || typeof data !== "string") return;
+      let frame: In | null;
+      try {
+        frame = JSON.parse(data) as In | null;
+      } catch {
+        return;
+      }
+      if (!frame) return;
+      if (options.isWelcome ? options.isWelcome(frame) : frame.t !== "error") failures = 0;
+      if (options.isFinal?.(frame)) final = true;
+      options.onFrame(frame);
+    };
+    // A socket the page's policy refuses fires "error" and never "close" (Chromium).
+    current.onerror = () => up || lost(1006);
+    current.onclose = (event) => lost(event.code, event.reason);
   };
-  const receive = (data: string) => {
-    const frame = parse<In>(data);
-    if (!frame) return;
-    if (options.isWelcome ? options.isWelcome(frame) : frame.t !== "error") failures = 0;
-    if (options.isFinal?.(frame)) final = true;
-    options.onFrame(frame);
-  };
-  const failed = (info: StatusDetail) => {
+  // Another attempt after a jittered backoff, unless the server, the page or the owner's
+  // bounds say no more.
+  const failed = (code: number, reason: string, timedOut: boolean) => {
     socket = null;
     clearInterval(ping);
     const now = Date.now();
-    if ((info.attempt = ++failures) === 1) failingSince = now;
-    const stop = final || blocked || (options.permanent ?? PERMANENT_CLOSE).has(info.code);
-    const wait = stop ? null : nextWait(options, failures, now - failingSince);
-    info.delay = wait ?? 0;
-    if (wait === null || options.retry?.(info) === false) {
+    if (++failures === 1) failingSince = now;
+    const left = (options.giveUpAfterMs ?? Infinity) - (now - failingSince);
+    const stop =
+      final ||
+      blocked ||
+      (options.permanent ?? PERMANENT_CLOSE).has(code) ||
+      failures > (options.maxAttempts ?? Infinity) ||
+      left <= 0;
+    const wait = stop ? 0 : Math.min(backoffDelay(failures - 1, options.minDelayMs ?? 500, options.maxDelayMs ?? 15_000), left);
+    const info = detail(code, reason, timedOut, wait);
+    if (stop || options.retry?.(info) === false) {
       finish();
-      status("closed", info);
+      onStatus?.("closed", info);
     } else {
       timer = setTimeout(connect, wait);
-      status("reconnecting", info);
+      onStatus?.("reconnecting", info);
     }
   };
   // The browser says the network is back: try now rather than at the end of the wait.
@@ -245,21 +226,21 @@ export function openSocket<In extends { t: string }, Out>(options: SocketOptions
     clearInterval(ping);
     removeEventListener("online", retryNow);
   };
-  const sendText = (text: string) => socket?.readyState === OPEN && (socket.send(text), true);
+  const sendText = (text: string) => socket?.readyState === ReadyState.OPEN && (socket.send(text), true);
   const send = (frame: Out) => sendText(JSON.stringify(frame));
   addEventListener("online", retryNow);
-  status("connecting");
+  onStatus?.("connecting", detail());
   connect();
   return {
     send,
     sendText,
     get connected() {
-      return socket?.readyState === OPEN;
+      return socket?.readyState === ReadyState.OPEN;
     },
     retryNow,
     refuse() {
       blocked = true;
-      if (socket?.readyState === CONNECTING) socket.onerror?.(new Event("error"));
+      if (socket?.readyState === ReadyState.CONNECTING) socket.onerror?.(new Event("error"));
     },
     close() {
       finish();
