@@ -122,128 +122,158 @@ export function watchPolicy(url: string, refused: () => void): () => void {
   return () => document.removeEventListener("securitypolicyviolation", violation);
 }
 
-export function openSocket<In extends { t: string }, Out>(options: SocketOptions<In, Out>): Socket<Out> {
-  const { onStatus, keepAlive, openTimeoutMs } = options;
-  let socket: WebSocket | null = null; // the current connection, connecting or open
-  let timer: ReturnType<typeof setTimeout> | undefined; // the wait before the next attempt
+/** What became of one connection attempt: `lost` comes once, after `open` or without it. */
+type Attempt<In> = {
+  open(): void;
+  frame(frame: In): void;
+  lost(code: number, reason: string, timedOut: boolean): void;
+};
+
+/** One connection attempt to `options.url`, reported to `on`, with its heartbeat: its
+ * WebSocket, or null when the browser would not even make one. */
+function dial<In, Out>(options: SocketOptions<{ t: string }, Out>, on: Attempt<In>): WebSocket | null {
+  const { keepAlive, openTimeoutMs } = options;
+  let socket: WebSocket | null = null;
+  let up = false;
+  let done = false;
   let ping: ReturnType<typeof setInterval> | undefined;
-  let closed = false; // for good: no more attempts
-  let failures = 0; // in a row
-  let failingSince = 0;
-  let opened = false; // any connection so far opened
-  let final = false; // the server said it closes this socket for good
-  let blocked = false;
-  const detail = (code = 0, reason = "", timedOut = false, delay = 0): StatusDetail => {
-    return { reconnected: opened, code, reason, attempt: failures, delay, timedOut, blocked };
-  };
-  // One attempt: what becomes of it is reported once, by `lost`, after "open" or without
-  // it; an attempt that is no longer `socket` (closed by the page) reports nothing.
-  const connect = () => {
-    timer = undefined;
-    let current: WebSocket | null = null;
-    let up = false;
-    let done = false;
-    const lost = (code: number, reason = "", timedOut = false) => {
-      if (done) return;
-      done = true;
-      clearTimeout(openTimer);
-      if (current && current.readyState < ReadyState.CLOSING) current.close(CloseCode.NORMAL);
-      const report = () => socket === current && failed(code, reason, timedOut);
-      // A refused socket's "error" can come before the page's policy report: let it land.
-      if (up) report();
-      else setTimeout(report, 0);
-    };
-    // A proxy or firewall that swallows the socket.
-    const openTimer = openTimeoutMs
-      ? setTimeout(() => current?.readyState === ReadyState.CONNECTING && lost(1006, "", true), openTimeoutMs)
-      : undefined;
-    try {
-      socket = current = new WebSocket(options.url);
-    } catch (error) {
-      // Older browsers throw when the page's Content-Security-Policy refuses the URL.
-      console.error("[Tandem]", error);
-      return lost(1006);
-    }
-    current.onopen = () => {
-      if (done) return;
-      up = true;
-      clearTimeout(openTimer);
-      if (socket !== current) return;
-      onStatus?.("open", detail());
-      opened = true;
-      if (keepAlive) ping = setInterval(send, keepAlive.everyMs, keepAlive.frame);
-    };
-    current.onmessage = ({ data }) => {
-      if (done || socket !== current || typeof data !== "string") return;
-      let frame: In | null;
-      try {
-        frame = JSON.parse(data) as In | null;
-      } catch {
-        return;
-      }
-      if (!frame) return;
-      if (options.isWelcome ? options.isWelcome(frame) : frame.t !== "error") failures = 0;
-      if (options.isFinal?.(frame)) final = true;
-      options.onFrame(frame);
-    };
-    // A socket the page's policy refuses fires "error" and never "close" (Chromium).
-    current.onerror = () => up || lost(1006);
-    current.onclose = (event) => lost(event.code, event.reason);
-  };
-  // Another attempt after a jittered backoff, unless the server, the page or the owner's
-  // bounds say no more.
-  const failed = (code: number, reason: string, timedOut: boolean) => {
-    socket = null;
+  const lost = (code: number, reason = "", timedOut = false) => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
     clearInterval(ping);
-    const now = Date.now();
-    if (++failures === 1) failingSince = now;
-    const left = (options.giveUpAfterMs ?? Infinity) - (now - failingSince);
-    const stop =
-      final ||
-      blocked ||
-      (options.permanent ?? PERMANENT_CLOSE).has(code) ||
-      failures > (options.maxAttempts ?? Infinity) ||
-      left <= 0;
-    const wait = stop ? 0 : Math.min(backoffDelay(failures - 1, options.minDelayMs ?? 500, options.maxDelayMs ?? 15_000), left);
-    const info = detail(code, reason, timedOut, wait);
-    if (stop || options.retry?.(info) === false) {
-      finish();
-      onStatus?.("closed", info);
-    } else {
-      timer = setTimeout(connect, wait);
-      onStatus?.("reconnecting", info);
-    }
+    if (socket && socket.readyState < ReadyState.CLOSING) socket.close(CloseCode.NORMAL);
+    // A refused socket's "error" can come before the page's policy report: let it land.
+    if (up) on.lost(code, reason, timedOut);
+    else setTimeout(() => on.lost(code, reason, timedOut), 0);
   };
+  // A proxy or firewall that swallows the socket.
+  const timer = openTimeoutMs
+    ? setTimeout(() => socket?.readyState === ReadyState.CONNECTING && lost(1006, "", true), openTimeoutMs)
+    : undefined;
+  try {
+    socket = new WebSocket(options.url);
+  } catch (error) {
+    // Older browsers throw when the page's Content-Security-Policy refuses the URL.
+    console.error("[Tandem]", error);
+    lost(1006);
+    return null;
+  }
+  socket.onopen = () => {
+    if (done) return;
+    up = true;
+    clearTimeout(timer);
+    on.open();
+    if (keepAlive) ping = setInterval(() => socket!.send(JSON.stringify(keepAlive.frame)), keepAlive.everyMs);
+  };
+  socket.onmessage = ({ data }) => {
+    if (done || typeof data !== "string") return;
+    try {
+      data = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (data) on.frame(data as In);
+  };
+  // A socket the page's policy refuses fires "error" and never "close" (Chromium).
+  socket.onerror = () => up || lost(1006);
+  socket.onclose = (event) => lost(event.code, event.reason);
+  return socket;
+}
+
+/** When to try again: `connect` runs after each failure once a jittered backoff has passed,
+ * until the failure is final or the owner's bounds or retry() say no more; the owner hears
+ * of each failure ("reconnecting" or "closed"). */
+function reconnectLoop(options: SocketOptions<never, unknown>, connect: () => void) {
+  let timer: ReturnType<typeof setTimeout> | undefined; // the wait before the next attempt
+  let closed = false; // for good: no more attempts
+  let failingSince = 0; // when the first of the failures in a row came
   // The browser says the network is back: try now rather than at the end of the wait.
   const retryNow = () => {
     if (closed || timer === undefined) return;
     clearTimeout(timer);
+    timer = undefined;
     connect();
   };
   const finish = () => {
     closed = true;
     clearTimeout(timer);
-    clearInterval(ping);
     removeEventListener("online", retryNow);
   };
-  const sendText = (text: string) => socket?.readyState === ReadyState.OPEN && (socket.send(text), true);
-  const send = (frame: Out) => sendText(JSON.stringify(frame));
   addEventListener("online", retryNow);
+  return {
+    retryNow,
+    finish,
+    /** The `info.attempt`th attempt in a row failed (`stop`: for good). */
+    failed(info: StatusDetail, stop: boolean) {
+      const now = Date.now();
+      if (info.attempt === 1) failingSince = now;
+      const left = (options.giveUpAfterMs ?? Infinity) - (now - failingSince);
+      const wait =
+        stop || info.attempt > (options.maxAttempts ?? Infinity) || left <= 0
+          ? null
+          : Math.min(backoffDelay(info.attempt - 1, options.minDelayMs ?? 500, options.maxDelayMs ?? 15_000), left);
+      info.delay = wait ?? 0;
+      if (wait === null || options.retry?.(info) === false) {
+        finish();
+        options.onStatus?.("closed", info);
+      } else {
+        timer = setTimeout(() => ((timer = undefined), connect()), wait);
+        options.onStatus?.("reconnecting", info);
+      }
+    },
+  };
+}
+
+export function openSocket<In extends { t: string }, Out>(options: SocketOptions<In, Out>): Socket<Out> {
+  const { onStatus } = options;
+  let socket: WebSocket | null = null; // the current attempt, connecting or open
+  let opened = false; // any connection so far opened
+  let failures = 0; // in a row
+  let final = false; // the server said it closes this socket for good
+  let blocked = false;
+  const detail = (code = 0, reason = "", timedOut = false): StatusDetail => {
+    return { reconnected: opened, code, reason, attempt: failures, delay: 0, timedOut, blocked };
+  };
+  // An attempt that is no longer `socket` (the page closed it) reports nothing.
+  const connect = () => {
+    const current: WebSocket | null = (socket = dial<In, Out>(options, {
+      open() {
+        if (socket !== current) return;
+        onStatus?.("open", detail());
+        opened = true;
+      },
+      frame(frame) {
+        if (socket !== current) return;
+        if (options.isWelcome ? options.isWelcome(frame) : frame.t !== "error") failures = 0;
+        if (options.isFinal?.(frame)) final = true;
+        options.onFrame(frame);
+      },
+      lost(code, reason, timedOut) {
+        if (socket !== current) return;
+        socket = null;
+        failures += 1;
+        loop.failed(detail(code, reason, timedOut), final || blocked || (options.permanent ?? PERMANENT_CLOSE).has(code));
+      },
+    }));
+  };
+  const loop = reconnectLoop(options, connect);
+  const sendText = (text: string) => socket?.readyState === ReadyState.OPEN && (socket.send(text), true);
   onStatus?.("connecting", detail());
   connect();
   return {
-    send,
+    send: (frame) => sendText(JSON.stringify(frame)),
     sendText,
     get connected() {
       return socket?.readyState === ReadyState.OPEN;
     },
-    retryNow,
+    retryNow: loop.retryNow,
     refuse() {
       blocked = true;
       if (socket?.readyState === ReadyState.CONNECTING) socket.onerror?.(new Event("error"));
     },
     close() {
-      finish();
+      loop.finish();
       socket?.close(CloseCode.NORMAL);
       socket = null;
     },
