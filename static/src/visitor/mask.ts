@@ -139,19 +139,9 @@ function maskedPlaces(selector: string, pastPasswords: (element: Element) => boo
   return { isMaskRoot, where };
 }
 
-/** The mask filter every rrweb event goes through (`isMasked`: whether a live node is
- * masked or inside a masked element, so that no agent may touch it). */
-export function createMaskFilter(
-  selector: string,
-  mirror: NodeLookup,
-  pastPasswords: (element: Element) => boolean = () => false,
-) {
-  const { isMaskRoot, where } = maskedPlaces(selector, pastPasswords);
-  const outside = (id: number) => {
-    const live = mirror.getNode(id);
-    return !!live && where(live) === "outside";
-  };
-
+/** Cleaning of serialized nodes and mutations in place: masked elements blanked, what is
+ * inside them dropped, attributes scrubbed. */
+function serializedCleaner(mirror: NodeLookup, { isMaskRoot, where }: ReturnType<typeof maskedPlaces>) {
   /** Filter a serialized subtree in place; false when the node itself must not be sent. */
   function cleanTree(sn: serializedNodeWithId): boolean {
     const live = mirror.getNode(sn.id);
@@ -176,7 +166,7 @@ export function createMaskFilter(
     return Object.keys(change.attributes).length > 0;
   }
 
-  function cleanMutation(data: mutationData): void {
+  function cleanMutation(data: mutationData, outside: (id: number) => boolean): void {
     data.adds = data.adds.filter((add) => {
       const live = mirror.getNode(add.node.id);
       if (!live) return false;
@@ -192,17 +182,34 @@ export function createMaskFilter(
     data.texts = data.texts.filter((text) => outside(text.id));
   }
 
+  return { cleanTree, cleanMutation };
+}
+
+/** The mask filter every rrweb event goes through (`isMasked`: whether a live node is
+ * masked or inside a masked element, so that no agent may touch it). */
+export function createMaskFilter(
+  selector: string,
+  mirror: NodeLookup,
+  pastPasswords: (element: Element) => boolean = () => false,
+) {
+  const places = maskedPlaces(selector, pastPasswords);
+  const { cleanTree, cleanMutation } = serializedCleaner(mirror, places);
+  const outside = (id: number) => {
+    const live = mirror.getNode(id);
+    return !!live && places.where(live) === "outside";
+  };
+
   /** The event to send, cleaned in place, or null when nothing of it may leave. */
   function filter(event: eventWithTime): eventWithTime | null {
     if (event.type === EventType.FullSnapshot) return cleanTree(event.data.node) ? event : null;
     if (event.type !== EventType.IncrementalSnapshot) return event;
     const data = event.data;
-    if (data.source === IncrementalSource.Mutation) cleanMutation(data);
+    if (data.source === IncrementalSource.Mutation) cleanMutation(data, outside);
     else if (data.source === IncrementalSource.Input || data.source === IncrementalSource.CanvasMutation) {
       return outside(data.id) ? event : null;
     }
     return event;
   }
 
-  return Object.assign(filter, { isMasked: (node: Node) => where(node) !== "outside" });
+  return Object.assign(filter, { isMasked: (node: Node) => places.where(node) !== "outside" });
 }

@@ -124,22 +124,65 @@ function applyAgentInput(page: string, isMasked: (node: Node) => boolean, input:
   return null;
 }
 
+/** Snapshots the agents asked for: requests that come together are answered by one
+ * snapshot; `to` names the requests of the snapshot being taken (null: every agent). */
+function snapshotRequests() {
+  let to: string[] | null = null;
+  let pending: string[] = [];
+  const answer = () => {
+    const requests = pending;
+    pending = [];
+    if (requests.length === 0) return;
+    to = requests;
+    try {
+      record.takeFullSnapshot(true);
+    } finally {
+      to = null;
+    }
+  };
+  return {
+    get to() {
+      return to;
+    },
+    /** A fresh full snapshot for the requests `to`, or for every agent (null). */
+    take(requests: string[] | null) {
+      if (requests === null) return record.takeFullSnapshot(true);
+      // Agents joining together get one snapshot between them.
+      if (pending.length === 0) queueMicrotask(answer);
+      pending.push(...requests);
+    },
+  };
+}
+
+/** The agents' marks, shown on the page being mirrored (`page`) only: made on the first. */
+function agentMarks(page: string, dismissed: () => void) {
+  let annotations: Annotations | null = null;
+  return {
+    show(mark: AgentMark) {
+      if ("p" in mark && mark.p !== undefined && mark.p !== page) return;
+      annotations ??= startAnnotations({ dismissed });
+      annotations.receive(mark);
+    },
+    stop() {
+      annotations?.stop();
+      annotations = null;
+    },
+  };
+}
+
 export function startRecorder(options: RecorderOptions): Recorder {
   const selector = maskSelector(options.maskSelectors);
   const filter = createMaskFilter(selector, record.mirror, options.pastPasswords);
   // rrweb numbers nodes afresh on every page: inputs name the page their ids belong to.
   const page = Math.random().toString(36).slice(2, 12);
   const outbox = mirrorOutbox(options, page);
-  // Snapshot events go to these requests when set; to every agent when null.
-  let snapshotFor: string[] | null = null;
+  const requests = snapshotRequests();
   let snapshotEvents: eventWithTime[] = [];
-  let pendingRequests: string[] = [];
   const canvas = new CanvasBudget(options.canvasBytesPerSecond ?? 0, outbox.push);
   const fidelity = recordFidelity(record.mirror, (payload) => record.addCustomEvent(FIDELITY_TAG, payload), filter.isMasked);
   // Sends canvas changes once recording started (set after record() below).
   let canvases: CanvasRecorder | null = null;
-  // The agents' marks, shown on the page being mirrored only: made on the first one.
-  let annotations: Annotations | null = null;
+  const marks = agentMarks(page, () => options.dismissMarks?.());
   const stopFonts = watchAddedFonts(outbox.push);
 
   function emit(raw: eventWithTime) {
@@ -154,7 +197,7 @@ export function startRecorder(options: RecorderOptions): Recorder {
     if (event.type !== EventType.FullSnapshot) return;
     // After the tree: what rrweb does not record (focus, popovers, animations...).
     snapshotEvents.push(fidelity.state(), ...currentFontEvents());
-    outbox.snapshot(snapshotEvents, snapshotFor);
+    outbox.snapshot(snapshotEvents, requests.to);
     snapshotEvents = [];
     canvases?.resend(); // the snapshot's pictures are lossy: exact ones follow
   }
@@ -164,31 +207,10 @@ export function startRecorder(options: RecorderOptions): Recorder {
   canvases = recordChangedCanvases(canvasFps, filter.isMasked, emit);
   canvases?.resend(); // after the first snapshot, taken as recording started
 
-  function answerRequests() {
-    const to = pendingRequests;
-    pendingRequests = [];
-    if (to.length === 0) return;
-    snapshotFor = to;
-    try {
-      record.takeFullSnapshot(true);
-    } finally {
-      snapshotFor = null;
-    }
-  }
-
   return {
     apply: (input) => applyAgentInput(page, filter.isMasked, input),
-    snapshot(to: string[] | null) {
-      if (to === null) return record.takeFullSnapshot(true);
-      // Agents joining together get one snapshot between them.
-      if (pendingRequests.length === 0) queueMicrotask(answerRequests);
-      pendingRequests.push(...to);
-    },
-    annotate(mark: AgentMark) {
-      if ("p" in mark && mark.p !== undefined && mark.p !== page) return;
-      annotations ??= startAnnotations({ dismissed: () => options.dismissMarks?.() });
-      annotations.receive(mark);
-    },
+    snapshot: requests.take,
+    annotate: marks.show,
     stop() {
       outbox.flush();
       stopRecording?.();
@@ -196,8 +218,7 @@ export function startRecorder(options: RecorderOptions): Recorder {
       fidelity.stop();
       canvas.stop();
       stopFonts();
-      annotations?.stop();
-      annotations = null;
+      marks.stop();
     },
   };
 }

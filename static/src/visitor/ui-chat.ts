@@ -119,6 +119,35 @@ function keepConversation(key: string | null, state: Stored | null): void {
   }
 }
 
+type ChatParts = ReturnType<typeof buildChat>;
+
+/** The drawer's controls: the launcher opens it (`opened`), its close button and Escape
+ * close it, and a reply that `send` took is cleared from the box and handed to `sent`. */
+function wireDrawer(
+  parts: ChatParts,
+  on: { opened(): void; send(reply: string): boolean; sent(reply: string): void },
+): void {
+  const { launcher, drawer, input } = parts;
+  const hide = () => {
+    drawer.hidden = true;
+    launcher.focus();
+  };
+  launcher.addEventListener("click", () => {
+    drawer.hidden = false;
+    on.opened();
+    input.focus();
+  });
+  parts.close.addEventListener("click", hide);
+  drawer.addEventListener("keydown", (event) => event.key === "Escape" && hide());
+  parts.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const reply = input.value.trim();
+    if (!reply || !on.send(reply)) return;
+    input.value = "";
+    on.sent(reply);
+  });
+}
+
 export function createChat(options: {
   text: ChatText;
   send: (data: unknown) => boolean;
@@ -126,7 +155,7 @@ export function createChat(options: {
 }): Chat {
   const { text, send, announce } = options;
   const parts = buildChat(text);
-  const { launcher, badge, drawer, list, empty, input } = parts;
+  const { launcher, badge, drawer, list, empty } = parts;
   let key: string | null = null;
   let state: Stored = { lines: [], unread: 0 };
 
@@ -144,25 +173,14 @@ export function createChat(options: {
     renderBadge();
     keepConversation(key, state);
   };
-  const hide = () => {
-    drawer.hidden = true;
-    launcher.focus();
-  };
-  launcher.addEventListener("click", () => {
-    drawer.hidden = false;
-    state.unread = 0;
-    renderBadge();
-    keepConversation(key, state);
-    input.focus();
-  });
-  parts.close.addEventListener("click", hide);
-  drawer.addEventListener("keydown", (event) => event.key === "Escape" && hide());
-  parts.form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const reply = input.value.trim();
-    if (!reply || !send(reply)) return;
-    input.value = "";
-    add({ mine: true, name: "", text: reply, at: Date.now() });
+  wireDrawer(parts, {
+    opened() {
+      state.unread = 0;
+      renderBadge();
+      keepConversation(key, state);
+    },
+    send,
+    sent: (reply) => add({ mine: true, name: "", text: reply, at: Date.now() }),
   });
   const show = (started: string | null) => {
     key = started;
