@@ -118,15 +118,12 @@ def _ts_union(name: str, doc: str, frames: dict[str, Frame]) -> list[str]:
     return [*lines, ""]
 
 
-def _ts_const(name: str, doc: str, values: dict[str, object]) -> list[str]:
-    lines = [*_ts_comment(doc), f"export const {name} = {{"]
-    lines += [f"  {key}: {json.dumps(value)}," for key, value in values.items()]
-    lines += [
-        "} as const;",
-        f"export type {name} = (typeof {name})[keyof typeof {name}];",
-        "",
-    ]
-    return lines
+def _ts_enum(name: str, doc: str, values: dict[str, object]) -> list[str]:
+    # An enum, not an `as const` object: esbuild inlines its members where they are
+    # used and leaves the table out of bundles that only compare against it.
+    lines = [*_ts_comment(doc), f"export enum {name} {{"]
+    lines += [f"  {key} = {json.dumps(value)}," for key, value in values.items()]
+    return [*lines, "}", ""]
 
 
 def typescript() -> str:
@@ -137,12 +134,12 @@ def typescript() -> str:
         'import type { eventWithTime } from "@rrweb/types";',
         "",
     ]
-    lines += _ts_const(
+    lines += _ts_enum(
         "ErrorCode",
         'Error codes of `{"t": "error"}` frames (core/errors.py; docs/protocol.md "Errors").',
         {code.name: code.value for code in ErrorCode},
     )
-    lines += _ts_const(
+    lines += _ts_enum(
         "CloseCode",
         'Close codes the server sends (core/protocol.py CloseCode; docs/protocol.md "Errors").',
         {code.name: code.value for code in CloseCode},

@@ -4,51 +4,49 @@
 import type { eventWithTime } from "@rrweb/types";
 
 /** Error codes of `{"t": "error"}` frames (core/errors.py; docs/protocol.md "Errors"). */
-export const ErrorCode = {
-  BAD_JSON: "bad_json",
-  BAD_FRAME: "bad_frame",
-  UNKNOWN_TYPE: "unknown_type",
-  TOO_BIG: "too_big",
-  RATE_LIMITED: "rate_limited",
-  ORIGIN: "origin",
-  UNKNOWN_GROUP: "unknown_group",
-  UNKNOWN_SITE: "unknown_site",
-  SITE_DISABLED: "site_disabled",
-  KEY_IN_USE: "key_in_use",
-  NOT_STARTED: "not_started",
-  ALREADY_STARTED: "already_started",
-  NOT_FOUND: "not_found",
-  FORBIDDEN: "forbidden",
-  UNAUTHENTICATED: "unauthenticated",
-  ENDED: "ended",
-  BAD_TOKEN: "bad_token",
-  RC_OFF: "rc_off",
-  MASKED: "masked",
-  EXPIRED: "expired",
-  SHARE_BUSY: "share_busy",
-  NOT_SHARER: "not_sharer",
-  NO_SHARE: "no_share",
-  BAD_STATE: "bad_state",
-  NOT_SENT: "not_sent",
-  UPSTREAM: "upstream",
-  INTERNAL: "internal",
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+export enum ErrorCode {
+  BAD_JSON = "bad_json",
+  BAD_FRAME = "bad_frame",
+  UNKNOWN_TYPE = "unknown_type",
+  TOO_BIG = "too_big",
+  RATE_LIMITED = "rate_limited",
+  ORIGIN = "origin",
+  UNKNOWN_GROUP = "unknown_group",
+  UNKNOWN_SITE = "unknown_site",
+  SITE_DISABLED = "site_disabled",
+  KEY_IN_USE = "key_in_use",
+  NOT_STARTED = "not_started",
+  ALREADY_STARTED = "already_started",
+  NOT_FOUND = "not_found",
+  FORBIDDEN = "forbidden",
+  UNAUTHENTICATED = "unauthenticated",
+  ENDED = "ended",
+  BAD_TOKEN = "bad_token",
+  RC_OFF = "rc_off",
+  MASKED = "masked",
+  EXPIRED = "expired",
+  SHARE_BUSY = "share_busy",
+  NOT_SHARER = "not_sharer",
+  NO_SHARE = "no_share",
+  BAD_STATE = "bad_state",
+  NOT_SENT = "not_sent",
+  UPSTREAM = "upstream",
+  INTERNAL = "internal",
+}
 
 /** Close codes the server sends (core/protocol.py CloseCode; docs/protocol.md "Errors"). */
-export const CloseCode = {
-  NORMAL: 1000,
-  ENDED: 4000,
-  GROUPS_CHANGED: 4001,
-  UNAUTHENTICATED: 4401,
-  FORBIDDEN: 4403,
-  NOT_FOUND: 4404,
-  SLOW: 4408,
-  TOO_BIG: 4413,
-  RATE_LIMITED: 4429,
-  INTERNAL: 4500,
-} as const;
-export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+export enum CloseCode {
+  NORMAL = 1000,
+  ENDED = 4000,
+  GROUPS_CHANGED = 4001,
+  UNAUTHENTICATED = 4401,
+  FORBIDDEN = 4403,
+  NOT_FOUND = 4404,
+  SLOW = 4408,
+  TOO_BIG = 4413,
+  RATE_LIMITED = 4429,
+  INTERNAL = 4500,
+}
 
 export type ErrorFrame = { t: "error"; code: ErrorCode; msg: string };
 

@@ -40,14 +40,9 @@ export type StatusDetail = {
   delay: number;
   /** The connection did not open within `openTimeoutMs`. */
   timedOut: boolean;
-  /** The page's Content-Security-Policy refuses the socket (with `watchPolicy`). */
+  /** The page refuses the socket (refuse()). */
   blocked: boolean;
 };
-
-// WebSocket.readyState values.
-const CONNECTING = 0;
-const OPEN = 1;
-const CLOSING = 2;
 
 declare const frameType: unique symbol;
 /** A frame already serialized to JSON text (mirror batches, whose size the recorder
@@ -55,7 +50,7 @@ declare const frameType: unique symbol;
 export type FrameText<F> = string & { readonly [frameType]: F };
 
 export type SocketOptions<In extends { t: string }, Out> = {
-  /** A ws(s):// URL, or a path on the page's own origin (agent pages). */
+  /** A ws(s):// URL (agent pages: sameOrigin(path)). */
   url: string;
   onFrame(frame: In): void;
   /** The greeting (`hello`, `start`, `resume`) goes out on "open". */
@@ -81,9 +76,6 @@ export type SocketOptions<In extends { t: string }, Out> = {
   openTimeoutMs?: number;
   /** A heartbeat: `frame` every `everyMs` while connected. */
   keepAlive?: { everyMs: number; frame: Out };
-  /** Watch for the page's Content-Security-Policy refusing the socket: then it is not
-   * tried again (`blocked`). */
-  watchPolicy?: boolean;
 };
 
 export type Socket<Out> = {
@@ -93,6 +85,9 @@ export type Socket<Out> = {
   readonly connected: boolean;
   /** While waiting to reconnect: try now. */
   retryNow(): void;
+  /** The page refuses the socket (its Content-Security-Policy, watchPolicy()): the
+   * attempt under way fails now, and no other follows (`blocked`). */
+  refuse(): void;
   /** Closes for good (the page is done with it); no status follows. */
   close(): void;
 };
@@ -104,169 +99,183 @@ export function backoffDelay(attempt: number, min: number, max: number): number 
   return step / 2 + Math.random() * (step / 2);
 }
 
-export function openSocket<In extends { t: string }, Out>(options: SocketOptions<In, Out>): Socket<Out> {
-  const { minDelayMs: min = 500, maxDelayMs: max = 15_000, permanent = PERMANENT_CLOSE, keepAlive } = options;
-  const url = /^wss?:/.test(options.url)
-    ? options.url
-    : `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${options.url}`;
-  const status = (name: SocketStatus, detail: StatusDetail) => options.onStatus?.(name, detail);
+// WebSocket.readyState values (inlined by the bundler).
+const enum ReadyState {
+  CONNECTING,
+  OPEN,
+  CLOSING,
+}
+
+/** A path on the page's own origin as a ws(s):// URL. */
+export function sameOrigin(path: string): string {
+  return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}`;
+}
+
+/** Calls `refused` when the page's Content-Security-Policy (connect-src) refuses a socket
+ * to `url`; returns how to stop. */
+export function watchPolicy(url: string, refused: () => void): () => void {
+  const violation = (event: SecurityPolicyViolationEvent) => {
+    if (!event.blockedURI || !url.startsWith(event.blockedURI.replace(/\/$/, ""))) return;
+    if (/^connect-src|^default-src/.test(event.effectiveDirective || event.violatedDirective)) refused();
+  };
+  document.addEventListener("securitypolicyviolation", violation);
+  return () => document.removeEventListener("securitypolicyviolation", violation);
+}
+
+/** What became of one connection attempt: `lost` comes once, after `open` or without it. */
+type Attempt<In> = {
+  open(): void;
+  frame(frame: In): void;
+  lost(code: number, reason: string, timedOut: boolean): void;
+};
+
+/** One connection attempt to `options.url`, reported to `on`, with its heartbeat: its
+ * WebSocket, or null when the browser would not even make one. */
+function dial<In, Out>(options: SocketOptions<{ t: string }, Out>, on: Attempt<In>): WebSocket | null {
+  const { keepAlive, openTimeoutMs } = options;
   let socket: WebSocket | null = null;
-  let up = false; // the current connection opened
-  let opened = false; // any connection so far opened
-  let finished = false; // closed for good: no more attempts
-  let final = false; // the server said it closes this socket for good
-  let blocked = false;
-  let timedOut = false;
-  let waiting = false; // a reconnect is scheduled
-  let failures = 0;
-  let failingSince = 0;
-  let retryTimer: number | undefined;
-  let openTimer: number | undefined;
-  let ping: number | undefined;
-
-  const detail = (code = 0, reason = "", delay = 0): StatusDetail => ({
-    reconnected: opened,
-    code,
-    reason,
-    attempt: failures,
-    delay,
-    timedOut,
-    blocked,
-  });
-
-  const finish = () => {
-    finished = true;
-    removeEventListener("online", retryNow);
-    document.removeEventListener("securitypolicyviolation", policyViolation);
-    clearTimeout(retryTimer);
-  };
-
-  const failed = (code: number, reason: string) => {
-    if (finished) return;
-    failures += 1;
-    const now = Date.now();
-    if (failures === 1) failingSince = now;
-    const left = failingSince + (options.giveUpAfterMs ?? Infinity) - now;
-    const info = detail(code, reason, Math.min(backoffDelay(failures - 1, min, max), left));
-    if (
-      final ||
-      blocked ||
-      permanent.has(code) ||
-      failures > (options.maxAttempts ?? Infinity) ||
-      left <= 0 ||
-      options.retry?.(info) === false
-    ) {
-      finish();
-      status("closed", info);
-      return;
-    }
-    status("reconnecting", info);
-    if (finished) return; // the owner closed it meanwhile
-    waiting = true;
-    retryTimer = setTimeout(connect, info.delay);
-  };
-
-  // The connection `current` (null: the browser would not even make it) is lost.
-  const drop = (current: WebSocket | null, code: number, reason: string) => {
-    if (socket !== current) return;
-    socket = null;
-    clearTimeout(openTimer);
+  let up = false;
+  let done = false;
+  let ping: ReturnType<typeof setInterval> | undefined;
+  const lost = (code: number, reason = "", timedOut = false) => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
     clearInterval(ping);
-    if (current && current.readyState < CLOSING) current.close(CloseCode.NORMAL);
+    if (socket && socket.readyState < ReadyState.CLOSING) socket.close(CloseCode.NORMAL);
     // A refused socket's "error" can come before the page's policy report: let it land.
-    if (up) failed(code, reason);
-    else setTimeout(() => failed(code, reason), 0);
+    if (up) on.lost(code, reason, timedOut);
+    else setTimeout(() => on.lost(code, reason, timedOut), 0);
   };
-
-  const connect = () => {
-    waiting = false;
-    up = false;
-    timedOut = false;
-    let current: WebSocket;
+  // A proxy or firewall that swallows the socket.
+  const timer = openTimeoutMs
+    ? setTimeout(() => socket?.readyState === ReadyState.CONNECTING && lost(1006, "", true), openTimeoutMs)
+    : undefined;
+  try {
+    socket = new WebSocket(options.url);
+  } catch (error) {
+    // Older browsers throw when the page's Content-Security-Policy refuses the URL.
+    console.error("[Tandem]", error);
+    lost(1006);
+    return null;
+  }
+  socket.onopen = () => {
+    if (done) return;
+    up = true;
+    clearTimeout(timer);
+    on.open();
+    if (keepAlive) ping = setInterval(() => socket!.send(JSON.stringify(keepAlive.frame)), keepAlive.everyMs);
+  };
+  socket.onmessage = ({ data }) => {
+    if (done || typeof data !== "string") return;
     try {
-      current = new WebSocket(url);
-    } catch (error) {
-      // Older browsers throw when the page's Content-Security-Policy refuses the URL.
-      console.error("[Tandem]", error);
-      drop(null, 1006, "");
+      data = JSON.parse(data);
+    } catch {
       return;
     }
-    socket = current;
-    if (options.openTimeoutMs) {
-      openTimer = setTimeout(() => {
-        if (socket !== current || current.readyState !== CONNECTING) return;
-        timedOut = true;
-        drop(current, 1006, "");
-      }, options.openTimeoutMs);
-    }
-    current.onopen = () => {
-      if (socket !== current) return;
-      up = true;
-      clearTimeout(openTimer);
-      status("open", detail());
-      opened = true;
-      if (keepAlive) ping = setInterval(() => send(keepAlive.frame), keepAlive.everyMs);
-    };
-    current.onmessage = (message) => {
-      if (socket !== current || typeof message.data !== "string") return;
-      let frame: In;
-      try {
-        frame = JSON.parse(message.data) as In;
-      } catch {
-        return;
-      }
-      if (options.isWelcome ? options.isWelcome(frame) : frame.t !== "error") failures = 0;
-      if (options.isFinal?.(frame)) final = true;
-      options.onFrame(frame);
-    };
-    // A socket the page's policy refuses fires "error" and never "close" (Chromium).
-    current.onerror = () => {
-      if (!up) drop(current, 1006, "");
-    };
-    current.onclose = (event) => drop(current, event.code, event.reason);
+    if (data) on.frame(data as In);
   };
+  // A socket the page's policy refuses fires "error" and never "close" (Chromium).
+  socket.onerror = () => up || lost(1006);
+  socket.onclose = (event) => lost(event.code, event.reason);
+  return socket;
+}
 
+/** When to try again: `connect` runs after each failure once a jittered backoff has passed,
+ * until the failure is final or the owner's bounds or retry() say no more; the owner hears
+ * of each failure ("reconnecting" or "closed"). */
+function reconnectLoop(options: SocketOptions<never, unknown>, connect: () => void) {
+  let timer: ReturnType<typeof setTimeout> | undefined; // the wait before the next attempt
+  let closed = false; // for good: no more attempts
+  let failingSince = 0; // when the first of the failures in a row came
   // The browser says the network is back: try now rather than at the end of the wait.
   const retryNow = () => {
-    if (finished || !waiting) return;
-    clearTimeout(retryTimer);
+    if (closed || timer === undefined) return;
+    clearTimeout(timer);
+    timer = undefined;
     connect();
   };
-
-  // The page's Content-Security-Policy (connect-src) refused this socket.
-  const policyViolation = (event: SecurityPolicyViolationEvent) => {
-    if (!event.blockedURI || !url.startsWith(event.blockedURI.replace(/\/$/, ""))) return;
-    if (!/^connect-src|^default-src/.test(event.effectiveDirective || event.violatedDirective)) return;
-    blocked = true;
-    if (socket && socket.readyState !== OPEN) drop(socket, 1006, "");
+  const finish = () => {
+    closed = true;
+    clearTimeout(timer);
+    removeEventListener("online", retryNow);
   };
-
-  const sendText = (text: string): boolean => {
-    if (socket?.readyState !== OPEN) return false;
-    socket.send(text);
-    return true;
-  };
-  const send = (frame: Out) => sendText(JSON.stringify(frame));
-
   addEventListener("online", retryNow);
-  if (options.watchPolicy) document.addEventListener("securitypolicyviolation", policyViolation);
-  status("connecting", detail());
-  connect();
-
   return {
-    send,
+    retryNow,
+    finish,
+    /** The `info.attempt`th attempt in a row failed (`stop`: for good). */
+    failed(info: StatusDetail, stop: boolean) {
+      const now = Date.now();
+      if (info.attempt === 1) failingSince = now;
+      const left = (options.giveUpAfterMs ?? Infinity) - (now - failingSince);
+      const wait =
+        stop || info.attempt > (options.maxAttempts ?? Infinity) || left <= 0
+          ? null
+          : Math.min(backoffDelay(info.attempt - 1, options.minDelayMs ?? 500, options.maxDelayMs ?? 15_000), left);
+      info.delay = wait ?? 0;
+      if (wait === null || options.retry?.(info) === false) {
+        finish();
+        options.onStatus?.("closed", info);
+      } else {
+        timer = setTimeout(() => ((timer = undefined), connect()), wait);
+        options.onStatus?.("reconnecting", info);
+      }
+    },
+  };
+}
+
+export function openSocket<In extends { t: string }, Out>(options: SocketOptions<In, Out>): Socket<Out> {
+  const { onStatus } = options;
+  let socket: WebSocket | null = null; // the current attempt, connecting or open
+  let opened = false; // any connection so far opened
+  let failures = 0; // in a row
+  let final = false; // the server said it closes this socket for good
+  let blocked = false;
+  const detail = (code = 0, reason = "", timedOut = false): StatusDetail => {
+    return { reconnected: opened, code, reason, attempt: failures, delay: 0, timedOut, blocked };
+  };
+  // An attempt that is no longer `socket` (the page closed it) reports nothing.
+  const connect = () => {
+    const current: WebSocket | null = (socket = dial<In, Out>(options, {
+      open() {
+        if (socket !== current) return;
+        onStatus?.("open", detail());
+        opened = true;
+      },
+      frame(frame) {
+        if (socket !== current) return;
+        if (options.isWelcome ? options.isWelcome(frame) : frame.t !== "error") failures = 0;
+        if (options.isFinal?.(frame)) final = true;
+        options.onFrame(frame);
+      },
+      lost(code, reason, timedOut) {
+        if (socket !== current) return;
+        socket = null;
+        failures += 1;
+        loop.failed(detail(code, reason, timedOut), final || blocked || (options.permanent ?? PERMANENT_CLOSE).has(code));
+      },
+    }));
+  };
+  const loop = reconnectLoop(options, connect);
+  const sendText = (text: string) => socket?.readyState === ReadyState.OPEN && (socket.send(text), true);
+  onStatus?.("connecting", detail());
+  connect();
+  return {
+    send: (frame) => sendText(JSON.stringify(frame)),
     sendText,
     get connected() {
-      return socket?.readyState === OPEN;
+      return socket?.readyState === ReadyState.OPEN;
     },
-    retryNow,
+    retryNow: loop.retryNow,
+    refuse() {
+      blocked = true;
+      if (socket?.readyState === ReadyState.CONNECTING) socket.onerror?.(new Event("error"));
+    },
     close() {
-      finish();
-      clearTimeout(openTimer);
-      clearInterval(ping);
-      const current = socket;
+      loop.finish();
+      socket?.close(CloseCode.NORMAL);
       socket = null;
-      current?.close(CloseCode.NORMAL);
     },
   };
 }

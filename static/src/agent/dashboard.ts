@@ -1,7 +1,7 @@
 // The agent dashboard: the live queue of sessions in the agent's groups, the visitors
 // online, and the notices of new sessions (title badge, optional tone and notification).
 import { CloseCode, type DashboardToServer, type ServerToDashboard, type SessionSummary } from "../protocol";
-import { openSocket, type Socket, type SocketStatus, type StatusDetail } from "../socket";
+import { openSocket, sameOrigin, type Socket, type SocketStatus, type StatusDetail } from "../socket";
 import { Notifier, TitleBadge, pageSeen } from "./notify";
 import { SessionQueue, visitorLabel, watchHref } from "./queue";
 import { VisitorsTable } from "./visitors";
@@ -45,7 +45,22 @@ function bindAvailability(send: Send): { show(available: boolean): void; down(te
   };
 }
 
-function startDashboard(table: HTMLTableElement): () => void {
+/** The visitors online, with the forms to message and find one (absent when the page
+ * has no visitors table). */
+function bindVisitors(send: Send): VisitorsTable | null {
+  const table = document.getElementById("visitors");
+  if (!(table instanceof HTMLTableElement)) return null;
+  const visitors = new VisitorsTable(table, send);
+  const messageForm = document.getElementById("message-visitor");
+  if (messageForm instanceof HTMLFormElement) visitors.bindMessageForm(messageForm);
+  const findForm = document.getElementById("find-visitor");
+  const found = document.getElementById("found-visitor");
+  if (findForm instanceof HTMLFormElement && found instanceof HTMLTableElement) visitors.bindFindForm(findForm, found);
+  return visitors;
+}
+
+/** The dashboard's parts, each driven by the frames that concern it. */
+function dashboardParts(table: HTMLTableElement, send: Send) {
   const body = table.tBodies[0];
   const empty = document.getElementById("no-sessions");
   const count = document.getElementById("session-count");
@@ -57,82 +72,85 @@ function startDashboard(table: HTMLTableElement): () => void {
   const queue = new SessionQueue(body, () => refreshEmpty());
   const controls = document.getElementById("queue-controls");
   if (controls instanceof HTMLFormElement) queue.bindControls(controls);
-  const badge = new TitleBadge();
   const notifier = new Notifier();
   notifier.bind(
     document.getElementById("notify-sound") as HTMLInputElement | null,
     document.getElementById("notify-desktop") as HTMLButtonElement | null,
     document.getElementById("notify-status"),
   );
-  let socket: Socket<DashboardToServer> | null = null;
-  const send: Send = (frame) => socket?.send(frame) ?? false;
-  const visitorsTable = document.getElementById("visitors");
-  const visitors =
-    visitorsTable instanceof HTMLTableElement
-      ? new VisitorsTable(visitorsTable, send)
-      : null;
-  const messageForm = document.getElementById("message-visitor");
-  if (visitors && messageForm instanceof HTMLFormElement) visitors.bindMessageForm(messageForm);
-  const findForm = document.getElementById("find-visitor");
-  const found = document.getElementById("found-visitor");
-  if (visitors && findForm instanceof HTMLFormElement && found instanceof HTMLTableElement) visitors.bindFindForm(findForm, found);
+  const badge = new TitleBadge();
+  const visitors = bindVisitors(send);
   const availability = bindAvailability(send);
-  const connection = document.getElementById("connection");
-  const onFrame = (frame: ServerToDashboard) => {
-    visitors?.handle(frame);
-    if (frame.t === "error") document.getElementById("signal-status")!.textContent = frame.msg;
-    switch (frame.t) {
-      case "sessions": // in parts: the first replaces the list, the others extend it
-        queue.replace(frame.sessions, Boolean(frame.part));
-        break;
-      case "session":
-        // A new session, or one that changed (its visitor went to another page).
-        if (queue.upsert(frame.session)) {
-          if (!pageSeen()) badge.add();
-          notifier.announce(announcement(frame.session));
-        }
-        break;
-      case "session_ended":
-        queue.remove(frame.key);
-        break;
-      case "agents":
-        queue.agents(frame.key, frame.count);
-        break;
-      case "availability":
-        availability?.show(frame.available);
-        break;
-      case "error":
-        table.dataset.error = frame.msg;
-        break;
-    }
-    refreshEmpty();
-    table.dataset.ready = "true";
-  };
-  // While the socket is down the lists are stale: they are sent whole again on reconnect.
-  const onStatus = (status: SocketStatus, detail: StatusDetail) => {
-    table.dataset.connection = status;
-    if (status === "open" || status === "connecting") {
-      if (connection) connection.hidden = true;
-      return;
-    }
-    const text =
-      status === "reconnecting"
-        ? "Connection lost. Reconnecting…"
-        : detail.code === CloseCode.UNAUTHENTICATED
-          ? "You are signed out. Sign in again to see sessions."
-          : "Disconnected: reload the page.";
-    if (status === "closed") {
-      queue.clear();
-      visitors?.clear();
-      refreshEmpty();
-    }
-    availability?.down(text);
-    if (connection) {
-      connection.textContent = text;
-      connection.hidden = false;
-    }
-  };
-  socket = openSocket<ServerToDashboard, DashboardToServer>({ url: "/ws/agent/dashboard/", onFrame, onStatus });
+  return { table, queue, refreshEmpty, notifier, badge, visitors, availability, connection: document.getElementById("connection") };
+}
+type Parts = ReturnType<typeof dashboardParts>;
+
+function dashboardFrame(parts: Parts, frame: ServerToDashboard): void {
+  const { queue } = parts;
+  parts.visitors?.handle(frame);
+  if (frame.t === "error") document.getElementById("signal-status")!.textContent = frame.msg;
+  switch (frame.t) {
+    case "sessions": // in parts: the first replaces the list, the others extend it
+      queue.replace(frame.sessions, Boolean(frame.part));
+      break;
+    case "session":
+      // A new session, or one that changed (its visitor went to another page).
+      if (queue.upsert(frame.session)) {
+        if (!pageSeen()) parts.badge.add();
+        parts.notifier.announce(announcement(frame.session));
+      }
+      break;
+    case "session_ended":
+      queue.remove(frame.key);
+      break;
+    case "agents":
+      queue.agents(frame.key, frame.count);
+      break;
+    case "availability":
+      parts.availability?.show(frame.available);
+      break;
+    case "error":
+      parts.table.dataset.error = frame.msg;
+      break;
+  }
+  parts.refreshEmpty();
+  parts.table.dataset.ready = "true";
+}
+
+/** While the socket is down the lists are stale: they are sent whole again on reconnect. */
+function connectionChanged(parts: Parts, status: SocketStatus, detail: StatusDetail): void {
+  const { connection } = parts;
+  parts.table.dataset.connection = status;
+  if (status === "open" || status === "connecting") {
+    if (connection) connection.hidden = true;
+    return;
+  }
+  const text =
+    status === "reconnecting"
+      ? "Connection lost. Reconnecting…"
+      : detail.code === CloseCode.UNAUTHENTICATED
+        ? "You are signed out. Sign in again to see sessions."
+        : "Disconnected: reload the page.";
+  if (status === "closed") {
+    parts.queue.clear();
+    parts.visitors?.clear();
+    parts.refreshEmpty();
+  }
+  parts.availability?.down(text);
+  if (connection) {
+    connection.textContent = text;
+    connection.hidden = false;
+  }
+}
+
+function startDashboard(table: HTMLTableElement): () => void {
+  let socket: Socket<DashboardToServer> | null = null;
+  const parts = dashboardParts(table, (frame) => socket?.send(frame) ?? false);
+  socket = openSocket<ServerToDashboard, DashboardToServer>({
+    url: sameOrigin("/ws/agent/dashboard/"),
+    onFrame: (frame) => dashboardFrame(parts, frame),
+    onStatus: (status, detail) => connectionChanged(parts, status, detail),
+  });
   return () => socket?.close();
 }
 

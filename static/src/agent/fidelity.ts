@@ -110,6 +110,127 @@ function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+type Rules = Map<string, string>;
+type Mirror = ReturnType<Replayer["getMirror"]>;
+
+/** The replayed document's own stylesheet: every rule in `rules`, in one <style>. */
+function writeRules(doc: Document, rules: Rules) {
+  let style = doc.getElementById(STATE_STYLE_ID);
+  if (!style) {
+    style = doc.createElement("style");
+    style.id = STATE_STYLE_ID;
+    (doc.head ?? doc.documentElement).append(style);
+  }
+  style.textContent = [...rules.values()].join("\n");
+}
+
+/** Each canvas's picture as its background image, through a rule keyed to the element. */
+function canvasPictures(rules: Rules) {
+  const urls = new Map<number, string>(); // blob: URLs to revoke once replaced
+
+  function show(doc: Document, canvas: Element, id: number, url: string) {
+    const old = urls.get(id);
+    if (old) URL.revokeObjectURL(old);
+    if (url.startsWith("blob:")) urls.set(id, url);
+    else urls.delete(id);
+    canvas.setAttribute(CANVAS, String(id));
+    rules.set(
+      `canvas:${id}`,
+      `[${CANVAS}="${id}"]{background-image:url("${url.replace(/["\\\n]/g, "")}")!important;` +
+        "background-size:100% 100%!important;background-repeat:no-repeat!important;" +
+        "background-origin:content-box!important}",
+    );
+    writeRules(doc, rules);
+  }
+
+  /** Pictures a snapshot or added nodes carry (rr_dataURL), once they are built. */
+  function showTree(doc: Document, node: serializedNodeWithId, replayer: Replayer) {
+    if (node.type === NodeType.Element && node.tagName === "canvas") {
+      const url = node.attributes.rr_dataURL;
+      const built = replayer.getMirror().getNode(node.id);
+      if (typeof url === "string" && url.startsWith("data:image/") && built?.nodeType === Node.ELEMENT_NODE) {
+        show(doc, built as Element, node.id, url);
+      }
+    }
+    if ("childNodes" in node) for (const child of node.childNodes) showTree(doc, child, replayer);
+  }
+
+  /** The pictures `event` brings: in a snapshot, in added nodes, or a canvas change. */
+  function receive(doc: Document, event: eventWithTime, replayer: Replayer) {
+    if (event.type === EventType.FullSnapshot) return showTree(doc, event.data.node, replayer);
+    if (event.type !== EventType.IncrementalSnapshot) return;
+    const data = event.data;
+    if (data.source === IncrementalSource.Mutation) {
+      for (const add of data.adds) showTree(doc, add.node, replayer);
+    } else if (data.source === IncrementalSource.CanvasMutation) {
+      const canvas = replayer.getMirror().getNode(data.id);
+      const picture = pictureOf(data);
+      if (picture && canvas?.nodeName === "CANVAS") {
+        const url = URL.createObjectURL(new Blob([bytesOf(picture.base64)], { type: picture.type }));
+        show(doc, canvas as Element, data.id, url);
+      }
+    }
+  }
+
+  function clear() {
+    for (const url of urls.values()) URL.revokeObjectURL(url);
+    urls.clear();
+  }
+
+  return { receive, clear };
+}
+
+/** The visitor's focus on `change.id` (none: null), marked in `marked`'s place. */
+function showFocus(mirror: Mirror, marked: Set<Element>, change: Extract<Change, { k: "focus" }>) {
+  for (const element of marked) {
+    for (const name of [FOCUS, FOCUS_VISIBLE, FOCUS_WITHIN]) element.removeAttribute(name);
+  }
+  marked.clear();
+  const node = change.id === null ? null : mirror.getNode(change.id);
+  if (!(node instanceof Element) && !(node && node.nodeType === Node.ELEMENT_NODE)) return;
+  const element = node as Element;
+  element.setAttribute(FOCUS, "");
+  if (change.visible) element.setAttribute(FOCUS_VISIBLE, "");
+  // Up to the document, through shadow roots: every ancestor matches :focus-within,
+  // and each shadow host on the way matches :focus too (its own :host(:focus) rules).
+  for (let at: Node | null = element; at; ) {
+    if (at.nodeType === Node.ELEMENT_NODE) {
+      (at as Element).setAttribute(FOCUS_WITHIN, "");
+      marked.add(at as Element);
+    }
+    const host: Element | null = at.parentNode ? null : ((at as ShadowRoot).host ?? null);
+    if (host) host.setAttribute(FOCUS, "");
+    at = at.parentNode ?? host;
+  }
+}
+
+/** An animation's end state (or none: null) as a rule keyed to the element. */
+function showAnimation(mirror: Mirror, rules: Rules, change: Extract<Change, { k: "anim" }>) {
+  const node = mirror.getNode(change.id) as Element | null;
+  if (!node || node.nodeType !== Node.ELEMENT_NODE) return false;
+  if (change.style) {
+    node.setAttribute(ANIMATED, String(change.id));
+    const declarations = Object.entries(change.style)
+      .filter(([name]) => /^[a-z-]+$/.test(name))
+      .map(([name, value]) => `${name}:${value.replace(/[;{}<]/g, "")}!important`)
+      .join(";");
+    rules.set(`anim:${change.id}`, `[${ANIMATED}="${change.id}"]{${declarations}}`);
+  } else {
+    node.removeAttribute(ANIMATED);
+    rules.delete(`anim:${change.id}`);
+  }
+  return true;
+}
+
+function showPopover(node: HTMLElement | null, open: boolean) {
+  try {
+    if (open) node?.showPopover?.();
+    else node?.hidePopover?.();
+  } catch {
+    // not a popover in the replay (yet): the next snapshot's state has it
+  }
+}
+
 /**
  * An rrweb replay plugin. A canvas in a document that runs no scripts shows its fallback
  * content, never its bitmap (HTML: "when scripting is disabled"), which is why rrweb
@@ -118,47 +239,10 @@ function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
  * rule keyed to the element, so the page's own style changes never undo it.
  */
 export function fidelityPlugin() {
-  const rules = new Map<string, string>();
-  const pictureUrls = new Map<number, string>(); // blob: URLs to revoke once replaced
+  const rules: Rules = new Map();
+  const pictures = canvasPictures(rules);
   const focusMarked = new Set<Element>(); // what shows the visitor's focus now
   let sheetDoc: Document | null = null;
-
-  function showPicture(doc: Document, canvas: Element, id: number, url: string) {
-    const old = pictureUrls.get(id);
-    if (old) URL.revokeObjectURL(old);
-    if (url.startsWith("blob:")) pictureUrls.set(id, url);
-    else pictureUrls.delete(id);
-    canvas.setAttribute(CANVAS, String(id));
-    rules.set(
-      `canvas:${id}`,
-      `[${CANVAS}="${id}"]{background-image:url("${url.replace(/["\\\n]/g, "")}")!important;` +
-        "background-size:100% 100%!important;background-repeat:no-repeat!important;" +
-        "background-origin:content-box!important}",
-    );
-    writeRules(doc);
-  }
-
-  /** Pictures a snapshot or added nodes carry (rr_dataURL), once they are built. */
-  function showTreePictures(doc: Document, node: serializedNodeWithId, replayer: Replayer) {
-    if (node.type === NodeType.Element && node.tagName === "canvas") {
-      const url = node.attributes.rr_dataURL;
-      const built = replayer.getMirror().getNode(node.id);
-      if (typeof url === "string" && url.startsWith("data:image/") && built?.nodeType === Node.ELEMENT_NODE) {
-        showPicture(doc, built as Element, node.id, url);
-      }
-    }
-    if ("childNodes" in node) for (const child of node.childNodes) showTreePictures(doc, child, replayer);
-  }
-
-  function writeRules(doc: Document) {
-    let style = doc.getElementById(STATE_STYLE_ID);
-    if (!style) {
-      style = doc.createElement("style");
-      style.id = STATE_STYLE_ID;
-      (doc.head ?? doc.documentElement).append(style);
-    }
-    style.textContent = [...rules.values()].join("\n");
-  }
 
   function apply(change: Change, replayer: Replayer) {
     const mirror = replayer.getMirror();
@@ -168,63 +252,22 @@ export function fidelityPlugin() {
       case "state":
         for (const key of [...rules.keys()]) if (key.startsWith("anim:")) rules.delete(key);
         for (const inner of change.changes) apply(inner, replayer);
-        writeRules(doc);
+        writeRules(doc, rules);
         break;
-      case "focus": {
-        for (const element of focusMarked) {
-          for (const name of [FOCUS, FOCUS_VISIBLE, FOCUS_WITHIN]) element.removeAttribute(name);
-        }
-        focusMarked.clear();
-        const node = change.id === null ? null : mirror.getNode(change.id);
-        if (!(node instanceof Element) && !(node && node.nodeType === Node.ELEMENT_NODE)) break;
-        const element = node as Element;
-        element.setAttribute(FOCUS, "");
-        if (change.visible) element.setAttribute(FOCUS_VISIBLE, "");
-        // Up to the document, through shadow roots: every ancestor matches :focus-within,
-        // and each shadow host on the way matches :focus too (its own :host(:focus) rules).
-        for (let at: Node | null = element; at; ) {
-          if (at.nodeType === Node.ELEMENT_NODE) {
-            (at as Element).setAttribute(FOCUS_WITHIN, "");
-            focusMarked.add(at as Element);
-          }
-          const host: Element | null = at.parentNode ? null : ((at as ShadowRoot).host ?? null);
-          if (host) host.setAttribute(FOCUS, "");
-          at = at.parentNode ?? host;
-        }
+      case "focus":
+        showFocus(mirror, focusMarked, change);
         break;
-      }
-      case "popover": {
-        const node = mirror.getNode(change.id) as HTMLElement | null;
-        try {
-          if (change.open) node?.showPopover?.();
-          else node?.hidePopover?.();
-        } catch {
-          // not a popover in the replay (yet): the next snapshot's state has it
-        }
+      case "popover":
+        showPopover(mirror.getNode(change.id) as HTMLElement | null, change.open);
         break;
-      }
       case "indeterminate": {
         const node = mirror.getNode(change.id) as HTMLInputElement | null;
         if (node && "indeterminate" in node) node.indeterminate = change.on;
         break;
       }
-      case "anim": {
-        const node = mirror.getNode(change.id) as Element | null;
-        if (!node || node.nodeType !== Node.ELEMENT_NODE) break;
-        if (change.style) {
-          node.setAttribute(ANIMATED, String(change.id));
-          const declarations = Object.entries(change.style)
-            .filter(([name]) => /^[a-z-]+$/.test(name))
-            .map(([name, value]) => `${name}:${value.replace(/[;{}<]/g, "")}!important`)
-            .join(";");
-          rules.set(`anim:${change.id}`, `[${ANIMATED}="${change.id}"]{${declarations}}`);
-        } else {
-          node.removeAttribute(ANIMATED);
-          rules.delete(`anim:${change.id}`);
-        }
-        writeRules(doc);
+      case "anim":
+        if (showAnimation(mirror, rules, change)) writeRules(doc, rules);
         break;
-      }
     }
   }
 
@@ -238,25 +281,12 @@ export function fidelityPlugin() {
         sheetDoc = doc;
         rules.clear();
         focusMarked.clear();
-        for (const url of pictureUrls.values()) URL.revokeObjectURL(url);
-        pictureUrls.clear();
+        pictures.clear();
       }
       if (event.type === EventType.Custom && event.data.tag === FIDELITY_TAG) {
         apply(event.data.payload as Change, replayer);
-      } else if (event.type === EventType.FullSnapshot) {
-        showTreePictures(doc, event.data.node, replayer);
-      } else if (event.type === EventType.IncrementalSnapshot) {
-        const data = event.data;
-        if (data.source === IncrementalSource.Mutation) {
-          for (const add of data.adds) showTreePictures(doc, add.node, replayer);
-        } else if (data.source === IncrementalSource.CanvasMutation) {
-          const canvas = replayer.getMirror().getNode(data.id);
-          const picture = pictureOf(data);
-          if (picture && canvas?.nodeName === "CANVAS") {
-            const url = URL.createObjectURL(new Blob([bytesOf(picture.base64)], { type: picture.type }));
-            showPicture(doc, canvas as Element, data.id, url);
-          }
-        }
+      } else {
+        pictures.receive(doc, event, replayer);
       }
     },
   };

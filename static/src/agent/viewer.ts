@@ -1,299 +1,180 @@
-// The live viewer: the visitor's page replayed with rrweb in a sandboxed iframe
-// (no allow-scripts), scaled to fit the agent's window without cropping.
-import { Replayer } from "@rrweb/replay";
-import { FIDELITY_STYLES, fidelityPlugin, prepareEvents } from "./fidelity";
+// The live viewer: the visitor's page replayed (replay.ts), the session's controls (remote
+// control, share, marks, chat, accessibility) and its socket, which comes back by itself.
 import "@rrweb/replay/dist/style.css";
-import type { eventWithTime } from "@rrweb/types";
 import { CloseCode, ErrorCode, type AgentToServer, type ServerToAgent } from "../protocol";
+import { openSocket, sameOrigin, type Socket, type SocketStatus, type StatusDetail } from "../socket";
 import { MarkTools } from "./annotate";
 import { AssetRewriter } from "./assets";
 import { ChatPanel } from "./chat";
 import { RemoteControl } from "./control";
 import { showEnded } from "./ended";
-import { MirrorStream } from "./mirror";
 import { VisitorPage } from "./pageinfo";
+import { LiveReplay } from "./replay";
+import { ShareControls } from "./share";
 import { StatusLine } from "./statusline";
 import { startViewerQueue } from "./switcher";
-import { ShareControls } from "./share";
 import { visitorText } from "./visitor-info";
 import { WaitForSession } from "./waiting";
-import { ViewerZoom } from "./zoom";
-import { openSocket, type Socket, type SocketStatus, type StatusDetail } from "../socket";
 
-const RESYNC_RETRY_MS = 3000;
 const SIGNED_OUT = "You are signed out: sign in again to watch this session.";
-const MAX_EVENTS_PER_REPLAYER = 20_000;
 
-// Masked elements arrive as empty boxes; make them visibly masked for the agent.
-const REPLAY_STYLES = [
-  "[data-tandem-masked]{background:repeating-linear-gradient(45deg,#d9d9de 0 6px,#eeeef2 6px 12px)!important;color:transparent!important}",
-  ...FIDELITY_STYLES,
-];
+type Frame<T extends ServerToAgent["t"]> = Extract<ServerToAgent, { t: T }>;
+type FrameHandlers = { [T in ServerToAgent["t"]]: (frame: Frame<T>) => void };
+
+/** The viewer's parts, each driven by the frames that concern it. */
+function viewerParts(root: HTMLElement, send: (frame: AgentToServer) => void) {
+  const stage = root.querySelector<HTMLElement>(".stage")!;
+  const line = new StatusLine(root, root.querySelector<HTMLElement>(".status")!);
+  const visitorPage = new VisitorPage(root.querySelector<HTMLElement>(".page-title")!, root.querySelector<HTMLElement>(".page-url")!);
+  const control = new RemoteControl(root, send);
+  const assets = new AssetRewriter();
+  const setState = (state: string, text: string) => line.connection(state, text);
+  const replay = new LiveReplay(root, stage, {
+    setState,
+    send,
+    visitorPage,
+    page(page) {
+      control.page = page;
+      marks.page(page);
+    },
+    rebuilt: (replayer) => control.attach(replayer),
+  }, assets);
+  const marks = new MarkTools(root, stage, send, () => replay.iframe);
+  const chatPanel = root.querySelector<HTMLElement>(".chat");
+  return {
+    root,
+    line,
+    setState,
+    replay,
+    control,
+    assets,
+    marks,
+    sharing: new ShareControls(root, send),
+    chat: chatPanel ? new ChatPanel(chatPanel, send) : null,
+    queue: startViewerQueue(root, root.dataset.key!),
+  };
+}
+type Parts = ReturnType<typeof viewerParts>;
+
+/** Accessibility mode: a high-contrast, larger view for the agent, and the visitor's page
+ * is told (its `accessibility` event). Returns how to show it. */
+function accessibilityToggle(root: HTMLElement, send: (frame: AgentToServer) => void): (enabled: boolean) => void {
+  const toggle = root.querySelector<HTMLButtonElement>(".a11y-toggle")!;
+  toggle.addEventListener("click", () => send({ t: "accessibility", enabled: toggle.getAttribute("aria-pressed") !== "true" }));
+  return (enabled) => {
+    toggle.setAttribute("aria-pressed", String(enabled));
+    root.dataset.a11y = enabled ? "on" : "off";
+  };
+}
+
+/** The server's frames, one handler each. `waiting` is for keys no session has yet. */
+function viewerFrames(parts: Parts, showA11y: (enabled: boolean) => void, waiting: WaitForSession): FrameHandlers {
+  const { root, line, setState, replay, control, sharing, marks, chat } = parts;
+  let started = 0; // when the session started (epoch ms), from `joined`
+  const joined = (frame: Frame<"joined">) => {
+    parts.queue.joined();
+    waiting.joined();
+    root.querySelector(".agents")!.textContent = String(frame.agents);
+    root.querySelector(".visitor")!.textContent = visitorText(frame.visitor);
+    if (chat) chat.index = frame.index;
+    started = frame.started;
+    line.visitor(frame.presence);
+    control.changed(frame.rc, frame.rc_to);
+    showA11y(frame.accessibility);
+    sharing.joined(frame.index, frame.share, frame.reverse);
+    parts.assets.configure(frame.assets);
+    // A reverse-only session: nothing of the visitor's page will come, do not wait for it.
+    if (frame.reverse_only) return setState("reverse", "Reverse session: the visitor's page is not shown here.");
+    setState("waiting", "Waiting for the visitor's page…");
+    replay.awaitSnapshot();
+  };
+  return {
+    // Another session started in the group: the agent hears of it here.
+    session_new: (frame) => parts.queue.session(frame.session),
+    joined,
+    ev: (frame) => replay.receive(frame),
+    snap: (frame) => replay.receive(frame),
+    agents: (frame) => (root.querySelector(".agents")!.textContent = String(frame.count)),
+    visitor: (frame) => line.visitor(frame),
+    message: (frame) => chat?.show(frame),
+    ended: (frame) => {
+      replay.stopWaiting();
+      setState("ended", "The session has ended.");
+      line.stop();
+      sharing.ended();
+      control.ended();
+      marks.ended();
+      showEnded(root, frame.reason, started);
+    },
+    rc: (frame) => control.changed(frame.enabled, frame.to),
+    accessibility: (frame) => showA11y(frame.enabled),
+    rc_pending: () => control.pending(),
+    rc_declined: () => control.declined(),
+    share: (frame) => sharing.shared(frame),
+    rtc: (frame) => sharing.rtc(frame),
+    draw_dismissed: () => marks.dismissed(),
+    reverse: (frame) => sharing.reversed(frame.state),
+    error: (frame) => refused(parts, waiting, frame.code, frame.msg),
+  };
+}
+
+/** An error frame: refused inputs leave the session as it was; anything else ends this view. */
+function refused(parts: Parts, waiting: WaitForSession, code: string, msg: string): void {
+  if (code === ErrorCode.MASKED || code === ErrorCode.RC_OFF) parts.control.refused(msg);
+  else if (code === ErrorCode.UNAUTHENTICATED) shutOut(parts, "signed-out", `${msg} ${SIGNED_OUT}`);
+  else if (code === ErrorCode.FORBIDDEN) shutOut(parts, "error", msg);
+  else if (code === ErrorCode.NOT_FOUND && waiting.notLive(msg)) return;
+  else if (!parts.sharing.refused(code, msg)) parts.setState("error", msg);
+}
+
+/** Signed out (here or in another tab), deactivated, or out of the session's group: the
+ * visitor's page goes from the screen too. */
+function shutOut(parts: Parts, state: string, text: string): void {
+  parts.replay.clear();
+  parts.marks.ended();
+  parts.setState(state, text);
+}
+
+/** The socket's state: while it is down whatever this view showed is stale until the next
+ * `joined` and snapshot, and a share cannot outlive its socket. */
+function connectionChanged(parts: Parts, waiting: WaitForSession, status: SocketStatus, detail: StatusDetail): void {
+  if (status === "open") {
+    if (detail.reconnected) parts.setState("connecting", "Reconnected: catching up…");
+    return;
+  }
+  if (status === "connecting") return;
+  parts.replay.restart();
+  parts.sharing.ended();
+  parts.marks.disconnected();
+  if (status === "reconnecting") {
+    parts.setState("reconnecting", "Connection lost. Reconnecting…");
+    return;
+  }
+  const shown = parts.root.dataset.state;
+  if (shown === "ended" || shown === "error" || shown === "signed-out" || waiting.waiting) return;
+  if (detail.code === CloseCode.UNAUTHENTICATED) shutOut(parts, "signed-out", SIGNED_OUT);
+  else parts.setState("closed", "Disconnected from the session.");
+}
 
 function startViewer(root: HTMLElement): () => void {
   const key = root.dataset.key!;
-  const stage = root.querySelector<HTMLElement>(".stage")!;
-  const status = root.querySelector<HTMLElement>(".status")!;
-  const agents = root.querySelector<HTMLElement>(".agents")!;
-  let replayer: Replayer | null = null;
-  let lastStamp = 0;
-  let resyncTimer: number | undefined;
-  let started = 0; // when the session started (epoch ms), from `joined`
-
-  const line = new StatusLine(root, status);
-  const setState = (state: string, text: string) => line.connection(state, text);
-  const visitorPage = new VisitorPage(
-    root.querySelector<HTMLElement>(".page-title")!,
-    root.querySelector<HTMLElement>(".page-url")!,
-  );
-  // The replayed document's title changes with the visitor's: read it at most once a frame.
-  let titleQueued = false;
-  const readTitle = () => {
-    if (titleQueued) return;
-    titleQueued = true;
-    requestAnimationFrame(() => {
-      titleQueued = false;
-      visitorPage.document(replayer?.iframe.contentDocument);
-    });
-  };
-
-  // Replay now: stamp events with the agent's clock so none waits on the visitor's.
-  const restamp = (events: eventWithTime[]) => {
-    for (const event of events) {
-      lastStamp = Math.max(Date.now(), lastStamp + 1);
-      event.timestamp = lastStamp;
-    }
-    return events;
-  };
-
-  const fit = () => {
-    const wrapper = stage.querySelector<HTMLElement>(".replayer-wrapper");
-    const frame = wrapper?.querySelector("iframe");
-    if (!wrapper || !frame) return;
-    const width = Number(frame.getAttribute("width")) || frame.offsetWidth;
-    const height = Number(frame.getAttribute("height")) || frame.offsetHeight;
-    if (!width || !height) return;
-    const scale = zoom.scale(Math.min(stage.clientWidth / width, stage.clientHeight / height));
-    wrapper.style.transform = `scale(${scale})`;
-    // Centred while it fits (a zoomed replay larger than the stage scrolls from its corner),
-    // on whole pixels of the page (the stage itself may sit between two): a frame at a
-    // half-pixel offset shows its text blurred.
-    const box = stage.getBoundingClientRect();
-    const offsetX = Math.max(0, (stage.clientWidth - width * scale) / 2);
-    const offsetY = Math.max(0, (stage.clientHeight - height * scale) / 2);
-    const left = Math.round(box.left + stage.clientLeft + offsetX);
-    const top = Math.round(box.top + stage.clientTop + offsetY);
-    wrapper.style.left = `${left - box.left - stage.clientLeft}px`;
-    wrapper.style.top = `${top - box.top - stage.clientTop}px`;
-    root.dataset.scale = scale.toFixed(4);
-    root.dataset.viewport = `${width}x${height}`;
-  };
-
-  const zoom = new ViewerZoom(root, fit);
-
   // Assigned below, once the handlers it calls exist; nothing sends before it opens.
   let socket: Socket<AgentToServer> | null = null;
+  const send = (frame: AgentToServer) => void socket?.send(frame);
+  const parts = viewerParts(root, send);
   // ?group= picks the group when the key is live in several of the agent's groups.
   const group = new URLSearchParams(location.search).get("group");
-  const query = group ? `?group=${encodeURIComponent(group)}` : "";
-  const send = (frame: AgentToServer) => {
-    socket?.send(frame);
-  };
-  const control = new RemoteControl(root, send);
-  const sharing = new ShareControls(root, send);
-  const marks = new MarkTools(root, stage, send, () => replayer?.iframe ?? null);
-  const chatPanel = root.querySelector<HTMLElement>(".chat");
-  const chat = chatPanel ? new ChatPanel(chatPanel, send) : null;
-  // Accessibility mode: a high-contrast, larger view for the agent, and the visitor's
-  // page is told (its `accessibility` event).
-  const a11y = root.querySelector<HTMLButtonElement>(".a11y-toggle")!;
-  const showA11y = (enabled: boolean) => {
-    a11y.setAttribute("aria-pressed", String(enabled));
-    root.dataset.a11y = enabled ? "on" : "off";
-  };
-  a11y.addEventListener("click", () =>
-    send({ t: "accessibility", enabled: a11y.getAttribute("aria-pressed") !== "true" }),
-  );
-
-  // The replayer keeps every event it was given: each snapshot starts a fresh one, and a
-  // long stretch without one asks for a snapshot, so an all-day session stays small.
-  let sinceSnapshot = 0;
-  let refreshAsked = false;
-
-  const newReplayer = () => {
-    const created = new Replayer([], {
-      root: stage,
-      liveMode: true,
-      mouseTail: false,
-      insertStyleRules: REPLAY_STYLES,
-      showWarning: false,
-      triggerFocus: false,
-      plugins: [fidelityPlugin()],
+  const path = `/ws/agent/session/${encodeURIComponent(key)}/${group ? `?group=${encodeURIComponent(group)}` : ""}`;
+  const connect = () => {
+    socket = openSocket<ServerToAgent, AgentToServer>({
+      url: sameOrigin(path),
+      onFrame: (frame) => (frames[frame.t] as (frame: ServerToAgent) => void)(frame),
+      onStatus: (status, detail) => connectionChanged(parts, waiting, status, detail),
+      isFinal: (frame) => frame.t === "ended",
     });
-    // Screen readers name the frame (and axe's frame-title rule asks for it).
-    created.iframe.title = "The visitor's page (live replay)";
-    created.on("resize", () => requestAnimationFrame(fit));
-    // Events apply on the replayer's own clock: read the title once they did.
-    created.on("event-cast", readTitle);
-    created.on("fullsnapshot-rebuilded", () => {
-      setState("live", "Live");
-      visitorPage.document(created.iframe.contentDocument);
-      control.attach(created);
-      requestAnimationFrame(fit);
-    });
-    created.startLive(Date.now());
-    return created;
   };
-
-  const assets = new AssetRewriter();
-  const stream = new MirrorStream({
-    reset(events, page) {
-      control.page = page;
-      marks.page(page);
-      replayer?.destroy();
-      replayer = newReplayer();
-      visitorPage.events(events);
-      for (const event of restamp(prepareEvents(events, null))) replayer.addEvent(event);
-      sinceSnapshot = 0;
-      refreshAsked = false;
-      window.clearTimeout(resyncTimer);
-    },
-    apply(events) {
-      visitorPage.events(events);
-      for (const event of restamp(prepareEvents(events, replayer))) replayer?.addEvent(event);
-      sinceSnapshot += events.length;
-      if (sinceSnapshot > MAX_EVENTS_PER_REPLAYER && !refreshAsked) {
-        refreshAsked = true;
-        send({ t: "resync" });
-      }
-    },
-    resync() {
-      setState("syncing", "Catching up…");
-      requestSnapshot();
-    },
-  }, assets);
-
-  function requestSnapshot() {
-    window.clearTimeout(resyncTimer);
-    send({ t: "resync" });
-    resyncTimer = window.setTimeout(() => {
-      if (!stream.synced) requestSnapshot();
-    }, RESYNC_RETRY_MS);
-  }
-
-  const queue = startViewerQueue(root, key);
-  const onFrame = (frame: ServerToAgent) => {
-    switch (frame.t) {
-      case "session_new": // another session started in the group: the agent hears of it here
-        queue.session(frame.session);
-        break;
-      case "joined":
-        queue.joined();
-        waiting.joined();
-        agents.textContent = String(frame.agents);
-        root.querySelector(".visitor")!.textContent = visitorText(frame.visitor);
-        if (chat) chat.index = frame.index;
-        started = frame.started;
-        line.visitor(frame.presence);
-        control.changed(frame.rc, frame.rc_to);
-        showA11y(frame.accessibility);
-        sharing.joined(frame.index, frame.share, frame.reverse);
-        assets.configure(frame.assets);
-        if (frame.reverse_only) {
-          // Nothing of the visitor's page will come: do not wait for it.
-          setState("reverse", "Reverse session: the visitor's page is not shown here.");
-          break;
-        }
-        setState("waiting", "Waiting for the visitor's page…");
-        resyncTimer = window.setTimeout(() => !stream.synced && requestSnapshot(), RESYNC_RETRY_MS);
-        break;
-      case "ev":
-      case "snap":
-        stream.receive(frame);
-        break;
-      case "agents":
-        agents.textContent = String(frame.count);
-        break;
-      case "visitor":
-        line.visitor(frame);
-        break;
-      case "message":
-        chat?.show(frame);
-        break;
-      case "ended":
-        window.clearTimeout(resyncTimer);
-        setState("ended", "The session has ended.");
-        line.stop();
-        sharing.ended();
-        control.ended();
-        marks.ended();
-        showEnded(root, frame.reason, started);
-        break;
-      case "rc":
-        control.changed(frame.enabled, frame.to);
-        break;
-      case "accessibility":
-        showA11y(frame.enabled);
-        break;
-      case "rc_pending":
-        control.pending();
-        break;
-      case "rc_declined":
-        control.declined();
-        break;
-      case "share":
-        sharing.shared(frame);
-        break;
-      case "rtc":
-        sharing.rtc(frame);
-        break;
-      case "draw_dismissed":
-        marks.dismissed();
-        break;
-      case "reverse":
-        sharing.reversed(frame.state);
-        break;
-      case "error":
-        // Refused inputs leave the session as it was; anything else ends this view.
-        if (frame.code === ErrorCode.MASKED || frame.code === ErrorCode.RC_OFF) control.refused(frame.msg);
-        else if (frame.code === ErrorCode.UNAUTHENTICATED) shutOut("signed-out", `${frame.msg} ${SIGNED_OUT}`);
-        else if (frame.code === ErrorCode.FORBIDDEN) shutOut("error", frame.msg);
-        else if (frame.code === ErrorCode.NOT_FOUND && waiting.notLive(frame.msg)) break;
-        else if (!sharing.refused(frame.code, frame.msg)) setState("error", frame.msg);
-        break;
-    }
-  };
-  // Signed out (here or in another tab), deactivated, or out of the session's group: the
-  // visitor's page goes from the screen too.
-  const shutOut = (state: string, text: string) => {
-    replayer?.destroy();
-    replayer = null;
-    marks.ended();
-    stage.replaceChildren();
-    setState(state, text);
-  };
-
-  const onStatus = (status: SocketStatus, detail: StatusDetail) => {
-    if (status === "open") {
-      if (detail.reconnected) setState("connecting", "Reconnected: catching up…");
-      return;
-    }
-    if (status === "connecting") return;
-    // The server process went away (or the view was closed): whatever this view showed is
-    // stale until the next `joined` and snapshot, and a share cannot outlive its socket.
-    window.clearTimeout(resyncTimer);
-    stream.restart();
-    sharing.ended();
-    marks.disconnected();
-    if (status === "reconnecting") {
-      setState("reconnecting", "Connection lost. Reconnecting…");
-      return;
-    }
-    const shown = root.dataset.state;
-    if (shown === "ended" || shown === "error" || shown === "signed-out" || waiting.waiting) return;
-    if (detail.code === CloseCode.UNAUTHENTICATED) shutOut("signed-out", SIGNED_OUT);
-    else setState("closed", "Disconnected from the session.");
-  };
+  const waiting = new WaitForSession(root, key, parts.setState, connect);
+  const frames = viewerFrames(parts, accessibilityToggle(root, send), waiting);
   // End the session for everyone, or leave it to the others and go back to the dashboard.
   const endButton = root.querySelector<HTMLButtonElement>(".session-end")!;
   endButton.addEventListener("click", () => {
@@ -304,28 +185,13 @@ function startViewer(root: HTMLElement): () => void {
     socket?.close();
     location.assign(root.dataset.dashboard || "/");
   });
-
-  window.addEventListener("resize", fit);
-  setState("connecting", "Connecting…");
-  const connect = () => {
-    socket = openSocket<ServerToAgent, AgentToServer>({
-      url: `/ws/agent/session/${encodeURIComponent(key)}/${query}`,
-      onFrame,
-      onStatus,
-      isFinal: (frame) => frame.t === "ended",
-    });
-  };
-  const waiting = new WaitForSession(root, key, setState, connect);
+  parts.setState("connecting", "Connecting…");
   connect();
-
   return () => {
-    window.removeEventListener("resize", fit);
-    zoom.stop();
-    window.clearTimeout(resyncTimer);
     waiting.stop();
     socket?.close();
-    sharing.ended();
-    replayer?.destroy();
+    parts.sharing.ended();
+    parts.replay.stop();
   };
 }
 

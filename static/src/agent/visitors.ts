@@ -76,49 +76,22 @@ export class VisitorsTable {
         else this.body.replaceChildren(...rows);
         break;
       }
-      case "visitor": {
-        const fresh = this.row(frame.visitor);
-        const old = this.find(frame.visitor.group, frame.visitor.visitorid);
-        if (old) old.replaceWith(fresh);
-        else this.body.append(fresh);
-        this.foundRow(frame.visitor.group, frame.visitor.visitorid)?.replaceWith(this.row(frame.visitor));
+      case "visitor":
+        this.changed(frame.visitor);
         break;
-      }
       case "visitor_gone":
         this.find(frame.group, frame.visitorid)?.remove();
-        const gone = this.foundRow(frame.group, frame.visitorid);
-        if (gone) this.showFound(frame.visitorid, null);
+        if (this.foundRow(frame.group, frame.visitorid)) this.showFound(frame.visitorid, null);
         break;
       case "found":
         this.showFound(frame.visitorid, frame.visitor);
         return;
       case "signaled":
-        // Sent is not delivered: the page's ack (`delivered`) says when it took it.
-        if (frame.mtype === "signal") this.undelivered.add(frame.id);
-        this.status(
-          !frame.online
-            ? `${frame.visitorid} is away: it will get it on return.`
-            : frame.mtype === "signal"
-              ? `Sent to ${frame.visitorid}: waiting for their page to take it…`
-              : `Sent to ${frame.visitorid}.`,
-        );
-        break;
       case "delivered":
-        if (!this.undelivered.delete(frame.id)) break;
-        this.status(
-          frame.shown
-            ? `Message delivered to ${frame.visitorid}: their page showed it.`
-            : `Message reached ${frame.visitorid}'s page, but nothing on it shows messages.`,
-        );
+        this.messageStatus(frame);
         break;
       case "terms":
-        // The visitor's answer to a one-click co-browse (asked by this agent or another).
-        if (frame.status === "declined") {
-          if (frame.key) this.awaitingKeys.delete(frame.key);
-          this.status(`${frame.visitorid} declined co-browsing.`);
-        } else if (frame.status === "displayed") {
-          this.status(`Waiting for ${frame.visitorid} to accept co-browsing…`);
-        }
+        this.termsAnswered(frame);
         return;
       case "session":
         if (this.awaitingKeys.has(frame.session.key)) location.assign(`/agent/session/${encodeURIComponent(frame.session.key)}/?group=${frame.session.group}`);
@@ -127,6 +100,45 @@ export class VisitorsTable {
         return;
     }
     document.getElementById("no-visitors")?.toggleAttribute("hidden", this.body.rows.length > 0);
+  }
+
+  /** A visitor came online, or its focused connection reported. */
+  private changed(visitor: VisitorSummary): void {
+    const fresh = this.row(visitor);
+    const old = this.find(visitor.group, visitor.visitorid);
+    if (old) old.replaceWith(fresh);
+    else this.body.append(fresh);
+    this.foundRow(visitor.group, visitor.visitorid)?.replaceWith(this.row(visitor));
+  }
+
+  /** Sent is not delivered: the page's ack (`delivered`) says when it took it. */
+  private messageStatus(frame: Extract<ServerToDashboard, { t: "signaled" | "delivered" }>): void {
+    if (frame.t === "signaled") {
+      if (frame.mtype === "signal") this.undelivered.add(frame.id);
+      this.status(
+        !frame.online
+          ? `${frame.visitorid} is away: it will get it on return.`
+          : frame.mtype === "signal"
+            ? `Sent to ${frame.visitorid}: waiting for their page to take it…`
+            : `Sent to ${frame.visitorid}.`,
+      );
+    } else if (this.undelivered.delete(frame.id)) {
+      this.status(
+        frame.shown
+          ? `Message delivered to ${frame.visitorid}: their page showed it.`
+          : `Message reached ${frame.visitorid}'s page, but nothing on it shows messages.`,
+      );
+    }
+  }
+
+  /** The visitor's answer to a one-click co-browse (asked by this agent or another). */
+  private termsAnswered(frame: Extract<ServerToDashboard, { t: "terms" }>): void {
+    if (frame.status === "declined") {
+      if (frame.key) this.awaitingKeys.delete(frame.key);
+      this.status(`${frame.visitorid} declined co-browsing.`);
+    } else if (frame.status === "displayed") {
+      this.status(`Waiting for ${frame.visitorid} to accept co-browsing…`);
+    }
   }
 
   /** Signed out: nobody is listed any more. */

@@ -25,26 +25,16 @@ declare global {
   }
 }
 
-/** window.site_connect, over the page's one session client. */
-export function installSiteConnect(client: SessionClient, config: LoaderConfig): void {
-  if (window.site_connect) return;
+type Work = (host: SiteConnectHost) => void;
+
+/** The broker's module, imported on first use: `run` hands it work now or once it is
+ * here, in order, with the session events that fired while it loaded. */
+function brokerLoader(client: SessionClient, config: LoaderConfig, ids: () => number) {
   let host: SiteConnectHost | null = null;
   let loading = false;
   // Work for the broker, kept until its module is here.
-  let waiting: ((host: SiteConnectHost) => void)[] = [];
-  const live = new Set<number>();
-  let nextId = 1;
-  const ids = () => nextId++;
-
-  const run = (work: (host: SiteConnectHost) => void) => {
-    if (host) work(host);
-    else {
-      waiting.push(work);
-      load();
-    }
-  };
-
-  function load(): void {
+  let waiting: Work[] = [];
+  const load = () => {
     if (loading) return;
     loading = true;
     const wasInSession = client.inSession();
@@ -65,9 +55,21 @@ export function installSiteConnect(client: SessionClient, config: LoaderConfig):
         waiting = [];
       },
     );
-  }
+  };
+  return {
+    run(work: Work): void {
+      if (host) return work(host);
+      waiting.push(work);
+      load();
+    },
+    loaded: () => host !== null,
+  };
+}
 
-  window.site_connect = {
+/** The page's API: its arguments checked at once, the work run by the broker. */
+function siteConnectApi(client: SessionClient, run: (work: Work) => void, ids: () => number): SiteConnectApi {
+  const live = new Set<number>();
+  return {
     subscribe(topic, msgFn, ackFn) {
       if (!isPattern(topic)) {
         console.error(`[Tandem] site_connect.subscribe: ${JSON.stringify(topic)} is not a valid topic filter`);
@@ -102,17 +104,25 @@ export function installSiteConnect(client: SessionClient, config: LoaderConfig):
       else console.info("[Tandem] site_connect.stop_session(): no co-browse session is running");
     },
   };
+}
 
+/** window.site_connect, over the page's one session client. */
+export function installSiteConnect(client: SessionClient, config: LoaderConfig): void {
+  if (window.site_connect) return;
+  let nextId = 1;
+  const ids = () => nextId++;
+  const broker = brokerLoader(client, config, ids);
+  window.site_connect = siteConnectApi(client, broker.run, ids);
   // A page with chat buttons uses site_connect even if its script never calls it. A click
   // on one before the broker is here is handed to it.
   const scan = () => {
-    if (document.querySelector(`[${CHAT_BUTTON_ATTRIBUTE}]`)) run(() => undefined);
+    if (document.querySelector(`[${CHAT_BUTTON_ATTRIBUTE}]`)) broker.run(() => undefined);
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", scan, { once: true });
   else scan();
   document.addEventListener("click", (event) => {
-    if (host) return; // the broker listens itself
+    if (broker.loaded()) return; // the broker listens itself
     const button = event.target instanceof Element ? event.target.closest(`[${CHAT_BUTTON_ATTRIBUTE}]`) : null;
-    if (button instanceof HTMLElement) run((loaded) => loaded.clicked(button));
+    if (button instanceof HTMLElement) broker.run((loaded) => loaded.clicked(button));
   });
 }

@@ -243,6 +243,103 @@ function go(url: string): void {
 }
 
 type InitResult = { success: boolean; errorMsg?: string; errors?: string[] };
+type StatusHandler = (api: unknown, event: { available: boolean }) => void;
+
+/** Surfly's agent_status for the API (`api`): whether an agent is available, learnt once
+ * something asks (the socket opens only then), told to `handlers`. */
+function agentStatus(config: LoaderConfig, api: unknown) {
+  let available = false;
+  let watching = false;
+  const handlers: StatusHandler[] = [];
+  const watch = () => {
+    if (watching || config.error) return;
+    watching = true;
+    watchAgentStatus(config, (now) => {
+      available = now;
+      for (const fn of handlers) {
+        try {
+          fn.call(api, api, { available });
+        } catch (error) {
+          console.error("[Tandem] a Surfly 'agent_status' handler threw", error);
+        }
+      }
+    });
+  };
+  return { watch, handlers, available: () => (watch(), available) };
+}
+
+/** Surfly.init: `callback` hears whether co-browsing works on this page. */
+function surflyInit(config: LoaderConfig, watchAgents: () => void, api: unknown) {
+  return (_settings?: unknown, callback?: (result: InitResult) => void) => {
+    const result: InitResult = config.error ? { success: false, errorMsg: config.error, errors: [config.error] } : { success: true };
+    // agentAvailable is read in the init callback: learn it before the callback runs.
+    watchAgents();
+    // Surfly's callback comes after its own script has loaded, so pages written for it
+    // may expect the document to be there: call back once it is parsed.
+    if (typeof callback === "function") {
+      const call = () => setTimeout(() => callback(result), 0);
+      if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", call, { once: true });
+      else call();
+    }
+    return api;
+  };
+}
+
+/** Surfly.testConnection: whether the co-browsing service can be reached from here, by one
+ * attempt at its socket, closed as soon as it opens. */
+function testConnection(config: LoaderConfig, callback: (result: { success: boolean; errorMsg: string | null }) => void): void {
+  const answer = (success: boolean, errorMsg: string | null) => {
+    if (typeof callback === "function") setTimeout(() => callback({ success, errorMsg }), 0);
+  };
+  if (config.error) return answer(false, config.error);
+  const probe = openSocket<ServerToVisitor, VisitorToServer>({
+    url: config.socket,
+    onFrame: () => undefined,
+    onStatus: (status) => {
+      if (status === "open") probe.close();
+      if (status === "open" || status === "closed") answer(status === "open", status === "open" ? null : "Could not reach the co-browsing service.");
+    },
+    retry: () => false,
+  });
+}
+
+/** Surfly.button: a start button, shown while no session runs (and, unless
+ * autohide_button is false, while an agent is available); a click calls `start` with the
+ * settings' session options. */
+function startButton(settings: Record<string, unknown>, client: SessionClient, config: LoaderConfig, start: (options: Record<string, unknown>) => void, watchAgents: () => void): HTMLButtonElement {
+  const { autohide_button: autohide, position, ...options } = settings;
+  const element = document.createElement("button");
+  element.type = "button";
+  element.textContent = "Co-browse with an agent";
+  element.className = "tandem-surfly-button";
+  const side = String(position ?? "bottomright");
+  element.style.cssText =
+    "position:fixed;z-index:2147483000;padding:10px 16px;border:0;border-radius:6px;" +
+    "background:#1a56db;color:#fff;font:600 15px system-ui,sans-serif;cursor:pointer;" +
+    (side.includes("top") ? "top:16px;" : "bottom:16px;") +
+    (side.includes("left") ? "left:16px;" : "right:16px;");
+  let available = autohide === false;
+  const show = () => {
+    element.hidden = client.inSession() || client.willContinue() || !available;
+  };
+  element.addEventListener("click", () => {
+    start(options);
+    show();
+  });
+  for (const name of ["sessionstart", "statereceived", "sessionend", "error"] as const) client.events.on(name, show);
+  if (autohide !== false) {
+    watchAgents();
+    watchAgentStatus(config, (now) => {
+      available = now;
+      show();
+    });
+  }
+  show();
+  const add = () => document.body.append(element);
+  if (document.body) add();
+  else document.addEventListener("DOMContentLoaded", add, { once: true });
+  return element;
+}
 
 /** window.Surfly: init, session, and what a page inside a session can ask. Surfly's include
  * snippet leaves a placeholder `Surfly` whose init() only keeps its arguments (in `q`) until
@@ -258,127 +355,43 @@ export function installSurfly(client: SessionClient, config: LoaderConfig): void
   const sessions: SurflySession[] = [];
   const globals: GlobalHandlers = new Map();
   let current: SurflySession | null = null;
-  let agentAvailable = false;
-  let watchingAgents = false;
-  const statusHandlers: ((api: unknown, event: { available: boolean }) => void)[] = [];
-  const watchAgents = () => {
-    if (watchingAgents || config.error) return;
-    watchingAgents = true;
-    watchAgentStatus(config, (available) => {
-      agentAvailable = available;
-      for (const fn of statusHandlers) {
-        try {
-          fn.call(surfly, surfly, { available });
-        } catch (error) {
-          console.error("[Tandem] a Surfly 'agent_status' handler threw", error);
-        }
-      }
-    });
-  };
+  let button: HTMLButtonElement | null = null;
+  const agents = agentStatus(config, surfly);
   const inside = () => client.inSession() || client.willContinue();
-  const currentSession = (): SurflySession | null => {
-    if (!current && inside()) {
-      current = new SurflySession(client, config, {}, globals);
-      sessions.push(current);
-    }
+  const open = (options: Record<string, unknown>) => {
+    current = new SurflySession(client, config, options, globals);
+    sessions.push(current);
     return current;
   };
-  const init = (_settings?: unknown, callback?: (result: InitResult) => void) => {
-    const result: InitResult = config.error ? { success: false, errorMsg: config.error, errors: [config.error] } : { success: true };
-    // agentAvailable is read in the init callback: learn it before the callback runs.
-    watchAgents();
-    // Surfly's callback comes after its own script has loaded, so pages written for it
-    // may expect the document to be there: call back once it is parsed.
-    if (typeof callback === "function") {
-      const call = () => setTimeout(() => callback(result), 0);
-      if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", call, { once: true });
-      else call();
-    }
-    return surfly;
-  };
-  let button: HTMLButtonElement | null = null;
+  const currentSession = (): SurflySession | null => (!current && inside() ? open({}) : current);
+  const init = surflyInit(config, agents.watch, surfly);
   Object.defineProperties(
     surfly,
     Object.getOwnPropertyDescriptors({
       init,
-      session(options: Record<string, unknown> = {}, _sessionUrl?: string): SurflySession {
-        if (inside()) return currentSession() as SurflySession;
-        current = new SurflySession(client, config, options ?? {}, globals);
-        sessions.push(current);
-        return current;
-      },
+      session: (options: Record<string, unknown> = {}, _sessionUrl?: string): SurflySession =>
+        inside() ? (currentSession() as SurflySession) : open(options ?? {}),
       /** A handler for every session (session events) or for the API (agent_status). */
       on(name: string, fn: Handler): unknown {
         if (typeof fn !== "function") return surfly;
         if (name === "agent_status") {
-          statusHandlers.push(fn as unknown as (typeof statusHandlers)[number]);
-          watchAgents();
+          agents.handlers.push(fn as unknown as StatusHandler);
+          agents.watch();
         } else {
           globals.set(name, [...(globals.get(name) ?? []), fn]);
           if (name === "user_activity") for (const session of sessions) session.watchActivity();
         }
         return surfly;
       },
-      listSessions(): SurflySession[] {
-        const inSession = currentSession();
-        return inSession ? [inSession] : [...sessions];
-      },
-      /** Whether the co-browsing service can be reached from here, without a session. */
-      testConnection(callback: (result: { success: boolean; errorMsg: string | null }) => void): void {
-        const answer = (success: boolean, errorMsg: string | null) => {
-          if (typeof callback === "function") setTimeout(() => callback({ success, errorMsg }), 0);
-        };
-        if (config.error) return answer(false, config.error);
-        // One attempt, closed as soon as it opens.
-        const probe = openSocket<ServerToVisitor, VisitorToServer>({
-          url: config.socket,
-          onFrame: () => undefined,
-          onStatus: (status) => {
-            if (status === "open") probe.close();
-            if (status === "open" || status === "closed") answer(status === "open", status === "open" ? null : "Could not reach the co-browsing service.");
-          },
-          retry: () => false,
-        });
-      },
-      /** A start button, shown while no session runs (and, unless autohide_button is
-       * false, while an agent is available); a click starts a session. */
+      listSessions: (): SurflySession[] => (currentSession() ? [current as SurflySession] : [...sessions]),
+      testConnection: (callback: (result: { success: boolean; errorMsg: string | null }) => void) => testConnection(config, callback),
       button(settings: Record<string, unknown> = {}): void {
         if (button || config.error) return;
-        const { autohide_button: autohide, position, ...options } = (settings ?? {}) as Record<string, unknown>;
-        const element = (button = document.createElement("button"));
-        element.type = "button";
-        element.textContent = "Co-browse with an agent";
-        element.className = "tandem-surfly-button";
-        const side = String(position ?? "bottomright");
-        element.style.cssText =
-          "position:fixed;z-index:2147483000;padding:10px 16px;border:0;border-radius:6px;" +
-          "background:#1a56db;color:#fff;font:600 15px system-ui,sans-serif;cursor:pointer;" +
-          (side.includes("top") ? "top:16px;" : "bottom:16px;") +
-          (side.includes("left") ? "left:16px;" : "right:16px;");
-        let available = autohide === false;
-        const show = () => {
-          element.hidden = inside() || !available;
-        };
-        element.addEventListener("click", () => {
-          (surfly.session as (o: Record<string, unknown>) => SurflySession)(options).startLeader();
-          show();
-        });
-        for (const name of ["sessionstart", "statereceived", "sessionend", "error"] as const) client.events.on(name, show);
-        if (autohide !== false) {
-          watchAgents();
-          watchAgentStatus(config, (now) => {
-            available = now;
-            show();
-          });
-        }
-        show();
-        const add = () => document.body.append(element);
-        if (document.body) add();
-        else document.addEventListener("DOMContentLoaded", add, { once: true });
+        const start = (options: Record<string, unknown>) => (surfly.session as (o: Record<string, unknown>) => SurflySession)(options).startLeader();
+        button = startButton((settings ?? {}) as Record<string, unknown>, client, config, start, agents.watch);
       },
       get agentAvailable(): boolean {
-        watchAgents();
-        return agentAvailable;
+        return agents.available();
       },
       get isInsideSession(): boolean {
         return inside();

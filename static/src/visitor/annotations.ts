@@ -78,7 +78,9 @@ export type Annotations = {
 
 type Stroke = { path: SVGPathElement; d: string; fade: number | undefined };
 
-export function startAnnotations(options: AnnotationsOptions): Annotations {
+/** The marks' host (blocked by the recorder), its closed shadow root, the layer strokes
+ * are drawn in, and the visitor's button that hides them. */
+function buildMarks(dismissText: string) {
   const host = document.createElement("div");
   // Marked before it is in the document: the recorder never sees it unmarked.
   host.setAttribute(UI_HOST_ATTRIBUTE, "");
@@ -94,131 +96,135 @@ export function startAnnotations(options: AnnotationsOptions): Annotations {
   const dismiss = document.createElement("button");
   dismiss.type = "button";
   dismiss.className = "dismiss";
-  dismiss.textContent = options.dismissText ?? "Hide the agent's drawings ✕";
+  dismiss.textContent = dismissText;
   dismiss.hidden = true;
   root.append(style, svg, dismiss);
   (document.body ?? document.documentElement).append(host);
+  return { host, root, layer, dismiss };
+}
 
+/** The agents' strokes, by `from:id`: a pen line fades on its own, a highlight stays.
+ * `changed` hears the count change and each point drawn. */
+function strokeLayer(layer: SVGGElement, changed: (count: number) => void) {
   const strokes = new Map<string, Stroke>();
-  const pointers = new Map<number, { element: HTMLElement; x: number; y: number }>();
-  let queued = false;
-
-  // Document coordinates to the viewport's: everything moves with the page's scroll.
-  const place = () => {
-    queued = false;
-    const sx = window.scrollX;
-    const sy = window.scrollY;
-    layer.setAttribute("transform", `translate(${-sx} ${-sy})`);
-    for (const pointer of pointers.values()) {
-      pointer.element.style.transform = `translate(${pointer.x - sx}px, ${pointer.y - sy}px)`;
-    }
-  };
-  const schedule = () => {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(place);
-  };
-  window.addEventListener("scroll", schedule, { passive: true });
-  window.addEventListener("resize", schedule, { passive: true });
-
-  const showDismiss = () => {
-    dismiss.hidden = strokes.size === 0;
-  };
-
   const remove = (key: string) => {
     const stroke = strokes.get(key);
     if (!stroke) return;
     window.clearTimeout(stroke.fade);
     stroke.path.remove();
     strokes.delete(key);
-    showDismiss();
+    changed(strokes.size);
   };
-
-  const clear = (from: number | null) => {
-    for (const key of [...strokes.keys()]) if (from === null || key.startsWith(`${from}:`)) remove(key);
+  const start = (key: string, from: number, kind: StrokeKind) => {
+    const path = document.createElementNS(SVG, "path");
+    path.setAttribute("class", kind);
+    path.setAttribute("data-from", String(from));
+    layer.append(path);
+    const stroke = { path, d: "", fade: undefined };
+    strokes.set(key, stroke);
+    changed(strokes.size);
+    return stroke;
   };
-
-  const draw = (from: number, id: number, kind: StrokeKind, pts: number[]) => {
-    const key = `${from}:${id}`;
-    let stroke = strokes.get(key);
-    if (!stroke) {
-      const path = document.createElementNS(SVG, "path");
-      path.setAttribute("class", kind);
-      path.setAttribute("data-from", String(from));
-      layer.append(path);
-      stroke = { path, d: "", fade: undefined };
-      strokes.set(key, stroke);
-      showDismiss();
-    }
-    for (let i = 0; i + 1 < pts.length; i += 2) {
-      stroke.d += `${stroke.d ? "L" : "M"}${pts[i]} ${pts[i + 1]}`;
-    }
-    // A single point is a dot: a zero-length line with round caps.
-    stroke.path.setAttribute("d", /L/.test(stroke.d) ? stroke.d : `${stroke.d}l0 0.01`);
-    if (kind === "pen") {
-      const current = stroke;
-      window.clearTimeout(current.fade);
-      current.fade = window.setTimeout(() => {
-        current.path.classList.add("fading");
-        current.fade = window.setTimeout(() => remove(key), FADE_OUT_MS);
+  return {
+    draw(from: number, id: number, kind: StrokeKind, pts: number[]) {
+      const key = `${from}:${id}`;
+      const stroke = strokes.get(key) ?? start(key, from, kind);
+      for (let i = 0; i + 1 < pts.length; i += 2) {
+        stroke.d += `${stroke.d ? "L" : "M"}${pts[i]} ${pts[i + 1]}`;
+      }
+      // A single point is a dot: a zero-length line with round caps.
+      stroke.path.setAttribute("d", /L/.test(stroke.d) ? stroke.d : `${stroke.d}l0 0.01`);
+      if (kind !== "pen") return;
+      window.clearTimeout(stroke.fade);
+      stroke.fade = window.setTimeout(() => {
+        stroke.path.classList.add("fading");
+        stroke.fade = window.setTimeout(() => remove(key), FADE_OUT_MS);
       }, PEN_FADE_MS);
-    }
-    schedule();
+    },
+    /** Clear agent `from`'s strokes, or everyone's (null). */
+    clear(from: number | null) {
+      for (const key of [...strokes.keys()]) if (from === null || key.startsWith(`${from}:`)) remove(key);
+    },
+    stop() {
+      for (const stroke of strokes.values()) window.clearTimeout(stroke.fade);
+      strokes.clear();
+    },
   };
+}
 
-  const point = (from: number, name: string, x: number, y: number) => {
-    let pointer = pointers.get(from);
-    if (!pointer) {
-      const element = document.createElement("div");
-      element.className = "pointer";
-      element.dataset.from = String(from);
-      const label = document.createElement("span");
-      element.append(arrow(), label);
-      root.append(element);
-      pointer = { element, x, y };
-      pointers.set(from, pointer);
-    }
-    pointer.element.querySelector("span")!.textContent = name;
-    pointer.x = x;
-    pointer.y = y;
-    // At once, not on the next frame: the pointer is as live as the mirror.
-    pointer.element.style.transform = `translate(${x - window.scrollX}px, ${y - window.scrollY}px)`;
+/** The agents' pointers, by client index, named, at document coordinates. */
+function pointerLayer(root: ShadowRoot) {
+  const pointers = new Map<number, { element: HTMLElement; x: number; y: number }>();
+  const create = (from: number, x: number, y: number) => {
+    const element = document.createElement("div");
+    element.className = "pointer";
+    element.dataset.from = String(from);
+    element.append(arrow(), document.createElement("span"));
+    root.append(element);
+    const pointer = { element, x, y };
+    pointers.set(from, pointer);
+    return pointer;
   };
-
-  const unpoint = (from: number) => {
-    pointers.get(from)?.element.remove();
-    pointers.delete(from);
+  return {
+    point(from: number, name: string, x: number, y: number) {
+      const pointer = pointers.get(from) ?? create(from, x, y);
+      pointer.element.querySelector("span")!.textContent = name;
+      pointer.x = x;
+      pointer.y = y;
+      // At once, not on the next frame: the pointer is as live as the mirror.
+      pointer.element.style.transform = `translate(${x - window.scrollX}px, ${y - window.scrollY}px)`;
+    },
+    unpoint(from: number) {
+      pointers.get(from)?.element.remove();
+      pointers.delete(from);
+    },
+    /** Follow the page's scroll (`sx`, `sy`). */
+    place(sx: number, sy: number) {
+      for (const pointer of pointers.values()) {
+        pointer.element.style.transform = `translate(${pointer.x - sx}px, ${pointer.y - sy}px)`;
+      }
+    },
+    stop: () => pointers.clear(),
   };
+}
 
+export function startAnnotations(options: AnnotationsOptions): Annotations {
+  const { host, root, layer, dismiss } = buildMarks(options.dismissText ?? "Hide the agent's drawings ✕");
+  const pointers = pointerLayer(root);
+  let queued = false;
+  // Document coordinates to the viewport's: everything moves with the page's scroll.
+  const place = () => {
+    queued = false;
+    layer.setAttribute("transform", `translate(${-window.scrollX} ${-window.scrollY})`);
+    pointers.place(window.scrollX, window.scrollY);
+  };
+  const schedule = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(place);
+  };
+  const strokes = strokeLayer(layer, (count) => (dismiss.hidden = count === 0));
+  window.addEventListener("scroll", schedule, { passive: true });
+  window.addEventListener("resize", schedule, { passive: true });
   dismiss.addEventListener("click", () => {
-    clear(null);
+    strokes.clear(null);
     options.dismissed();
   });
   place();
-
   return {
     receive(frame: AgentMark) {
-      switch (frame.t) {
-        case "pointer":
-          point(frame.from, frame.name, frame.x, frame.y);
-          break;
-        case "pointer_hide":
-          unpoint(frame.from);
-          break;
-        case "draw":
-          draw(frame.from, frame.id, frame.kind, frame.pts);
-          break;
-        case "draw_clear":
-          clear(frame.from);
-          break;
-      }
+      if (frame.t === "pointer") pointers.point(frame.from, frame.name, frame.x, frame.y);
+      else if (frame.t === "pointer_hide") pointers.unpoint(frame.from);
+      else if (frame.t === "draw") {
+        strokes.draw(frame.from, frame.id, frame.kind, frame.pts);
+        schedule();
+      } else if (frame.t === "draw_clear") strokes.clear(frame.from);
     },
     stop() {
       window.removeEventListener("scroll", schedule);
       window.removeEventListener("resize", schedule);
-      for (const stroke of strokes.values()) window.clearTimeout(stroke.fade);
-      strokes.clear();
-      pointers.clear();
+      strokes.stop();
+      pointers.stop();
       host.remove();
     },
   };

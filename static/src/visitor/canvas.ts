@@ -156,6 +156,131 @@ const SWEEP_MS = 2000;
 const MAX_SWEEP_MS = 32000;
 
 /**
+ * Canvases waiting for their picture (`mark`): each is taken (`take`) right after the
+ * task that marked it, then at most once per `interval` while it keeps being marked, one
+ * picture of a canvas at a time. `take` returns null when it took nothing.
+ */
+function pictureQueue(interval: number, take: (canvas: HTMLCanvasElement) => Promise<void> | null) {
+  const dirty = new Set<HTMLCanvasElement>();
+  const busy = new WeakSet<HTMLCanvasElement>();
+  const earliest = new WeakMap<HTMLCanvasElement, number>();
+  let timer: number | undefined;
+  let stopped = false;
+
+  function schedule() {
+    if (timer !== undefined || stopped) return;
+    const now = performance.now();
+    let wait = Infinity;
+    for (const canvas of dirty) {
+      if (!busy.has(canvas)) wait = Math.min(wait, (earliest.get(canvas) ?? 0) - now);
+    }
+    if (wait === Infinity) return; // all busy: each one reschedules when done
+    timer = window.setTimeout(run, Math.max(0, wait));
+  }
+
+  function run() {
+    timer = undefined;
+    const now = performance.now();
+    for (const canvas of dirty) {
+      if (busy.has(canvas) || (earliest.get(canvas) ?? 0) > now) continue;
+      dirty.delete(canvas);
+      earliest.set(canvas, now + interval);
+      const taking = take(canvas);
+      if (!taking) continue;
+      busy.add(canvas);
+      void taking.finally(() => {
+        busy.delete(canvas);
+        if (dirty.has(canvas)) schedule();
+      });
+    }
+    schedule();
+  }
+
+  return {
+    mark(canvas: unknown) {
+      if (stopped || !(canvas instanceof HTMLCanvasElement) || dirty.has(canvas)) return;
+      dirty.add(canvas);
+      schedule();
+    },
+    stop() {
+      stopped = true;
+      window.clearTimeout(timer);
+      dirty.clear();
+    },
+  };
+}
+
+/**
+ * Canvases no drawing call has marked (`drawn`), looked at every SWEEP_MS all the same
+ * (`look`); `taken` says whether a look found the picture changed, and one found
+ * unchanged is looked at half as often each time, down to once every MAX_SWEEP_MS.
+ */
+function sweepUnmarked(drawn: WeakSet<HTMLCanvasElement>, look: (canvas: HTMLCanvasElement) => void) {
+  const swept = new WeakMap<HTMLCanvasElement, { at: number; every: number }>();
+  const sweep = window.setInterval(() => {
+    const now = performance.now();
+    for (const canvas of canvasesIn(document)) {
+      const next = swept.get(canvas) ?? { at: 0, every: SWEEP_MS };
+      swept.set(canvas, next);
+      if (drawn.has(canvas) || next.at > now) continue;
+      next.at = now + next.every;
+      look(canvas);
+    }
+  }, SWEEP_MS);
+  return {
+    taken(canvas: HTMLCanvasElement, changed: boolean) {
+      const next = swept.get(canvas);
+      if (next) next.every = changed ? SWEEP_MS : Math.min(next.every * 2, MAX_SWEEP_MS);
+    },
+    stop: () => window.clearInterval(sweep),
+  };
+}
+
+/**
+ * Wraps the canvas contexts' drawing calls (`drew`) and the canvas size setters, which
+ * clear it (`resized`), to report their canvas; returns how to put them back.
+ */
+function watchDrawing(drew: (canvas: HTMLCanvasElement) => void, resized: (canvas: HTMLCanvasElement) => void) {
+  const restore: (() => void)[] = [];
+  const wrap = (proto: object | undefined, names: string[]) => {
+    if (!proto) return;
+    for (const name of names) {
+      const original = (proto as Record<string, unknown>)[name];
+      if (typeof original !== "function") continue;
+      (proto as Record<string, unknown>)[name] = function (this: { canvas?: unknown }, ...args: unknown[]) {
+        const result = (original as (...a: unknown[]) => unknown).apply(this, args);
+        const canvas = this?.canvas;
+        if (canvas instanceof HTMLCanvasElement) drew(canvas);
+        return result;
+      };
+      restore.push(() => {
+        (proto as Record<string, unknown>)[name] = original;
+      });
+    }
+  };
+  wrap(window.CanvasRenderingContext2D?.prototype, DRAWS_2D);
+  wrap(window.WebGLRenderingContext?.prototype, DRAWS_WEBGL);
+  wrap(window.WebGL2RenderingContext?.prototype, DRAWS_WEBGL);
+  wrap(window.ImageBitmapRenderingContext?.prototype, ["transferFromImageBitmap"]);
+  for (const name of ["width", "height"]) {
+    const proto = HTMLCanvasElement.prototype;
+    const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+    if (!descriptor?.set || !descriptor.configurable) continue;
+    Object.defineProperty(proto, name, {
+      ...descriptor,
+      set(this: HTMLCanvasElement, value: number) {
+        descriptor.set!.call(this, value);
+        resized(this);
+      },
+    });
+    restore.push(() => Object.defineProperty(proto, name, descriptor));
+  }
+  return () => {
+    for (const undo of restore) undo();
+  };
+}
+
+/**
  * Sends a canvas's picture when it changed, as an rrweb canvas event (the format of
  * rrweb's FPS mode, which the replay shows without scripts: static/src/agent/fidelity.ts).
  *
@@ -168,132 +293,49 @@ const MAX_SWEEP_MS = 32000;
  * no call ever marked are looked at every SWEEP_MS.
  */
 export function recordCanvases(options: CanvasRecorderOptions): CanvasRecorder {
-  const interval = 1000 / Math.max(1, options.fps);
-  const dirty = new Set<HTMLCanvasElement>();
-  const busy = new WeakSet<HTMLCanvasElement>();
-  const earliest = new WeakMap<HTMLCanvasElement, number>();
   const sent = new WeakMap<HTMLCanvasElement, string>();
   const drawn = new WeakSet<HTMLCanvasElement>(); // marked by a drawing call at least once
-  let timer: number | undefined;
   let stopped = false;
 
-  const touched = (canvas: unknown) => {
-    if (stopped || !(canvas instanceof HTMLCanvasElement) || dirty.has(canvas)) return;
-    dirty.add(canvas);
-    schedule();
-  };
-  const swept = new WeakMap<HTMLCanvasElement, { at: number; every: number }>();
-  const sweep = window.setInterval(() => {
-    const now = performance.now();
-    for (const canvas of canvasesIn(document)) {
-      const next = swept.get(canvas) ?? { at: 0, every: SWEEP_MS };
-      swept.set(canvas, next);
-      if (drawn.has(canvas) || next.at > now) continue;
-      next.at = now + next.every;
-      touched(canvas);
-    }
-  }, SWEEP_MS);
-
-  function schedule() {
-    if (timer !== undefined || stopped) return;
-    const now = performance.now();
-    let wait = Infinity;
-    for (const canvas of dirty) {
-      if (!busy.has(canvas)) wait = Math.min(wait, (earliest.get(canvas) ?? 0) - now);
-    }
-    if (wait === Infinity) return; // all busy: each one reschedules when done
-    timer = window.setTimeout(take, Math.max(0, wait));
-  }
-
-  function take() {
-    timer = undefined;
-    const now = performance.now();
-    for (const canvas of dirty) {
-      if (busy.has(canvas) || (earliest.get(canvas) ?? 0) > now) continue;
-      dirty.delete(canvas);
-      earliest.set(canvas, now + interval);
-      void picture(canvas);
-    }
-    schedule();
-  }
-
-  async function picture(canvas: HTMLCanvasElement) {
+  function picture(canvas: HTMLCanvasElement): Promise<void> | null {
     const id = options.idOf(canvas);
-    if (id === null || canvas.width === 0 || canvas.height === 0) return;
-    busy.add(canvas);
-    try {
-      const { width, height } = canvas;
-      const blob = await encode(canvas, options.lossy);
-      if (!blob || stopped) return;
-      const base64 = await base64Of(blob);
-      const next = swept.get(canvas);
-      if (sent.get(canvas) === base64) {
-        if (next) next.every = Math.min(next.every * 2, MAX_SWEEP_MS);
-        return; // drawn again the same
+    if (id === null || canvas.width === 0 || canvas.height === 0) return null;
+    const { width, height } = canvas;
+    return (async () => {
+      try {
+        const blob = await encode(canvas, options.lossy);
+        if (!blob || stopped) return;
+        const base64 = await base64Of(blob);
+        const changed = sent.get(canvas) !== base64;
+        sweeper.taken(canvas, changed);
+        if (!changed) return; // drawn again the same
+        sent.set(canvas, base64);
+        options.emit(pictureEvent(id, blob.type, base64, width, height));
+      } catch {
+        // A canvas tainted by another origin's image, or a lost context: nothing to send.
       }
-      if (next) next.every = SWEEP_MS;
-      sent.set(canvas, base64);
-      options.emit(pictureEvent(id, blob.type, base64, width, height));
-    } catch {
-      // A canvas tainted by another origin's image, or a lost context: nothing to send.
-    } finally {
-      busy.delete(canvas);
-      if (dirty.has(canvas)) schedule();
-    }
+    })();
   }
 
-  const restore: (() => void)[] = [];
-  const wrap = (proto: object | undefined, names: string[]) => {
-    if (!proto) return;
-    for (const name of names) {
-      const original = (proto as Record<string, unknown>)[name];
-      if (typeof original !== "function") continue;
-      (proto as Record<string, unknown>)[name] = function (this: { canvas?: unknown }, ...args: unknown[]) {
-        const result = (original as (...a: unknown[]) => unknown).apply(this, args);
-        const canvas = this?.canvas;
-        if (canvas instanceof HTMLCanvasElement) {
-          drawn.add(canvas);
-          touched(canvas);
-        }
-        return result;
-      };
-      restore.push(() => {
-        (proto as Record<string, unknown>)[name] = original;
-      });
-    }
-  };
-  wrap(window.CanvasRenderingContext2D?.prototype, DRAWS_2D);
-  wrap(window.WebGLRenderingContext?.prototype, DRAWS_WEBGL);
-  wrap(window.WebGL2RenderingContext?.prototype, DRAWS_WEBGL);
-  wrap(window.ImageBitmapRenderingContext?.prototype, ["transferFromImageBitmap"]);
-  // Setting a canvas's size clears it.
-  for (const name of ["width", "height"]) {
-    const proto = HTMLCanvasElement.prototype;
-    const descriptor = Object.getOwnPropertyDescriptor(proto, name);
-    if (!descriptor?.set || !descriptor.configurable) continue;
-    Object.defineProperty(proto, name, {
-      ...descriptor,
-      set(this: HTMLCanvasElement, value: number) {
-        descriptor.set!.call(this, value);
-        touched(this);
-      },
-    });
-    restore.push(() => Object.defineProperty(proto, name, descriptor));
-  }
+  const queue = pictureQueue(1000 / Math.max(1, options.fps), picture);
+  const sweeper = sweepUnmarked(drawn, queue.mark);
+  const unwatch = watchDrawing((canvas) => {
+    drawn.add(canvas);
+    queue.mark(canvas);
+  }, queue.mark);
 
   return {
     resend() {
       for (const canvas of canvasesIn(document)) {
         sent.delete(canvas);
-        touched(canvas);
+        queue.mark(canvas);
       }
     },
     stop() {
       stopped = true;
-      window.clearTimeout(timer);
-      window.clearInterval(sweep);
-      dirty.clear();
-      for (const undo of restore) undo();
+      queue.stop();
+      sweeper.stop();
+      unwatch();
     },
   };
 }

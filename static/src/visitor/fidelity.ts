@@ -24,28 +24,19 @@ export type FidelityRecorder = {
   stop(): void;
 };
 
-/**
- * Watch the page and call `emit` for each change. `isMasked` elements are skipped for
- * animation values (a masked element shows as a blank box; its styles stay home).
- */
-export function recordFidelity(
-  ids: Ids,
-  emit: (payload: FidelityPayload) => void,
-  isMasked: (node: Node) => boolean,
-): FidelityRecorder {
-  const known = (node: Node | null): number | null => {
-    if (!node) return null;
-    const id = ids.getId(node);
-    return id > 0 ? id : null;
-  };
+type Known = (node: Node | null) => number | null;
+type Emit = (payload: FidelityPayload) => void;
 
-  function focusNow(): FidelityPayload {
-    const element = focusedElement();
-    const id = element && element !== document.body ? known(element) : null;
-    return { k: "focus", id, visible: id !== null && matches(element!, ":focus-visible") };
-  }
+function focusNow(known: Known): FidelityPayload {
+  const element = focusedElement();
+  const id = element && element !== document.body ? known(element) : null;
+  return { k: "focus", id, visible: id !== null && matches(element!, ":focus-visible") };
+}
 
-  const onFocus = () => queueMicrotask(() => emit(focusNow()));
+/** Focus moves, popovers toggled, and checkboxes whose click cleared `indeterminate`;
+ * returns how to stop. */
+function watchEvents(known: Known, emit: Emit): () => void {
+  const onFocus = () => queueMicrotask(() => emit(focusNow(known)));
   const onToggle = (event: Event) => {
     const id = known(event.target as Node);
     const state = (event as ToggleEvent).newState;
@@ -59,27 +50,38 @@ export function recordFidelity(
       emit({ k: "indeterminate", id, on: target.indeterminate });
     }
   };
-  document.addEventListener("focusin", onFocus, true);
-  document.addEventListener("focusout", onFocus, true);
-  document.addEventListener("toggle", onToggle, true);
-  document.addEventListener("change", onChange, true);
+  const listeners: [string, (event: Event) => void][] = [
+    ["focusin", onFocus],
+    ["focusout", onFocus],
+    ["toggle", onToggle],
+    ["change", onChange],
+  ];
+  for (const [name, listener] of listeners) document.addEventListener(name, listener, true);
+  return () => {
+    for (const [name, listener] of listeners) document.removeEventListener(name, listener, true);
+  };
+}
 
-  // `indeterminate` is set only by script: wrap its setter for as long as we record.
+/** `indeterminate` is set only by script: its setter reports, for as long as we record;
+ * returns how to put it back. */
+function watchIndeterminate(known: Known, emit: Emit): () => void {
   const proto = HTMLInputElement.prototype;
   const descriptor = Object.getOwnPropertyDescriptor(proto, "indeterminate");
-  if (descriptor?.set && descriptor.configurable) {
-    Object.defineProperty(proto, "indeterminate", {
-      ...descriptor,
-      set(this: HTMLInputElement, value: boolean) {
-        descriptor.set!.call(this, value);
-        const id = known(this);
-        if (id !== null) emit({ k: "indeterminate", id, on: this.indeterminate });
-      },
-    });
-  }
+  if (!descriptor?.set || !descriptor.configurable) return () => undefined;
+  Object.defineProperty(proto, "indeterminate", {
+    ...descriptor,
+    set(this: HTMLInputElement, value: boolean) {
+      descriptor.set!.call(this, value);
+      const id = known(this);
+      if (id !== null) emit({ k: "indeterminate", id, on: this.indeterminate });
+    },
+  });
+  return () => Object.defineProperty(proto, "indeterminate", descriptor);
+}
 
-  // Animations started from now on report where they end; older ones are read at
-  // each snapshot (document.getAnimations()).
+/** Animations started from now on report where they end (`watch` adds older ones, read
+ * at each snapshot); masked elements' are not reported. */
+function watchAnimations(known: Known, isMasked: (node: Node) => boolean, emit: Emit) {
   const watched = new WeakSet<Animation>();
   function watch(animation: Animation) {
     if (watched.has(animation)) return;
@@ -100,26 +102,52 @@ export function recordFidelity(
     watch(animation);
     return animation;
   };
+  return {
+    watch,
+    stop() {
+      Element.prototype.animate = originalAnimate;
+    },
+  };
+}
 
+/** Every current state, as the changes of one `state` payload. */
+function stateNow(known: Known, isMasked: (node: Node) => boolean, watch: (animation: Animation) => void) {
+  const changes: FidelityPayload[] = [focusNow(known)];
+  for (const element of document.querySelectorAll(":popover-open")) {
+    const id = known(element);
+    if (id !== null) changes.push({ k: "popover", id, open: true });
+  }
+  for (const input of document.querySelectorAll<HTMLInputElement>("input[type=checkbox]")) {
+    const id = input.indeterminate ? known(input) : null;
+    if (id !== null) changes.push({ k: "indeterminate", id, on: true });
+  }
+  for (const animation of document.getAnimations?.() ?? []) {
+    watch(animation);
+    const target = targetOf(animation);
+    const id = target && !isMasked(target) ? known(target) : null;
+    if (id !== null && animation.playState === "finished") {
+      changes.push({ k: "anim", id, style: heldStyle(target!) });
+    }
+  }
+  return changes;
+}
+
+/**
+ * Watch the page and call `emit` for each change. `isMasked` elements are skipped for
+ * animation values (a masked element shows as a blank box; its styles stay home).
+ */
+export function recordFidelity(ids: Ids, emit: Emit, isMasked: (node: Node) => boolean): FidelityRecorder {
+  const known: Known = (node) => {
+    if (!node) return null;
+    const id = ids.getId(node);
+    return id > 0 ? id : null;
+  };
+  const stopEvents = watchEvents(known, emit);
+  const unwrapIndeterminate = watchIndeterminate(known, emit);
+  const animations = watchAnimations(known, isMasked, emit);
   return {
     state(): eventWithTime {
-      const changes: FidelityPayload[] = [focusNow()];
-      for (const element of document.querySelectorAll(":popover-open")) {
-        const id = known(element);
-        if (id !== null) changes.push({ k: "popover", id, open: true });
-      }
-      for (const input of document.querySelectorAll<HTMLInputElement>("input[type=checkbox]")) {
-        const id = input.indeterminate ? known(input) : null;
-        if (id !== null) changes.push({ k: "indeterminate", id, on: true });
-      }
-      for (const animation of document.getAnimations?.() ?? []) {
-        watch(animation);
-        const target = targetOf(animation);
-        const id = target && !isMasked(target) ? known(target) : null;
-        if (id !== null && animation.playState === "finished") {
-          changes.push({ k: "anim", id, style: heldStyle(target!) });
-        }
-      }
+      const changes = stateNow(known, isMasked, animations.watch);
       return {
         type: EventType.Custom,
         data: { tag: FIDELITY_TAG, payload: { k: "state", changes } },
@@ -127,12 +155,9 @@ export function recordFidelity(
       } as eventWithTime;
     },
     stop() {
-      document.removeEventListener("focusin", onFocus, true);
-      document.removeEventListener("focusout", onFocus, true);
-      document.removeEventListener("toggle", onToggle, true);
-      document.removeEventListener("change", onChange, true);
-      if (descriptor?.set && descriptor.configurable) Object.defineProperty(proto, "indeterminate", descriptor);
-      Element.prototype.animate = originalAnimate;
+      stopEvents();
+      unwrapIndeterminate();
+      animations.stop();
     },
   };
 }

@@ -19,6 +19,41 @@ import { drainReadyQueue } from "./ready";
 type Listener = (payload?: unknown) => void;
 
 
+/** GLANCE.Cobrowse.Visitor over `client`, with Tandem's additions (glance-api.ts) and the
+ * presence invokes' start. */
+function visitorApi(client: SessionClient): Record<string, unknown> {
+  const visitor = {
+    // A key (string or number) or options; the visitor id is the default key (Glance's).
+    startSession: (options?: unknown) => client.start(startParams(options, window.GLANCE_COBROWSE)),
+    stopSession: () => client.stop(),
+    inSession: () => client.inSession(),
+    getKey: () => client.getKey(),
+    getSessionState: () => client.getSessionState(),
+    endRemoteControl: () => client.endRemoteControl(),
+    crossDomain: (url: string) => client.crossDomain(String(url)),
+    // The page may name any event: those it names wrongly never fire.
+    addEventListener: (name: string, fn: Listener) => client.events.on(name as EventName, fn),
+    removeEventListener: (name: string, fn: Listener) => client.events.off(name as EventName, fn),
+  };
+  extendVisitor(visitor as Record<string, unknown>, client);
+  // Tandem's own, for presence invokes (not a Glance method, so not enumerable).
+  Object.defineProperty(visitor, START_FOR_AGENT, {
+    value: (options: StartOptions, report: (status: TermsStatus) => void) =>
+      client.startForAgent(startParams(options, window.GLANCE_COBROWSE), report),
+  });
+  return visitor;
+}
+
+/** Continue the tab's session once the page's own scripts have added their listeners. */
+function continueWhenLoaded(client: SessionClient): void {
+  // A session handed over from another domain: take its token out of the address bar
+  // (and so out of history and referrers) before anything else can read it.
+  const handoff = takeParam(CONTINUE_PARAM);
+  const go = () => client.continueOnLoad(handoff);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", go, { once: true });
+  else setTimeout(go, 0);
+}
+
 function install(): void {
   const config = loaderConfig();
   const glance = (window.GLANCE ??= {});
@@ -44,25 +79,7 @@ function install(): void {
   const reconnectSeconds = Number(attrs.reconnectTimeout);
   if (reconnectSeconds > 0) config.reconnectMs = reconnectSeconds * 1000;
 
-  cobrowse.Visitor = {
-    // A key (string or number) or options; the visitor id is the default key (Glance's).
-    startSession: (options?: unknown) => client.start(startParams(options, window.GLANCE_COBROWSE)),
-    stopSession: () => client.stop(),
-    inSession: () => client.inSession(),
-    getKey: () => client.getKey(),
-    getSessionState: () => client.getSessionState(),
-    endRemoteControl: () => client.endRemoteControl(),
-    crossDomain: (url: string) => client.crossDomain(String(url)),
-    // The page may name any event: those it names wrongly never fire.
-    addEventListener: (name: string, fn: Listener) => client.events.on(name as EventName, fn),
-    removeEventListener: (name: string, fn: Listener) => client.events.off(name as EventName, fn),
-  };
-  extendVisitor(cobrowse.Visitor as Record<string, unknown>, client);
-  // Tandem's own, for presence invokes (not a Glance method, so not enumerable).
-  Object.defineProperty(cobrowse.Visitor, START_FOR_AGENT, {
-    value: (options: StartOptions, report: (status: TermsStatus) => void) =>
-      client.startForAgent(startParams(options, window.GLANCE_COBROWSE), report),
-  });
+  cobrowse.Visitor = visitorApi(client);
   listenForInvoke(config, cobrowse.Visitor as VisitorApi);
   const notice = installDefaultUi({ cobrowse, tandem: { sendMessage: (data) => client.sendMessage(data) }, config, attrs });
   publishSettings(config, attrs);
@@ -71,14 +88,7 @@ function install(): void {
   installPresenceApi(config, attrs, () => cobrowse.Visitor as Record<string, never>, notice);
   // Everything is defined: run what an async tag's page queued for this moment.
   drainReadyQueue();
-
-  // A session handed over from another domain: take its token out of the address bar
-  // (and so out of history and referrers) before anything else can read it.
-  const handoff = takeParam(CONTINUE_PARAM);
-  // Continue the tab's session once the page's own scripts have added their listeners.
-  const go = () => client.continueOnLoad(handoff);
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", go, { once: true });
-  else setTimeout(go, 0);
+  continueWhenLoaded(client);
 }
 
 function takeParam(name: string): string | null {

@@ -68,16 +68,45 @@ const ELEMENT = 1;
 const DOCUMENT = 9;
 const FRAGMENT = 11;
 
-/** `pastPasswords` (from the loader) names fields that were passwords before recording began. */
-export function createMaskFilter(
-  selector: string,
-  mirror: NodeLookup,
-  pastPasswords: (element: Element) => boolean = () => false,
-) {
+function frameOf(doc: Document): Element | null {
+  try {
+    return doc.defaultView?.frameElement ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Blank a masked element's serialized node: an empty box of its size, no children. */
+function blank(sn: serializedNodeWithId, live: Node): void {
+  if (sn.type !== NodeType.Element) return;
+  const rect = (live as Element).getBoundingClientRect();
+  const attrs: Record<string, string> = {
+    rr_width: String(sn.attributes.rr_width ?? `${rect.width}px`),
+    rr_height: String(sn.attributes.rr_height ?? `${rect.height}px`),
+  };
+  // Tandem's own UI (the zero-size host, the view iframes) stays an anonymous empty
+  // box: not striped, no class.
+  if (!(live as Element).matches(`[${UI_HOST_ATTRIBUTE}], ${VIEW_FRAMES}`)) {
+    attrs["data-tandem-masked"] = "";
+    if (typeof sn.attributes.class === "string") attrs.class = sn.attributes.class;
+  }
+  sn.attributes = attrs;
+  sn.childNodes = [];
+}
+
+/** Attributes that can carry content no matter where the element is. */
+function scrubAttributes(tagName: string, attrs: Record<string, unknown>, live: Node): void {
+  delete attrs.srcdoc; // the iframe's own document is recorded, and filtered, separately
+  if (tagName === "input" && (live as HTMLInputElement).type === "hidden") delete attrs.value;
+}
+
+/** Whether a live node is a masked element (`isMaskRoot`), and where it stands relative to
+ * masked elements (`where`), across shadow roots and iframes. `pastPasswords` (from the
+ * loader) names fields that were passwords before recording began. */
+function maskedPlaces(selector: string, pastPasswords: (element: Element) => boolean) {
   // Once masked, always masked: a password field switched to text stays hidden.
   const masked = new WeakSet<Node>();
-
-  function isMaskRoot(node: Node): boolean {
+  const isMaskRoot = (node: Node): boolean => {
     if (node.nodeType !== ELEMENT) return false;
     if (masked.has(node)) return true;
     let hit = false;
@@ -89,10 +118,8 @@ export function createMaskFilter(
     }
     if (hit) masked.add(node);
     return hit;
-  }
-
-  /** Where `node` stands relative to masked elements, across shadow roots and iframes. */
-  function where(node: Node): Where {
+  };
+  const where = (node: Node): Where => {
     let current: Node | null = node;
     let self = true;
     while (current) {
@@ -108,39 +135,13 @@ export function createMaskFilter(
       }
     }
     return "outside";
-  }
+  };
+  return { isMaskRoot, where };
+}
 
-  function frameOf(doc: Document): Element | null {
-    try {
-      return doc.defaultView?.frameElement ?? null;
-    } catch {
-      return null;
-    }
-  }
-
-  function blank(sn: serializedNodeWithId, live: Node): void {
-    if (sn.type !== NodeType.Element) return;
-    const rect = (live as Element).getBoundingClientRect();
-    const attrs: Record<string, string> = {
-      rr_width: String(sn.attributes.rr_width ?? `${rect.width}px`),
-      rr_height: String(sn.attributes.rr_height ?? `${rect.height}px`),
-    };
-    // Tandem's own UI (the zero-size host, the view iframes) stays an anonymous empty
-    // box: not striped, no class.
-    if (!(live as Element).matches(`[${UI_HOST_ATTRIBUTE}], ${VIEW_FRAMES}`)) {
-      attrs["data-tandem-masked"] = "";
-      if (typeof sn.attributes.class === "string") attrs.class = sn.attributes.class;
-    }
-    sn.attributes = attrs;
-    sn.childNodes = [];
-  }
-
-  /** Attributes that can carry content no matter where the element is. */
-  function scrubAttributes(tagName: string, attrs: Record<string, unknown>, live: Node): void {
-    delete attrs.srcdoc; // the iframe's own document is recorded, and filtered, separately
-    if (tagName === "input" && (live as HTMLInputElement).type === "hidden") delete attrs.value;
-  }
-
+/** Cleaning of serialized nodes and mutations in place: masked elements blanked, what is
+ * inside them dropped, attributes scrubbed. */
+function serializedCleaner(mirror: NodeLookup, { isMaskRoot, where }: ReturnType<typeof maskedPlaces>) {
   /** Filter a serialized subtree in place; false when the node itself must not be sent. */
   function cleanTree(sn: serializedNodeWithId): boolean {
     const live = mirror.getNode(sn.id);
@@ -165,7 +166,7 @@ export function createMaskFilter(
     return Object.keys(change.attributes).length > 0;
   }
 
-  function cleanMutation(data: mutationData): void {
+  function cleanMutation(data: mutationData, outside: (id: number) => boolean): void {
     data.adds = data.adds.filter((add) => {
       const live = mirror.getNode(add.node.id);
       if (!live) return false;
@@ -178,34 +179,37 @@ export function createMaskFilter(
       return cleanTree(add.node);
     });
     data.attributes = data.attributes.filter(cleanAttributes);
-    data.texts = data.texts.filter((text) => {
-      const live = mirror.getNode(text.id);
-      return !!live && where(live) === "outside";
-    });
+    data.texts = data.texts.filter((text) => outside(text.id));
   }
+
+  return { cleanTree, cleanMutation };
+}
+
+/** The mask filter every rrweb event goes through (`isMasked`: whether a live node is
+ * masked or inside a masked element, so that no agent may touch it). */
+export function createMaskFilter(
+  selector: string,
+  mirror: NodeLookup,
+  pastPasswords: (element: Element) => boolean = () => false,
+) {
+  const places = maskedPlaces(selector, pastPasswords);
+  const { cleanTree, cleanMutation } = serializedCleaner(mirror, places);
+  const outside = (id: number) => {
+    const live = mirror.getNode(id);
+    return !!live && places.where(live) === "outside";
+  };
 
   /** The event to send, cleaned in place, or null when nothing of it may leave. */
   function filter(event: eventWithTime): eventWithTime | null {
-    if (event.type === EventType.FullSnapshot) {
-      return cleanTree(event.data.node) ? event : null;
-    }
+    if (event.type === EventType.FullSnapshot) return cleanTree(event.data.node) ? event : null;
     if (event.type !== EventType.IncrementalSnapshot) return event;
     const data = event.data;
-    if (data.source === IncrementalSource.Mutation) {
-      cleanMutation(data);
-      return event;
-    }
-    if (data.source === IncrementalSource.Input || data.source === IncrementalSource.CanvasMutation) {
-      const live = mirror.getNode(data.id);
-      return live && where(live) === "outside" ? event : null;
+    if (data.source === IncrementalSource.Mutation) cleanMutation(data, outside);
+    else if (data.source === IncrementalSource.Input || data.source === IncrementalSource.CanvasMutation) {
+      return outside(data.id) ? event : null;
     }
     return event;
   }
 
-  /** True when `node` is masked or inside a masked element: no agent may touch it. */
-  function isMasked(node: Node): boolean {
-    return where(node) !== "outside";
-  }
-
-  return Object.assign(filter, { isMasked });
+  return Object.assign(filter, { isMasked: (node: Node) => places.where(node) !== "outside" });
 }

@@ -47,83 +47,41 @@ const LIVE_SAMPLING = { mousemove: 0, mousemoveCallback: 16, scroll: 16, media: 
 /** Canvas pictures in snapshots, and changed ones too big for PNG (canvas.ts). */
 const CANVAS_PICTURE = { type: "image/webp", quality: 0.7 };
 
-export function startRecorder(options: RecorderOptions): Recorder {
-  const selector = maskSelector(options.maskSelectors);
-  const filter = createMaskFilter(selector, record.mirror, options.pastPasswords);
+/** Numbers and sends the recorded events: incremental ones as one `ev` frame per task;
+ * a snapshot in one `snap` frame once every event recorded before it is out. */
+function mirrorOutbox(options: RecorderOptions, page: string) {
   let seq = 0;
-  // rrweb numbers nodes afresh on every page: inputs name the page their ids belong to.
-  const page = Math.random().toString(36).slice(2, 12);
   let queue: eventWithTime[] = [];
   let flushScheduled = false;
-  // Snapshot events go to these requests when set; to every agent when null.
-  let snapshotFor: string[] | null = null;
-  let snapshotEvents: eventWithTime[] = [];
-  let pendingRequests: string[] = [];
-  const canvasFps = Math.max(0, Math.min(options.canvasFps ?? 0, 30));
-  const canvas = new CanvasBudget(options.canvasBytesPerSecond ?? 0, (event) => {
-    queue.push(event);
-    schedule();
-  });
-  const fidelity = recordFidelity(
-    record.mirror,
-    (payload) => record.addCustomEvent(FIDELITY_TAG, payload),
-    filter.isMasked,
-  );
-  // Sends canvas changes once recording started (set after record() below).
-  let canvases: CanvasRecorder | null = null;
-  // The agents' marks, shown on the page being mirrored only: made on the first one.
-  let annotations: Annotations | null = null;
-
-  function send(head: { t: "ev" | "snap"; s: number; to?: string[]; p?: string }, events: eventWithTime[]) {
+  const send = (head: { t: "ev" | "snap"; s: number; to?: string[]; p?: string }, events: eventWithTime[]) => {
     for (const text of mirrorTexts(head, events, options.maxFrameBytes)) options.send(text);
-  }
-
-  function flush() {
+  };
+  const flush = () => {
     flushScheduled = false;
     if (queue.length === 0) return;
     const events = queue;
     queue = [];
     seq += 1;
     send({ t: "ev", s: seq }, events);
-  }
-
-  const stopFonts = watchAddedFonts((event) => {
-    queue.push(event);
-    schedule();
-  });
-
-  function schedule() {
-    if (!flushScheduled) {
+  };
+  return {
+    push(event: eventWithTime) {
+      queue.push(event);
+      if (flushScheduled) return;
       flushScheduled = true;
       queueMicrotask(flush);
-    }
-  }
+    },
+    flush,
+    /** A snapshot for the agents' requests `to`, or for every agent (null). */
+    snapshot(events: eventWithTime[], to: string[] | null) {
+      flush(); // the snapshot's base is every event sent before it
+      send(to ? { t: "snap", s: seq, to, p: page } : { t: "snap", s: seq, p: page }, events);
+    },
+  };
+}
 
-  function emit(raw: eventWithTime) {
-    if (isUnloadedFrameDocument(raw, record.mirror)) return;
-    const event = filter(raw);
-    if (!event) return;
-    if (event.type === EventType.Meta || event.type === EventType.FullSnapshot) {
-      snapshotEvents.push(event);
-      if (event.type === EventType.FullSnapshot) {
-        // After the tree: what rrweb does not record (focus, popovers, animations...).
-        snapshotEvents.push(fidelity.state(), ...currentFontEvents());
-        flush(); // the snapshot's base is every event sent before it
-        const head = snapshotFor
-          ? { t: "snap" as const, s: seq, to: snapshotFor, p: page }
-          : { t: "snap" as const, s: seq, p: page };
-        send(head, snapshotEvents);
-        snapshotEvents = [];
-        canvases?.resend(); // the snapshot's pictures are lossy: exact ones follow
-      }
-      return;
-    }
-    if (!canvas.admit(event)) return; // sent later, when the budget allows
-    queue.push(event);
-    schedule();
-  }
-
-  const stopRecording = record({
+function recordOptions(selector: string, canvasFps: number, emit: (event: eventWithTime) => void) {
+  return {
     emit,
     blockSelector: selector,
     maskTextSelector: selector,
@@ -137,67 +95,130 @@ export function startRecorder(options: RecorderOptions): Recorder {
     dataURLOptions: CANVAS_PICTURE,
     collectFonts: false,
     recordCrossOriginIframes: false,
-  });
-  // Each canvas's picture once it changed, at most canvasFps times a second.
-  canvases =
-    canvasFps > 0
-      ? recordCanvases({
-          fps: canvasFps,
-          idOf: (element) => {
-            const id = record.mirror.getId(element);
-            return id > 0 && !filter.isMasked(element) ? id : null;
-          },
-          emit,
-          lossy: CANVAS_PICTURE,
-        })
-      : null;
-  canvases?.resend(); // after the first snapshot, taken as recording started
+  };
+}
 
-  function answerRequests() {
-    const to = pendingRequests;
-    pendingRequests = [];
-    if (to.length === 0) return;
-    snapshotFor = to;
+/** Each canvas's picture once it changed, at most `fps` times a second (none at 0);
+ * masked canvases have no id, so their pictures never leave the page. */
+function recordChangedCanvases(fps: number, isMasked: (node: Node) => boolean, emit: (event: eventWithTime) => void) {
+  if (fps <= 0) return null;
+  return recordCanvases({
+    fps,
+    idOf: (element) => {
+      const id = record.mirror.getId(element);
+      return id > 0 && !isMasked(element) ? id : null;
+    },
+    emit,
+    lossy: CANVAS_PICTURE,
+  });
+}
+
+/** Why an agent's input on `page` is refused, or null once it is applied. */
+function applyAgentInput(page: string, isMasked: (node: Node) => boolean, input: AgentInput): string | null {
+  if (input.p !== page) return "The visitor's page changed; try again.";
+  const node = record.mirror.getNode(input.id);
+  if (!node) return "That part of the page is gone.";
+  if (isMasked(node)) return "This field is private: only the visitor can use it.";
+  if (!visitorCouldUse(node, input)) return "Only the visitor can use this part of the page.";
+  applyInput(node, input);
+  return null;
+}
+
+/** Snapshots the agents asked for: requests that come together are answered by one
+ * snapshot; `to` names the requests of the snapshot being taken (null: every agent). */
+function snapshotRequests() {
+  let to: string[] | null = null;
+  let pending: string[] = [];
+  const answer = () => {
+    const requests = pending;
+    pending = [];
+    if (requests.length === 0) return;
+    to = requests;
     try {
       record.takeFullSnapshot(true);
     } finally {
-      snapshotFor = null;
+      to = null;
     }
-  }
-
+  };
   return {
-    apply(input: AgentInput) {
-      if (input.p !== page) return "The visitor's page changed; try again.";
-      const node = record.mirror.getNode(input.id);
-      if (!node) return "That part of the page is gone.";
-      if (filter.isMasked(node)) return "This field is private: only the visitor can use it.";
-      if (!visitorCouldUse(node, input)) return "Only the visitor can use this part of the page.";
-      applyInput(node, input);
-      return null;
+    get to() {
+      return to;
     },
-    snapshot(to: string[] | null) {
-      if (to === null) {
-        record.takeFullSnapshot(true);
-        return;
-      }
+    /** A fresh full snapshot for the requests `to`, or for every agent (null). */
+    take(requests: string[] | null) {
+      if (requests === null) return record.takeFullSnapshot(true);
       // Agents joining together get one snapshot between them.
-      if (pendingRequests.length === 0) queueMicrotask(answerRequests);
-      pendingRequests.push(...to);
+      if (pending.length === 0) queueMicrotask(answer);
+      pending.push(...requests);
     },
-    annotate(mark: AgentMark) {
+  };
+}
+
+/** The agents' marks, shown on the page being mirrored (`page`) only: made on the first. */
+function agentMarks(page: string, dismissed: () => void) {
+  let annotations: Annotations | null = null;
+  return {
+    show(mark: AgentMark) {
       if ("p" in mark && mark.p !== undefined && mark.p !== page) return;
-      annotations ??= startAnnotations({ dismissed: () => options.dismissMarks?.() });
+      annotations ??= startAnnotations({ dismissed });
       annotations.receive(mark);
     },
     stop() {
-      flush();
+      annotations?.stop();
+      annotations = null;
+    },
+  };
+}
+
+export function startRecorder(options: RecorderOptions): Recorder {
+  const selector = maskSelector(options.maskSelectors);
+  const filter = createMaskFilter(selector, record.mirror, options.pastPasswords);
+  // rrweb numbers nodes afresh on every page: inputs name the page their ids belong to.
+  const page = Math.random().toString(36).slice(2, 12);
+  const outbox = mirrorOutbox(options, page);
+  const requests = snapshotRequests();
+  let snapshotEvents: eventWithTime[] = [];
+  const canvas = new CanvasBudget(options.canvasBytesPerSecond ?? 0, outbox.push);
+  const fidelity = recordFidelity(record.mirror, (payload) => record.addCustomEvent(FIDELITY_TAG, payload), filter.isMasked);
+  // Sends canvas changes once recording started (set after record() below).
+  let canvases: CanvasRecorder | null = null;
+  const marks = agentMarks(page, () => options.dismissMarks?.());
+  const stopFonts = watchAddedFonts(outbox.push);
+
+  function emit(raw: eventWithTime) {
+    if (isUnloadedFrameDocument(raw, record.mirror)) return;
+    const event = filter(raw);
+    if (!event) return;
+    if (event.type !== EventType.Meta && event.type !== EventType.FullSnapshot) {
+      if (canvas.admit(event)) outbox.push(event); // or sent later, when the budget allows
+      return;
+    }
+    snapshotEvents.push(event);
+    if (event.type !== EventType.FullSnapshot) return;
+    // After the tree: what rrweb does not record (focus, popovers, animations...).
+    snapshotEvents.push(fidelity.state(), ...currentFontEvents());
+    outbox.snapshot(snapshotEvents, requests.to);
+    snapshotEvents = [];
+    canvases?.resend(); // the snapshot's pictures are lossy: exact ones follow
+  }
+
+  const canvasFps = Math.max(0, Math.min(options.canvasFps ?? 0, 30));
+  const stopRecording = record(recordOptions(selector, canvasFps, emit));
+  canvases = recordChangedCanvases(canvasFps, filter.isMasked, emit);
+  canvases?.resend(); // after the first snapshot, taken as recording started
+
+  return {
+    apply: (input) => applyAgentInput(page, filter.isMasked, input),
+    snapshot: requests.take,
+    annotate: marks.show,
+    stop() {
+      outbox.flush();
       stopRecording?.();
       canvases?.stop();
       fidelity.stop();
       canvas.stop();
       stopFonts();
-      annotations?.stop();
-      annotations = null;
+      marks.stop();
     },
   };
 }

@@ -1,12 +1,12 @@
 // The one internal session client every vendor facade adapts: it owns the visitor
-// socket, the session state and the recorder, and reports lifecycle events.
+// socket and the session's state (session-state.ts), has the page recorded
+// (session-recording.ts), and reports lifecycle events (events.ts).
 //
-// A session outlives its page: the tab keeps the key and a server-signed resume token in
-// sessionStorage, so the next page of the tab continues the session, and a dropped socket
-// is retried with backoff until the server takes the page back or the time runs out.
-// A copy in localStorage (shared by the site's tabs) lets a new tab of the same site (a
-// typed URL, a target=_blank link) join the session too; the server gives the session's
-// focus to the tab in use and tells the others to blur (Glance's tab semantics).
+// A session outlives its page: the tab remembers it (tab-memory.ts), so the next page of
+// the tab, or a new tab of the site, continues the session, and a dropped socket is
+// retried with backoff until the server takes the page back or the time runs out. The
+// server gives the session's focus to the tab in use and tells the others to blur
+// (Glance's tab semantics).
 import {
   ErrorCode,
   type AgentInput,
@@ -15,6 +15,7 @@ import {
   type VisitorSessionState,
   type VisitorToServer,
 } from "../protocol";
+import { openSocket, watchPolicy, type Socket, type StatusDetail } from "../socket";
 import type { LoaderConfig } from "./config";
 import {
   CONTROL_EVENT,
@@ -28,9 +29,11 @@ import {
 } from "./events";
 import type { VisitorParams } from "./keys";
 import type { PastPasswords } from "./passwords";
-import type { Media, MediaFrame, startMedia } from "./media";
-import type { Recorder, startRecorder } from "./recorder";
-import { openSocket, type Socket, type StatusDetail } from "../socket";
+import { sessionRecording } from "./session-recording";
+import { IDLE, NO_MODE, linked, live, reconnecting, type Live, type Mode, type SessionInfo, type SessionState } from "./session-state";
+import { tabMemory, type Stored } from "./tab-memory";
+
+export type { SessionInfo };
 
 /** The page the agents' dashboards show: origin and path (the query and fragment may hold
  * secrets and stay here) and the title, within the server's bounds. */
@@ -38,15 +41,12 @@ function currentPage(): { url: string; title: string } {
   return { url: `${location.origin}${location.pathname}`.slice(0, 500), title: document.title.trim().slice(0, 200) };
 }
 
-type RecorderModule = { startRecorder: typeof startRecorder };
-type MediaModule = { startMedia: typeof startMedia };
-// starting: asked for a new session; continuing: a new page asked to rejoin its session.
-type State = "idle" | "starting" | "continuing" | "active";
-// `watching`: in an accepted reverse session, so the next page records nothing either;
-// `reverseOnly`: the session exists only for a reverse session, so no page ever records.
-// `paused`: the visitor paused the session (pauseSession), so the next page records nothing
-// until it is resumed.
-type Stored = { key: string; token: string; watching?: boolean; reverseOnly?: boolean; paused?: boolean };
+/** The session's state as the page's API names it, as Glance's state does (camelCase);
+ * the wire's is snake_case. */
+function sessionInfo(state: VisitorSessionState): SessionInfo {
+  const { agent_names: agentNames, ...rest } = state;
+  return { ...rest, agentNames };
+}
 
 /** The server's `ended` reasons, in Glance's words: who ended it. */
 const END_REASONS: Record<string, EndReason> = {
@@ -59,14 +59,6 @@ const END_REASONS: Record<string, EndReason> = {
 /** `reverse` (a Tandem extension of Glance's options): start the session only for a
  * reverse session, which an agent asked for; the page is never recorded. */
 export type StartOptions = { sessionKey?: string | number | null; reverse?: boolean; visitor?: VisitorParams };
-export type SessionState = {
-  key: string;
-  agents: number;
-  rc: boolean;
-  accessibility: boolean;
-  [name: string]: unknown;
-};
-
 
 /** The URL parameter that carries a session to a page on another trusted domain. */
 export const CONTINUE_PARAM = "tandem_continue";
@@ -80,99 +72,79 @@ const NO_PERMANENT_CLOSE = new Set<number>();
 // Activity that shows the visitor is using this tab: it takes the session's focus.
 const FOCUS_EVENTS = ["focus", "pointerdown", "keydown"] as const;
 
+type Frame<T extends ServerToVisitor["t"]> = Extract<ServerToVisitor, { t: T }>;
+type FrameHandlers = { [T in ServerToVisitor["t"]]: (frame: Frame<T>) => void };
+
 export class SessionClient {
   readonly events = new Emitter();
-  private state: State = "idle";
-  private key: string | null = null;
-  private token: string | null = null;
-  private sessionState: SessionState | null = null;
+  private state: SessionState = IDLE;
+  private mode: Mode = NO_MODE;
   private socket: Socket<VisitorToServer> | null = null;
-  // True once the server has attached the current socket to the session.
-  private linked = false;
-  private focused = true;
-  private rc = false;
-  private handoffTo: string | null = null;
-  private reconnecting = false;
-  private recorder: Recorder | null = null;
-  private recorderModule: Promise<RecorderModule> | null = null;
-  // The agent's screen share side (media.ts), imported on the first frame that needs it.
-  private media: Promise<Media | null> | null = null;
-  // In an accepted reverse session the visitor watches the agent: nothing is recorded.
-  private watching = false;
-  // A session started only for a reverse session: nothing is ever recorded in it.
-  private reverseOnly = false;
-  // The visitor paused the session (pauseSession): nothing is recorded until resumed.
-  private paused = false;
-  // The open remote control request (rc_requested), which enableRC(true) accepts.
-  private pendingRc: (() => void) | null = null;
-  // The client index of the agent who joined last (who enableRC(true) gives control to).
-  private lastAgent = 0;
-  // The page asked for a key of its own (so `key_in_use` is Glance's dupkey).
-  private ownKey = false;
-  private readonly storageKey: string;
-  private readonly sharedKey: string;
+  // Stops watching the page's Content-Security-Policy for the socket.
+  private unwatchPolicy = () => {};
+  private readonly memory;
   // What this tab remembered of its session at load (or, for a new tab of the site, what
   // the site's other tabs share), until continueOnLoad() takes it up.
   private carried: (Stored & { tab: boolean }) | null;
-  // This page joined the session of another tab of the site: if that session is gone, the
-  // page just stays out of it.
-  private joiningTab = false;
-  private readonly takeFocus = () => {
-    if (!this.focused && this.linked) this.send({ t: "focus" });
-  };
-  // Agents are told when the visitor is in another tab or window (`visitor` presence).
-  private readonly showVisibility = () => {
-    if (this.linked) this.send({ t: "visibility", hidden: document.hidden });
-  };
+  private readonly recording;
 
   constructor(
     private readonly config: LoaderConfig,
-    private readonly pastPasswords: PastPasswords = () => false,
+    pastPasswords: PastPasswords = () => false,
   ) {
-    this.storageKey = `tandem.cobrowse.${config.group ?? 0}`;
-    this.sharedKey = `tandem.cobrowse.tabs.${config.group ?? 0}`;
-    const own = this.readStored(sessionStorageOrNull(), this.storageKey);
-    const shared = own ? null : this.readStored(localStorageOrNull(), this.sharedKey);
-    this.carried = config.error ? null : own ? { ...own, tab: false } : shared ? { ...shared, tab: true } : null;
+    this.memory = tabMemory(config.group);
+    this.carried = config.error ? null : this.memory.read();
+    this.recording = sessionRecording({
+      config,
+      events: this.events,
+      pastPasswords,
+      send: (frame) => this.sendLinked(frame),
+      sendText: (text) => linked(this.state) && this.socket?.sendText(text),
+      mayRecord: () => this.state.kind === "live" && this.state.focused && !this.mode.watching && !this.mode.paused,
+      failed: () => {
+        this.events.emit("error", { code: "service", msg: "Could not load the recorder." });
+        this.stop();
+      },
+    });
   }
 
   /** True from the first line of a page whose tab is in a session that continues on this
    * page (so a page's own scripts can tell before the session has reconnected). */
   willContinue(): boolean {
-    return this.state === "idle" && this.carried !== null;
+    return this.state.kind === "idle" && this.carried !== null;
   }
 
   /** The session key, also on a page that is still to reconnect to its session. */
   knownKey(): string | null {
-    return this.key ?? (this.willContinue() ? (this.carried?.key ?? null) : null);
+    return this.getKey() ?? (this.willContinue() ? (this.carried?.key ?? null) : null);
   }
 
   inSession(): boolean {
-    return this.state === "active" || this.state === "continuing";
+    return this.state.kind === "live" || this.state.kind === "continuing";
   }
 
   getKey(): string | null {
-    return this.key;
+    return this.state.kind === "live" || this.state.kind === "continuing" ? this.state.key : null;
   }
 
-  getSessionState(): SessionState | null {
-    return this.sessionState ? { ...this.sessionState } : null;
+  getSessionState(): SessionInfo | null {
+    return this.state.kind === "live" ? { ...this.state.info } : null;
   }
 
   start(options: StartOptions = {}): void {
-    if (this.state !== "idle") return;
-    this.state = "starting";
+    if (this.state.kind !== "idle") return;
+    const key = options.sessionKey === undefined || options.sessionKey === null ? null : String(options.sessionKey);
+    this.state = { kind: "starting", ownKey: key !== null };
     this.events.emit("sessionstarting");
     if (this.config.error) {
       this.fail("service", this.config.error);
       return;
     }
-    const key = options.sessionKey === undefined || options.sessionKey === null ? null : String(options.sessionKey);
-    this.ownKey = key !== null;
-    this.reverseOnly = this.watching = options.reverse === true;
+    const reverse = options.reverse === true;
+    this.mode = { ...NO_MODE, watching: reverse, reverseOnly: reverse };
     const start: VisitorToServer = { t: "start", site: this.config.site, key, ua: navigator.userAgent, ...options.visitor, ...currentPage() };
-    if (this.reverseOnly) start.reverse = true;
-    else this.recorderModule ??= this.loadRecorder();
+    if (reverse) start.reverse = true;
+    else this.recording.preload();
     this.connect(start);
   }
 
@@ -185,19 +157,14 @@ export class SessionClient {
       this.start(options);
       return;
     }
-    if (this.state !== "idle") return;
+    if (this.state.kind !== "idle") return;
     report("displayed");
     const sessionKey = options.sessionKey === undefined ? undefined : String(options.sessionKey);
-    const payload = prompt(
-      this.events,
-      () => {
-        report("accepted");
-        this.start(options);
-      },
-      () => report("declined"),
-      { sessionKey },
-    );
-    this.events.emit(SESSION_CONFIRM_EVENT, payload);
+    const accept = () => {
+      report("accepted");
+      this.start(options);
+    };
+    this.events.emit(SESSION_CONFIRM_EVENT, prompt(this.events, accept, () => report("declined"), { sessionKey }));
   }
 
   /** After a page load: rejoin the session this tab was in, or, with the visitor's
@@ -205,58 +172,46 @@ export class SessionClient {
   continueOnLoad(handoff: string | null): void {
     const stored = this.carried;
     this.carried = null;
-    if (this.state !== "idle" || this.config.error) {
-      if (stored && !stored.tab) this.clearStored();
+    if (this.state.kind !== "idle" || this.config.error) {
+      if (stored && !stored.tab) this.memory.clear();
       return;
     }
     if (stored) {
-      this.reverseOnly = stored.reverseOnly === true;
-      this.watching = this.reverseOnly || stored.watching === true;
-      this.paused = stored.paused === true;
-      this.joiningTab = stored.tab;
-      this.resume(stored.key, stored.token, stored.tab ? "tab" : "navigate");
+      const { key, token, tab, ...mode } = stored;
+      this.mode = { ...mode, watching: mode.reverseOnly || mode.watching };
+      this.resume(key, token, tab, tab ? "tab" : "navigate");
     } else if (handoff) {
-      const payload = prompt(
-        this.events,
-        () => {
-          if (this.state !== "idle") return false;
-          this.resume(null, handoff, "crossdomain");
-          return true;
-        },
-        () => undefined,
-      );
-      this.events.emit("urlstartwarning", payload);
+      const accept = () => this.state.kind === "idle" && (this.resume(null, handoff, false, "crossdomain"), true);
+      this.events.emit("urlstartwarning", prompt(this.events, accept, () => undefined));
     }
   }
 
   /** Carry the session to `url` (a page on another of the group's trusted domains). */
   crossDomain(url: string): void {
-    if (!this.linked) {
+    if (!linked(this.state)) {
       console.warn("[Tandem] crossDomain() needs a running session");
       return;
     }
-    this.handoffTo = url;
+    this.state.handoffTo = url;
     this.send({ t: "handoff" });
   }
 
-  private resume(key: string | null, token: string, why: "navigate" | "tab" | "crossdomain"): void {
-    this.state = "continuing";
-    this.key = key;
-    this.token = token;
+  private resume(key: string | null, token: string, tab: boolean, why: "navigate" | "tab" | "crossdomain"): void {
+    this.state = { kind: "continuing", key, token, tab, dropped: false };
     this.events.emit("sessioncontinue");
-    if (!this.watching) this.recorderModule ??= this.loadRecorder();
+    if (!this.mode.watching) this.recording.preload();
     this.connect({ t: "resume", token, why, ...currentPage() });
   }
 
   stop(): void {
-    if (this.state === "idle") return;
-    if (this.linked) this.send({ t: "stop" });
-    if (this.state === "starting") {
+    if (this.state.kind === "idle") return;
+    this.sendLinked({ t: "stop" });
+    if (this.state.kind === "starting") {
       // Glance: sessionstarting is always followed by sessionstart or error.
       this.fail("service", "The session was stopped before it started.", { stopped: true });
       return;
     }
-    if (this.inSession()) this.events.emit("leavesession");
+    this.events.emit("leavesession");
     this.end("visitor");
   }
 
@@ -264,62 +219,75 @@ export class SessionClient {
    * and the agents are told; resuming sends a fresh snapshot. False when not in a session. */
   pause(paused: boolean): boolean {
     if (!this.inSession()) return false;
-    if (this.paused === paused) return true;
-    this.paused = paused;
-    if (this.key && this.token) this.writeStored(this.stored(this.key, this.token));
-    if (this.linked) this.send({ t: "pause", paused });
-    if (paused) {
-      this.recorder?.stop();
-      this.recorder = null;
-    } else {
-      void this.record();
-    }
+    if (this.mode.paused === paused) return true;
+    this.mode = { ...this.mode, paused };
+    this.remember();
+    this.sendLinked({ t: "pause", paused });
+    if (paused) this.recording.stop();
+    else this.record();
     return true;
   }
 
   isPaused(): boolean {
-    return this.inSession() && this.paused;
+    return this.inSession() && this.mode.paused;
   }
 
   /** Glance's enableRC: true accepts the open remote control request, or else gives
    * control to the agent who joined last; false ends remote control. */
   enableRc(enable: boolean): boolean {
-    if (!this.linked) return false;
-    if (!enable) {
-      this.endRemoteControl();
-      return true;
-    }
-    if (this.pendingRc) {
-      this.pendingRc();
-      return true;
-    }
-    return this.lastAgent > 0 && this.giveControl(this.lastAgent);
+    const state = this.state;
+    if (!linked(state)) return false;
+    if (!enable) this.endRemoteControl();
+    else if (state.pendingRc) state.pendingRc();
+    else return state.lastAgent > 0 && this.giveControl(state.lastAgent);
+    return true;
+  }
+
+  /** A message for the session's agents (their chat panel); false when not in a session. */
+  sendMessage(data: unknown): boolean {
+    if (!linked(this.state) || data === undefined || data === null) return false;
+    this.send({ t: "message", data });
+    return true;
+  }
+
+  /** Hand control to the agent with client index `to`, unasked (0: take it back). */
+  giveControl(to: number): boolean {
+    if (!linked(this.state) || !Number.isInteger(to) || to < 0) return false;
+    this.send({ t: "rc_give", to });
+    return true;
+  }
+
+  /** End remote control from the visitor's side. */
+  endRemoteControl(): void {
+    if (linked(this.state) && this.state.rc) this.send({ t: "rc", enabled: false });
   }
 
   /** The session's socket: `hello` on the first connection, `resume` on the next ones,
    * which come while the session lasts, for `reconnectMs` at most after a drop. */
   private connect(hello: VisitorToServer): void {
-    this.linked = false;
     let retried = false;
+    // A socket the page's policy refuses is not tried again: the session fails at once.
+    this.unwatchPolicy = watchPolicy(this.config.socket, () => this.socket?.refuse());
     this.socket = openSocket<ServerToVisitor, VisitorToServer>({
       url: this.config.socket,
-      onFrame: (frame) => this.receive(frame),
+      onFrame: (frame) => (this.frames[frame.t] as (frame: ServerToVisitor) => void)(frame),
       onStatus: (status, detail) => {
-        if (status === "open") this.send(retried && this.token ? { t: "resume", token: this.token, why: "reconnect" } : hello);
+        const token = this.state.kind === "live" || this.state.kind === "continuing" ? this.state.token : null;
+        if (status === "open") this.send(retried && token ? { t: "resume", token, why: "reconnect" } : hello);
         else if (status === "reconnecting") {
           retried = true;
           this.dropped();
-        } else if (status === "closed") this.lost(detail);
+        }
+        else if (status === "closed") this.lost(detail);
       },
       isWelcome: (frame) => frame.t === "started" || frame.t === "resumed",
       permanent: NO_PERMANENT_CLOSE,
       // A session that never started has nothing to come back to.
-      retry: () => this.state !== "starting",
+      retry: () => this.state.kind !== "starting",
       minDelayMs: 500,
       maxDelayMs: 5000,
       giveUpAfterMs: this.config.reconnectMs,
       openTimeoutMs: CONNECT_TIMEOUT_MS,
-      watchPolicy: true,
     });
   }
 
@@ -327,154 +295,146 @@ export class SessionClient {
     this.socket?.send(frame);
   }
 
-  private receive(frame: ServerToVisitor): void {
-    switch (frame.t) {
-      case "started":
-        this.state = "active";
-        this.attach(frame.key, frame.resume, frame.state);
-        this.events.emit("sessionstart");
-        this.sendPaused();
-        this.events.emit("agents", { count: frame.agents, names: frame.state.agent_names ?? [] });
-        void this.record();
-        break;
-      case "resumed":
-        this.attach(frame.key, frame.resume, frame.state);
-        this.sendPaused();
-        if (this.reconnecting) {
-          this.reconnecting = false;
-          this.events.emit("connection", { status: "ok" });
-          // Whatever changed while the socket was down never reached the agents.
-          if (this.recorder) this.recorder.snapshot(null);
-          else void this.record();
-        } else {
-          this.state = "active";
-          this.events.emit("statereceived");
-          this.events.emit("agents", { count: frame.agents, names: frame.state.agent_names ?? [] });
-          // Control and accessibility mode from an earlier page carry on here.
-          if (frame.state.rc) this.setRc(true);
-          if (frame.state.accessibility) this.events.emit("accessibility", { enabled: true });
-          void this.record();
-        }
-        break;
-      case "rc_requested":
-        this.rcRequested(frame.req);
-        break;
-      case "rc":
-        this.setRc(frame.enabled);
-        this.events.emit(CONTROL_EVENT, { to: frame.to ?? 0 });
-        break;
-      case "accessibility":
-        if (this.sessionState) this.sessionState.accessibility = frame.enabled;
-        this.events.emit("accessibility", { enabled: frame.enabled });
-        break;
-      case "handoff":
-        this.goWithHandoff(frame.token);
-        break;
-      case "input":
-        this.applyInput(frame);
-        break;
-      case "agents":
-        if (this.sessionState) Object.assign(this.sessionState, { agents: frame.count, agentNames: frame.names ?? [] });
-        // `names`: who watches, for the default UI's "Ana is viewing" (Glance's event has only count).
-        this.events.emit("agents", { count: frame.count, names: frame.names ?? [] });
-        // Who came or went: for facades that name viewers (Surfly's viewer_joined/left).
-        if (frame.viewer) this.events.emit(VIEWER_EVENT, { count: frame.count, ...frame.viewer });
-        if (frame.viewer?.joined) this.lastAgent = frame.viewer.index;
-        else if (frame.viewer && frame.viewer.index === this.lastAgent) this.lastAgent = 0;
-        break;
-      case "message":
-        this.events.emit(MESSAGE_EVENT, { data: frame.data, origin: frame.origin, from: frame.from, name: frame.name, at: frame.at });
-        break;
-      case "snapshot":
-        this.recorder?.snapshot(frame.to);
-        this.sendPaused(); // an agent that just joined learns why no snapshot comes
-        break;
-      case "blur":
-        if (!this.focused) break;
-        this.focused = false;
-        this.recorder?.stop();
-        this.recorder = null;
-        this.events.emit("blur");
-        break;
-      case "focus":
-        if (this.focused) break;
-        this.focused = true;
-        this.events.emit("focus");
-        this.sendPaused();
-        void this.record();
-        break;
-      case "ended":
-        this.end(END_REASONS[frame.reason] ?? "error");
-        break;
-      case "pointer":
-      case "pointer_hide":
-      case "draw":
-      case "draw_clear":
-        // The server sends them to the focused tab; a tab that just lost it drops them.
-        if (this.focused) this.recorder?.annotate(frame);
-        break;
-      case "share":
-      case "share_paused":
-      case "share_resumed":
-      case "rtc":
-      case "reverse":
-        this.mediaFrame(frame);
-        break;
-      case "error":
-        this.refused(frame.code, frame.msg);
-        break;
+  /** Send if the server has this page's socket attached to the session. */
+  private sendLinked(frame: VisitorToServer): void {
+    if (linked(this.state)) this.send(frame);
+  }
+
+  /** The socket dropped; it comes back by itself. */
+  private dropped(): void {
+    const state = this.state;
+    if (reconnecting(state)) return;
+    if (state.kind === "live") state.link = "down";
+    else if (state.kind === "continuing") state.dropped = true;
+    this.events.emit("connection", { status: "reconnecting" });
+  }
+
+  /** The socket is gone for good: it could not be made, or not made again in time. */
+  private lost(detail: StatusDetail): void {
+    this.socket = null;
+    const why = detail.blocked ? BLOCKED_BY_POLICY : detail.timedOut ? TIMED_OUT : "";
+    if (detail.blocked) {
+      const origin = new URL(this.config.socket).origin;
+      console.error(
+        `[Tandem] this page's Content-Security-Policy blocks the co-browsing socket: add ${origin} to its connect-src (see docs/integrating.md)`,
+      );
+    }
+    if (this.state.kind === "starting") {
+      // conndrop: the connection could not be made at all (a policy, a timeout); service:
+      // the server turned the socket away.
+      this.fail(why ? "conndrop" : "service", `Could not reach the co-browsing service.${why}`);
+    } else if (this.state.kind !== "idle") {
+      this.giveUp(`Lost the connection to the co-browsing service.${detail.blocked ? why : ""}`);
     }
   }
 
-  private mediaFrame(frame: MediaFrame): void {
-    if (frame.t === "reverse") {
-      this.watching = this.reverseOnly || frame.state === "accepted";
-      if (this.key && this.token) this.writeStored(this.stored(this.key, this.token));
-      if (this.watching) {
-        this.recorder?.stop();
-        this.recorder = null;
-      }
+  // The server's frames, one handler each.
+  private readonly frames: FrameHandlers = {
+    started: (frame) => this.started(frame),
+    resumed: (frame) => this.resumed(frame),
+    rc_requested: (frame) => this.rcRequested(frame.req),
+    rc: (frame) => {
+      this.setRc(frame.enabled);
+      this.events.emit(CONTROL_EVENT, { to: frame.to ?? 0 });
+    },
+    accessibility: ({ enabled }) => {
+      if (this.state.kind === "live") this.state.info.accessibility = enabled;
+      this.events.emit("accessibility", { enabled });
+    },
+    handoff: (frame) => this.goWithHandoff(frame.token),
+    input: (frame) => this.applyInput(frame),
+    agents: (frame) => this.agents(frame),
+    message: ({ data, origin, from, name, at }) => this.events.emit(MESSAGE_EVENT, { data, origin, from, name, at }),
+    snapshot: (frame) => {
+      this.recording.snapshot(frame.to);
+      this.sendPaused(); // an agent that just joined learns why no snapshot comes
+    },
+    blur: () => this.focus(false),
+    focus: () => this.focus(true),
+    ended: (frame) => this.end(END_REASONS[frame.reason] ?? "error"),
+    // The server sends marks to the focused tab; a tab that just lost it drops them.
+    pointer: (frame) => this.mark(frame),
+    pointer_hide: (frame) => this.mark(frame),
+    draw: (frame) => this.mark(frame),
+    draw_clear: (frame) => this.mark(frame),
+    share: (frame) => this.recording.media(frame),
+    share_paused: (frame) => this.recording.media(frame),
+    share_resumed: (frame) => this.recording.media(frame),
+    rtc: (frame) => this.recording.media(frame),
+    reverse: (frame) => this.reversed(frame),
+    error: (frame) => this.refused(frame.code, frame.msg),
+  };
+
+  private started(frame: Frame<"started">): void {
+    this.attach(live(frame.key, frame.resume, sessionInfo(frame.state)));
+    this.events.emit("sessionstart");
+    this.sendPaused();
+    this.events.emit("agents", { count: frame.agents, names: frame.state.agent_names ?? [] });
+    this.record();
+  }
+
+  private resumed(frame: Frame<"resumed">): void {
+    const before = this.state;
+    const info = sessionInfo(frame.state);
+    const back = { key: frame.key, token: frame.resume, info, link: "up", focused: true } as const;
+    this.attach(before.kind === "live" ? { ...before, ...back } : live(frame.key, frame.resume, info));
+    this.sendPaused();
+    if (reconnecting(before)) this.events.emit("connection", { status: "ok" });
+    if (before.kind === "live") {
+      // Whatever changed while the socket was down never reached the agents.
+      if (this.recording.recording) this.recording.snapshot(null);
+      else this.record();
+      return;
     }
-    // Frames wait for the module in order; a session that ended meanwhile drops them.
-    const media = (this.media ??= this.loadMedia());
-    void media.then((loaded) => {
-      if (this.media === media) loaded?.receive(frame);
-    });
+    this.events.emit("statereceived");
+    this.events.emit("agents", { count: frame.agents, names: frame.state.agent_names ?? [] });
+    // Control and accessibility mode from an earlier page carry on here.
+    if (frame.state.rc) this.setRc(true);
+    if (frame.state.accessibility) this.events.emit("accessibility", { enabled: true });
+    this.record();
   }
 
-  private loadMedia(): Promise<Media | null> {
-    return (import(/* webpackIgnore: true */ this.config.media) as Promise<MediaModule>).then(
-      (module) => module.startMedia({ config: this.config, events: this.events, send: (out) => this.linked && this.send(out) }),
-      (error: unknown) => {
-        console.error("[Tandem] could not load the screen share", error);
-        this.media = null; // the next frame tries again
-        return null;
-      },
-    );
+  private agents({ count, names = [], viewer }: Frame<"agents">): void {
+    const state = this.state;
+    if (state.kind === "live") Object.assign(state.info, { agents: count, agentNames: names });
+    this.events.emit("agents", { count, names });
+    if (!viewer) return;
+    // Who came or went: for facades that name viewers (Surfly's viewer_joined/left).
+    this.events.emit(VIEWER_EVENT, { count, ...viewer });
+    if (state.kind !== "live") return;
+    if (viewer.joined) state.lastAgent = viewer.index;
+    else if (viewer.index === state.lastAgent) state.lastAgent = 0;
   }
 
-  /** A message for the session's agents (their chat panel); false when not in a session. */
-  sendMessage(data: unknown): boolean {
-    if (!this.linked || data === undefined || data === null) return false;
-    this.send({ t: "message", data });
-    return true;
+  /** Another tab took the session's focus (false), or this one has it again (true). */
+  private focus(focused: boolean): void {
+    const state = this.state;
+    if (state.kind !== "live" || state.focused === focused) return;
+    state.focused = focused;
+    if (!focused) {
+      this.recording.stop();
+      this.events.emit("blur");
+      return;
+    }
+    this.events.emit("focus");
+    this.sendPaused();
+    this.record();
   }
 
-  /** Hand control to the agent with client index `to`, unasked (0: take it back). */
-  giveControl(to: number): boolean {
-    if (!this.linked || !Number.isInteger(to) || to < 0) return false;
-    this.send({ t: "rc_give", to });
-    return true;
+  private mark(frame: Frame<"pointer" | "pointer_hide" | "draw" | "draw_clear">): void {
+    if (this.state.kind !== "live" || this.state.focused) this.recording.annotate(frame);
   }
 
-  /** End remote control from the visitor's side. */
-  endRemoteControl(): void {
-    if (this.rc && this.linked) this.send({ t: "rc", enabled: false });
+  private reversed(frame: Frame<"reverse">): void {
+    this.mode = { ...this.mode, watching: this.mode.reverseOnly || frame.state === "accepted" };
+    this.remember();
+    if (this.mode.watching) this.recording.stop();
+    this.recording.media(frame);
   }
 
   private goWithHandoff(token: string): void {
-    const target = this.handoffTo;
-    this.handoffTo = null;
+    const target = this.state.kind === "live" ? this.state.handoffTo : null;
+    if (this.state.kind === "live") this.state.handoffTo = null;
     if (!target) return;
     let url: URL;
     try {
@@ -491,129 +451,91 @@ export class SessionClient {
    * request alone, not to one another agent made while the prompt was open. */
   private rcRequested(req: number): void {
     const answer = (frame: VisitorToServer) => () => {
-      if (!this.linked) return false;
-      if (this.pendingRc === payload.accept) this.pendingRc = null;
+      const state = this.state;
+      if (!linked(state)) return false;
+      if (state.pendingRc === payload.accept) state.pendingRc = null;
       this.send(frame);
       return true;
     };
     const payload = prompt(this.events, answer({ t: "rc", enabled: true, req }), answer({ t: "rc_decline", req }));
-    this.pendingRc = payload.accept;
+    if (this.state.kind === "live") this.state.pendingRc = payload.accept;
     this.events.emit("rcrequested", payload);
   }
 
   /** Tell the server (again, on a new socket or a regained focus) that the visitor paused. */
   private sendPaused(): void {
-    if (this.paused) this.send({ t: "pause", paused: true });
+    if (this.mode.paused) this.send({ t: "pause", paused: true });
   }
 
   private setRc(enabled: boolean): void {
-    this.rc = enabled;
-    this.pendingRc = null;
-    if (this.sessionState) this.sessionState.rc = enabled;
+    const state = this.state;
+    if (state.kind === "live") {
+      state.rc = enabled;
+      state.pendingRc = null;
+      state.info.rc = enabled;
+    }
     this.events.emit("rc", { enabled });
   }
 
   private applyInput(frame: AgentInput & { rid: string }): void {
-    if (!this.rc || !this.recorder) return;
-    const refusal = this.recorder.apply(frame);
+    if (this.state.kind !== "live" || !this.state.rc || !this.recording.recording) return;
+    const refusal = this.recording.apply(frame);
     if (refusal) this.send({ t: "rc_refused", to: frame.rid, msg: refusal });
   }
 
-  private attach(key: string, token: string, state: VisitorSessionState): void {
-    this.joiningTab = false;
-    this.key = key;
-    this.token = token;
-    // The page's API names it as Glance's state does (camelCase); the wire, snake_case.
-    const { agent_names: agentNames, ...rest } = state;
-    this.sessionState = { ...rest, agentNames };
-    this.linked = true;
-    this.focused = true;
-    this.writeStored(this.stored(key, token));
+  private record(): void {
+    if (!this.mode.watching) void this.recording.start(); // not even the recorder's code is needed
+  }
+
+  /** The server attached this page's socket to the session (`state`). */
+  private attach(state: Live): void {
+    this.state = state;
+    this.remember();
     for (const name of FOCUS_EVENTS) window.addEventListener(name, this.takeFocus, true);
     document.addEventListener("visibilitychange", this.showVisibility);
     if (document.hidden) this.showVisibility();
   }
 
-  private stored(key: string, token: string): Stored {
-    return { key, token, watching: this.watching, reverseOnly: this.reverseOnly, paused: this.paused };
+  private readonly takeFocus = () => {
+    if (linked(this.state) && !this.state.focused) this.send({ t: "focus" });
+  };
+
+  // Agents are told when the visitor is in another tab or window (`visitor` presence).
+  private readonly showVisibility = () => this.sendLinked({ t: "visibility", hidden: document.hidden });
+
+  /** The tab remembers the session and how it records, for its next page. */
+  private remember(): void {
+    const state = this.state;
+    if ((state.kind === "live" || state.kind === "continuing") && state.key) {
+      this.memory.write({ key: state.key, token: state.token, ...this.mode });
+    }
   }
 
   private refused(code: string, msg: string): void {
     console.warn(`[Tandem] ${code}: ${msg}`);
-    if (this.state === "starting") {
+    const state = this.state;
+    if (state.kind === "starting") {
       // Glance's code for a key another running session has.
-      this.fail(code === ErrorCode.KEY_IN_USE && this.ownKey ? "dupkey" : "service", msg);
-    } else if (!this.linked && (code === ErrorCode.ENDED || this.joiningTab)) {
+      this.fail(code === ErrorCode.KEY_IN_USE && state.ownKey ? "dupkey" : "service", msg);
+    } else if (linked(state)) {
+      return;
+    } else if (code === ErrorCode.ENDED || (state.kind === "continuing" && state.tab)) {
       // The session ended while this page loaded or was away (or, for a new tab, the
       // session the site's other tabs shared is over or its token too old).
       this.end("error");
-    } else if (!this.linked) {
+    } else {
       // The server will not take this page back (a forged or expired token).
-      this.clearStored();
-      this.reconnecting ? this.giveUp(msg) : this.fail("service", msg);
-    }
-  }
-
-  /** The socket dropped; it comes back by itself. */
-  private dropped(): void {
-    this.linked = false;
-    if (this.reconnecting) return;
-    this.reconnecting = true;
-    this.events.emit("connection", { status: "reconnecting" });
-  }
-
-  /** The socket is gone for good: it could not be made, or not made again in time. */
-  private lost(detail: StatusDetail): void {
-    this.socket = null;
-    this.linked = false;
-    const why = detail.blocked ? BLOCKED_BY_POLICY : detail.timedOut ? TIMED_OUT : "";
-    if (detail.blocked) {
-      console.error(
-        `[Tandem] this page's Content-Security-Policy blocks the co-browsing socket: add ${new URL(this.config.socket).origin} to its connect-src (see docs/integrating.md)`,
-      );
-    }
-    if (this.state === "starting") {
-      // conndrop: the connection could not be made at all (a policy, a timeout); service:
-      // the server turned the socket away.
-      this.fail(why ? "conndrop" : "service", `Could not reach the co-browsing service.${why}`);
-    } else if (this.state !== "idle") {
-      this.giveUp(`Lost the connection to the co-browsing service.${detail.blocked ? why : ""}`);
+      this.memory.clear();
+      if (reconnecting(state)) this.giveUp(msg);
+      else this.fail("service", msg);
     }
   }
 
   private giveUp(msg: string): void {
-    this.clearStored();
+    this.memory.clear();
     this.teardown();
     this.events.emit("error", { code: "conndrop", msg });
     this.events.emit("sessionend", { reason: "error" });
-  }
-
-  private async record(): Promise<void> {
-    if (this.watching) return; // not even the recorder's code is needed
-    try {
-      const module = await (this.recorderModule ??= this.loadRecorder());
-      if (this.state !== "active" || !this.focused || this.recorder || this.watching || this.paused) return;
-      this.recorder = module.startRecorder({
-        maskSelectors: this.config.maskSelectors ?? [],
-        maxFrameBytes: this.config.maxFrame,
-        canvasFps: this.config.canvasFps ?? 0,
-        canvasBytesPerSecond: this.config.canvasBytesPerSecond ?? 0,
-        pastPasswords: this.pastPasswords,
-        send: (text) => this.linked && this.socket?.sendText(text),
-        dismissMarks: () => this.linked && this.send({ t: "draw_dismiss" }),
-      });
-    } catch (error) {
-      // Without the recorder the agent would watch nothing: end the session, say why.
-      console.error("[Tandem] could not start the recorder", error);
-      this.events.emit("error", { code: "service", msg: "Could not load the recorder." });
-      this.stop();
-    }
-  }
-
-  private loadRecorder(): Promise<RecorderModule> {
-    const load = import(/* webpackIgnore: true */ this.config.recorder) as Promise<RecorderModule>;
-    load.catch(() => undefined); // reported when record() awaits it
-    return load;
   }
 
   private fail(code: SessionError["code"], msg: string, extra: { stopped?: boolean } = {}): void {
@@ -623,94 +545,19 @@ export class SessionClient {
 
   private end(reason: EndReason): void {
     const wasInSession = this.inSession();
-    this.clearStored();
+    this.memory.clear();
     this.teardown();
     if (wasInSession) this.events.emit("sessionend", { reason });
   }
 
   private teardown(): void {
-    this.state = "idle";
-    this.key = null;
-    this.token = null;
-    this.sessionState = null;
-    this.linked = false;
-    this.reconnecting = false;
-    this.focused = true;
-    this.rc = false;
+    this.state = IDLE;
+    this.mode = NO_MODE;
     for (const name of FOCUS_EVENTS) window.removeEventListener(name, this.takeFocus, true);
     document.removeEventListener("visibilitychange", this.showVisibility);
-    this.recorder?.stop();
-    this.recorder = null;
-    this.watching = false;
-    this.reverseOnly = false;
-    this.paused = false;
-    this.pendingRc = null;
-    this.lastAgent = 0;
-    this.joiningTab = false;
-    void this.media?.then((loaded) => loaded?.stop());
-    this.media = null;
+    this.recording.end();
+    this.unwatchPolicy();
     this.socket?.close();
     this.socket = null;
-  }
-
-  // The tab's memory of its session, and the copy the site's tabs share. Storage can be
-  // unavailable (privacy modes, sandboxed frames): then a session simply ends with its page.
-
-  private readStored(storage: Storage | null, name: string): Stored | null {
-    try {
-      const raw = storage?.getItem(name);
-      const stored = raw ? (JSON.parse(raw) as Partial<Stored>) : null;
-      return stored && typeof stored.key === "string" && typeof stored.token === "string"
-        ? {
-            key: stored.key,
-            token: stored.token,
-            watching: stored.watching === true,
-            reverseOnly: stored.reverseOnly === true,
-            paused: stored.paused === true,
-          }
-        : null;
-    } catch {
-      return null;
-    }
-  }
-
-  private writeStored(stored: Stored): void {
-    const text = JSON.stringify(stored);
-    try {
-      sessionStorageOrNull()?.setItem(this.storageKey, text);
-      localStorageOrNull()?.setItem(this.sharedKey, text);
-    } catch {
-      // see above
-    }
-  }
-
-  private clearStored(): void {
-    for (const [storage, name] of [
-      [sessionStorageOrNull(), this.storageKey],
-      [localStorageOrNull(), this.sharedKey],
-    ] as const) {
-      try {
-        storage?.removeItem(name);
-      } catch {
-        // see above
-      }
-    }
-  }
-}
-
-// Reading window.sessionStorage itself throws where storage is blocked.
-function sessionStorageOrNull(): Storage | null {
-  try {
-    return window.sessionStorage;
-  } catch {
-    return null;
-  }
-}
-
-function localStorageOrNull(): Storage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
   }
 }

@@ -8,7 +8,7 @@
 // conversation is kept in the tab's sessionStorage while the session lasts, so it
 // survives the visitor moving to another page.
 
-import { messageText } from "./events";
+import { messageText, type ChatMessage } from "./events";
 
 export type ChatText = {
   openChat: string;
@@ -37,7 +37,7 @@ export type Chat = {
   /** A session (re)started or continued with `key`: its conversation so far comes back. */
   start(key: string | null): void;
   /** A `message` from an agent, as the visitor's `tandem:message` event gives it. */
-  receive(payload: unknown): void;
+  receive(message: ChatMessage): void;
   /** The session ended: the conversation goes, from the screen and from storage. */
   reset(): void;
 };
@@ -54,27 +54,20 @@ function node<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, 
   return made;
 }
 
-export function createChat(options: {
-  text: ChatText;
-  send: (data: unknown) => boolean;
-  announce: (text: string) => void;
-}): Chat {
-  const { text, send, announce } = options;
+/** The chat's elements: the panel's launcher (with its unread badge) and the drawer. */
+function buildChat(text: ChatText) {
   const launcher = node("button", "secondary chat-open");
   launcher.type = "button";
-  const launcherLabel = node("span", "", text.openChat);
   const badge = node("span", "badge");
   badge.setAttribute("aria-hidden", "true");
-  launcher.append(launcherLabel, badge);
-
+  launcher.append(node("span", "", text.openChat), badge);
   const drawer = node("section", "drawer");
   drawer.setAttribute("aria-label", text.title);
   drawer.hidden = true;
   const head = node("div", "drawer-head");
-  const title = node("h2", "drawer-title", text.title);
   const close = node("button", "secondary drawer-close", text.close);
   close.type = "button";
-  head.append(title, close);
+  head.append(node("h2", "drawer-title", text.title), close);
   const list = node("ol", "messages");
   list.setAttribute("role", "log");
   const empty = node("p", "empty", text.empty);
@@ -90,30 +83,81 @@ export function createChat(options: {
   submit.type = "submit";
   form.append(label, input, submit);
   drawer.append(head, list, empty, form);
+  return { launcher, badge, drawer, close, list, empty, form, input };
+}
 
+function showLine(list: HTMLElement, text: ChatText, line: Line): void {
+  const item = node("li", line.mine ? "mine" : "agent");
+  const meta = node("p", "meta");
+  const when = node("time", "when", clock(line.at));
+  when.dateTime = new Date(line.at).toISOString();
+  meta.append(node("span", "who", line.mine ? text.you : line.name), " · ", when);
+  item.append(meta, node("p", "body", line.text));
+  list.append(item);
+  item.scrollIntoView?.({ block: "nearest" });
+}
+
+// The conversation of session `key`, kept in the tab's sessionStorage.
+
+function loadConversation(key: string | null): Stored {
+  try {
+    const kept = key ? sessionStorage.getItem(STORE_PREFIX + key) : null;
+    if (kept) return JSON.parse(kept) as Stored;
+  } catch {
+    // nothing kept, or not readable
+  }
+  return { lines: [], unread: 0 };
+}
+
+function keepConversation(key: string | null, state: Stored | null): void {
+  if (!key) return;
+  try {
+    if (state) sessionStorage.setItem(STORE_PREFIX + key, JSON.stringify(state));
+    else sessionStorage.removeItem(STORE_PREFIX + key);
+  } catch {
+    // Storage full or refused: the conversation still shows on this page.
+  }
+}
+
+type ChatParts = ReturnType<typeof buildChat>;
+
+/** The drawer's controls: the launcher opens it (`opened`), its close button and Escape
+ * close it, and a reply that `send` took is cleared from the box and handed to `sent`. */
+function wireDrawer(
+  parts: ChatParts,
+  on: { opened(): void; send(reply: string): boolean; sent(reply: string): void },
+): void {
+  const { launcher, drawer, input } = parts;
+  const hide = () => {
+    drawer.hidden = true;
+    launcher.focus();
+  };
+  launcher.addEventListener("click", () => {
+    drawer.hidden = false;
+    on.opened();
+    input.focus();
+  });
+  parts.close.addEventListener("click", hide);
+  drawer.addEventListener("keydown", (event) => event.key === "Escape" && hide());
+  parts.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const reply = input.value.trim();
+    if (!reply || !on.send(reply)) return;
+    input.value = "";
+    on.sent(reply);
+  });
+}
+
+export function createChat(options: {
+  text: ChatText;
+  send: (data: unknown) => boolean;
+  announce: (text: string) => void;
+}): Chat {
+  const { text, send, announce } = options;
+  const parts = buildChat(text);
+  const { launcher, badge, drawer, list, empty } = parts;
   let key: string | null = null;
   let state: Stored = { lines: [], unread: 0 };
-
-  const store = () => {
-    if (!key) return;
-    try {
-      sessionStorage.setItem(STORE_PREFIX + key, JSON.stringify(state));
-    } catch {
-      // Storage full or refused: the conversation still shows on this page.
-    }
-  };
-
-  const renderLine = (line: Line) => {
-    const item = node("li", line.mine ? "mine" : "agent");
-    const meta = node("p", "meta");
-    const who = node("span", "who", line.mine ? text.you : line.name);
-    const when = node("time", "when", clock(line.at));
-    when.dateTime = new Date(line.at).toISOString();
-    meta.append(who, " · ", when);
-    item.append(meta, node("p", "body", line.text));
-    list.append(item);
-    item.scrollIntoView?.({ block: "nearest" });
-  };
 
   const renderBadge = () => {
     badge.hidden = state.unread === 0;
@@ -121,62 +165,36 @@ export function createChat(options: {
     launcher.setAttribute("aria-label", state.unread ? `${text.openChat}, ${text.unread(state.unread)}` : text.openChat);
     empty.hidden = state.lines.length > 0;
   };
-
   const add = (line: Line) => {
     state.lines.push(line);
     if (state.lines.length > KEEP_LINES) state.lines.splice(0, state.lines.length - KEEP_LINES);
-    renderLine(line);
+    showLine(list, text, line);
     if (!line.mine && drawer.hidden) state.unread += 1;
     renderBadge();
-    store();
+    keepConversation(key, state);
   };
-
-  const open = () => {
-    drawer.hidden = false;
-    state.unread = 0;
+  wireDrawer(parts, {
+    opened() {
+      state.unread = 0;
+      renderBadge();
+      keepConversation(key, state);
+    },
+    send,
+    sent: (reply) => add({ mine: true, name: "", text: reply, at: Date.now() }),
+  });
+  const show = (started: string | null) => {
+    key = started;
+    state = loadConversation(key);
+    list.replaceChildren();
+    for (const line of state.lines) showLine(list, text, line);
     renderBadge();
-    store();
-    input.focus();
   };
-
-  launcher.addEventListener("click", open);
-  close.addEventListener("click", () => {
-    drawer.hidden = true;
-    launcher.focus();
-  });
-  drawer.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape") return;
-    drawer.hidden = true;
-    launcher.focus();
-  });
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const reply = input.value.trim();
-    if (!reply || !send(reply)) return;
-    input.value = "";
-    add({ mine: true, name: "", text: reply, at: Date.now() });
-  });
-
   renderBadge();
   return {
     launcher,
     drawer,
-    start(started) {
-      if (started === key) return;
-      key = started;
-      state = { lines: [], unread: 0 };
-      try {
-        const kept = key ? sessionStorage.getItem(STORE_PREFIX + key) : null;
-        if (kept) state = JSON.parse(kept) as Stored;
-      } catch {
-        state = { lines: [], unread: 0 };
-      }
-      list.replaceChildren();
-      for (const line of state.lines) renderLine(line);
-      renderBadge();
-    },
-    receive(payload) {
-      const { data, name, at } = (payload ?? {}) as { data?: unknown; name?: unknown; at?: unknown };
+    start: (started) => started !== key && show(started),
+    receive({ data, name, at }) {
       const said = messageText(data);
       if (said === null) return;
       const who = typeof name === "string" && name ? name : text.agent;
@@ -184,18 +202,9 @@ export function createChat(options: {
       if (drawer.hidden) announce(text.from(who, said));
     },
     reset() {
-      if (key) {
-        try {
-          sessionStorage.removeItem(STORE_PREFIX + key);
-        } catch {
-          // nothing kept
-        }
-      }
-      key = null;
-      state = { lines: [], unread: 0 };
-      list.replaceChildren();
+      keepConversation(key, null);
+      show(null);
       drawer.hidden = true;
-      renderBadge();
     },
   };
 }

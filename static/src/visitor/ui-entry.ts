@@ -77,22 +77,16 @@ type InstallOptions = {
   attrs: Record<string, string>;
 };
 
-/**
- * Installs the default UI unless the script tag says `data-ui="custom"`: then, as with
- * Glance, GLANCE.Cobrowse.VisitorUI stays undefined and the page drives everything itself.
- * Call after GLANCE.Cobrowse.Visitor is defined.
- */
-export function installDefaultUi({ cobrowse, tandem, config, attrs }: InstallOptions): ((data: unknown) => boolean) | undefined {
-  if (attrs.ui === "custom") return undefined;
+/** The UI bundle, imported on first need (`load`); events that fire while it loads are
+ * handed to it in order (`deliver`), so it never misses the sessionstarting that caused
+ * the load. */
+function lazyUi({ cobrowse, tandem, config, attrs }: InstallOptions) {
   const visitor = cobrowse.Visitor as VisitorApi;
   let ui: VisitorUi | null = null;
   let loading: Promise<VisitorUi> | null = null;
-  // Events that fire while the bundle loads are replayed to it in order, so it never
-  // misses the sessionstarting that caused the load.
   let early: ((ui: VisitorUi) => void)[] = [];
-
-  function load(): Promise<VisitorUi> {
-    loading ??= (import(/* webpackIgnore: true */ config.ui) as Promise<UiModule>).then(
+  const load = (): Promise<VisitorUi> =>
+    (loading ??= (import(/* webpackIgnore: true */ config.ui) as Promise<UiModule>).then(
       (module) => {
         const created = module.createVisitorUi(visitor, tandem, { config, attrs });
         ui = created;
@@ -106,27 +100,37 @@ export function installDefaultUi({ cobrowse, tandem, config, attrs }: InstallOpt
         early = [];
         throw error;
       },
-    );
-    return loading;
-  }
-
-  function deliver<K extends UiEvent>(name: K, payload: VisitorEvents[K]): void {
+    ));
+  const deliver = <K extends UiEvent>(name: K, payload: VisitorEvents[K]) => {
     if (ui) {
       ui.handle(name, payload);
       return;
     }
     early.push((loaded) => loaded.handle(name, payload));
     load().catch(() => undefined);
-  }
+  };
+  return { load, deliver };
+}
+
+/**
+ * Installs the default UI unless the script tag says `data-ui="custom"`: then, as with
+ * Glance, GLANCE.Cobrowse.VisitorUI stays undefined and the page drives everything itself.
+ * Call after GLANCE.Cobrowse.Visitor is defined.
+ */
+export function installDefaultUi(options: InstallOptions): ((data: unknown) => boolean) | undefined {
+  const { cobrowse } = options;
+  if (options.attrs.ui === "custom") return undefined;
+  const visitor = cobrowse.Visitor as VisitorApi;
+  const { load, deliver } = lazyUi(options);
   const listen = <K extends UiEvent>(name: K) => visitor.addEventListener(name, (payload) => deliver(name, payload));
   UI_EVENTS.forEach(listen);
   // A session carried over from the previous page may already be running.
   if (visitor.inSession()) deliver("sessioncontinue", undefined);
 
   cobrowse.VisitorUI = {
-    showTerms(options?: TermsOptions) {
+    showTerms(terms?: TermsOptions) {
       load().then(
-        (loaded) => loaded.showTerms(options ?? {}),
+        (loaded) => loaded.showTerms(terms ?? {}),
         () => undefined,
       );
     },

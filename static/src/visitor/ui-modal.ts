@@ -28,7 +28,8 @@ function deepActiveElement(): HTMLElement | null {
   return active instanceof HTMLElement ? active : null;
 }
 
-export function openModal(options: ModalOptions): Modal {
+/** The dialog's elements, labelled for assistive technology. */
+function buildDialog(options: ModalOptions) {
   const id = `tandem-modal-${++counter}`;
   const dialog = document.createElement("dialog");
   dialog.className = "modal";
@@ -36,7 +37,6 @@ export function openModal(options: ModalOptions): Modal {
   dialog.setAttribute("aria-modal", "true");
   dialog.setAttribute("aria-labelledby", `${id}-title`);
   dialog.setAttribute("aria-describedby", `${id}-body`);
-
   const title = document.createElement("h2");
   title.id = `${id}-title`;
   title.className = "modal-title";
@@ -59,7 +59,11 @@ export function openModal(options: ModalOptions): Modal {
   const accept = button(options.accept.label, "primary");
   actions.append(decline, accept);
   dialog.append(title, body, ...(link ? [link] : []), actions);
+  return { dialog, link, decline, accept };
+}
 
+export function openModal(options: ModalOptions): Modal {
+  const { dialog, link, decline, accept } = buildDialog(options);
   const opener = deepActiveElement();
   let settled = false;
 

@@ -1,9 +1,9 @@
-// The default visitor UI, its own bundle loaded by ui-entry.ts: the terms dialog, a status
-// panel (connecting, the session key, who is viewing, remote control and taking it back,
-// connection warnings, errors, a stop button), which the visitor can minimise and move,
-// and the remote control prompt. It reacts only to the public GLANCE.Cobrowse.Visitor
-// events and calls only its public methods. Its words come from texts.ts, in the page's
-// language, with the integrator's overrides.
+// The default visitor UI, its own bundle loaded by ui-entry.ts: a status panel
+// (ui-panel.ts: connecting, the session key, who is viewing, remote control and taking it
+// back, connection warnings, errors, a stop button), which the visitor can minimise and
+// move, the chat (ui-chat.ts) and the questions to the visitor (ui-prompts.ts). It reacts
+// only to the public GLANCE.Cobrowse.Visitor events and calls only its public methods. Its
+// words come from texts.ts, in the page's language, with the integrator's overrides.
 //
 // Everything lives in one fixed, zero-size host element marked with UI_HOST_ATTRIBUTE: the
 // recorder blocks it (mask.ts), so nothing of the UI reaches an agent. Its open shadow
@@ -14,12 +14,10 @@ import {
   REVERSE_ANSWERED_EVENT,
   SESSION_CONFIRM_EVENT,
   type Handler,
-  type Prompt,
-  type VisitorEvents,
 } from "./events";
 import { UI_HOST_ATTRIBUTE } from "./mask";
-import { createChat } from "./ui-chat";
-import type { TandemApi, TermsOptions, UiEvent, UiSettings, VisitorApi, VisitorUi } from "./ui-entry";
+import { createChat, type Chat } from "./ui-chat";
+import type { TandemApi, UiEvent, UiSettings, VisitorApi, VisitorUi } from "./ui-entry";
 import {
   defaultCorner,
   forgetLayout,
@@ -30,61 +28,10 @@ import {
   type Corner,
   type Layout,
 } from "./ui-layout";
-import { openModal, type Modal } from "./ui-modal";
+import { active, buildPanel, element, keyOf, renderPanel, type Active, type PanelState } from "./ui-panel";
+import { agentPrompts, answers, asker, consent, continueHere, continueThere, type AgentPrompts } from "./ui-prompts";
 import { UI_CSS } from "./ui-styles";
 import { agentsText, fill, pickLocale, resolveTexts, type Texts } from "./texts";
-
-type Phase = "idle" | "starting" | "active" | "failed";
-
-type State = {
-  phase: Phase;
-  key: string | null;
-  agents: number;
-  names: string[];
-  rc: boolean;
-  /** The visitor accepted to watch the agent's screen ("Show my screen"): this page is not shown. */
-  watching: boolean;
-  /** The agent's screen is on show. */
-  sharing: boolean;
-  reconnecting: boolean;
-  error: string | null;
-  /** Whether the failure stopped a session that had started, or one that never did. */
-  failedWhileStarting: boolean;
-};
-
-const IDLE: State = {
-  phase: "idle",
-  key: null,
-  agents: 0,
-  names: [],
-  rc: false,
-  watching: false,
-  sharing: false,
-  reconnecting: false,
-  error: null,
-  failedWhileStarting: false,
-};
-
-/** Digits in groups of three (a trailing single digit joins the group before it). */
-function keyGroups(key: string): string[] {
-  if (!/^\d{5,}$/.test(key)) return [key];
-  const groups = key.match(/\d{1,3}/g) ?? [key];
-  if (groups.length > 1 && groups[groups.length - 1].length === 1) {
-    groups[groups.length - 2] += groups.pop();
-  }
-  return groups;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text = "",
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text) node.textContent = text;
-  return node;
-}
 
 /** Only a web page may be linked as the terms (never a javascript: or data: URL). */
 function safeUrl(raw: string | undefined): string | null {
@@ -126,84 +73,10 @@ const CORNER_TEXT: Record<Corner, "cornerTopLeft" | "cornerTopRight" | "cornerBo
   br: "cornerBottomRight",
 };
 
-type Panel = ReturnType<typeof buildPanel>;
 
-function buildPanel(text: Texts) {
-  const panel = element("section", "panel");
-  panel.setAttribute("aria-label", text.region);
-  const head = element("div", "head");
-  const title = element("p", "title");
-  const grip = element("button", "icon grip", "⠿");
-  grip.type = "button";
-  grip.setAttribute("aria-label", text.move);
-  grip.title = text.move;
-  const minimise = element("button", "icon minimise");
-  minimise.type = "button";
-  head.append(title, grip, minimise);
-  const body = element("div", "body");
-  body.id = "tandem-panel-body";
-  minimise.setAttribute("aria-controls", body.id);
-  const keyBox = element("p", "key");
-  const keyLabel = element("span", "key-label", text.keyLabel);
-  const digits = element("span", "digits");
-  // Screen readers get the key digit by digit; the grouped display is for the eyes.
-  digits.setAttribute("aria-hidden", "true");
-  const spokenKey = element("span", "sr-only");
-  keyBox.append(keyLabel, digits, spokenKey);
-  const agents = element("p", "agents");
-  const rc = element("div", "note rc");
-  const rcText = element("p", "rc-text", text.rcOn);
-  const takeBack = element("button", "secondary take-back", text.takeBack);
-  takeBack.type = "button";
-  rc.append(rcText, takeBack);
-  const watching = element("p", "note share", text.notSharingPage);
-  const warning = element("p", "note warning", text.reconnecting);
-  const error = element("p", "note error");
-  const stop = element("button", "stop");
-  stop.type = "button";
-  body.append(keyBox, agents, rc, watching, warning, error, stop);
-  panel.append(head, body);
-  return { panel, head, title, grip, minimise, body, keyBox, digits, spokenKey, agents, rc, takeBack, watching, warning, error, stop };
-}
-
-function titleOf(text: Texts, state: State): string {
-  const { phase } = state;
-  if (phase === "starting") return text.connecting;
-  if (phase === "failed") return state.failedWhileStarting ? text.failedStart : text.failedLater;
-  if (state.watching) return state.sharing ? text.watching : text.watchingWait;
-  return text.active;
-}
-
-function renderPanel(parts: Panel, state: State, text: Texts, locale: string, layout: Layout): void {
-  const { phase } = state;
-  parts.panel.hidden = phase === "idle";
-  if (phase === "idle") return;
-  parts.panel.dataset.corner = layout.corner;
-  parts.panel.classList.toggle("min", layout.minimised);
-  parts.body.hidden = layout.minimised;
-  parts.minimise.textContent = layout.minimised ? "▢" : "–";
-  parts.minimise.setAttribute("aria-label", layout.minimised ? text.restore : text.minimise);
-  parts.minimise.title = layout.minimised ? text.restore : text.minimise;
-  parts.minimise.setAttribute("aria-expanded", String(!layout.minimised));
-  parts.title.textContent = titleOf(text, state);
-  parts.keyBox.hidden = phase !== "active" || !state.key;
-  if (state.key) {
-    parts.digits.replaceChildren(...keyGroups(state.key).map((group) => element("span", "", group)));
-    parts.spokenKey.textContent = state.key.split("").join(" ");
-  }
-  parts.agents.hidden = phase !== "active";
-  parts.agents.textContent = agentsText(text, locale, state.agents, state.names);
-  parts.rc.hidden = phase !== "active" || !state.rc;
-  parts.watching.hidden = phase !== "active" || !state.watching;
-  parts.warning.hidden = phase === "failed" || !state.reconnecting;
-  parts.error.hidden = !state.error;
-  parts.error.textContent = state.error ?? "";
-  parts.stop.textContent =
-    phase === "starting" ? text.cancel : phase === "active" ? text.stop : text.close;
-}
-
-export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, settings?: UiSettings): VisitorUi {
-  const { locale, texts: text, termsUrl, corner: firstCorner } = resolveSettings(settings ?? { config: {}, attrs: {} });
+/** The UI's host element (in no page until used), its shadow root, and the live regions
+ * that read what happens to screen readers. */
+function createShell(locale: string) {
   const host = document.createElement("div");
   // Marked before it is ever in the document, so no recorder mutation sees it unmarked.
   host.setAttribute(UI_HOST_ATTRIBUTE, "");
@@ -215,9 +88,27 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
   polite.setAttribute("aria-live", "polite");
   const assertive = element("div", "sr-only");
   assertive.setAttribute("aria-live", "assertive");
-  const parts = buildPanel(text);
-  const { panel, stop } = parts;
-  const chat = createChat({
+  root.append(style, polite, assertive);
+  return { host, root, polite, assertive };
+}
+
+/** A presence signal's text, shown until dismissed. */
+function createNotice(text: Texts) {
+  const notice = element("section", "notice");
+  notice.setAttribute("aria-label", text.noticeTitle);
+  notice.hidden = true;
+  const said = element("p", "notice-text");
+  const dismiss = element("button", "secondary", text.dismiss);
+  dismiss.type = "button";
+  dismiss.addEventListener("click", () => {
+    notice.hidden = true;
+  });
+  notice.append(element("p", "title", text.noticeTitle), said, dismiss);
+  return { notice, said };
+}
+
+function chatFor(text: Texts, tandem: TandemApi | undefined, announce: (said: string) => void): Chat {
+  return createChat({
     text: {
       openChat: text.chatOpen,
       unread: (count) => (count === 1 ? text.chatUnreadOne : fill(text.chatUnreadMany, { count })),
@@ -231,355 +122,255 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
       empty: text.chatEmpty,
     },
     send: (data) => tandem?.sendMessage(data) ?? false,
-    announce: (said) => announce(said),
+    announce,
   });
-  chat.launcher.hidden = true;
-  parts.body.insertBefore(chat.launcher, stop);
-  const notice = element("section", "notice");
-  notice.setAttribute("aria-label", text.noticeTitle);
-  notice.hidden = true;
-  const noticeTitle = element("p", "title", text.noticeTitle);
-  const noticeText = element("p", "notice-text");
-  const dismiss = element("button", "secondary", text.dismiss);
-  dismiss.type = "button";
-  dismiss.addEventListener("click", () => {
-    notice.hidden = true;
-  });
-  notice.append(noticeTitle, noticeText, dismiss);
-  root.append(style, polite, assertive, panel, chat.drawer, notice);
+}
 
-  const firstLayout: Layout = { corner: firstCorner, minimised: false };
-  let layout: Layout = { ...firstLayout };
-  let state: State = { ...IDLE };
-  let terms: Modal | null = null;
-  let rcPrompt: Modal | null = null;
-  let reversePrompt: Modal | null = null;
-  // Set when the visitor pressed "Take back control", to say so when control ends.
-  let takingBack = false;
-  // The prompt payload each open dialog answers: it closes when the page answers it.
-  const asked = new Map<unknown, () => void>();
-  function ask(payload: unknown, modal: Modal, forget: () => void): void {
-    asked.set(payload, () => {
-      modal.dismiss();
-      forget();
-    });
-  }
-  // Where the visitor was before moving into the panel, to return there when it closes.
-  let returnFocus: HTMLElement | null = null;
-
-  function mount(): void {
-    if (host.isConnected) return;
-    // A page that rewrites its body removes the host with it: put it back on next use.
-    (document.body ?? document.documentElement).append(host);
-  }
-
-  function announce(said: string, urgent = false): void {
-    const region = urgent ? assertive : polite;
+/** Everything the UI shows, in one host element; `mount` puts it in the page. */
+function createView(text: Texts, locale: string, tandem: TandemApi | undefined) {
+  const shell = createShell(locale);
+  const parts = buildPanel(text);
+  const announce = (said: string, urgent = false) => {
     // A new node each time, so the same words said twice are read twice.
-    region.replaceChildren(element("p", "", said));
-  }
+    (urgent ? shell.assertive : shell.polite).replaceChildren(element("p", "", said));
+  };
+  const chat = chatFor(text, tandem, (said) => announce(said));
+  chat.launcher.hidden = true;
+  parts.body.insertBefore(chat.launcher, parts.stop);
+  const notes = createNotice(text);
+  shell.root.append(parts.panel, chat.drawer, notes.notice);
+  const mount = () => {
+    // A page that rewrites its body removes the host with it: put it back on next use.
+    if (!shell.host.isConnected) (document.body ?? document.documentElement).append(shell.host);
+  };
+  const notice = (said: string) => {
+    mount();
+    notes.said.textContent = said;
+    notes.notice.hidden = false;
+    announce(`${text.noticeTitle}: ${said}`);
+  };
+  return { ...shell, parts, chat, announce, mount, notice, text, locale, tandem };
+}
+type View = ReturnType<typeof createView>;
 
-  function render(): void {
-    if (state.phase !== "idle") mount();
-    renderPanel(parts, state, text, locale, layout);
-    chat.drawer.dataset.corner = layout.corner;
-    chat.launcher.hidden = state.phase !== "active" || !tandem;
-  }
-
-  function update(change: Partial<State>): void {
-    state = { ...state, ...change };
-    render();
-  }
-
-  function setLayout(change: Partial<Layout>): void {
+/** Where the panel sits and whether it is minimised, per session key; the visitor moves
+ * it (its grip, or dragging) and minimises it. */
+function panelLayout(view: View, firstCorner: Corner, key: () => string | null, render: () => void) {
+  const first: Layout = { corner: firstCorner, minimised: false };
+  let layout: Layout = { ...first };
+  const { parts, text } = view;
+  const set = (change: Partial<Layout>) => {
     layout = { ...layout, ...change };
-    saveLayout(state.key, layout);
+    saveLayout(key(), layout);
     render();
-  }
-
-  function reset(message: string): void {
-    rcPrompt?.dismiss();
-    rcPrompt = null;
-    reversePrompt?.dismiss();
-    reversePrompt = null;
-    const hadFocus =
-      root.activeElement !== null &&
-      (panel.contains(root.activeElement) || chat.drawer.contains(root.activeElement));
-    chat.reset();
-    forgetLayout(state.key);
-    layout = { ...firstLayout };
-    takingBack = false;
-    update({ ...IDLE });
-    if (message) announce(message);
-    if (hadFocus && returnFocus?.isConnected) returnFocus.focus();
-    returnFocus = null;
-  }
-
-  panel.addEventListener("focusin", (event) => {
-    const from = event.relatedTarget;
-    if (from instanceof HTMLElement && from !== host && !root.contains(from)) returnFocus = from;
-  });
-
-  stop.addEventListener("click", () => {
-    if (state.phase === "failed") {
-      reset("");
-      return;
-    }
-    visitor.stopSession();
-    // Stopping while still connecting fires no sessionend: the panel closes here instead.
-    if (state.phase !== "idle" && !visitor.inSession()) reset(text.cancelled);
-  });
-
-  // Control ends, the session goes on: the agent keeps watching (Glance's endRemoteControl).
-  parts.takeBack.addEventListener("click", () => {
-    takingBack = true;
-    visitor.endRemoteControl?.();
-  });
-
+  };
   parts.minimise.addEventListener("click", () => {
-    setLayout({ minimised: !layout.minimised });
+    set({ minimised: !layout.minimised });
     parts.minimise.focus();
   });
   const settle = (corner: Corner) => {
-    setLayout({ corner });
-    announce(fill(text.moved, { corner: text[CORNER_TEXT[corner]] }));
+    set({ corner });
+    view.announce(fill(text.moved, { corner: text[CORNER_TEXT[corner]] }));
   };
   parts.grip.addEventListener("click", () => settle(nextCorner(layout.corner)));
-  makeDraggable(panel, parts.grip, settle);
+  makeDraggable(parts.panel, parts.grip, settle);
+  return {
+    get: () => layout,
+    /** The layout saved for `forKey` (or `fallback`'s, the first one's by default). */
+    load: (forKey: string | null, fallback = first) => (layout = loadLayout(forKey, fallback)),
+    forget: () => {
+      forgetLayout(key());
+      layout = { ...first };
+    },
+  };
+}
 
-  function started(continued: boolean): void {
+/** The panel's state and its changes; it redraws on each. */
+function panelState(view: View, visitor: VisitorApi, corner: Corner, prompts: AgentPrompts) {
+  let state: PanelState = { phase: "idle" };
+  // Where the visitor was before moving into the panel, to return there when it closes.
+  let returnFocus: HTMLElement | null = null;
+  const onReset: (() => void)[] = [];
+  const render = () => {
+    if (state.phase !== "idle") view.mount();
+    renderPanel(view.parts, state, view.text, view.locale, layout.get());
+    view.chat.drawer.dataset.corner = layout.get().corner;
+    view.chat.launcher.hidden = state.phase !== "active" || !view.tandem;
+  };
+  const layout = panelLayout(view, corner, () => keyOf(state), render);
+  const update = (next: PanelState) => {
+    state = next;
+    render();
+  };
+  const reset = (message: string) => {
+    prompts.dropControl();
+    prompts.reverseSettled();
+    const focused = view.root.activeElement;
+    const hadFocus = focused !== null && (view.parts.panel.contains(focused) || view.chat.drawer.contains(focused));
+    view.chat.reset();
+    layout.forget();
+    for (const forget of onReset) forget();
+    update({ phase: "idle" });
+    if (message) view.announce(message);
+    if (hadFocus && returnFocus?.isConnected) returnFocus.focus();
+    returnFocus = null;
+  };
+  view.parts.panel.addEventListener("focusin", (event) => {
+    const from = event.relatedTarget;
+    if (from instanceof HTMLElement && from !== view.host && !view.root.contains(from)) returnFocus = from;
+  });
+  view.parts.stop.addEventListener("click", () => {
+    if (state.phase === "failed") return reset("");
+    visitor.stopSession();
+    // Stopping while still connecting fires no sessionend: the panel closes here instead.
+    if (state.phase !== "idle" && !visitor.inSession()) reset(view.text.cancelled);
+  });
+  return {
+    get: () => state,
+    update,
+    /** Change the session's state, if there is one. */
+    change: (change: Partial<Active>) => state.phase === "active" && update({ ...state, ...change }),
+    reset,
+    /** `forget` what a session left, when the panel closes. */
+    onReset: (forget: () => void) => onReset.push(forget),
+    layout,
+    /** A session is starting or running: no terms to ask. */
+    busy: () => state.phase === "starting" || state.phase === "active",
+  };
+}
+type Panel = ReturnType<typeof panelState>;
+
+/** The session's lifecycle: the panel opens, shows the key, fails, closes. */
+function lifecycle(panel: Panel, view: View, visitor: VisitorApi, prompts: AgentPrompts) {
+  const { text } = view;
+  const started = (continued: boolean) => {
     const key = visitor.getKey();
-    chat.start(key);
-    layout = loadLayout(key, firstLayout);
-    update({ phase: "active", key, error: null, failedWhileStarting: false });
+    view.chat.start(key);
+    panel.layout.load(key);
+    const before = panel.get();
+    panel.update(before.phase === "active" ? { ...before, key, error: null } : active(key));
     const spoken = key ? " " + fill(text.spokenKey, { key: key.split("").join(" ") }) : "";
-    announce((continued ? text.continued : text.started) + spoken);
-  }
-
-  function requestControl(payload: Prompt): void {
-    const { accept, decline } = payload;
-    rcPrompt?.dismiss();
-    if (payload.answered) return; // the page answered first
-    mount();
-    const modal = (rcPrompt = openModal({
-      root,
-      role: "alertdialog",
-      title: text.rcTitle,
-      body: text.rcBody,
-      decline: {
-        label: text.deny,
-        run: () => {
-          rcPrompt = null;
-          decline();
-        },
-      },
-      accept: {
-        label: text.allow,
-        run: () => {
-          rcPrompt = null;
-          accept();
-        },
-      },
-    }));
-    ask(payload, modal, () => rcPrompt === modal && (rcPrompt = null));
-  }
-
-  function inviteToReverse({ accept, decline }: Prompt): void {
-    reversePrompt?.dismiss();
-    mount();
-    reversePrompt = openModal({
-      root,
-      role: "alertdialog",
-      title: text.reverseTitle,
-      body: text.reverseBody,
-      decline: {
-        label: text.noThanks,
-        run: () => {
-          reversePrompt = null;
-          decline();
-        },
-      },
-      accept: {
-        label: text.watch,
-        run: () => {
-          reversePrompt = null;
-          accept();
-        },
-      },
-    });
-  }
-
-  function failed({ msg }: VisitorEvents["error"]): void {
+    view.announce((continued ? text.continued : text.started) + spoken);
+  };
+  const failed = (msg: string) => {
     const message = msg || text.fallbackError;
+    const state = panel.get();
     if (visitor.inSession()) {
-      update({ error: message });
+      panel.change({ error: message });
     } else {
-      rcPrompt?.dismiss();
-      rcPrompt = null;
-      update({
-        phase: "failed",
-        error: message,
-        failedWhileStarting: state.phase !== "active",
-        reconnecting: false,
-        rc: false,
-      });
+      prompts.dropControl();
+      panel.update({ phase: "failed", key: keyOf(state), error: message, whileStarting: state.phase !== "active" });
     }
-    announce(message, true);
-  }
-
-  function consent(options: { accept(): void; decline(): void }): Modal {
-    return openModal({
-      root,
-      role: "dialog",
-      title: text.termsTitle,
-      body: text.termsBody,
-      link: termsUrl ? { href: termsUrl, label: text.termsLink } : undefined,
-      decline: { label: text.decline, run: () => ((terms = null), options.decline()) },
-      accept: { label: text.accept, run: () => ((terms = null), options.accept()) },
-    });
-  }
-
-  const handlers: { [K in UiEvent]: Handler<K> } = {
+    view.announce(message, true);
+  };
+  return {
     sessionstarting: () => {
-      update({ ...IDLE, phase: "starting" });
-      announce(text.connecting);
+      panel.update({ phase: "starting" });
+      view.announce(text.connecting);
     },
     sessionstart: () => started(false),
     sessioncontinue: () => started(true),
     // A session carried over from another domain learns its key only now.
     statereceived: () => {
       const key = visitor.getKey();
-      chat.start(key);
-      if (key !== state.key) layout = loadLayout(key, layout);
-      update({ key });
+      view.chat.start(key);
+      if (key !== keyOf(panel.get())) panel.layout.load(key, panel.layout.get());
+      panel.change({ key });
     },
-    [MESSAGE_EVENT]: (payload) => {
-      if (state.phase === "active") chat.receive(payload);
-    },
+    error: ({ msg }: { msg: string }) => failed(msg),
+    sessionend: () => panel.reset(text.ended),
+  };
+}
+
+/** What changes during a session: agents, the connection, control, the agent's screen. */
+function duringSession(panel: Panel, view: View, visitor: VisitorApi) {
+  const { text } = view;
+  // Set when the visitor pressed "Take back control", to say so when control ends.
+  let takingBack = false;
+  panel.onReset(() => (takingBack = false));
+  view.parts.takeBack.addEventListener("click", () => {
+    takingBack = true;
+    // Control ends, the session goes on: the agent keeps watching (Glance's endRemoteControl).
+    visitor.endRemoteControl?.();
+  });
+  const handlers: { [K in "agents" | "connection" | "rc" | "screenshare"]: Handler<K> } = {
     agents: ({ count, names: given }) => {
       const names = given.filter((name) => name !== "");
-      if (count === state.agents && names.join("\n") === state.names.join("\n")) return;
-      update({ agents: count, names });
-      if (state.phase === "active") announce(agentsText(text, locale, count, names));
+      const state = panel.get();
+      if (state.phase !== "active" || (count === state.agents && names.join("\n") === state.names.join("\n"))) return;
+      panel.update({ ...state, agents: count, names });
+      view.announce(agentsText(text, view.locale, count, names));
     },
     connection: ({ status }) => {
+      const state = panel.get();
       const reconnecting = status === "reconnecting";
-      if (reconnecting === state.reconnecting) return;
-      update({ reconnecting });
-      announce(reconnecting ? text.reconnecting : text.reconnected, reconnecting);
-    },
-    rcrequested: requestControl,
-    urlstartwarning: (payload) => {
-      const { accept, decline } = payload;
-      if (payload.answered) return; // the page answered first
-      mount();
-      const modal = openModal({
-        root,
-        role: "alertdialog",
-        title: text.crossTitle,
-        body: text.crossBody,
-        decline: { label: text.notHere, run: () => decline() },
-        accept: { label: text.continueSharing, run: () => accept() },
-      });
-      ask(payload, modal, () => undefined);
-    },
-    [ANSWERED_EVENT]: (payload) => {
-      // The page's own handler (or this UI) answered a prompt: its dialog has nothing to ask.
-      asked.get(payload)?.();
-      asked.delete(payload);
-    },
-    accessibility: ({ enabled }) => {
-      if (enabled) announce(text.a11yOn);
+      if (state.phase !== "active" || reconnecting === state.reconnecting) return;
+      panel.change({ reconnecting });
+      view.announce(reconnecting ? text.reconnecting : text.reconnected, reconnecting);
     },
     rc: ({ enabled }) => {
-      if (enabled === state.rc) return;
+      const state = panel.get();
+      if (state.phase !== "active" || enabled === state.rc) return;
       const tookBack = takingBack && !enabled;
       takingBack = false;
-      const focusWasOnTakeBack = root.activeElement === parts.takeBack;
-      update({ rc: enabled });
-      announce(enabled ? text.rcOn : tookBack ? text.tookBack : text.rcOff);
+      const focusWasOnTakeBack = view.root.activeElement === view.parts.takeBack;
+      panel.change({ rc: enabled });
+      view.announce(enabled ? text.rcOn : tookBack ? text.tookBack : text.rcOff);
       // The button goes with control: focus stays in the panel rather than drop to the page.
-      if (focusWasOnTakeBack) stop.focus();
+      if (focusWasOnTakeBack) view.parts.stop.focus();
     },
-    reverseconfirm: inviteToReverse,
-    [SESSION_CONFIRM_EVENT]: (payload) => {
-      // An agent's one-click co-browse: the same consent as the terms dialog, and nothing
-      // starts (not even a connection) unless the visitor accepts.
-      const { accept, decline } = payload;
-      if (state.phase === "starting" || state.phase === "active") return;
-      if (payload.answered) return; // the page answered first
-      terms?.dismiss();
-      mount();
-      const modal = (terms = consent({ accept: () => accept(), decline: () => decline() }));
-      ask(payload, modal, () => terms === modal && (terms = null));
+    screenshare: ({ screenshareView, state }) => {
+      if (state === "new") {
+        panel.change({ sharing: true });
+        view.announce(screenshareView === "glance_agentvideo" ? text.videoStarted : text.shareStarted);
+      } else if (state === "ended") {
+        panel.change({ sharing: false });
+        if (visitor.inSession()) view.announce(text.shareEnded);
+      }
     },
+  };
+  return handlers;
+}
+
+export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, settings?: UiSettings): VisitorUi {
+  const { locale, texts: text, termsUrl, corner } = resolveSettings(settings ?? { config: {}, attrs: {} });
+  const view = createView(text, locale, tandem);
+  const ask = asker(view.root, view.mount);
+  const waiting = answers();
+  const terms = consent(ask, text, termsUrl, waiting);
+  const agent = agentPrompts(ask, text, waiting);
+  const panel = panelState(view, visitor, corner, agent);
+  const handlers: { [K in UiEvent]: Handler<K> } = {
+    ...lifecycle(panel, view, visitor, agent),
+    ...duringSession(panel, view, visitor),
+    [MESSAGE_EVENT]: (payload) => panel.get().phase === "active" && view.chat.receive(payload),
+    accessibility: ({ enabled }) => enabled && view.announce(text.a11yOn),
+    rcrequested: agent.requestControl,
+    reverseconfirm: agent.inviteToReverse,
+    urlstartwarning: (payload) => continueHere(ask, text, waiting, payload),
+    [SESSION_CONFIRM_EVENT]: (payload) => panel.busy() || terms.confirm(payload),
+    [ANSWERED_EVENT]: waiting.answered,
+    // Answered in another tab of the session: this tab's dialog has nothing left to ask.
     [REVERSE_ANSWERED_EVENT]: ({ accepted }) => {
-      // Answered in another tab of the session: this tab's dialog has nothing left to ask.
-      reversePrompt?.dismiss();
-      reversePrompt = null;
-      if (accepted) update({ watching: true });
+      agent.reverseSettled();
+      if (accepted) panel.change({ watching: true });
     },
     reverseended: () => {
       // The agent withdrew the invitation (or ended the session it led to).
-      const pending = reversePrompt !== null;
-      reversePrompt?.dismiss();
-      reversePrompt = null;
-      update({ watching: false, sharing: false });
-      if (pending) announce(text.reverseEnded);
+      const pending = agent.reverseSettled();
+      panel.change({ watching: false, sharing: false });
+      if (pending) view.announce(text.reverseEnded);
     },
-    screenshare: ({ screenshareView, state: shared }) => {
-      if (shared === "new") {
-        update({ sharing: true });
-        announce(screenshareView === "glance_agentvideo" ? text.videoStarted : text.shareStarted);
-      } else if (shared === "ended") {
-        update({ sharing: false });
-        if (visitor.inSession()) announce(text.shareEnded);
-      }
-    },
-    error: failed,
-    sessionend: () => reset(text.ended),
   };
-
-  mount();
-  render();
-
+  view.mount();
+  panel.update({ phase: "idle" });
   return {
-    handle(name, payload) {
-      handlers[name](payload);
-    },
-    notice(said: string) {
-      mount();
-      noticeText.textContent = said;
-      notice.hidden = false;
-      announce(`${text.noticeTitle}: ${said}`);
-    },
-    promptCrossDomain(url: string) {
-      let host = url;
-      try {
-        host = new URL(url, location.href).host;
-      } catch {
-        // shown as given
-      }
-      mount();
-      return new Promise<boolean>((resolve) => {
-        openModal({
-          root,
-          role: "alertdialog",
-          title: text.crossTitle,
-          body: fill(text.continueOn, { host }),
-          decline: { label: text.notHere, run: () => resolve(false) },
-          accept: { label: text.continueSharing, run: () => resolve(true) },
-        });
-      });
-    },
-    showTerms(options: TermsOptions) {
-      if (terms || state.phase === "starting" || state.phase === "active") return;
-      mount();
-      const sessionKey = options.sessionKey;
-      terms = consent({
-        accept: () => visitor.startSession(sessionKey === undefined ? undefined : { sessionKey }),
-        decline: () => undefined,
-      });
+    handle: (name, payload) => handlers[name](payload),
+    notice: view.notice,
+    promptCrossDomain: (url) => continueThere(ask, text, url),
+    showTerms({ sessionKey }) {
+      if (terms.asking() || panel.busy()) return;
+      terms.showTerms(() => visitor.startSession(sessionKey === undefined ? undefined : { sessionKey }));
     },
   };
 }

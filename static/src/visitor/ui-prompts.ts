@@ -1,0 +1,120 @@
+// The default UI's questions to the visitor: the terms (before a session, or an agent's
+// one-click co-browse), an agent's remote control request, a reverse-session invitation,
+// and continuing the session on another domain. Each is a modal (ui-modal.ts); a prompt
+// the page's own handler answers first closes by itself (ANSWERED_EVENT).
+import type { Prompt } from "./events";
+import { openModal, type Modal } from "./ui-modal";
+import { fill, type Texts } from "./texts";
+
+type Choice = { accept(): void; decline(): void };
+type Labels = { title: string; body: string; no: string; yes: string; link?: { href: string; label: string } };
+
+/** Opens a two-choice dialog in the UI (put in the page first). */
+export type Ask = (role: "dialog" | "alertdialog", labels: Labels, choice: Choice) => Modal;
+
+export function asker(root: ShadowRoot, mount: () => void): Ask {
+  return (role, { title, body, no, yes, link }, choice) => {
+    mount();
+    return openModal({ root, role, title, body, link, decline: { label: no, run: choice.decline }, accept: { label: yes, run: choice.accept } });
+  };
+}
+
+/** The open dialogs of prompts the page may answer first, by prompt. */
+export function answers() {
+  const open = new Map<Prompt, () => void>();
+  return {
+    /** `modal` asks `payload`; `forget` when it closes because the page answered. */
+    wait(payload: Prompt, modal: Modal, forget: () => void = () => undefined): void {
+      open.set(payload, () => {
+        modal.dismiss();
+        forget();
+      });
+    },
+    /** The page's handler (or this UI) answered `payload`: its dialog has nothing to ask. */
+    answered(payload: Prompt): void {
+      open.get(payload)?.();
+      open.delete(payload);
+    },
+  };
+}
+export type Answers = ReturnType<typeof answers>;
+
+/** The terms: before the visitor's own session (showTerms) or an agent's one-click
+ * co-browse (confirm), where nothing starts, not even a connection, unless accepted. */
+export function consent(ask: Ask, text: Texts, termsUrl: string | null, waiting: Answers) {
+  let terms: Modal | null = null;
+  const show = (choice: Choice) => {
+    const link = termsUrl ? { href: termsUrl, label: text.termsLink } : undefined;
+    const labels = { title: text.termsTitle, body: text.termsBody, no: text.decline, yes: text.accept, link };
+    const settle = (run: () => void) => () => ((terms = null), run());
+    return (terms = ask("dialog", labels, { decline: settle(choice.decline), accept: settle(choice.accept) }));
+  };
+  return {
+    /** The terms dialog is open. */
+    asking: () => terms !== null,
+    showTerms: (start: () => void) => void show({ accept: start, decline: () => undefined }),
+    confirm(payload: Prompt): void {
+      if (payload.answered) return; // the page answered first
+      terms?.dismiss();
+      const modal = show(payload);
+      waiting.wait(payload, modal, () => terms === modal && (terms = null));
+    },
+  };
+}
+
+/** An agent's requests during a session: remote control, and a reverse session. */
+export function agentPrompts(ask: Ask, text: Texts, waiting: Answers) {
+  let control: Modal | null = null;
+  let reverse: Modal | null = null;
+  return {
+    requestControl(payload: Prompt): void {
+      control?.dismiss();
+      if (payload.answered) return; // the page answered first
+      const settle = (run: () => void) => () => ((control = null), run());
+      const labels = { title: text.rcTitle, body: text.rcBody, no: text.deny, yes: text.allow };
+      const modal = (control = ask("alertdialog", labels, { decline: settle(payload.decline), accept: settle(payload.accept) }));
+      waiting.wait(payload, modal, () => control === modal && (control = null));
+    },
+    inviteToReverse(payload: Prompt): void {
+      reverse?.dismiss();
+      const settle = (run: () => void) => () => ((reverse = null), run());
+      const labels = { title: text.reverseTitle, body: text.reverseBody, no: text.noThanks, yes: text.watch };
+      reverse = ask("alertdialog", labels, { decline: settle(payload.decline), accept: settle(payload.accept) });
+    },
+    /** The invitation is answered (in another tab too) or withdrawn: its dialog goes;
+     * whether one was open. */
+    reverseSettled(): boolean {
+      const pending = reverse !== null;
+      reverse?.dismiss();
+      reverse = null;
+      return pending;
+    },
+    /** Control is no longer asked for (the session failed or ended). */
+    dropControl(): void {
+      control?.dismiss();
+      control = null;
+    },
+  };
+}
+export type AgentPrompts = ReturnType<typeof agentPrompts>;
+
+/** Continue the session a page on another domain handed over (urlstartwarning)? */
+export function continueHere(ask: Ask, text: Texts, waiting: Answers, payload: Prompt): void {
+  if (payload.answered) return; // the page answered first
+  const labels = { title: text.crossTitle, body: text.crossBody, no: text.notHere, yes: text.continueSharing };
+  waiting.wait(payload, ask("alertdialog", labels, payload));
+}
+
+/** Continue the session on `url`'s site (VisitorUI.promptCrossDomain)? */
+export function continueThere(ask: Ask, text: Texts, url: string): Promise<boolean> {
+  let host = url;
+  try {
+    host = new URL(url, location.href).host;
+  } catch {
+    // shown as given
+  }
+  const labels = { title: text.crossTitle, body: fill(text.continueOn, { host }), no: text.notHere, yes: text.continueSharing };
+  return new Promise<boolean>((resolve) => {
+    ask("alertdialog", labels, { decline: () => resolve(false), accept: () => resolve(true) });
+  });
+}
