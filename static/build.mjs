@@ -1,9 +1,16 @@
 // Builds the browser bundles into static/dist/ (served by Django) and reports their sizes.
-import { build } from "esbuild";
+// `node static/build.mjs --analyze` also prints what each bundle is made of (minified bytes
+// per source file, from esbuild's metafile).
+import { analyzeMetafile, build as esbuild } from "esbuild";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const outdir = new URL("./dist/", import.meta.url).pathname;
+const analyze = process.argv.includes("--analyze");
+const build = async (options) => {
+  const result = await esbuild({ ...options, metafile: analyze });
+  if (analyze) console.log(await analyzeMetafile(result.metafile));
+};
 const common = { bundle: true, minify: true, target: ["es2020"], logLevel: "warning", legalComments: "none" };
 
 await Promise.all([
