@@ -11,7 +11,10 @@ const build = async (options) => {
   const result = await esbuild({ ...options, metafile: analyze });
   if (analyze) console.log(await analyzeMetafile(result.metafile));
 };
-const common = { bundle: true, minify: true, target: ["es2020"], logLevel: "warning", legalComments: "none" };
+// A property name that ends in "_" is private to the bundle that holds it (a class's private
+// members, the socket client's options and status): esbuild shortens it. Such a name must
+// never reach the wire, storage, the page's API or another bundle.
+const common = { bundle: true, minify: true, target: ["es2020"], logLevel: "warning", legalComments: "none", mangleProps: /_$/ };
 
 await Promise.all([
   // The loader is wrapped by the loader view, which passes TANDEM_CONFIG in.

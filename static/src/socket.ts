@@ -2,13 +2,13 @@
 // frame's contact code, the agents' status, the agent's viewer and dashboard): frames typed
 // both ways by the generated protocol, and one reconnect policy. A connection that drops is
 // tried again after a jittered exponential backoff until the server says it is over (a
-// frame the owner calls final, a close code it calls permanent), the page's
-// Content-Security-Policy refuses the socket, the owner declines, or a bound it set (failed
-// attempts in a row, time since the first failure) runs out. docs/protocol.md lists the
-// codes and each socket's bounds.
+// frame the owner calls final, a close code it calls permanent) or the owner's bounds
+// (next_: failed attempts in a row, time since the first failure, a page policy that
+// refuses the socket) say no more. docs/protocol.md lists the codes and each socket's
+// bounds. Its options and status end in "_": the bundle shortens them (static/build.mjs).
 import { CloseCode } from "./protocol";
 
-/** Close codes after which reconnecting cannot help (the agent pages' default): the
+/** Close codes after which reconnecting cannot help, on the agent pages' sockets: the
  * session ended (4000), the agent is not (or no longer) signed in (4401), may not (or no
  * longer) open it (4403), or it does not exist (4404). */
 export const PERMANENT_CLOSE: ReadonlySet<number> = new Set<number>([
@@ -21,27 +21,21 @@ export const PERMANENT_CLOSE: ReadonlySet<number> = new Set<number>([
 export type SocketStatus =
   /** The first connection is being made. */
   | "connecting"
-  /** Connected (send the greeting now); `reconnected` says whether an earlier one was. */
+  /** Connected (send the greeting now). */
   | "open"
-  /** The connection dropped; the next attempt comes after `delay`. */
+  /** The connection dropped; the next attempt comes after `delay_`. */
   | "reconnecting"
-  /** Closed for good by the server, the page's policy, the owner's bounds; never after
-   * the owner's own close(). */
+  /** Closed for good by the server or the owner's bounds; never after the owner's own
+   * close(). */
   | "closed";
 
 export type StatusDetail = {
-  /** Whether an earlier connection of this socket opened. */
-  reconnected: boolean;
-  code: number;
-  reason: string;
+  code_: number;
+  reason_: string;
   /** Failed attempts in a row, the one just failed included (0 while none failed). */
-  attempt: number;
+  attempt_: number;
   /** While reconnecting: the wait before the next attempt, in ms. */
-  delay: number;
-  /** The connection did not open within `openTimeoutMs`. */
-  timedOut: boolean;
-  /** The page refuses the socket (refuse()). */
-  blocked: boolean;
+  delay_: number;
 };
 
 declare const frameType: unique symbol;
@@ -49,45 +43,40 @@ declare const frameType: unique symbol;
  * measures to chunk them: chunks.ts). */
 export type FrameText<F> = string & { readonly [frameType]: F };
 
-export type SocketOptions<In extends { t: string }, Out> = {
+/** What each connection attempt carries while it lasts (a heartbeat, a time limit to
+ * open): started with the attempt's WebSocket and `fail`, which gives the attempt up as a
+ * dropped connection (1006); returns how to stop. */
+export type AttemptHook = (socket: WebSocket, fail: () => void) => () => void;
+
+export type SocketOptions<In extends { t: string }> = {
   /** A ws(s):// URL (agent pages: sameOrigin(path)). */
-  url: string;
-  onFrame(frame: In): void;
+  url_: string;
+  onFrame_(frame: In): void;
   /** The greeting (`hello`, `start`, `resume`) goes out on "open". */
-  onStatus?(status: SocketStatus, detail: StatusDetail): void;
+  onStatus_(status: SocketStatus, detail: StatusDetail): void;
   /** Whether the server will close for good after `frame`, whatever the close code. */
-  isFinal?(frame: In): boolean;
+  isFinal_?(frame: In): boolean;
   /** Whether `frame` shows the server took the connection, so the backoff starts over;
    * default: anything but an `error` (a server that accepts only to refuse keeps it
    * growing). */
-  isWelcome?(frame: In): boolean;
-  /** Close codes after which another attempt cannot help; default PERMANENT_CLOSE. */
-  permanent?: ReadonlySet<number>;
-  /** Whether to try again after this drop (default yes); false closes for good. */
-  retry?(detail: StatusDetail): boolean;
-  minDelayMs?: number;
-  maxDelayMs?: number;
-  /** Give up after this many failed attempts in a row. */
-  maxAttempts?: number;
-  /** Give up once this long has passed since the first failure in a row; the last wait
-   * is cut to end there. */
-  giveUpAfterMs?: number;
-  /** A connection not open by then is given up (a proxy or firewall that swallows it). */
-  openTimeoutMs?: number;
-  /** A heartbeat: `frame` every `everyMs` while connected. */
-  keepAlive?: { everyMs: number; frame: Out };
+  isWelcome_?(frame: In): boolean;
+  /** Close codes after which another attempt cannot help (default: none). */
+  permanent_?: ReadonlySet<number>;
+  /** The owner's bounds, asked after each drop that the server did not make final: the
+   * wait before the next attempt (`wait`, the jittered backoff's, or less), or null for no
+   * more. Default: `wait`, for ever. */
+  next_?(detail: StatusDetail, wait: number): number | null;
+  minDelayMs_?: number;
+  maxDelayMs_?: number;
+  attempt_?: AttemptHook;
 };
 
 export type Socket<Out> = {
-  /** Sends when connected; returns whether it did. */
-  send(frame: Out): boolean;
-  sendText(text: FrameText<Out>): boolean;
+  /** Sends a frame (or one already serialized) when connected; returns whether it did. */
+  send(frame: Out | FrameText<Out>): boolean;
   readonly connected: boolean;
   /** While waiting to reconnect: try now. */
   retryNow(): void;
-  /** The page refuses the socket (its Content-Security-Policy, watchPolicy()): the
-   * attempt under way fails now, and no other follows (`blocked`). */
-  refuse(): void;
   /** Closes for good (the page is done with it); no status follows. */
   close(): void;
 };
@@ -100,7 +89,7 @@ export function backoffDelay(attempt: number, min: number, max: number): number 
 }
 
 // WebSocket.readyState values (inlined by the bundler).
-const enum ReadyState {
+export const enum ReadyState {
   CONNECTING,
   OPEN,
   CLOSING,
@@ -122,158 +111,115 @@ export function watchPolicy(url: string, refused: () => void): () => void {
   return () => document.removeEventListener("securitypolicyviolation", violation);
 }
 
-/** What became of one connection attempt: `lost` comes once, after `open` or without it. */
-type Attempt<In> = {
-  open(): void;
-  frame(frame: In): void;
-  lost(code: number, reason: string, timedOut: boolean): void;
-};
-
-/** One connection attempt to `options.url`, reported to `on`, with its heartbeat: its
- * WebSocket, or null when the browser would not even make one. */
-function dial<In, Out>(options: SocketOptions<{ t: string }, Out>, on: Attempt<In>): WebSocket | null {
-  const { keepAlive, openTimeoutMs } = options;
-  let socket: WebSocket | null = null;
-  let up = false;
-  let done = false;
-  let ping: ReturnType<typeof setInterval> | undefined;
-  const lost = (code: number, reason = "", timedOut = false) => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    clearInterval(ping);
-    if (socket && socket.readyState < ReadyState.CLOSING) socket.close(CloseCode.NORMAL);
-    // A refused socket's "error" can come before the page's policy report: let it land.
-    if (up) on.lost(code, reason, timedOut);
-    else setTimeout(() => on.lost(code, reason, timedOut), 0);
+/** An attempt's heartbeat (SocketOptions.attempt_): `frame` every `everyMs` while its
+ * connection is open (the hook hears of the open before the owner, who may close it). */
+export function heartbeat<Out>(everyMs: number, frame: Out): AttemptHook {
+  return (socket) => {
+    let ping: ReturnType<typeof setInterval> | undefined;
+    socket.addEventListener("open", () => (ping = setInterval(() => socket.send(JSON.stringify(frame)), everyMs)));
+    return () => clearInterval(ping);
   };
-  // A proxy or firewall that swallows the socket.
-  const timer = openTimeoutMs
-    ? setTimeout(() => socket?.readyState === ReadyState.CONNECTING && lost(1006, "", true), openTimeoutMs)
-    : undefined;
-  try {
-    socket = new WebSocket(options.url);
-  } catch (error) {
-    // Older browsers throw when the page's Content-Security-Policy refuses the URL.
-    console.error("[Tandem]", error);
-    lost(1006);
-    return null;
-  }
-  socket.onopen = () => {
-    if (done) return;
-    up = true;
-    clearTimeout(timer);
-    on.open();
-    if (keepAlive) ping = setInterval(() => socket!.send(JSON.stringify(keepAlive.frame)), keepAlive.everyMs);
-  };
-  socket.onmessage = ({ data }) => {
-    if (done || typeof data !== "string") return;
-    try {
-      data = JSON.parse(data);
-    } catch {
-      return;
-    }
-    if (data) on.frame(data as In);
-  };
-  // A socket the page's policy refuses fires "error" and never "close" (Chromium).
-  socket.onerror = () => up || lost(1006);
-  socket.onclose = (event) => lost(event.code, event.reason);
-  return socket;
 }
 
-/** When to try again: `connect` runs after each failure once a jittered backoff has passed,
- * until the failure is final or the owner's bounds or retry() say no more; the owner hears
- * of each failure ("reconnecting" or "closed"). */
-function reconnectLoop(options: SocketOptions<never, unknown>, connect: () => void) {
+// One closure on purpose: every bundle carries it, and a closure's variables minify to one
+// letter each (split into functions it cost each bundle some 60 bytes of gzip).
+export function openSocket<In extends { t: string }, Out>(options: SocketOptions<In>): Socket<Out> {
+  const { onStatus_: onStatus, isWelcome_: isWelcome = (frame: In) => frame.t !== "error" } = options;
+  let socket: WebSocket | null = null; // the current attempt, connecting or open
   let timer: ReturnType<typeof setTimeout> | undefined; // the wait before the next attempt
+  let stop: (() => void) | undefined; // ends what the current attempt carries
   let closed = false; // for good: no more attempts
-  let failingSince = 0; // when the first of the failures in a row came
+  let failures = 0; // in a row
+  let final = false; // the server said it closes this socket for good
+  const detail = (code = 0, reason = ""): StatusDetail => {
+    return { code_: code, reason_: reason, attempt_: failures, delay_: 0 };
+  };
+  // One attempt. What becomes of it is reported once; nothing once it is lost or the page
+  // closed it (it is no longer `socket`).
+  const connect = () => {
+    timer = undefined;
+    let up = false;
+    let current: WebSocket;
+    const lost = (code: number, reason = "") => {
+      if (socket !== current) return;
+      socket = null;
+      stop?.();
+      current.close(CloseCode.NORMAL); // does nothing once closing
+      // A refused socket's "error" can come before the page's policy report: let it land.
+      if (up) failed(code, reason);
+      else setTimeout(failed, 0, code, reason);
+    };
+    try {
+      socket = current = new WebSocket(options.url_);
+    } catch (error) {
+      // Older browsers throw when the page's Content-Security-Policy refuses the URL.
+      console.error("[Tandem]", error);
+      setTimeout(failed, 0, 1006, "");
+      return;
+    }
+    // Before the handlers below, so that the hook hears of the open first.
+    stop = options.attempt_?.(current, () => lost(1006));
+    current.onopen = () => {
+      if (socket !== current) return;
+      up = true;
+      onStatus("open", detail());
+    };
+    current.onmessage = ({ data }) => {
+      if (socket !== current || typeof data !== "string") return;
+      try {
+        data = JSON.parse(data);
+      } catch {
+        return;
+      }
+      if (!data) return;
+      if (isWelcome(data)) failures = 0;
+      if (options.isFinal_?.(data)) final = true;
+      options.onFrame_(data);
+    };
+    // A socket the page's policy refuses fires "error" and never "close" (Chromium).
+    current.onerror = () => up || lost(1006);
+    current.onclose = (event) => lost(event.code, event.reason);
+  };
+  // After a failure the next attempt comes once a jittered backoff has passed, unless the
+  // server or the owner's bounds say no more.
+  const failed = (code: number, reason: string) => {
+    if (closed) return;
+    failures += 1;
+    const info = detail(code, reason);
+    const wait = backoffDelay(failures - 1, options.minDelayMs_ ?? 500, options.maxDelayMs_ ?? 15_000);
+    const next = final || options.permanent_?.has(code) ? null : options.next_ ? options.next_(info, wait) : wait;
+    if (next === null) {
+      finish();
+      onStatus("closed", info);
+    } else {
+      info.delay_ = next;
+      timer = setTimeout(connect, next);
+      onStatus("reconnecting", info);
+    }
+  };
   // The browser says the network is back: try now rather than at the end of the wait.
   const retryNow = () => {
     if (closed || timer === undefined) return;
     clearTimeout(timer);
-    timer = undefined;
     connect();
   };
   const finish = () => {
     closed = true;
     clearTimeout(timer);
+    stop?.();
     removeEventListener("online", retryNow);
   };
   addEventListener("online", retryNow);
-  return {
-    retryNow,
-    finish,
-    /** The `info.attempt`th attempt in a row failed (`stop`: for good). */
-    failed(info: StatusDetail, stop: boolean) {
-      const now = Date.now();
-      if (info.attempt === 1) failingSince = now;
-      const left = (options.giveUpAfterMs ?? Infinity) - (now - failingSince);
-      const wait =
-        stop || info.attempt > (options.maxAttempts ?? Infinity) || left <= 0
-          ? null
-          : Math.min(backoffDelay(info.attempt - 1, options.minDelayMs ?? 500, options.maxDelayMs ?? 15_000), left);
-      info.delay = wait ?? 0;
-      if (wait === null || options.retry?.(info) === false) {
-        finish();
-        options.onStatus?.("closed", info);
-      } else {
-        timer = setTimeout(() => ((timer = undefined), connect()), wait);
-        options.onStatus?.("reconnecting", info);
-      }
-    },
-  };
-}
-
-export function openSocket<In extends { t: string }, Out>(options: SocketOptions<In, Out>): Socket<Out> {
-  const { onStatus } = options;
-  let socket: WebSocket | null = null; // the current attempt, connecting or open
-  let opened = false; // any connection so far opened
-  let failures = 0; // in a row
-  let final = false; // the server said it closes this socket for good
-  let blocked = false;
-  const detail = (code = 0, reason = "", timedOut = false): StatusDetail => {
-    return { reconnected: opened, code, reason, attempt: failures, delay: 0, timedOut, blocked };
-  };
-  // An attempt that is no longer `socket` (the page closed it) reports nothing.
-  const connect = () => {
-    const current: WebSocket | null = (socket = dial<In, Out>(options, {
-      open() {
-        if (socket !== current) return;
-        onStatus?.("open", detail());
-        opened = true;
-      },
-      frame(frame) {
-        if (socket !== current) return;
-        if (options.isWelcome ? options.isWelcome(frame) : frame.t !== "error") failures = 0;
-        if (options.isFinal?.(frame)) final = true;
-        options.onFrame(frame);
-      },
-      lost(code, reason, timedOut) {
-        if (socket !== current) return;
-        socket = null;
-        failures += 1;
-        loop.failed(detail(code, reason, timedOut), final || blocked || (options.permanent ?? PERMANENT_CLOSE).has(code));
-      },
-    }));
-  };
-  const loop = reconnectLoop(options, connect);
-  const sendText = (text: string) => socket?.readyState === ReadyState.OPEN && (socket.send(text), true);
-  onStatus?.("connecting", detail());
+  onStatus("connecting", detail());
   connect();
   return {
-    send: (frame) => sendText(JSON.stringify(frame)),
-    sendText,
+    send: (frame) => socket?.readyState === ReadyState.OPEN && (socket.send(typeof frame === "string" ? frame : JSON.stringify(frame)), true),
     get connected() {
       return socket?.readyState === ReadyState.OPEN;
     },
-    retryNow: loop.retryNow,
-    refuse() {
-      blocked = true;
-      if (socket?.readyState === ReadyState.CONNECTING) socket.onerror?.(new Event("error"));
-    },
+    retryNow,
     close() {
-      loop.finish();
+      finish();
       socket?.close(CloseCode.NORMAL);
       socket = null;
     },

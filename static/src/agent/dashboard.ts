@@ -1,28 +1,28 @@
 // The agent dashboard: the live queue of sessions in the agent's groups, the visitors
 // online, and the notices of new sessions (title badge, optional tone and notification).
 import { CloseCode, type DashboardToServer, type ServerToDashboard, type SessionSummary } from "../protocol";
-import { openSocket, sameOrigin, type Socket, type SocketStatus, type StatusDetail } from "../socket";
-import { Notifier, TitleBadge, pageSeen } from "./notify";
+import { PERMANENT_CLOSE, openSocket, sameOrigin, type Socket, type SocketStatus, type StatusDetail } from "../socket";
+import { Notifier, TitleBadge, pageSeen, type Announcement } from "./notify";
 import { SessionQueue, visitorLabel, watchHref } from "./queue";
 import { VisitorsTable } from "./visitors";
 
 type Send = (frame: DashboardToServer) => boolean;
 
 /** What a new session's notice says: who, and on which page. */
-function announcement(session: SessionSummary) {
+function announcement(session: SessionSummary): Announcement {
   const page = session.page.title || session.page.url;
   return {
-    title: `New co-browsing session: ${visitorLabel(session)}`,
-    body: page ? `On ${page} (${session.site})` : `Session ${session.key} (${session.site})`,
-    tag: `tandem-session-${session.group}-${session.key}`,
-    href: watchHref(session),
+    title_: `New co-browsing session: ${visitorLabel(session)}`,
+    body_: page ? `On ${page} (${session.site})` : `Session ${session.key} (${session.site})`,
+    tag_: `tandem-session-${session.group}-${session.key}`,
+    href_: watchHref(session),
   };
 }
 
 /** The Available / Away switch: the server says where it stands (the same on every open
  * dashboard of the agent), a click asks to change it. Returns how to show a new state,
  * and how to show that the socket is down. */
-function bindAvailability(send: Send): { show(available: boolean): void; down(text: string): void } | null {
+function bindAvailability(send: Send): { show_(available: boolean): void; down_(text: string): void } | null {
   const box = document.getElementById("availability");
   const status = document.getElementById("availability-status");
   if (!(box instanceof HTMLInputElement) || !status) return null;
@@ -31,14 +31,14 @@ function bindAvailability(send: Send): { show(available: boolean): void; down(te
     box.disabled = true; // until the server confirms
   });
   return {
-    show(available: boolean) {
+    show_(available: boolean) {
       box.checked = available;
       box.disabled = false;
       status.textContent = available
         ? "Available: visitors on your sites see that an agent is here."
         : "Away: visitors see that no agent is available.";
     },
-    down(text: string) {
+    down_(text: string) {
       box.disabled = true;
       status.textContent = text;
     },
@@ -59,7 +59,8 @@ function bindVisitors(send: Send): VisitorsTable | null {
   return visitors;
 }
 
-/** The dashboard's parts, each driven by the frames that concern it. */
+/** The dashboard's parts, each driven by the frames that concern it (names private to
+ * this bundle end in "_": static/build.mjs). */
 function dashboardParts(table: HTMLTableElement, send: Send) {
   const body = table.tBodies[0];
   const empty = document.getElementById("no-sessions");
@@ -81,13 +82,14 @@ function dashboardParts(table: HTMLTableElement, send: Send) {
   const badge = new TitleBadge();
   const visitors = bindVisitors(send);
   const availability = bindAvailability(send);
-  return { table, queue, refreshEmpty, notifier, badge, visitors, availability, connection: document.getElementById("connection") };
+  const connection = document.getElementById("connection");
+  return { table_: table, queue_: queue, refreshEmpty_: refreshEmpty, notifier_: notifier, badge_: badge, visitors_: visitors, availability_: availability, connection_: connection };
 }
 type Parts = ReturnType<typeof dashboardParts>;
 
 function dashboardFrame(parts: Parts, frame: ServerToDashboard): void {
-  const { queue } = parts;
-  parts.visitors?.handle(frame);
+  const { queue_: queue } = parts;
+  parts.visitors_?.handle(frame);
   if (frame.t === "error") document.getElementById("signal-status")!.textContent = frame.msg;
   switch (frame.t) {
     case "sessions": // in parts: the first replaces the list, the others extend it
@@ -96,8 +98,8 @@ function dashboardFrame(parts: Parts, frame: ServerToDashboard): void {
     case "session":
       // A new session, or one that changed (its visitor went to another page).
       if (queue.upsert(frame.session)) {
-        if (!pageSeen()) parts.badge.add();
-        parts.notifier.announce(announcement(frame.session));
+        if (!pageSeen()) parts.badge_.add();
+        parts.notifier_.announce(announcement(frame.session));
       }
       break;
     case "session_ended":
@@ -107,20 +109,20 @@ function dashboardFrame(parts: Parts, frame: ServerToDashboard): void {
       queue.agents(frame.key, frame.count);
       break;
     case "availability":
-      parts.availability?.show(frame.available);
+      parts.availability_?.show_(frame.available);
       break;
     case "error":
-      parts.table.dataset.error = frame.msg;
+      parts.table_.dataset.error = frame.msg;
       break;
   }
-  parts.refreshEmpty();
-  parts.table.dataset.ready = "true";
+  parts.refreshEmpty_();
+  parts.table_.dataset.ready = "true";
 }
 
 /** While the socket is down the lists are stale: they are sent whole again on reconnect. */
 function connectionChanged(parts: Parts, status: SocketStatus, detail: StatusDetail): void {
-  const { connection } = parts;
-  parts.table.dataset.connection = status;
+  const { connection_: connection } = parts;
+  parts.table_.dataset.connection = status;
   if (status === "open" || status === "connecting") {
     if (connection) connection.hidden = true;
     return;
@@ -128,15 +130,15 @@ function connectionChanged(parts: Parts, status: SocketStatus, detail: StatusDet
   const text =
     status === "reconnecting"
       ? "Connection lost. Reconnecting…"
-      : detail.code === CloseCode.UNAUTHENTICATED
+      : detail.code_ === CloseCode.UNAUTHENTICATED
         ? "You are signed out. Sign in again to see sessions."
         : "Disconnected: reload the page.";
   if (status === "closed") {
-    parts.queue.clear();
-    parts.visitors?.clear();
-    parts.refreshEmpty();
+    parts.queue_.clear();
+    parts.visitors_?.clear();
+    parts.refreshEmpty_();
   }
-  parts.availability?.down(text);
+  parts.availability_?.down_(text);
   if (connection) {
     connection.textContent = text;
     connection.hidden = false;
@@ -147,9 +149,10 @@ function startDashboard(table: HTMLTableElement): () => void {
   let socket: Socket<DashboardToServer> | null = null;
   const parts = dashboardParts(table, (frame) => socket?.send(frame) ?? false);
   socket = openSocket<ServerToDashboard, DashboardToServer>({
-    url: sameOrigin("/ws/agent/dashboard/"),
-    onFrame: (frame) => dashboardFrame(parts, frame),
-    onStatus: (status, detail) => connectionChanged(parts, status, detail),
+    url_: sameOrigin("/ws/agent/dashboard/"),
+    onFrame_: (frame) => dashboardFrame(parts, frame),
+    onStatus_: (status, detail) => connectionChanged(parts, status, detail),
+    permanent_: PERMANENT_CLOSE,
   });
   return () => socket?.close();
 }

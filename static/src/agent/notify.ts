@@ -6,7 +6,7 @@
 const SOUND_KEY = "tandem.notify.sound";
 const DESKTOP_KEY = "tandem.notify.desktop";
 
-export type Announcement = { title: string; body: string; tag: string; href: string };
+export type Announcement = { title_: string; body_: string; tag_: string; href_: string };
 
 function stored(key: string): boolean {
   try {
@@ -32,11 +32,11 @@ export function pageSeen(): boolean {
 
 /** "(n) Title" while n announcements are unseen; back to the title once the page is seen. */
 export class TitleBadge {
-  private unseen = 0;
-  private readonly base: string;
+  private unseen_ = 0;
+  private readonly base_: string;
 
   constructor() {
-    this.base = document.title;
+    this.base_ = document.title;
     const seen = () => {
       if (pageSeen()) this.clear();
     };
@@ -46,18 +46,14 @@ export class TitleBadge {
     document.addEventListener("keydown", seen);
   }
 
-  get count(): number {
-    return this.unseen;
-  }
-
   add(): void {
-    this.unseen += 1;
-    document.title = `(${this.unseen}) ${this.base}`;
+    this.unseen_ += 1;
+    document.title = `(${this.unseen_}) ${this.base_}`;
   }
 
   clear(): void {
-    this.unseen = 0;
-    document.title = this.base;
+    this.unseen_ = 0;
+    document.title = this.base_;
   }
 }
 
@@ -92,18 +88,18 @@ export function playTone(): void {
 
 /** The sound toggle and the "Enable notifications" control, and announcing through them. */
 export class Notifier {
-  sound = stored(SOUND_KEY);
-  desktop = stored(DESKTOP_KEY);
+  private sound_ = stored(SOUND_KEY);
+  private desktop_ = stored(DESKTOP_KEY);
 
   /** `soundBox`: a checkbox; `desktopButton`: asks for the browser's permission on click
    * (never before), then switches notifications on and off; `status`: what happened. */
   bind(soundBox: HTMLInputElement | null, desktopButton: HTMLButtonElement | null, status: HTMLElement | null): void {
     if (soundBox) {
-      soundBox.checked = this.sound;
+      soundBox.checked = this.sound_;
       soundBox.addEventListener("change", () => {
-        this.sound = soundBox.checked;
-        store(SOUND_KEY, this.sound);
-        if (this.sound) playTone(); // so the agent hears what it will sound like
+        this.sound_ = soundBox.checked;
+        store(SOUND_KEY, this.sound_);
+        if (this.sound_) playTone(); // so the agent hears what it will sound like
       });
     }
     if (!desktopButton) return;
@@ -116,22 +112,22 @@ export class Notifier {
       return;
     }
     const show = () => {
-      const on = this.desktop && Notification.permission === "granted";
+      const on = this.desktop_ && Notification.permission === "granted";
       desktopButton.textContent = on ? "Turn off notifications" : "Enable notifications";
       desktopButton.setAttribute("aria-pressed", String(on));
     };
     show();
     desktopButton.addEventListener("click", async () => {
-      if (this.desktop && Notification.permission === "granted") {
-        this.desktop = false;
+      if (this.desktop_ && Notification.permission === "granted") {
+        this.desktop_ = false;
       } else {
         // Asked here, on the agent's click, never before (already granted: no prompt shows).
         const permission = await Notification.requestPermission();
-        this.desktop = permission === "granted";
-        if (!this.desktop) say("Notifications are blocked for this site in the browser's settings.");
+        this.desktop_ = permission === "granted";
+        if (!this.desktop_) say("Notifications are blocked for this site in the browser's settings.");
         else say("Desktop notifications on: you hear of new sessions in other tabs and windows too.");
       }
-      store(DESKTOP_KEY, this.desktop);
+      store(DESKTOP_KEY, this.desktop_);
       show();
     });
   }
@@ -139,14 +135,14 @@ export class Notifier {
   /** Tell the agent: a tone if asked for, a desktop notification if asked for and the agent
    * is not looking at this page. */
   announce(news: Announcement): void {
-    if (this.sound) playTone();
-    if (!this.desktop || pageSeen() || typeof Notification === "undefined" || Notification.permission !== "granted") return;
+    if (this.sound_) playTone();
+    if (!this.desktop_ || pageSeen() || typeof Notification === "undefined" || Notification.permission !== "granted") return;
     try {
-      const note = new Notification(news.title, { body: news.body, tag: news.tag });
+      const note = new Notification(news.title_, { body: news.body_, tag: news.tag_ });
       note.onclick = () => {
         window.focus();
         note.close();
-        if (news.href && location.pathname !== news.href) location.assign(news.href);
+        if (news.href_ && location.pathname !== news.href_) location.assign(news.href_);
       };
     } catch {
       // Some mobile browsers only notify from a service worker: the title badge remains.

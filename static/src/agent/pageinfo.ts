@@ -15,36 +15,36 @@ export function displayUrl(href: string): string {
 }
 
 export class VisitorPage {
-  private url = "";
-  private title = "";
+  private url_ = "";
+  private title_ = "";
 
   constructor(
-    private readonly titleOut: HTMLElement,
-    private readonly urlOut: HTMLElement,
+    private readonly titleOut_: HTMLElement,
+    private readonly urlOut_: HTMLElement,
   ) {}
 
   /** Mirror events: a Meta event says which page (a snapshot, a new page). */
   events(events: eventWithTime[]): void {
     for (const event of events) {
       if (event.type === EventType.Meta && typeof event.data.href === "string") {
-        this.url = displayUrl(event.data.href);
+        this.url_ = displayUrl(event.data.href);
       }
     }
-    this.show();
+    this.show_();
   }
 
   /** The replayed document: its title (read again after each change). */
   document(doc: Document | null | undefined): void {
-    if (doc) this.title = doc.title.trim();
-    this.show();
+    if (doc) this.title_ = doc.title.trim();
+    this.show_();
   }
 
-  private show(): void {
-    const title = this.title || (this.url ? "(untitled page)" : "");
-    if (this.titleOut.textContent !== title) this.titleOut.textContent = title;
-    if (this.urlOut.textContent !== this.url) {
-      this.urlOut.textContent = this.url;
-      this.urlOut.title = this.url;
+  private show_(): void {
+    const title = this.title_ || (this.url_ ? "(untitled page)" : "");
+    if (this.titleOut_.textContent !== title) this.titleOut_.textContent = title;
+    if (this.urlOut_.textContent !== this.url_) {
+      this.urlOut_.textContent = this.url_;
+      this.urlOut_.title = this.url_;
     }
   }
 }

@@ -41,27 +41,27 @@ function labelled(label: string, ...content: Node[]): HTMLTableCellElement {
 }
 
 export class SessionQueue {
-  private readonly sessions = new Map<string, { session: SessionSummary; started: number }>();
-  private order: SortOrder = "newest";
-  private text = "";
-  private unjoinedOnly = false;
-  private fresh = new Set<string>(); // arrived while this page was open: highlighted until opened
+  private readonly sessions_ = new Map<string, { session: SessionSummary; started: number }>();
+  private order_: SortOrder = "newest";
+  private text_ = "";
+  private unjoinedOnly_ = false;
+  private fresh_ = new Set<string>(); // arrived while this page was open: highlighted until opened
 
   constructor(
-    private readonly body: HTMLTableSectionElement,
-    private readonly onChange: () => void,
+    private readonly body_: HTMLTableSectionElement,
+    private readonly onChange_: () => void,
   ) {
-    window.setInterval(() => this.tick(), 1000);
+    window.setInterval(() => this.tick_(), 1000);
   }
 
   /** The sort and filter controls of the page. */
   bindControls(form: HTMLFormElement): void {
     const read = () => {
       const fields = new FormData(form);
-      this.order = fields.get("sort") === "waiting" ? "waiting" : "newest";
-      this.text = String(fields.get("q") ?? "").trim().toLowerCase();
-      this.unjoinedOnly = fields.get("unjoined") === "on";
-      this.render();
+      this.order_ = fields.get("sort") === "waiting" ? "waiting" : "newest";
+      this.text_ = String(fields.get("q") ?? "").trim().toLowerCase();
+      this.unjoinedOnly_ = fields.get("unjoined") === "on";
+      this.render_();
     };
     form.addEventListener("input", read);
     form.addEventListener("change", read);
@@ -73,49 +73,49 @@ export class SessionQueue {
   }
 
   get size(): number {
-    return this.sessions.size;
+    return this.sessions_.size;
   }
 
   /** The whole list (`extend`: one more part of it). */
   replace(sessions: SessionSummary[], extend: boolean): void {
     if (!extend) {
-      this.sessions.clear();
-      this.fresh.clear();
+      this.sessions_.clear();
+      this.fresh_.clear();
     }
-    for (const session of sessions) this.sessions.set(session.key, { session, started: Date.parse(session.started_at) });
-    this.render();
+    for (const session of sessions) this.sessions_.set(session.key, { session, started: Date.parse(session.started_at) });
+    this.render_();
   }
 
   /** A session started or changed; true when it is new to this page. */
   upsert(session: SessionSummary): boolean {
-    const isNew = !this.sessions.has(session.key);
-    this.sessions.set(session.key, { session, started: Date.parse(session.started_at) });
-    if (isNew) this.fresh.add(session.key);
-    this.render();
+    const isNew = !this.sessions_.has(session.key);
+    this.sessions_.set(session.key, { session, started: Date.parse(session.started_at) });
+    if (isNew) this.fresh_.add(session.key);
+    this.render_();
     return isNew;
   }
 
   remove(key: string): void {
-    this.sessions.delete(key);
-    this.fresh.delete(key);
-    this.render();
+    this.sessions_.delete(key);
+    this.fresh_.delete(key);
+    this.render_();
   }
 
   agents(key: string, count: number): void {
-    const entry = this.sessions.get(key);
+    const entry = this.sessions_.get(key);
     if (!entry) return;
     entry.session = { ...entry.session, agents: count };
-    if (count > 0) this.fresh.delete(key);
-    this.render();
+    if (count > 0) this.fresh_.delete(key);
+    this.render_();
   }
 
   clear(): void {
     this.replace([], false);
   }
 
-  private matches(session: SessionSummary): boolean {
-    if (this.unjoinedOnly && session.agents > 0) return false;
-    if (!this.text) return true;
+  private matches_(session: SessionSummary): boolean {
+    if (this.unjoinedOnly_ && session.agents > 0) return false;
+    if (!this.text_) return true;
     const haystack = [
       session.key,
       visitorText(session.visitor),
@@ -127,43 +127,43 @@ export class SessionQueue {
     ]
       .join("\n")
       .toLowerCase();
-    return haystack.includes(this.text);
+    return haystack.includes(this.text_);
   }
 
   /** Unjoined first; within each, the newest (the default) or the longest waiting first. */
-  private sorted(): Array<{ session: SessionSummary; started: number }> {
-    const direction = this.order === "waiting" ? 1 : -1;
-    return [...this.sessions.values()]
-      .filter(({ session }) => this.matches(session))
+  private sorted_(): Array<{ session: SessionSummary; started: number }> {
+    const direction = this.order_ === "waiting" ? 1 : -1;
+    return [...this.sessions_.values()]
+      .filter(({ session }) => this.matches_(session))
       .sort((a, b) => Number(a.session.agents > 0) - Number(b.session.agents > 0) || direction * (a.started - b.started));
   }
 
-  private render(): void {
-    const rows = this.sorted().map(({ session, started }) => this.row(session, started));
-    this.body.replaceChildren(...rows);
-    this.body.closest("table")?.setAttribute("data-shown", String(rows.length));
-    this.onChange();
+  private render_(): void {
+    const rows = this.sorted_().map(({ session, started }) => this.row_(session, started));
+    this.body_.replaceChildren(...rows);
+    this.body_.closest("table")?.setAttribute("data-shown", String(rows.length));
+    this.onChange_();
   }
 
-  private waitingText(agents: number, started: number): string {
+  private waitingText_(agents: number, started: number): string {
     const since = clock(Date.now() - started);
     return agents > 0 ? `in session ${since}` : `waiting ${since}`;
   }
 
-  private tick(): void {
-    for (const row of this.body.rows) {
-      const entry = this.sessions.get(row.dataset.key ?? "");
+  private tick_(): void {
+    for (const row of this.body_.rows) {
+      const entry = this.sessions_.get(row.dataset.key ?? "");
       const out = row.querySelector(".waiting");
-      if (entry && out) out.textContent = this.waitingText(entry.session.agents, entry.started);
+      if (entry && out) out.textContent = this.waitingText_(entry.session.agents, entry.started);
     }
   }
 
-  private row(session: SessionSummary, started: number): HTMLTableRowElement {
+  private row_(session: SessionSummary, started: number): HTMLTableRowElement {
     const tr = document.createElement("tr");
     tr.dataset.key = session.key;
     tr.dataset.joined = String(session.agents > 0);
     if (session.agents === 0) tr.classList.add("unjoined");
-    if (this.fresh.has(session.key)) tr.classList.add("fresh");
+    if (this.fresh_.has(session.key)) tr.classList.add("fresh");
 
     const who = document.createElement("div");
     who.append(span(visitorLabel(session), "visitor"));
@@ -182,12 +182,12 @@ export class SessionQueue {
     link.className = "watch";
     link.textContent = session.agents > 0 ? "Join" : "Watch";
     link.setAttribute("aria-label", `${link.textContent} session ${session.key} (${visitorLabel(session)})`);
-    link.addEventListener("click", () => this.fresh.delete(session.key));
+    link.addEventListener("click", () => this.fresh_.delete(session.key));
 
     tr.append(
       labelled("Visitor", who),
       labelled("Page", page),
-      labelled("Waiting", span(this.waitingText(session.agents, started), "waiting")),
+      labelled("Waiting", span(this.waitingText_(session.agents, started), "waiting")),
       labelled("Key", span(session.key, "key")),
       labelled("Where", span(`${session.group_name} (${session.group}) · ${session.site}`, "where")),
       labelled("Agents", span(String(session.agents), "agents")),

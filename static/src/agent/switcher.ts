@@ -100,10 +100,10 @@ export class ViewerNews {
     this.notice.hidden = false;
     if (!pageSeen()) this.badge.add();
     this.notifier.announce({
-      title: `New co-browsing session: ${who}`,
-      body: session.page.title || session.page.url || `Session ${session.key}`,
-      tag: `tandem-session-${session.group}-${session.key}`,
-      href: watchHref(session),
+      title_: `New co-browsing session: ${who}`,
+      body_: session.page.title || session.page.url || `Session ${session.key}`,
+      tag_: `tandem-session-${session.group}-${session.key}`,
+      href_: watchHref(session),
     });
   }
 

@@ -2,7 +2,7 @@
 // control, share, marks, chat, accessibility) and its socket, which comes back by itself.
 import "@rrweb/replay/dist/style.css";
 import { CloseCode, ErrorCode, type AgentToServer, type ServerToAgent } from "../protocol";
-import { openSocket, sameOrigin, type Socket, type SocketStatus, type StatusDetail } from "../socket";
+import { PERMANENT_CLOSE, openSocket, sameOrigin, type Socket, type SocketStatus, type StatusDetail } from "../socket";
 import { MarkTools } from "./annotate";
 import { AssetRewriter } from "./assets";
 import { ChatPanel } from "./chat";
@@ -137,9 +137,9 @@ function shutOut(parts: Parts, state: string, text: string): void {
 
 /** The socket's state: while it is down whatever this view showed is stale until the next
  * `joined` and snapshot, and a share cannot outlive its socket. */
-function connectionChanged(parts: Parts, waiting: WaitForSession, status: SocketStatus, detail: StatusDetail): void {
+function connectionChanged(parts: Parts, waiting: WaitForSession, status: SocketStatus, detail: StatusDetail, reconnected: boolean): void {
   if (status === "open") {
-    if (detail.reconnected) parts.setState("connecting", "Reconnected: catching up…");
+    if (reconnected) parts.setState("connecting", "Reconnected: catching up…");
     return;
   }
   if (status === "connecting") return;
@@ -152,7 +152,7 @@ function connectionChanged(parts: Parts, waiting: WaitForSession, status: Socket
   }
   const shown = parts.root.dataset.state;
   if (shown === "ended" || shown === "error" || shown === "signed-out" || waiting.waiting) return;
-  if (detail.code === CloseCode.UNAUTHENTICATED) shutOut(parts, "signed-out", SIGNED_OUT);
+  if (detail.code_ === CloseCode.UNAUTHENTICATED) shutOut(parts, "signed-out", SIGNED_OUT);
   else parts.setState("closed", "Disconnected from the session.");
 }
 
@@ -166,11 +166,16 @@ function startViewer(root: HTMLElement): () => void {
   const group = new URLSearchParams(location.search).get("group");
   const path = `/ws/agent/session/${encodeURIComponent(key)}/${group ? `?group=${encodeURIComponent(group)}` : ""}`;
   const connect = () => {
+    let opened = false; // an earlier connection of this socket opened
     socket = openSocket<ServerToAgent, AgentToServer>({
-      url: sameOrigin(path),
-      onFrame: (frame) => (frames[frame.t] as (frame: ServerToAgent) => void)(frame),
-      onStatus: (status, detail) => connectionChanged(parts, waiting, status, detail),
-      isFinal: (frame) => frame.t === "ended",
+      url_: sameOrigin(path),
+      onFrame_: (frame) => (frames[frame.t] as (frame: ServerToAgent) => void)(frame),
+      onStatus_: (status, detail) => {
+        connectionChanged(parts, waiting, status, detail, opened);
+        if (status === "open") opened = true;
+      },
+      isFinal_: (frame) => frame.t === "ended",
+      permanent_: PERMANENT_CLOSE,
     });
   };
   const waiting = new WaitForSession(root, key, parts.setState, connect);

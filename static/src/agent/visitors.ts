@@ -17,18 +17,18 @@ function cell(text: string, className: string, label: string): HTMLTableCellElem
 }
 
 export class VisitorsTable {
-  private readonly body: HTMLTableSectionElement;
-  private found: HTMLTableElement | null = null;
+  private readonly body_: HTMLTableSectionElement;
+  private found_: HTMLTableElement | null = null;
   // Session keys this agent asked a visitor to start: open the viewer once it exists.
-  readonly awaitingKeys = new Set<string>();
+  private readonly awaitingKeys_ = new Set<string>();
   // Messages this agent sent that no page has taken yet (their `signaled` ids).
-  private readonly undelivered = new Set<number>();
+  private readonly undelivered_ = new Set<number>();
 
   constructor(
     table: HTMLTableElement,
-    private readonly send: Send,
+    private readonly send_: Send,
   ) {
-    this.body = table.tBodies[0];
+    this.body_ = table.tBodies[0];
   }
 
   /** The "message a visitor by id" form: reaches visitors who are not online too. */
@@ -36,7 +36,7 @@ export class VisitorsTable {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const fields = new FormData(form);
-      this.send({
+      this.send_({
         t: "signal",
         group: Number(fields.get("group")),
         visitorid: String(fields.get("visitorid")),
@@ -49,81 +49,81 @@ export class VisitorsTable {
 
   /** The "find a visitor" form: by visitor id or unique code, answered with `found`. */
   bindFindForm(form: HTMLFormElement, result: HTMLTableElement): void {
-    this.found = result;
+    this.found_ = result;
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const fields = new FormData(form);
       const visitorid = String(fields.get("visitorid")).trim();
       if (!visitorid) return;
-      this.send({ t: "lookup", group: Number(fields.get("group")), visitorid });
+      this.send_({ t: "lookup", group: Number(fields.get("group")), visitorid });
     });
   }
 
-  private showFound(visitorid: string, visitor: VisitorSummary | null): void {
+  private showFound_(visitorid: string, visitor: VisitorSummary | null): void {
     const text = document.getElementById("find-status");
     if (text) text.textContent = visitor ? "" : `${visitorid} is not online.`;
-    if (!this.found) return;
-    this.found.tBodies[0].replaceChildren(...(visitor ? [this.row(visitor)] : []));
-    this.found.hidden = !visitor;
+    if (!this.found_) return;
+    this.found_.tBodies[0].replaceChildren(...(visitor ? [this.row_(visitor)] : []));
+    this.found_.hidden = !visitor;
   }
 
   handle(frame: ServerToDashboard): void {
     switch (frame.t) {
       case "visitors": {
         // In parts: the first replaces the list, the others extend it.
-        const rows = frame.visitors.map((visitor) => this.row(visitor));
-        if (frame.part) this.body.append(...rows);
-        else this.body.replaceChildren(...rows);
+        const rows = frame.visitors.map((visitor) => this.row_(visitor));
+        if (frame.part) this.body_.append(...rows);
+        else this.body_.replaceChildren(...rows);
         break;
       }
       case "visitor":
-        this.changed(frame.visitor);
+        this.changed_(frame.visitor);
         break;
       case "visitor_gone":
-        this.find(frame.group, frame.visitorid)?.remove();
-        if (this.foundRow(frame.group, frame.visitorid)) this.showFound(frame.visitorid, null);
+        this.find_(frame.group, frame.visitorid)?.remove();
+        if (this.foundRow_(frame.group, frame.visitorid)) this.showFound_(frame.visitorid, null);
         break;
       case "found":
-        this.showFound(frame.visitorid, frame.visitor);
+        this.showFound_(frame.visitorid, frame.visitor);
         return;
       case "signaled":
       case "delivered":
-        this.messageStatus(frame);
+        this.messageStatus_(frame);
         break;
       case "terms":
-        this.termsAnswered(frame);
+        this.termsAnswered_(frame);
         return;
       case "session":
-        if (this.awaitingKeys.has(frame.session.key)) location.assign(`/agent/session/${encodeURIComponent(frame.session.key)}/?group=${frame.session.group}`);
+        if (this.awaitingKeys_.has(frame.session.key)) location.assign(`/agent/session/${encodeURIComponent(frame.session.key)}/?group=${frame.session.group}`);
         break;
       default:
         return;
     }
-    document.getElementById("no-visitors")?.toggleAttribute("hidden", this.body.rows.length > 0);
+    document.getElementById("no-visitors")?.toggleAttribute("hidden", this.body_.rows.length > 0);
   }
 
   /** A visitor came online, or its focused connection reported. */
-  private changed(visitor: VisitorSummary): void {
-    const fresh = this.row(visitor);
-    const old = this.find(visitor.group, visitor.visitorid);
+  private changed_(visitor: VisitorSummary): void {
+    const fresh = this.row_(visitor);
+    const old = this.find_(visitor.group, visitor.visitorid);
     if (old) old.replaceWith(fresh);
-    else this.body.append(fresh);
-    this.foundRow(visitor.group, visitor.visitorid)?.replaceWith(this.row(visitor));
+    else this.body_.append(fresh);
+    this.foundRow_(visitor.group, visitor.visitorid)?.replaceWith(this.row_(visitor));
   }
 
   /** Sent is not delivered: the page's ack (`delivered`) says when it took it. */
-  private messageStatus(frame: Extract<ServerToDashboard, { t: "signaled" | "delivered" }>): void {
+  private messageStatus_(frame: Extract<ServerToDashboard, { t: "signaled" | "delivered" }>): void {
     if (frame.t === "signaled") {
-      if (frame.mtype === "signal") this.undelivered.add(frame.id);
-      this.status(
+      if (frame.mtype === "signal") this.undelivered_.add(frame.id);
+      this.status_(
         !frame.online
           ? `${frame.visitorid} is away: it will get it on return.`
           : frame.mtype === "signal"
             ? `Sent to ${frame.visitorid}: waiting for their page to take it…`
             : `Sent to ${frame.visitorid}.`,
       );
-    } else if (this.undelivered.delete(frame.id)) {
-      this.status(
+    } else if (this.undelivered_.delete(frame.id)) {
+      this.status_(
         frame.shown
           ? `Message delivered to ${frame.visitorid}: their page showed it.`
           : `Message reached ${frame.visitorid}'s page, but nothing on it shows messages.`,
@@ -132,37 +132,37 @@ export class VisitorsTable {
   }
 
   /** The visitor's answer to a one-click co-browse (asked by this agent or another). */
-  private termsAnswered(frame: Extract<ServerToDashboard, { t: "terms" }>): void {
+  private termsAnswered_(frame: Extract<ServerToDashboard, { t: "terms" }>): void {
     if (frame.status === "declined") {
-      if (frame.key) this.awaitingKeys.delete(frame.key);
-      this.status(`${frame.visitorid} declined co-browsing.`);
+      if (frame.key) this.awaitingKeys_.delete(frame.key);
+      this.status_(`${frame.visitorid} declined co-browsing.`);
     } else if (frame.status === "displayed") {
-      this.status(`Waiting for ${frame.visitorid} to accept co-browsing…`);
+      this.status_(`Waiting for ${frame.visitorid} to accept co-browsing…`);
     }
   }
 
   /** Signed out: nobody is listed any more. */
   clear(): void {
-    this.body.replaceChildren();
-    this.found?.tBodies[0].replaceChildren();
-    if (this.found) this.found.hidden = true;
+    this.body_.replaceChildren();
+    this.found_?.tBodies[0].replaceChildren();
+    if (this.found_) this.found_.hidden = true;
     document.getElementById("no-visitors")?.toggleAttribute("hidden", false);
   }
 
-  private find(group: number, visitorid: string): HTMLTableRowElement | null {
-    return this.body.querySelector(`tr[data-visitor="${CSS.escape(rowId(group, visitorid))}"]`);
+  private find_(group: number, visitorid: string): HTMLTableRowElement | null {
+    return this.body_.querySelector(`tr[data-visitor="${CSS.escape(rowId(group, visitorid))}"]`);
   }
 
-  private foundRow(group: number, visitorid: string): HTMLTableRowElement | null {
-    return this.found?.tBodies[0].querySelector(`tr[data-visitor="${CSS.escape(rowId(group, visitorid))}"]`) ?? null;
+  private foundRow_(group: number, visitorid: string): HTMLTableRowElement | null {
+    return this.found_?.tBodies[0].querySelector(`tr[data-visitor="${CSS.escape(rowId(group, visitorid))}"]`) ?? null;
   }
 
-  private status(text: string): void {
+  private status_(text: string): void {
     const status = document.getElementById("signal-status");
     if (status) status.textContent = text;
   }
 
-  private row(visitor: VisitorSummary): HTMLTableRowElement {
+  private row_(visitor: VisitorSummary): HTMLTableRowElement {
     const tr = document.createElement("tr");
     tr.dataset.visitor = rowId(visitor.group, visitor.visitorid);
     const data = Object.entries(visitor.data)
@@ -189,7 +189,7 @@ export class VisitorsTable {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       if (!input.value) return;
-      this.send({ t: "signal", group: visitor.group, visitorid: visitor.visitorid, mtype: "signal", data: { text: input.value } });
+      this.send_({ t: "signal", group: visitor.group, visitorid: visitor.visitorid, mtype: "signal", data: { text: input.value } });
       input.value = "";
     });
     const message = cell("", "message", "Message");
@@ -197,8 +197,8 @@ export class VisitorsTable {
 
     const action = cell("", "actions", "Actions");
     action.append(
-      this.startButton(visitor, "cobrowse", "Co-browse", `Co-browse with ${visitor.visitorid}`, false),
-      this.startButton(visitor, "show-screen", "Show my screen", `Show my screen to ${visitor.visitorid}`, true),
+      this.startButton_(visitor, "cobrowse", "Co-browse", `Co-browse with ${visitor.visitorid}`, false),
+      this.startButton_(visitor, "show-screen", "Show my screen", `Show my screen to ${visitor.visitorid}`, true),
     );
     tr.append(message, action);
     return tr;
@@ -206,7 +206,7 @@ export class VisitorsTable {
 
   /** Ask the visitor's page to start a session under a fresh key, then open its viewer.
    * `reverse`: a session only for showing the agent's screen (the page is not mirrored). */
-  private startButton(visitor: VisitorSummary, className: string, text: string, label: string, reverse: boolean): HTMLButtonElement {
+  private startButton_(visitor: VisitorSummary, className: string, text: string, label: string, reverse: boolean): HTMLButtonElement {
     const button = document.createElement("button");
     button.type = "button";
     button.className = className;
@@ -214,10 +214,10 @@ export class VisitorsTable {
     button.setAttribute("aria-label", label);
     button.addEventListener("click", () => {
       const key = String(Math.floor(100_000 + Math.random() * 900_000));
-      this.awaitingKeys.add(key);
+      this.awaitingKeys_.add(key);
       const args = reverse ? { sessionKey: key, reverse: true } : { sessionKey: key };
-      this.send({ t: "signal", group: visitor.group, visitorid: visitor.visitorid, mtype: "invoke", data: { func: "startSession", args } });
-      this.status(`Asked ${visitor.visitorid} to start ${reverse ? "a reverse " : ""}session ${key}…`);
+      this.send_({ t: "signal", group: visitor.group, visitorid: visitor.visitorid, mtype: "invoke", data: { func: "startSession", args } });
+      this.status_(`Asked ${visitor.visitorid} to start ${reverse ? "a reverse " : ""}session ${key}…`);
     });
     return button;
   }

@@ -28,7 +28,7 @@ export function scriptAttributes(): Record<string, string> {
 /** GLANCE_COBROWSE: what the page and the Presence.Visitor constructor default to. */
 export function publishSettings(config: LoaderConfig, attrs: Record<string, string>): void {
   window.GLANCE_COBROWSE = {
-    ...(window.GLANCE_COBROWSE ?? {}),
+    ...window.GLANCE_COBROWSE,
     groupid: config.group,
     site: config.site,
     version: config.version,
@@ -51,7 +51,7 @@ export function installPresenceApi(
   const PresenceVisitor = installPresence(config, cobrowseVisitor, notice) as {
     new (): { presence(params?: object): void; connect(): void; visitorid: string | null; visitorsig: string | null };
   };
-  glance.Presence = { ...((glance.Presence as object) ?? {}), Visitor: PresenceVisitor };
+  glance.Presence = { ...(glance.Presence as object | undefined), Visitor: PresenceVisitor };
   if (attrs.presence !== "on") return;
   // Made now, so the page's own scripts after the tag find it as
   // GLANCE.Presence.Visitor.instance (to set onsignal and the like); it reports and

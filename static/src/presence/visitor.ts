@@ -2,7 +2,7 @@
 // look at, and hands the visitor the agents' signals and invokes (inbox.ts; see
 // ../shared/reference/glance-presence-visitor-api.txt for the contract).
 import { CloseCode, ErrorCode, type PresenceClientFrame, type PresenceServerFrame, type TermsStatus } from "../protocol";
-import { openSocket, type Socket } from "../socket";
+import { heartbeat, openSocket, type Socket } from "../socket";
 import type { LoaderConfig } from "../visitor/config";
 import { deliverOnce, fire, invokeVisitor, type Invokable } from "./inbox";
 
@@ -23,17 +23,17 @@ const NOT_FLAT = "Presence data must be an object of string or number values.";
 /** presence()'s and connectUnique()'s parameters, as Glance documents them. */
 type ReportParams = { data?: unknown; onsuccess?: unknown; onerror?: unknown };
 
-/** Whose id the page is online under: its own (`visitorid`), or a unique one the server
- * picks (connectUnique), good until `deadline` (on Date.now()) once the server said. */
-type Identity = { kind: "own" } | { kind: "unique"; deadline: number; expiry: ReturnType<typeof setTimeout> | undefined };
-
 /** The visitor's active tab (the server's word) alone reports and gets messages; a
- * blurred one that the visitor uses again is `claiming` the focus back. */
-type Focus = "focused" | "blurred" | "claiming";
+ * blurred one that the visitor uses again is CLAIMING the focus back. */
+const enum Focus {
+  FOCUSED,
+  BLURRED,
+  CLAIMING,
+}
 
 /** What the loader gives the class: its config, GLANCE.Cobrowse.Visitor for invokes, and
  * the default UI's notice for signals the page has no `onsignal` for. */
-type PresenceEnv = { config: LoaderConfig; cobrowseVisitor: () => Invokable | undefined; notice?: SignalNotice };
+type PresenceEnv = { config_: LoaderConfig; cobrowseVisitor_: () => Invokable | undefined; notice_?: SignalNotice };
 
 function isFlat(data: unknown): data is PresenceData {
   if (!data || typeof data !== "object" || Array.isArray(data)) return false;
@@ -51,18 +51,19 @@ export function installPresence(
   notice?: SignalNotice,
 ): unknown {
   class Visitor extends PresenceVisitor {
-    static instance: Visitor | null = null;
+    static instance: Visitor | null;
 
     constructor(params?: PresenceParams) {
-      super({ config, cobrowseVisitor, notice }, params);
+      super({ config_: config, cobrowseVisitor_: cobrowseVisitor, notice_: notice }, params);
       Visitor.instance = this;
     }
 
     static setVisitorId(visitorid: string, visitorsig?: string): void {
-      window.GLANCE_COBROWSE = { ...(window.GLANCE_COBROWSE ?? {}), visitorid, visitorsig };
+      window.GLANCE_COBROWSE = { ...window.GLANCE_COBROWSE, visitorid, visitorsig };
       Visitor.instance?.setVisitorId(visitorid, visitorsig);
     }
   }
+  Visitor.instance = null;
   return Visitor;
 }
 
@@ -79,21 +80,25 @@ class PresenceVisitor {
   /** Glance's other name for it: the unique id and its timeout in seconds. */
   onuniqueid: ((uniqueid: string, timeout: number) => void) | null = null;
   // presence({onsuccess}) callbacks waiting for their report to go out.
-  private successes: (() => void)[] = [];
-  private socket: Socket<PresenceClientFrame> | null = null;
-  private wanted = false; // connect() was called and disconnect() was not
-  private identity: Identity = { kind: "own" };
-  private focus: Focus = "focused";
-  private reported = false; // presence() was called on this page
-  private data: PresenceData = {}; // everything presence() reported, merged
-  private queue: PresenceClientFrame[] = [];
+  private successes_: (() => void)[] = [];
+  private socket_: Socket<PresenceClientFrame> | null = null;
+  private wanted_ = false; // connect() was called and disconnect() was not
+  // Online under a unique id the server picks (connectUnique), not its own (`visitorid`),
+  // until `deadline` (on Date.now(); 0 before the server said; tests read it).
+  private unique_ = false;
+  private deadline = 0;
+  private expiry_: ReturnType<typeof setTimeout> | undefined;
+  private focus_: Focus = Focus.FOCUSED;
+  private reported_ = false; // presence() was called on this page
+  private data_: PresenceData = {}; // everything presence() reported, merged
+  private queue_: PresenceClientFrame[] = [];
 
   constructor(
-    private readonly env: PresenceEnv,
+    private readonly env_: PresenceEnv,
     params: PresenceParams = {},
   ) {
     const defaults = (window.GLANCE_COBROWSE ?? {}) as PresenceParams;
-    const group = params.groupid ?? defaults.groupid ?? env.config.group;
+    const group = params.groupid ?? defaults.groupid ?? env_.config_.group;
     this.groupid = group === undefined || group === null ? null : Number(group);
     this.visitorid = params.visitorid ?? defaults.visitorid ?? null;
     // A signature belongs to one id: the defaults' only goes with the defaults' id.
@@ -105,37 +110,37 @@ class PresenceVisitor {
     const data = params?.data ?? {};
     if (!isFlat(data)) {
       if (typeof params.onerror === "function") fire(() => (params.onerror as (e: ErrorInfo) => void)({ code: "badparams", msg: NOT_FLAT }));
-      this.error("badparams", NOT_FLAT);
+      this.error_("badparams", NOT_FLAT);
       return;
     }
-    this.data = { ...this.data, ...data };
-    this.reported = true;
+    this.data_ = { ...this.data_, ...data };
+    this.reported_ = true;
     if (typeof params.onsuccess === "function") {
       const done = params.onsuccess as () => void;
-      this.successes.push(() => fire(done));
+      this.successes_.push(() => fire(done));
     }
     // A connecting socket reports everything once open; an open one only what is new, and
     // a blurred tab everything when it is the active one again.
-    if (this.socket?.connected) {
-      if (this.focus === "focused") this.send({ t: "presence", data });
-      this.succeeded();
+    if (this.socket_?.connected) {
+      if (this.focus_ === Focus.FOCUSED) this.send_({ t: "presence", data });
+      this.succeeded_();
     }
     // With no id yet (connectUnique() or setVisitorId() comes next) it waits for that.
-    else if (this.socket || this.visitorid || this.identity.kind === "unique") this.ensureOpen();
+    else if (this.socket_ || this.visitorid || this.unique_) this.ensureOpen_();
   }
 
   /** The reports made so far went out: call their onsuccess. */
-  private succeeded(): void {
-    for (const done of this.successes.splice(0)) done();
+  private succeeded_(): void {
+    for (const done of this.successes_.splice(0)) done();
   }
 
   connect(): void {
-    if (this.identity.kind === "unique") {
+    if (this.unique_) {
       this.disconnect();
-      this.identity = { kind: "own" };
+      this.unique_ = false;
     }
-    this.wanted = true;
-    this.ensureOpen();
+    this.wanted_ = true;
+    this.ensureOpen_();
   }
 
   /** Connect under a 6-digit id the server picks (see onunique); it lasts five minutes. */
@@ -143,209 +148,206 @@ class PresenceVisitor {
     // Glance's connectUnique({data}): presence data sent with the connection.
     if (params?.data !== undefined) {
       if (!isFlat(params.data)) {
-        this.error("badparams", NOT_FLAT);
+        this.error_("badparams", NOT_FLAT);
         return;
       }
-      this.data = { ...this.data, ...params.data };
-      this.reported = true;
+      this.data_ = { ...this.data_, ...params.data };
+      this.reported_ = true;
     }
-    if (this.identity.kind !== "unique") {
+    if (!this.unique_) {
       this.disconnect();
-      this.identity = { kind: "unique", deadline: 0, expiry: undefined };
+      this.unique_ = true;
+      this.deadline = 0;
     }
     this.visitorid = null;
-    this.wanted = true;
-    this.ensureOpen();
+    this.wanted_ = true;
+    this.ensureOpen_();
   }
 
   /** Keep the unique id five minutes longer. */
   extendUnique(): void {
-    if (this.identity.kind !== "unique" || !this.wanted) {
-      this.error("badparams", "extendUnique() needs a connection made with connectUnique().");
+    if (!this.unique_ || !this.wanted_) {
+      this.error_("badparams", "extendUnique() needs a connection made with connectUnique().");
       return;
     }
-    this.send({ t: "extend" });
+    this.send_({ t: "extend" });
   }
 
   disconnect(): void {
-    this.wanted = false;
-    this.close();
-    if (this.identity.kind === "unique") clearTimeout(this.identity.expiry);
+    this.wanted_ = false;
+    this.close_();
+    clearTimeout(this.expiry_);
   }
 
   /** Reconnect under another id; `visitorsig` is its signature where the group
    * requires signed visitor ids. */
   setVisitorId(visitorid: string, visitorsig?: string): void {
-    if (this.identity.kind === "unique") {
+    if (this.unique_) {
       this.disconnect();
-      this.identity = { kind: "own" };
-      this.wanted = true;
+      this.unique_ = false;
+      this.wanted_ = true;
     }
     this.visitorid = visitorid;
     this.visitorsig = visitorsig ?? null;
-    if (this.socket || this.wanted) {
-      this.close();
-      this.open();
+    if (this.socket_ || this.wanted_) {
+      this.close_();
+      this.open_();
     }
   }
 
   /** Open the socket, or try at once if it waits to reconnect. */
-  private ensureOpen(): void {
-    if (this.socket) this.socket.retryNow();
-    else this.open();
+  private ensureOpen_(): void {
+    if (this.socket_) this.socket_.retryNow();
+    else this.open_();
   }
 
-  private open(): void {
-    if (!this.visitorid && this.identity.kind !== "unique") {
-      this.error("badparams", "A visitor id is needed (GLANCE_COBROWSE.visitorid or setVisitorId).");
+  private open_(): void {
+    if (!this.visitorid && !this.unique_) {
+      this.error_("badparams", "A visitor id is needed (GLANCE_COBROWSE.visitorid or setVisitorId).");
       return;
     }
-    const { config } = this.env;
+    const { config_: config } = this.env_;
     if (this.groupid !== config.group || !config.presenceSocket) {
-      this.error("service", `Presence is not available for group ${this.groupid}.`);
+      this.error_("service", `Presence is not available for group ${this.groupid}.`);
       return;
     }
-    this.socket = openSocket<PresenceServerFrame, PresenceClientFrame>({
-      url: config.presenceSocket,
-      onFrame: (frame) => this.receive(frame),
-      onStatus: (status) => {
-        if (status === "open") this.opened();
-        else if (status !== "connecting") this.watchFocus(false);
+    this.socket_ = openSocket<PresenceServerFrame, PresenceClientFrame>({
+      url_: config.presenceSocket,
+      onFrame_: (frame) => this.receive_(frame),
+      onStatus_: (status) => {
+        if (status === "open") this.opened_();
+        else if (status !== "connecting") this.watchFocus_(false);
         if (status === "closed") this.disconnect();
       },
-      isWelcome: (frame) => frame.t === "connected",
-      permanent: REFUSED,
+      isWelcome_: (frame) => frame.t === "connected",
+      permanent_: REFUSED,
       // A page that reported without connect() is not kept online.
-      retry: () => this.wanted,
-      minDelayMs: 1000,
-      maxDelayMs: 30_000,
-      keepAlive: { everyMs: PING_MS, frame: { t: "ping" } },
+      next_: (_detail, wait) => (this.wanted_ ? wait : null),
+      minDelayMs_: 1000,
+      maxDelayMs_: 30_000,
+      attempt_: heartbeat<PresenceClientFrame>(PING_MS, { t: "ping" }),
     });
   }
 
-  private opened(): void {
+  private opened_(): void {
     const hello: PresenceClientFrame =
-      this.identity.kind === "unique"
+      this.unique_
         ? { t: "hello", unique: true }
-        : { t: "hello", visitorid: this.visitorid ?? "", ...(this.visitorsig ? { visitorsig: this.visitorsig } : {}) };
-    this.send(hello);
+        : { t: "hello", visitorid: this.visitorid ?? "", visitorsig: this.visitorsig || undefined }; // none: left out
+    this.send_(hello);
     // A new connection takes the focus, and starts with the whole picture: the server
     // forgets a visitor that leaves (a new id, a dropped connection, a restart).
-    this.focus = "focused";
-    this.reportAll();
-    for (const frame of this.queue.splice(0)) this.send(frame);
-    this.succeeded();
-    this.watchFocus(true);
+    this.focus_ = Focus.FOCUSED;
+    this.reportAll_();
+    for (const frame of this.queue_.splice(0)) this.send_(frame);
+    this.succeeded_();
+    this.watchFocus_(true);
   }
 
   /** Everything this page reported, with where it is: for the server's fresh entry. */
-  private reportAll(): void {
-    if (!this.reported) return;
-    const page = { url: location.href, title: document.title, browser: navigator.userAgent };
-    this.send({ t: "presence", ...page, data: this.data });
+  private reportAll_(): void {
+    if (!this.reported_) return;
+    this.send_({ t: "presence", url: location.href, title: document.title, browser: navigator.userAgent, data: this.data_ });
   }
 
   // The visitor looks at a blurred tab again (switches to it, clicks, types): it asks
   // for the focus back. The server answers `focus`, and blurs the tab that had it.
-  private readonly takeFocus = (): void => {
-    if (this.focus !== "blurred" || document.visibilityState === "hidden") return;
-    if (!this.socket?.connected) return;
-    this.focus = "claiming";
-    this.send({ t: "focus" });
+  private readonly takeFocus_ = (): void => {
+    if (this.focus_ !== Focus.BLURRED || document.visibilityState === "hidden") return;
+    if (!this.socket_?.connected) return;
+    this.focus_ = Focus.CLAIMING;
+    this.send_({ t: "focus" });
   };
 
-  private readonly onVisibility = (): void => {
-    if (document.visibilityState === "visible") this.takeFocus();
+  private readonly onVisibility_ = (): void => {
+    if (document.visibilityState === "visible") this.takeFocus_();
   };
 
-  private watchFocus(on: boolean): void {
+  private watchFocus_(on: boolean): void {
     const method = on ? "addEventListener" : "removeEventListener";
-    window[method]("focus", this.takeFocus);
-    for (const name of FOCUS_EVENTS) window[method](name, this.takeFocus, true);
-    document[method]("visibilitychange", this.onVisibility);
+    window[method]("focus", this.takeFocus_);
+    for (const name of FOCUS_EVENTS) window[method](name, this.takeFocus_, true);
+    document[method]("visibilitychange", this.onVisibility_);
   }
 
-  private close(): void {
-    this.watchFocus(false);
-    this.socket?.close();
-    this.socket = null;
+  private close_(): void {
+    this.watchFocus_(false);
+    this.socket_?.close();
+    this.socket_ = null;
   }
 
-  private send(frame: PresenceClientFrame): void {
-    if (!this.socket?.send(frame)) this.queue.push(frame);
+  private send_(frame: PresenceClientFrame): void {
+    if (!this.socket_?.send(frame)) this.queue_.push(frame);
   }
 
-  private receive(frame: PresenceServerFrame): void {
+  private receive_(frame: PresenceServerFrame): void {
     switch (frame.t) {
       case "unique":
         this.visitorid = frame.visitorid;
-        this.expireIn(frame.seconds * 1000);
+        this.expireIn_(frame.seconds * 1000);
         fire(() => this.onunique?.(frame.visitorid));
         fire(() => this.onuniqueid?.(frame.visitorid, frame.seconds));
         break;
       case "extended":
-        this.expireIn(this.deadline - Date.now() + frame.seconds * 1000);
+        this.expireIn_(this.deadline - Date.now() + frame.seconds * 1000);
         break;
       case "signal":
         // The page's own handler takes it; without one the default UI shows it.
-        this.deliver(frame.id, () => {
-          if (typeof this.onsignal !== "function") return this.env.notice?.(frame.data) ?? false;
+        this.deliver_(frame.id, () => {
+          if (typeof this.onsignal !== "function") return this.env_.notice_?.(frame.data) ?? false;
           this.onsignal(frame.data);
           return true;
         });
         break;
       case "invoke":
-        this.deliver(frame.id, () => {
-          const id = this.identity.kind === "unique" ? null : this.visitorid;
-          const report = (status: TermsStatus, key?: string) => this.send(key === undefined ? { t: "terms", status } : { t: "terms", status, key });
-          invokeVisitor(this.env.cobrowseVisitor(), frame.func, frame.args, id, report);
+        this.deliver_(frame.id, () => {
+          const id = this.unique_ ? null : this.visitorid;
+          // An undefined key is left out of the frame (JSON).
+          const report = (status: TermsStatus, key?: string) => this.send_({ t: "terms", status, key });
+          invokeVisitor(this.env_.cobrowseVisitor_(), frame.func, frame.args, id, report);
           return true;
         });
         break;
       case "blur":
       case "focus":
-        this.focused(frame.t === "focus");
+        this.focused_(frame.t === "focus");
         break;
       case "error":
-        if (frame.code === ErrorCode.EXPIRED) this.expire();
-        else this.error(frame.code, frame.msg);
+        if (frame.code === ErrorCode.EXPIRED) this.expire_();
+        else this.error_(frame.code, frame.msg);
         break;
     }
   }
 
   /** The server moved the visitor's focus to this tab (true) or another (false). */
-  private focused(focused: boolean): void {
-    const was = this.focus === "focused";
-    this.focus = focused ? "focused" : "blurred";
+  private focused_(focused: boolean): void {
+    const was = this.focus_ === Focus.FOCUSED;
+    this.focus_ = focused ? Focus.FOCUSED : Focus.BLURRED;
     if (was === focused) return;
-    if (focused) this.reportAll(); // the agents see the page of the tab the visitor looks at
+    if (focused) this.reportAll_(); // the agents see the page of the tab the visitor looks at
     fire(() => (focused ? this.onfocus : this.onblur)?.());
   }
 
-  /** When the unique id runs out, on Date.now() (0 before the server said). */
-  private get deadline(): number {
-    return this.identity.kind === "unique" ? this.identity.deadline : 0;
-  }
-
-  private expireIn(ms: number): void {
-    if (this.identity.kind !== "unique") return;
-    clearTimeout(this.identity.expiry);
-    this.identity = { kind: "unique", deadline: Date.now() + ms, expiry: setTimeout(() => this.expire(), Math.max(0, ms)) };
+  private expireIn_(ms: number): void {
+    if (!this.unique_) return;
+    clearTimeout(this.expiry_);
+    this.deadline = Date.now() + ms;
+    this.expiry_ = setTimeout(() => this.expire_(), Math.max(0, ms));
   }
 
   /** The unique id ran out (by this page's clock or the server's): the connection ends. */
-  private expire(): void {
-    if (this.identity.kind !== "unique" || !this.wanted) return;
+  private expire_(): void {
+    if (!this.unique_ || !this.wanted_) return;
     this.disconnect();
-    this.error("expired", "The unique presence connection timed out; call connectUnique() again.");
+    this.error_("expired", "The unique presence connection timed out; call connectUnique() again.");
   }
 
   /** Hands message `id` to `handle` once, and acknowledges it with whether it was shown. */
-  private deliver(id: number, handle: () => boolean): void {
-    this.send({ t: "ack", id, shown: deliverOnce(id, handle) });
+  private deliver_(id: number, handle: () => boolean): void {
+    this.send_({ t: "ack", id, shown: deliverOnce(id, handle) });
   }
 
-  private error(code: string, msg: string): void {
+  private error_(code: string, msg: string): void {
     console.warn(`[Tandem] presence ${code}: ${msg}`);
     fire(() => this.onerror?.({ code, msg }));
   }

@@ -4,7 +4,7 @@
 // renewed on request (after a co-browse session), and a connection that fails is retried
 // with the one backoff (socket.ts) a few times before the frame gives up.
 import { CloseCode, ErrorCode, type PresenceClientFrame, type PresenceServerFrame, type TermsStatus } from "../protocol";
-import { openSocket, type Socket } from "../socket";
+import { heartbeat, openSocket, type Socket } from "../socket";
 
 export type ContactPage = { url: string; title: string; data: Record<string, string | number> };
 
@@ -35,136 +35,136 @@ const FINAL_ERRORS = new Set<string>([
 const FINAL_CLOSES = new Set<number>([CloseCode.UNAUTHENTICATED, CloseCode.FORBIDDEN, CloseCode.NOT_FOUND]);
 
 export class ContactCode {
-  private socket: Socket<PresenceClientFrame> | null = null;
-  private stopped = false;
-  private hadCode = false;
-  private finalError: string | null = null;
-  private lastError = "";
-  private deadline = 0;
-  private readonly seen = new Set<number>();
-  private timers: ReturnType<typeof setTimeout>[] = [];
+  private socket_: Socket<PresenceClientFrame> | null = null;
+  private stopped_ = false;
+  private hadCode_ = false;
+  private finalError_: string | null = null;
+  private lastError_ = "";
+  private deadline_ = 0;
+  private readonly seen_ = new Set<number>();
+  private timers_: ReturnType<typeof setTimeout>[] = [];
 
   constructor(
-    private readonly url: string,
-    private readonly page: ContactPage,
-    private readonly on: ContactHandlers,
+    private readonly url_: string,
+    private readonly page_: ContactPage,
+    private readonly on_: ContactHandlers,
   ) {}
 
   start(): void {
-    this.stopped = false;
-    if (!this.socket) this.open();
+    this.stopped_ = false;
+    if (!this.socket_) this.open_();
   }
 
   /** Give up this code and get a fresh one (the old one was read out to an agent). */
   renew(): void {
-    if (this.stopped) return;
-    this.close();
-    this.open();
+    if (this.stopped_) return;
+    this.close_();
+    this.open_();
   }
 
   /** Merge `data` into what agents see of this visitor. */
   report(data: Record<string, string | number>): void {
-    Object.assign(this.page.data, data);
-    this.send({ t: "presence", data });
+    Object.assign(this.page_.data, data);
+    this.send_({ t: "presence", data });
   }
 
   stop(): void {
-    this.stopped = true;
-    this.close();
+    this.stopped_ = true;
+    this.close_();
   }
 
-  private open(): void {
-    this.lastError = "";
-    this.socket = openSocket<PresenceServerFrame, PresenceClientFrame>({
-      url: this.url,
-      onFrame: (frame) => this.receive(frame),
-      onStatus: (status, detail) => {
+  private open_(): void {
+    this.lastError_ = "";
+    this.socket_ = openSocket<PresenceServerFrame, PresenceClientFrame>({
+      url_: this.url_,
+      onFrame_: (frame) => this.receive_(frame),
+      onStatus_: (status, detail) => {
         if (status === "open") {
-          this.send({ t: "hello", unique: true });
-          this.send({ t: "presence", url: this.page.url, title: this.page.title, browser: navigator.userAgent, data: this.page.data });
+          this.send_({ t: "hello", unique: true });
+          this.send_({ t: "presence", url: this.page_.url, title: this.page_.title, browser: navigator.userAgent, data: this.page_.data });
         } else if (status === "reconnecting") {
-          this.clearTimers();
-          this.on.retry(detail.attempt, detail.delay, this.lastError || "the server is busy or out of reach");
-          this.lastError = "";
+          this.clearTimers_();
+          this.on_.retry(detail.attempt_, detail.delay_, this.lastError_ || "the server is busy or out of reach");
+          this.lastError_ = "";
         } else if (status === "closed") {
-          this.close();
-          this.stopped = true;
-          const closeReason = FINAL_CLOSES.has(detail.code) ? detail.reason || `closed ${detail.code}` : null;
-          this.on.failed(this.finalError ?? closeReason ?? `no contact code after ${detail.attempt} attempts`);
+          this.close_();
+          this.stopped_ = true;
+          const closeReason = FINAL_CLOSES.has(detail.code_) ? detail.reason_ || `closed ${detail.code_}` : null;
+          this.on_.failed(this.finalError_ ?? closeReason ?? `no contact code after ${detail.attempt_} attempts`);
         }
       },
-      isFinal: (frame) => frame.t === "error" && FINAL_ERRORS.has(frame.code),
-      isWelcome: (frame) => frame.t === "unique",
-      permanent: FINAL_CLOSES,
-      minDelayMs: 1000,
-      maxAttempts: RETRIES,
-      keepAlive: { everyMs: PING_MS, frame: { t: "ping" } },
+      isFinal_: (frame) => frame.t === "error" && FINAL_ERRORS.has(frame.code),
+      isWelcome_: (frame) => frame.t === "unique",
+      permanent_: FINAL_CLOSES,
+      minDelayMs_: 1000,
+      next_: (detail, wait) => (detail.attempt_ > RETRIES ? null : wait),
+      attempt_: heartbeat<PresenceClientFrame>(PING_MS, { t: "ping" }),
     });
   }
 
-  private receive(frame: PresenceServerFrame): void {
+  private receive_(frame: PresenceServerFrame): void {
     switch (frame.t) {
       case "unique":
-        this.deadline = Date.now() + frame.seconds * 1000;
-        this.scheduleExtend();
-        this.on.code(frame.visitorid, this.hadCode);
-        this.hadCode = true;
+        this.deadline_ = Date.now() + frame.seconds * 1000;
+        this.scheduleExtend_();
+        this.on_.code(frame.visitorid, this.hadCode_);
+        this.hadCode_ = true;
         break;
       case "extended":
-        this.deadline += frame.seconds * 1000;
-        this.scheduleExtend();
+        this.deadline_ += frame.seconds * 1000;
+        this.scheduleExtend_();
         break;
       case "signal":
-        this.deliver(frame.id, () => this.on.signal(frame.data));
+        this.deliver_(frame.id, () => this.on_.signal(frame.data));
         break;
       case "invoke":
-        this.deliver(frame.id, () => this.on.invoke(frame.func, frame.args));
+        this.deliver_(frame.id, () => this.on_.invoke(frame.func, frame.args));
         break;
       case "error":
         if (frame.code === ErrorCode.EXPIRED) this.renew();
-        else if (FINAL_ERRORS.has(frame.code)) this.finalError = frame.msg;
-        else this.lastError = frame.msg;
+        else if (FINAL_ERRORS.has(frame.code)) this.finalError_ = frame.msg;
+        else this.lastError_ = frame.msg;
         break;
       default:
         break;
     }
   }
 
-  private scheduleExtend(): void {
-    const left = this.deadline - Date.now();
+  private scheduleExtend_(): void {
+    const left = this.deadline_ - Date.now();
     const wait = left > 2 * EXTEND_BEFORE_MS ? left - EXTEND_BEFORE_MS : left / 2;
-    this.timers.push(setTimeout(() => this.send({ t: "extend" }), Math.max(0, wait)));
+    this.timers_.push(setTimeout(() => this.send_({ t: "extend" }), Math.max(0, wait)));
   }
 
-  private deliver(id: number, handle: () => void): void {
+  private deliver_(id: number, handle: () => void): void {
     // Acknowledged once handled; the server may resend one whose ack was lost.
-    if (!this.seen.has(id)) {
-      this.seen.add(id);
+    if (!this.seen_.has(id)) {
+      this.seen_.add(id);
       try {
         handle();
       } catch (error) {
         console.error("[Tandem] site_connect: handling an agent's message threw", error);
       }
     }
-    this.send({ t: "ack", id });
+    this.send_({ t: "ack", id });
   }
 
   /** What the visitor made of an agent's co-browse request, for the agents. */
   terms(status: TermsStatus, key: string): void {
-    this.send({ t: "terms", status, key });
+    this.send_({ t: "terms", status, key });
   }
 
-  private send(frame: PresenceClientFrame): void {
-    this.socket?.send(frame);
+  private send_(frame: PresenceClientFrame): void {
+    this.socket_?.send(frame);
   }
 
-  private clearTimers(): void {
-    for (const timer of this.timers.splice(0)) clearTimeout(timer);
+  private clearTimers_(): void {
+    for (const timer of this.timers_.splice(0)) clearTimeout(timer);
   }
 
-  private close(): void {
-    this.clearTimers();
-    this.socket?.close();
-    this.socket = null;
+  private close_(): void {
+    this.clearTimers_();
+    this.socket_?.close();
+    this.socket_ = null;
   }
 }

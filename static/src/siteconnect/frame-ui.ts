@@ -27,48 +27,48 @@ export function messageText(data: unknown): string {
 }
 
 export class FrameUi {
-  private readonly statusLine = element<HTMLParagraphElement>("status");
-  private readonly codeLine = element<HTMLParagraphElement>("code-line");
-  private readonly codeText = element<HTMLElement>("code");
-  private readonly agentsLine = element<HTMLParagraphElement>("agents");
-  private readonly sessionBox = element<HTMLElement>("session");
-  private readonly messages = element<HTMLOListElement>("messages");
-  private readonly chat = element<HTMLFormElement>("chat");
-  private readonly chatText = element<HTMLInputElement>("chat-text");
-  private readonly minimizeButton = element<HTMLButtonElement>("minimize");
-  private readonly restoreButton = element<HTMLButtonElement>("restore");
+  private readonly statusLine_ = element<HTMLParagraphElement>("status");
+  private readonly codeLine_ = element<HTMLParagraphElement>("code-line");
+  private readonly codeText_ = element<HTMLElement>("code");
+  private readonly agentsLine_ = element<HTMLParagraphElement>("agents");
+  private readonly sessionBox_ = element<HTMLElement>("session");
+  private readonly messages_ = element<HTMLOListElement>("messages");
+  private readonly chat_ = element<HTMLFormElement>("chat");
+  private readonly chatText_ = element<HTMLInputElement>("chat-text");
+  private readonly minimizeButton_ = element<HTMLButtonElement>("minimize");
+  private readonly restoreButton_ = element<HTMLButtonElement>("restore");
 
   constructor(actions: FrameUiActions) {
-    this.minimizeButton.addEventListener("click", () => actions.minimize());
-    this.restoreButton.addEventListener("click", () => actions.restore());
+    this.minimizeButton_.addEventListener("click", () => actions.minimize());
+    this.restoreButton_.addEventListener("click", () => actions.restore());
     element<HTMLButtonElement>("close").addEventListener("click", () => actions.close());
     element<HTMLButtonElement>("stop").addEventListener("click", () => actions.stopSession());
-    this.chat.addEventListener("submit", (event) => {
+    this.chat_.addEventListener("submit", (event) => {
       event.preventDefault();
-      const text = this.chatText.value.trim();
+      const text = this.chatText_.value.trim();
       if (!text) return;
-      this.chatText.value = "";
+      this.chatText_.value = "";
       actions.send(text);
     });
   }
 
   status(text: string): void {
-    this.statusLine.textContent = text;
+    this.statusLine_.textContent = text;
   }
 
   code(code: string | null): void {
-    this.codeLine.hidden = code === null;
-    this.codeText.textContent = code ?? "";
+    this.codeLine_.hidden = code === null;
+    this.codeText_.textContent = code ?? "";
     if (code !== null) this.status("Read this code to the agent who helps you.");
   }
 
   agents(available: boolean): void {
-    this.agentsLine.textContent = available ? "An agent is available." : "No agent is available right now.";
+    this.agentsLine_.textContent = available ? "An agent is available." : "No agent is available right now.";
   }
 
   session(key: string | null): void {
-    this.sessionBox.hidden = key === null;
-    this.chat.hidden = key === null;
+    this.sessionBox_.hidden = key === null;
+    this.chat_.hidden = key === null;
   }
 
   message(from: string, text: string): void {
@@ -78,13 +78,13 @@ export class FrameUi {
     const body = document.createElement("span");
     body.textContent = text;
     item.append(who, " ", body);
-    this.messages.append(item);
+    this.messages_.append(item);
     item.scrollIntoView({ block: "end" });
   }
 
   mode(mode: FrameMode): void {
     document.body.dataset.mode = mode;
-    this.minimizeButton.hidden = mode === "minimized";
-    this.restoreButton.hidden = mode !== "minimized";
+    this.minimizeButton_.hidden = mode === "minimized";
+    this.restoreButton_.hidden = mode !== "minimized";
   }
 }

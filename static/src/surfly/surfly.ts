@@ -47,47 +47,47 @@ export class SurflySession {
   readonly node: HTMLIFrameElement | null = null;
   readonly window: Window = window;
   started = false;
-  private readonly handlers = new Map<string, Handler[]>();
-  private viewers = new Map<number, string>();
-  private watchingAgents = false;
-  private watchingActivity = false;
-  private lastActivity = 0;
-  private drawing: Record<string, unknown> = {};
+  private readonly handlers_ = new Map<string, Handler[]>();
+  private viewers_ = new Map<number, string>();
+  private watchingAgents_ = false;
+  private watchingActivity_ = false;
+  private lastActivity_ = 0;
+  private drawing_: Record<string, unknown> = {};
 
   constructor(
-    private readonly client: SessionClient,
-    private readonly config: LoaderConfig,
+    private readonly client_: SessionClient,
+    private readonly config_: LoaderConfig,
     readonly options: Record<string, unknown> = {},
-    private readonly globals: GlobalHandlers = new Map(),
+    private readonly globals_: GlobalHandlers = new Map(),
   ) {
     for (const name of Object.keys(options)) {
       const note = IGNORED_OPTIONS.has(name) ? "has no effect in Tandem" : "is not a Surfly option Tandem knows";
       console.info(`[Tandem] Surfly option '${name}' ${note}; ignored.`);
     }
-    if (client.inSession() || client.willContinue()) {
+    if (this.client_.inSession() || this.client_.willContinue()) {
       // Made for a session already running (Surfly.currentSession on a later page).
-      this.links();
+      this.links_();
       this.started = true;
     }
-    const events = client.events;
-    events.on("sessionstart", () => this.began(true));
-    events.on("statereceived", () => this.began(false));
-    events.on("sessionend", () => this.ended());
+    const events = this.client_.events;
+    events.on("sessionstart", () => this.began_(true));
+    events.on("statereceived", () => this.began_(false));
+    events.on("sessionend", () => this.ended_());
     events.on("error", ({ code, stopped }) => {
       // A session the page stopped while it started did not fail to connect.
-      if (!stopped && (code === "conndrop" || code === "service")) this.fire("error", { reason: "connect_failed" });
+      if (!stopped && (code === "conndrop" || code === "service")) this.fire_("error", { reason: "connect_failed" });
     });
     // Another tab of this visitor took the session: Surfly's other_connection. In Tandem
     // the older tab is paused, not thrown out; it leads again once used (Glance's tabs).
-    events.on("blur", () => this.fire("error", { reason: "other_connection" }));
-    events.on(VIEWER_EVENT, (viewer) => this.viewer(viewer));
+    events.on("blur", () => this.fire_("error", { reason: "other_connection" }));
+    events.on(VIEWER_EVENT, (viewer) => this.viewer_(viewer));
     events.on(CONTROL_EVENT, ({ to }) => {
-      const name = this.viewers.get(to);
+      const name = this.viewers_.get(to);
       // This page is the leader (index 0): it gained control when control came back.
-      this.fire("control", { to, userData: name === undefined ? {} : { name }, gained: to === 0 });
+      this.fire_("control", { to, userData: name === undefined ? {} : { name }, gained: to === 0 });
     });
-    events.on(MESSAGE_EVENT, ({ data, origin }) => this.fire("message", { data, origin }));
-    if (globals.has("user_activity")) this.watchActivity();
+    events.on(MESSAGE_EVENT, ({ data, origin }) => this.fire_("message", { data, origin }));
+    if (this.globals_.has("user_activity")) this.watchActivity();
   }
 
   /** The options the session was made with (read only in Surfly). */
@@ -97,11 +97,11 @@ export class SurflySession {
 
   /** Add a handler; chainable, as Surfly's is. Handlers get (session, event), `this` the session. */
   on(name: string, fn: Handler): this {
-    if (typeof fn === "function") this.handlers.set(name, [...(this.handlers.get(name) ?? []), fn]);
+    if (typeof fn === "function") this.handlers_.set(name, [...(this.handlers_.get(name) ?? []), fn]);
     // Only pages that listen for agent_status open the socket that tells it.
-    if (name === "agent_status" && !this.watchingAgents) {
-      this.watchingAgents = true;
-      watchAgentStatus(this.config, (available) => this.fire("agent_status", { available }));
+    if (name === "agent_status" && !this.watchingAgents_) {
+      this.watchingAgents_ = true;
+      watchAgentStatus(this.config_, (available) => this.fire_("agent_status", { available }));
     }
     if (name === "user_activity") this.watchActivity();
     return this;
@@ -110,7 +110,7 @@ export class SurflySession {
   /** Create the session. Tandem's session runs in this page, so creating it starts it:
    * the agents can join by its pin from now on. Does nothing once created. */
   create(): this {
-    this.client.start({});
+    this.client_.start({});
     return this;
   }
 
@@ -120,7 +120,7 @@ export class SurflySession {
     const data = (userData && typeof userData === "object" ? userData : {}) as Record<string, unknown>;
     const visitor: Record<string, string> = {};
     for (const name of ["name", "email"]) if (typeof data[name] === "string" && data[name]) visitor[name] = data[name] as string;
-    this.client.start(Object.keys(visitor).length ? { visitor } : {});
+    this.client_.start(Object.keys(visitor).length ? { visitor } : {});
     return this;
   }
 
@@ -132,7 +132,7 @@ export class SurflySession {
 
   /** End the session for everyone; then go to `redirectUrl` if given. */
   end(redirectUrl?: string): this {
-    this.client.stop();
+    this.client_.stop();
     if (typeof redirectUrl === "string" && redirectUrl) go(redirectUrl);
     return this;
   }
@@ -152,18 +152,18 @@ export class SurflySession {
 
   /** Tandem has no drawing tool: the settings are kept and returned, with no effect. */
   setDrawingSettings(settings?: Record<string, unknown>): Record<string, unknown> {
-    if (settings && typeof settings === "object") this.drawing = { ...this.drawing, ...settings };
-    return { ...this.drawing };
+    if (settings && typeof settings === "object") this.drawing_ = { ...this.drawing_, ...settings };
+    return { ...this.drawing_ };
   }
 
   sendMessage(data: unknown, _origin?: string): this {
-    if (!this.client.sendMessage(data)) console.warn("[Tandem] sendMessage() needs a started session");
+    if (!this.client_.sendMessage(data)) console.warn("[Tandem] sendMessage() needs a started session");
     return this;
   }
 
   /** Give control to the viewer with this index (from viewer_joined); 0 takes it back. */
   giveControl(clientIndex: number): this {
-    if (!this.client.giveControl(clientIndex)) console.warn("[Tandem] giveControl() needs a started session and a client index");
+    if (!this.client_.giveControl(clientIndex)) console.warn("[Tandem] giveControl() needs a started session and a client index");
     return this;
   }
 
@@ -173,37 +173,37 @@ export class SurflySession {
   }
 
   /** Fill in what agents join with, from the running session. */
-  private links(): void {
-    const key = this.client.knownKey();
+  private links_(): void {
+    const key = this.client_.knownKey();
     this.pin = key;
-    this.followerLink = key ? `${this.config.server}/agent/session/${encodeURIComponent(key)}/` : null;
+    this.followerLink = key ? `${this.config_.server}/agent/session/${encodeURIComponent(key)}/` : null;
     this.leaderLink = location.href;
   }
 
-  private began(created: boolean): void {
-    this.links();
+  private began_(created: boolean): void {
+    this.links_();
     if (!created && this.started) return;
     if (created) {
-      this.fire("session_created", {});
+      this.fire_("session_created", {});
       // The session waits for an agent from now on, under its pin.
-      this.fire("session_queued", { pin: this.pin });
+      this.fire_("session_queued", { pin: this.pin });
     }
     this.started = true;
-    this.fire("session_started", {});
+    this.fire_("session_started", {});
   }
 
-  private ended(): void {
+  private ended_(): void {
     if (!this.started && !this.pin) return;
     this.started = false;
-    this.viewers.clear();
-    this.fire("session_ended", {});
+    this.viewers_.clear();
+    this.fire_("session_ended", {});
   }
 
-  private viewer(viewer: VisitorEvents[typeof VIEWER_EVENT]): void {
-    if (viewer.joined) this.viewers.set(viewer.index, viewer.name);
-    else this.viewers.delete(viewer.index);
+  private viewer_(viewer: VisitorEvents[typeof VIEWER_EVENT]): void {
+    if (viewer.joined) this.viewers_.set(viewer.index, viewer.name);
+    else this.viewers_.delete(viewer.index);
     // Surfly counts every user of the session: the agents and the leader.
-    this.fire(viewer.joined ? "viewer_joined" : "viewer_left", {
+    this.fire_(viewer.joined ? "viewer_joined" : "viewer_left", {
       count: viewer.count + 1,
       clientIndex: viewer.index,
       userData: { name: viewer.name },
@@ -212,19 +212,19 @@ export class SurflySession {
 
   /** user_activity, at most once a second, while this page is in the session. */
   watchActivity(): void {
-    if (this.watchingActivity) return;
-    this.watchingActivity = true;
+    if (this.watchingActivity_) return;
+    this.watchingActivity_ = true;
     const seen = () => {
       const now = Date.now();
-      if (!this.started || !this.client.inSession() || now - this.lastActivity < 1000) return;
-      this.lastActivity = now;
-      this.fire("user_activity", {});
+      if (!this.started || !this.client_.inSession() || now - this.lastActivity_ < 1000) return;
+      this.lastActivity_ = now;
+      this.fire_("user_activity", {});
     };
     for (const name of ACTIVITY_EVENTS) window.addEventListener(name, seen, { capture: true, passive: true });
   }
 
-  private fire(name: string, event: Record<string, unknown>): void {
-    for (const fn of [...(this.handlers.get(name) ?? []), ...(this.globals.get(name) ?? [])]) {
+  private fire_(name: string, event: Record<string, unknown>): void {
+    for (const fn of [...(this.handlers_.get(name) ?? []), ...(this.globals_.get(name) ?? [])]) {
       try {
         fn.call(this, this, event);
       } catch (error) {
@@ -293,13 +293,13 @@ function testConnection(config: LoaderConfig, callback: (result: { success: bool
   };
   if (config.error) return answer(false, config.error);
   const probe = openSocket<ServerToVisitor, VisitorToServer>({
-    url: config.socket,
-    onFrame: () => undefined,
-    onStatus: (status) => {
+    url_: config.socket,
+    onFrame_: () => undefined,
+    onStatus_: (status) => {
       if (status === "open") probe.close();
       if (status === "open" || status === "closed") answer(status === "open", status === "open" ? null : "Could not reach the co-browsing service.");
     },
-    retry: () => false,
+    next_: () => null,
   });
 }
 

@@ -33,15 +33,15 @@ export function watchAgentStatus(config: LoaderConfig, fn: Listener): () => void
   if (known !== null) setTimeout(() => listeners.has(fn) && fn(known as boolean), 0);
   if (!socket && config.statusSocket) {
     socket = openSocket<StatusServerFrame, StatusClientFrame>({
-      url: config.statusSocket,
-      onFrame: (frame) => frame.t === "agent_status" && typeof frame.available === "boolean" && changed(frame.available),
-      onStatus: (status) => {
+      url_: config.statusSocket,
+      onFrame_: (frame) => frame.t === "agent_status" && typeof frame.available === "boolean" && changed(frame.available),
+      onStatus_: (status) => {
         if (status === "closed") socket = null;
       },
-      isWelcome: (frame) => frame.t === "agent_status",
-      permanent: REFUSED,
-      minDelayMs: 1000,
-      maxDelayMs: 30_000,
+      isWelcome_: (frame) => frame.t === "agent_status",
+      permanent_: REFUSED,
+      minDelayMs_: 1000,
+      maxDelayMs_: 30_000,
     });
   }
   return () => {

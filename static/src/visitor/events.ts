@@ -90,21 +90,21 @@ type Payload<K extends EventName> = VisitorEvents[K] extends undefined ? [] : [V
 
 /** The session's emitter; the page's addEventListener reaches it with any name. */
 export class Emitter {
-  private listeners = new Map<string, Set<Handler<never>>>();
+  private listeners_ = new Map<string, Set<Handler<never>>>();
 
   on<K extends EventName>(name: K, fn: Handler<K>): void {
     if (typeof fn !== "function") return;
-    let set = this.listeners.get(name);
-    if (!set) this.listeners.set(name, (set = new Set()));
+    let set = this.listeners_.get(name);
+    if (!set) this.listeners_.set(name, (set = new Set()));
     set.add(fn);
   }
 
   off<K extends EventName>(name: K, fn: Handler<K>): void {
-    this.listeners.get(name)?.delete(fn);
+    this.listeners_.get(name)?.delete(fn);
   }
 
   emit<K extends EventName>(name: K, ...[payload]: Payload<K>): void {
-    for (const fn of [...(this.listeners.get(name) ?? [])]) {
+    for (const fn of [...(this.listeners_.get(name) ?? [])]) {
       try {
         (fn as Handler<K>)(payload as VisitorEvents[K]);
       } catch (error) {

@@ -15,39 +15,39 @@ type RecorderModule = { startRecorder: typeof startRecorder };
 type MediaModule = { startMedia: typeof startMedia };
 
 export type RecordingHost = {
-  config: LoaderConfig;
-  events: Emitter;
-  pastPasswords: PastPasswords;
+  config_: LoaderConfig;
+  events_: Emitter;
+  pastPasswords_: PastPasswords;
   /** Send on the session socket (dropped while it is not linked). */
-  send(frame: VisitorToServer): void;
-  sendText(text: FrameText<MirrorFrame>): void;
+  send_(frame: VisitorToServer): void;
+  sendText_(text: FrameText<MirrorFrame>): void;
   /** Whether the page may be recorded right now (checked again once the code is here). */
-  mayRecord(): boolean;
+  mayRecord_(): boolean;
   /** The recorder's code would not load: the session cannot go on. */
-  failed(): void;
+  failed_(): void;
 };
 
 export type Recording = {
   /** Start loading the recorder's code (a session that will record is coming). */
-  preload(): void;
+  preload_(): void;
   /** Record, once the code is here, if still allowed and not already recording. */
-  start(): Promise<void>;
-  /** Stop recording (blurred, paused, watching); start() records again. */
-  stop(): void;
-  readonly recording: boolean;
+  start_(): Promise<void>;
+  /** Stop recording (blurred, paused, watching); start_() records again. */
+  stop_(): void;
+  readonly recording_: boolean;
   /** A full snapshot for the agents' requests `to`, or for every agent (null). */
-  snapshot(to: string[] | null): void;
+  snapshot_(to: string[] | null): void;
   /** An agent in control's input; why the page refused it, or null. */
-  apply(input: AgentInput): string | null;
-  annotate(mark: AgentMark): void;
+  apply_(input: AgentInput): string | null;
+  annotate_(mark: AgentMark): void;
   /** A share or reverse-session frame, for the media module (imported on the first). */
-  media(frame: MediaFrame): void;
+  media_(frame: MediaFrame): void;
   /** The session ended: stop recording and the media. */
-  end(): void;
+  end_(): void;
 };
 
 export function sessionRecording(host: RecordingHost): Recording {
-  const { config } = host;
+  const { config_: config } = host;
   let recorder: Recorder | null = null;
   let code: Promise<RecorderModule> | null = null;
   let media: Promise<Media | null> | null = null;
@@ -61,41 +61,41 @@ export function sessionRecording(host: RecordingHost): Recording {
     recorder = null;
   };
   return {
-    preload: () => void load(),
-    async start() {
+    preload_: () => void load(),
+    async start_() {
       try {
         const module = await load();
-        if (recorder || !host.mayRecord()) return;
+        if (recorder || !host.mayRecord_()) return;
         recorder = module.startRecorder({
           maskSelectors: config.maskSelectors ?? [],
           maxFrameBytes: config.maxFrame,
           canvasFps: config.canvasFps ?? 0,
           canvasBytesPerSecond: config.canvasBytesPerSecond ?? 0,
-          pastPasswords: host.pastPasswords,
-          send: host.sendText,
-          dismissMarks: () => host.send({ t: "draw_dismiss" }),
+          pastPasswords: host.pastPasswords_,
+          send: host.sendText_,
+          dismissMarks: () => host.send_({ t: "draw_dismiss" }),
         });
       } catch (error) {
         // Without the recorder the agent would watch nothing: end the session, say why.
         console.error("[Tandem] could not start the recorder", error);
-        host.failed();
+        host.failed_();
       }
     },
-    stop,
-    get recording() {
+    stop_: stop,
+    get recording_() {
       return recorder !== null;
     },
-    snapshot: (to) => recorder?.snapshot(to),
-    apply: (input) => recorder?.apply(input) ?? null,
-    annotate: (mark) => recorder?.annotate(mark),
-    media(frame) {
+    snapshot_: (to) => recorder?.snapshot(to),
+    apply_: (input) => recorder?.apply(input) ?? null,
+    annotate_: (mark) => recorder?.annotate(mark),
+    media_(frame) {
       // Frames wait for the module in order; a session that ended meanwhile drops them.
       const current = (media ??= loadMedia(host, () => (media = null)));
       void current.then((loaded) => {
         if (media === current) loaded?.receive(frame);
       });
     },
-    end() {
+    end_() {
       stop();
       void media?.then((loaded) => loaded?.stop());
       media = null;
@@ -106,8 +106,8 @@ export function sessionRecording(host: RecordingHost): Recording {
 /** The media module, started; null (and `forget`, so the next frame tries again) when it
  * would not load. */
 function loadMedia(host: RecordingHost, forget: () => void): Promise<Media | null> {
-  return (import(/* webpackIgnore: true */ host.config.media) as Promise<MediaModule>).then(
-    (module) => module.startMedia({ config: host.config, events: host.events, send: host.send }),
+  return (import(/* webpackIgnore: true */ host.config_.media) as Promise<MediaModule>).then(
+    (module) => module.startMedia({ config: host.config_, events: host.events_, send: host.send_ }),
     (error: unknown) => {
       console.error("[Tandem] could not load the screen share", error);
       forget();

@@ -15,7 +15,7 @@ import {
   type VisitorSessionState,
   type VisitorToServer,
 } from "../protocol";
-import { openSocket, watchPolicy, type Socket, type StatusDetail } from "../socket";
+import { ReadyState, openSocket, watchPolicy, type Socket } from "../socket";
 import type { LoaderConfig } from "./config";
 import {
   CONTROL_EVENT,
@@ -30,7 +30,7 @@ import {
 import type { VisitorParams } from "./keys";
 import type { PastPasswords } from "./passwords";
 import { sessionRecording } from "./session-recording";
-import { IDLE, NO_MODE, linked, live, reconnecting, type Live, type Mode, type SessionInfo, type SessionState } from "./session-state";
+import { IDLE, NO_MODE, Phase, linked, live, reconnecting, type Live, type Mode, type SessionInfo, type SessionState } from "./session-state";
 import { tabMemory, type Stored } from "./tab-memory";
 
 export type { SessionInfo };
@@ -67,8 +67,6 @@ export const CONTINUE_PARAM = "tandem_continue";
 const CONNECT_TIMEOUT_MS = 10_000;
 const BLOCKED_BY_POLICY = " This page's Content-Security-Policy blocks it (connect-src).";
 const TIMED_OUT = " The connection timed out.";
-// The visitor socket has no permanent close code: the server ends a session with `ended`.
-const NO_PERMANENT_CLOSE = new Set<number>();
 // Activity that shows the visitor is using this tab: it takes the session's focus.
 const FOCUS_EVENTS = ["focus", "pointerdown", "keydown"] as const;
 
@@ -77,31 +75,31 @@ type FrameHandlers = { [T in ServerToVisitor["t"]]: (frame: Frame<T>) => void };
 
 export class SessionClient {
   readonly events = new Emitter();
-  private state: SessionState = IDLE;
-  private mode: Mode = NO_MODE;
-  private socket: Socket<VisitorToServer> | null = null;
+  private state_: SessionState = IDLE;
+  private mode_: Mode = NO_MODE;
+  private socket_: Socket<VisitorToServer> | null = null;
   // Stops watching the page's Content-Security-Policy for the socket.
-  private unwatchPolicy = () => {};
-  private readonly memory;
+  private unwatchPolicy_ = () => {};
+  private readonly memory_;
   // What this tab remembered of its session at load (or, for a new tab of the site, what
   // the site's other tabs share), until continueOnLoad() takes it up.
-  private carried: (Stored & { tab: boolean }) | null;
-  private readonly recording;
+  private carried_: (Stored & { tab: boolean }) | null;
+  private readonly recording_;
 
   constructor(
-    private readonly config: LoaderConfig,
+    private readonly config_: LoaderConfig,
     pastPasswords: PastPasswords = () => false,
   ) {
-    this.memory = tabMemory(config.group);
-    this.carried = config.error ? null : this.memory.read();
-    this.recording = sessionRecording({
-      config,
-      events: this.events,
-      pastPasswords,
-      send: (frame) => this.sendLinked(frame),
-      sendText: (text) => linked(this.state) && this.socket?.sendText(text),
-      mayRecord: () => this.state.kind === "live" && this.state.focused && !this.mode.watching && !this.mode.paused,
-      failed: () => {
+    this.memory_ = tabMemory(config_.group);
+    this.carried_ = config_.error ? null : this.memory_.read_();
+    this.recording_ = sessionRecording({
+      config_,
+      events_: this.events,
+      pastPasswords_: pastPasswords,
+      send_: (frame) => this.sendLinked_(frame),
+      sendText_: (text) => linked(this.state_) && this.socket_?.send(text),
+      mayRecord_: () => this.state_.kind_ === Phase.LIVE && this.state_.focused_ && !this.mode_.watching && !this.mode_.paused,
+      failed_: () => {
         this.events.emit("error", { code: "service", msg: "Could not load the recorder." });
         this.stop();
       },
@@ -111,41 +109,41 @@ export class SessionClient {
   /** True from the first line of a page whose tab is in a session that continues on this
    * page (so a page's own scripts can tell before the session has reconnected). */
   willContinue(): boolean {
-    return this.state.kind === "idle" && this.carried !== null;
+    return this.state_.kind_ === Phase.IDLE && this.carried_ !== null;
   }
 
   /** The session key, also on a page that is still to reconnect to its session. */
   knownKey(): string | null {
-    return this.getKey() ?? (this.willContinue() ? (this.carried?.key ?? null) : null);
+    return this.getKey() ?? (this.willContinue() ? (this.carried_?.key ?? null) : null);
   }
 
   inSession(): boolean {
-    return this.state.kind === "live" || this.state.kind === "continuing";
+    return this.state_.kind_ === Phase.LIVE || this.state_.kind_ === Phase.CONTINUING;
   }
 
   getKey(): string | null {
-    return this.state.kind === "live" || this.state.kind === "continuing" ? this.state.key : null;
+    return this.state_.kind_ === Phase.LIVE || this.state_.kind_ === Phase.CONTINUING ? this.state_.key_ : null;
   }
 
   getSessionState(): SessionInfo | null {
-    return this.state.kind === "live" ? { ...this.state.info } : null;
+    return this.state_.kind_ === Phase.LIVE ? { ...this.state_.info_ } : null;
   }
 
   start(options: StartOptions = {}): void {
-    if (this.state.kind !== "idle") return;
+    if (this.state_.kind_ !== Phase.IDLE) return;
     const key = options.sessionKey === undefined || options.sessionKey === null ? null : String(options.sessionKey);
-    this.state = { kind: "starting", ownKey: key !== null };
+    this.state_ = { kind_: Phase.STARTING, ownKey_: key !== null };
     this.events.emit("sessionstarting");
-    if (this.config.error) {
-      this.fail("service", this.config.error);
+    if (this.config_.error) {
+      this.fail_("service", this.config_.error);
       return;
     }
     const reverse = options.reverse === true;
-    this.mode = { ...NO_MODE, watching: reverse, reverseOnly: reverse };
-    const start: VisitorToServer = { t: "start", site: this.config.site, key, ua: navigator.userAgent, ...options.visitor, ...currentPage() };
+    this.mode_ = { ...NO_MODE, watching: reverse, reverseOnly: reverse };
+    const start: VisitorToServer = { t: "start", site: this.config_.site, key, ua: navigator.userAgent, ...options.visitor, ...currentPage() };
     if (reverse) start.reverse = true;
-    else this.recording.preload();
-    this.connect(start);
+    else this.recording_.preload_();
+    this.connect_(start);
   }
 
   /** An agent's invoke of startSession: with the group's one-click consent on (the
@@ -153,11 +151,11 @@ export class SessionClient {
    * only on accept. `report` tells the agents what became of the request. A reverse-only
    * session records nothing and asks with its own prompt (reverseconfirm). */
   startForAgent(options: StartOptions, report: (status: TermsStatus) => void): void {
-    if (options.reverse === true || this.config.oneClickConsent === false) {
+    if (options.reverse === true || this.config_.oneClickConsent === false) {
       this.start(options);
       return;
     }
-    if (this.state.kind !== "idle") return;
+    if (this.state_.kind_ !== Phase.IDLE) return;
     report("displayed");
     const sessionKey = options.sessionKey === undefined ? undefined : String(options.sessionKey);
     const accept = () => {
@@ -170,271 +168,291 @@ export class SessionClient {
   /** After a page load: rejoin the session this tab was in, or, with the visitor's
    * consent (urlstartwarning), one a page on another trusted domain handed over. */
   continueOnLoad(handoff: string | null): void {
-    const stored = this.carried;
-    this.carried = null;
-    if (this.state.kind !== "idle" || this.config.error) {
-      if (stored && !stored.tab) this.memory.clear();
+    const stored = this.carried_;
+    this.carried_ = null;
+    if (this.state_.kind_ !== Phase.IDLE || this.config_.error) {
+      if (stored && !stored.tab) this.memory_.clear_();
       return;
     }
     if (stored) {
       const { key, token, tab, ...mode } = stored;
-      this.mode = { ...mode, watching: mode.reverseOnly || mode.watching };
-      this.resume(key, token, tab, tab ? "tab" : "navigate");
+      this.mode_ = { ...mode, watching: mode.reverseOnly || mode.watching };
+      this.resume_(key, token, tab, tab ? "tab" : "navigate");
     } else if (handoff) {
-      const accept = () => this.state.kind === "idle" && (this.resume(null, handoff, false, "crossdomain"), true);
+      const accept = () => this.state_.kind_ === Phase.IDLE && (this.resume_(null, handoff, false, "crossdomain"), true);
       this.events.emit("urlstartwarning", prompt(this.events, accept, () => undefined));
     }
   }
 
   /** Carry the session to `url` (a page on another of the group's trusted domains). */
   crossDomain(url: string): void {
-    if (!linked(this.state)) {
+    if (!linked(this.state_)) {
       console.warn("[Tandem] crossDomain() needs a running session");
       return;
     }
-    this.state.handoffTo = url;
-    this.send({ t: "handoff" });
+    this.state_.handoffTo_ = url;
+    this.send_({ t: "handoff" });
   }
 
-  private resume(key: string | null, token: string, tab: boolean, why: "navigate" | "tab" | "crossdomain"): void {
-    this.state = { kind: "continuing", key, token, tab, dropped: false };
+  private resume_(key: string | null, token: string, tab: boolean, why: "navigate" | "tab" | "crossdomain"): void {
+    this.state_ = { kind_: Phase.CONTINUING, key_: key, token_: token, tab_: tab, dropped_: false };
     this.events.emit("sessioncontinue");
-    if (!this.mode.watching) this.recording.preload();
-    this.connect({ t: "resume", token, why, ...currentPage() });
+    if (!this.mode_.watching) this.recording_.preload_();
+    this.connect_({ t: "resume", token, why, ...currentPage() });
   }
 
   stop(): void {
-    if (this.state.kind === "idle") return;
-    this.sendLinked({ t: "stop" });
-    if (this.state.kind === "starting") {
+    if (this.state_.kind_ === Phase.IDLE) return;
+    this.sendLinked_({ t: "stop" });
+    if (this.state_.kind_ === Phase.STARTING) {
       // Glance: sessionstarting is always followed by sessionstart or error.
-      this.fail("service", "The session was stopped before it started.", { stopped: true });
+      this.fail_("service", "The session was stopped before it started.", { stopped: true });
       return;
     }
     this.events.emit("leavesession");
-    this.end("visitor");
+    this.end_("visitor");
   }
 
   /** Pause (true) or resume (false) the session: while paused nothing of the page is sent
    * and the agents are told; resuming sends a fresh snapshot. False when not in a session. */
   pause(paused: boolean): boolean {
     if (!this.inSession()) return false;
-    if (this.mode.paused === paused) return true;
-    this.mode = { ...this.mode, paused };
-    this.remember();
-    this.sendLinked({ t: "pause", paused });
-    if (paused) this.recording.stop();
-    else this.record();
+    if (this.mode_.paused === paused) return true;
+    this.mode_ = { ...this.mode_, paused };
+    this.remember_();
+    this.sendLinked_({ t: "pause", paused });
+    if (paused) this.recording_.stop_();
+    else this.record_();
     return true;
   }
 
   isPaused(): boolean {
-    return this.inSession() && this.mode.paused;
+    return this.inSession() && this.mode_.paused;
   }
 
   /** Glance's enableRC: true accepts the open remote control request, or else gives
    * control to the agent who joined last; false ends remote control. */
   enableRc(enable: boolean): boolean {
-    const state = this.state;
+    const state = this.state_;
     if (!linked(state)) return false;
     if (!enable) this.endRemoteControl();
-    else if (state.pendingRc) state.pendingRc();
-    else return state.lastAgent > 0 && this.giveControl(state.lastAgent);
+    else if (state.pendingRc_) state.pendingRc_();
+    else return state.lastAgent_ > 0 && this.giveControl(state.lastAgent_);
     return true;
   }
 
   /** A message for the session's agents (their chat panel); false when not in a session. */
   sendMessage(data: unknown): boolean {
-    if (!linked(this.state) || data === undefined || data === null) return false;
-    this.send({ t: "message", data });
+    if (!linked(this.state_) || data === undefined || data === null) return false;
+    this.send_({ t: "message", data });
     return true;
   }
 
   /** Hand control to the agent with client index `to`, unasked (0: take it back). */
   giveControl(to: number): boolean {
-    if (!linked(this.state) || !Number.isInteger(to) || to < 0) return false;
-    this.send({ t: "rc_give", to });
+    if (!linked(this.state_) || !Number.isInteger(to) || to < 0) return false;
+    this.send_({ t: "rc_give", to });
     return true;
   }
 
   /** End remote control from the visitor's side. */
   endRemoteControl(): void {
-    if (linked(this.state) && this.state.rc) this.send({ t: "rc", enabled: false });
+    if (linked(this.state_) && this.state_.rc_) this.send_({ t: "rc", enabled: false });
   }
 
   /** The session's socket: `hello` on the first connection, `resume` on the next ones,
    * which come while the session lasts, for `reconnectMs` at most after a drop. */
-  private connect(hello: VisitorToServer): void {
+  private connect_(hello: VisitorToServer): void {
     let retried = false;
+    let blocked = false; // the page's policy refuses the socket
+    let timedOut = false; // the last attempt did not open in time
+    let failingSince = 0; // when the first of the failures in a row came
+    let refuse = () => {}; // fails the attempt under way if it is not open yet
+    const giveUpAfter = this.config_.reconnectMs;
     // A socket the page's policy refuses is not tried again: the session fails at once.
-    this.unwatchPolicy = watchPolicy(this.config.socket, () => this.socket?.refuse());
-    this.socket = openSocket<ServerToVisitor, VisitorToServer>({
-      url: this.config.socket,
-      onFrame: (frame) => (this.frames[frame.t] as (frame: ServerToVisitor) => void)(frame),
-      onStatus: (status, detail) => {
-        const token = this.state.kind === "live" || this.state.kind === "continuing" ? this.state.token : null;
-        if (status === "open") this.send(retried && token ? { t: "resume", token, why: "reconnect" } : hello);
+    this.unwatchPolicy_ = watchPolicy(this.config_.socket, () => {
+      blocked = true;
+      refuse();
+    });
+    this.socket_ = openSocket<ServerToVisitor, VisitorToServer>({
+      url_: this.config_.socket,
+      onFrame_: (frame) => (this.frames_[frame.t] as (frame: ServerToVisitor) => void)(frame),
+      onStatus_: (status) => {
+        const token = this.state_.kind_ === Phase.LIVE || this.state_.kind_ === Phase.CONTINUING ? this.state_.token_ : null;
+        if (status === "open") this.send_(retried && token ? { t: "resume", token, why: "reconnect" } : hello);
         else if (status === "reconnecting") {
           retried = true;
-          this.dropped();
+          timedOut = false; // of the next attempt
+          this.dropped_();
         }
-        else if (status === "closed") this.lost(detail);
+        else if (status === "closed") this.lost_(blocked, timedOut);
       },
-      isWelcome: (frame) => frame.t === "started" || frame.t === "resumed",
-      permanent: NO_PERMANENT_CLOSE,
-      // A session that never started has nothing to come back to.
-      retry: () => this.state.kind !== "starting",
-      minDelayMs: 500,
-      maxDelayMs: 5000,
-      giveUpAfterMs: this.config.reconnectMs,
-      openTimeoutMs: CONNECT_TIMEOUT_MS,
+      // No close code is permanent: the server ends a session with `ended`.
+      isWelcome_: (frame) => frame.t === "started" || frame.t === "resumed",
+      // A session that never started has nothing to come back to; one that did, until
+      // `reconnectMs` after the first failure in a row (the last wait cut to end there).
+      next_: (detail, wait) => {
+        const now = Date.now();
+        if (detail.attempt_ === 1) failingSince = now;
+        const left = giveUpAfter - (now - failingSince);
+        return blocked || left <= 0 || this.state_.kind_ === Phase.STARTING ? null : Math.min(wait, left);
+      },
+      minDelayMs_: 500,
+      maxDelayMs_: 5000,
+      // An attempt not open in time is given up (a proxy or firewall that swallows it).
+      attempt_: (socket, fail) => {
+        refuse = () => socket.readyState === ReadyState.CONNECTING && fail();
+        const timer = setTimeout(() => socket.readyState === ReadyState.CONNECTING && ((timedOut = true), fail()), CONNECT_TIMEOUT_MS);
+        return () => clearTimeout(timer);
+      },
     });
   }
 
-  private send(frame: VisitorToServer): void {
-    this.socket?.send(frame);
+  private send_(frame: VisitorToServer): void {
+    this.socket_?.send(frame);
   }
 
   /** Send if the server has this page's socket attached to the session. */
-  private sendLinked(frame: VisitorToServer): void {
-    if (linked(this.state)) this.send(frame);
+  private sendLinked_(frame: VisitorToServer): void {
+    if (linked(this.state_)) this.send_(frame);
   }
 
   /** The socket dropped; it comes back by itself. */
-  private dropped(): void {
-    const state = this.state;
+  private dropped_(): void {
+    const state = this.state_;
     if (reconnecting(state)) return;
-    if (state.kind === "live") state.link = "down";
-    else if (state.kind === "continuing") state.dropped = true;
+    if (state.kind_ === Phase.LIVE) state.link_ = "down";
+    else if (state.kind_ === Phase.CONTINUING) state.dropped_ = true;
     this.events.emit("connection", { status: "reconnecting" });
   }
 
-  /** The socket is gone for good: it could not be made, or not made again in time. */
-  private lost(detail: StatusDetail): void {
-    this.socket = null;
-    const why = detail.blocked ? BLOCKED_BY_POLICY : detail.timedOut ? TIMED_OUT : "";
-    if (detail.blocked) {
-      const origin = new URL(this.config.socket).origin;
+  /** The socket is gone for good: it could not be made (the page's policy `blocked` it, its
+   * last attempt `timedOut`), or not made again in time. */
+  private lost_(blocked: boolean, timedOut: boolean): void {
+    this.socket_ = null;
+    const why = blocked ? BLOCKED_BY_POLICY : timedOut ? TIMED_OUT : "";
+    if (blocked) {
+      const origin = new URL(this.config_.socket).origin;
       console.error(
         `[Tandem] this page's Content-Security-Policy blocks the co-browsing socket: add ${origin} to its connect-src (see docs/integrating.md)`,
       );
     }
-    if (this.state.kind === "starting") {
+    if (this.state_.kind_ === Phase.STARTING) {
       // conndrop: the connection could not be made at all (a policy, a timeout); service:
       // the server turned the socket away.
-      this.fail(why ? "conndrop" : "service", `Could not reach the co-browsing service.${why}`);
-    } else if (this.state.kind !== "idle") {
-      this.giveUp(`Lost the connection to the co-browsing service.${detail.blocked ? why : ""}`);
+      this.fail_(why ? "conndrop" : "service", `Could not reach the co-browsing service.${why}`);
+    } else if (this.state_.kind_ !== Phase.IDLE) {
+      this.giveUp_(`Lost the connection to the co-browsing service.${blocked ? why : ""}`);
     }
   }
 
   // The server's frames, one handler each.
-  private readonly frames: FrameHandlers = {
-    started: (frame) => this.started(frame),
-    resumed: (frame) => this.resumed(frame),
-    rc_requested: (frame) => this.rcRequested(frame.req),
+  private readonly frames_: FrameHandlers = {
+    started: (frame) => this.started_(frame),
+    resumed: (frame) => this.resumed_(frame),
+    rc_requested: (frame) => this.rcRequested_(frame.req),
     rc: (frame) => {
-      this.setRc(frame.enabled);
+      this.setRc_(frame.enabled);
       this.events.emit(CONTROL_EVENT, { to: frame.to ?? 0 });
     },
     accessibility: ({ enabled }) => {
-      if (this.state.kind === "live") this.state.info.accessibility = enabled;
+      if (this.state_.kind_ === Phase.LIVE) this.state_.info_.accessibility = enabled;
       this.events.emit("accessibility", { enabled });
     },
-    handoff: (frame) => this.goWithHandoff(frame.token),
-    input: (frame) => this.applyInput(frame),
-    agents: (frame) => this.agents(frame),
+    handoff: (frame) => this.goWithHandoff_(frame.token),
+    input: (frame) => this.applyInput_(frame),
+    agents: (frame) => this.agents_(frame),
     message: ({ data, origin, from, name, at }) => this.events.emit(MESSAGE_EVENT, { data, origin, from, name, at }),
     snapshot: (frame) => {
-      this.recording.snapshot(frame.to);
-      this.sendPaused(); // an agent that just joined learns why no snapshot comes
+      this.recording_.snapshot_(frame.to);
+      this.sendPaused_(); // an agent that just joined learns why no snapshot comes
     },
-    blur: () => this.focus(false),
-    focus: () => this.focus(true),
-    ended: (frame) => this.end(END_REASONS[frame.reason] ?? "error"),
+    blur: () => this.focus_(false),
+    focus: () => this.focus_(true),
+    ended: (frame) => this.end_(END_REASONS[frame.reason] ?? "error"),
     // The server sends marks to the focused tab; a tab that just lost it drops them.
-    pointer: (frame) => this.mark(frame),
-    pointer_hide: (frame) => this.mark(frame),
-    draw: (frame) => this.mark(frame),
-    draw_clear: (frame) => this.mark(frame),
-    share: (frame) => this.recording.media(frame),
-    share_paused: (frame) => this.recording.media(frame),
-    share_resumed: (frame) => this.recording.media(frame),
-    rtc: (frame) => this.recording.media(frame),
-    reverse: (frame) => this.reversed(frame),
-    error: (frame) => this.refused(frame.code, frame.msg),
+    pointer: (frame) => this.mark_(frame),
+    pointer_hide: (frame) => this.mark_(frame),
+    draw: (frame) => this.mark_(frame),
+    draw_clear: (frame) => this.mark_(frame),
+    share: (frame) => this.recording_.media_(frame),
+    share_paused: (frame) => this.recording_.media_(frame),
+    share_resumed: (frame) => this.recording_.media_(frame),
+    rtc: (frame) => this.recording_.media_(frame),
+    reverse: (frame) => this.reversed_(frame),
+    error: (frame) => this.refused_(frame.code, frame.msg),
   };
 
-  private started(frame: Frame<"started">): void {
-    this.attach(live(frame.key, frame.resume, sessionInfo(frame.state)));
+  private started_(frame: Frame<"started">): void {
+    this.attach_(live(frame.key, frame.resume, sessionInfo(frame.state)));
     this.events.emit("sessionstart");
-    this.sendPaused();
+    this.sendPaused_();
     this.events.emit("agents", { count: frame.agents, names: frame.state.agent_names ?? [] });
-    this.record();
+    this.record_();
   }
 
-  private resumed(frame: Frame<"resumed">): void {
-    const before = this.state;
+  private resumed_(frame: Frame<"resumed">): void {
+    const before = this.state_;
     const info = sessionInfo(frame.state);
-    const back = { key: frame.key, token: frame.resume, info, link: "up", focused: true } as const;
-    this.attach(before.kind === "live" ? { ...before, ...back } : live(frame.key, frame.resume, info));
-    this.sendPaused();
+    const back = { key_: frame.key, token_: frame.resume, info_: info, link_: "up", focused_: true } as const;
+    this.attach_(before.kind_ === Phase.LIVE ? { ...before, ...back } : live(frame.key, frame.resume, info));
+    this.sendPaused_();
     if (reconnecting(before)) this.events.emit("connection", { status: "ok" });
-    if (before.kind === "live") {
+    if (before.kind_ === Phase.LIVE) {
       // Whatever changed while the socket was down never reached the agents.
-      if (this.recording.recording) this.recording.snapshot(null);
-      else this.record();
+      if (this.recording_.recording_) this.recording_.snapshot_(null);
+      else this.record_();
       return;
     }
     this.events.emit("statereceived");
     this.events.emit("agents", { count: frame.agents, names: frame.state.agent_names ?? [] });
     // Control and accessibility mode from an earlier page carry on here.
-    if (frame.state.rc) this.setRc(true);
+    if (frame.state.rc) this.setRc_(true);
     if (frame.state.accessibility) this.events.emit("accessibility", { enabled: true });
-    this.record();
+    this.record_();
   }
 
-  private agents({ count, names = [], viewer }: Frame<"agents">): void {
-    const state = this.state;
-    if (state.kind === "live") Object.assign(state.info, { agents: count, agentNames: names });
+  private agents_({ count, names = [], viewer }: Frame<"agents">): void {
+    const state = this.state_;
+    if (state.kind_ === Phase.LIVE) Object.assign(state.info_, { agents: count, agentNames: names });
     this.events.emit("agents", { count, names });
     if (!viewer) return;
     // Who came or went: for facades that name viewers (Surfly's viewer_joined/left).
     this.events.emit(VIEWER_EVENT, { count, ...viewer });
-    if (state.kind !== "live") return;
-    if (viewer.joined) state.lastAgent = viewer.index;
-    else if (viewer.index === state.lastAgent) state.lastAgent = 0;
+    if (state.kind_ !== Phase.LIVE) return;
+    if (viewer.joined) state.lastAgent_ = viewer.index;
+    else if (viewer.index === state.lastAgent_) state.lastAgent_ = 0;
   }
 
   /** Another tab took the session's focus (false), or this one has it again (true). */
-  private focus(focused: boolean): void {
-    const state = this.state;
-    if (state.kind !== "live" || state.focused === focused) return;
-    state.focused = focused;
+  private focus_(focused: boolean): void {
+    const state = this.state_;
+    if (state.kind_ !== Phase.LIVE || state.focused_ === focused) return;
+    state.focused_ = focused;
     if (!focused) {
-      this.recording.stop();
+      this.recording_.stop_();
       this.events.emit("blur");
       return;
     }
     this.events.emit("focus");
-    this.sendPaused();
-    this.record();
+    this.sendPaused_();
+    this.record_();
   }
 
-  private mark(frame: Frame<"pointer" | "pointer_hide" | "draw" | "draw_clear">): void {
-    if (this.state.kind !== "live" || this.state.focused) this.recording.annotate(frame);
+  private mark_(frame: Frame<"pointer" | "pointer_hide" | "draw" | "draw_clear">): void {
+    if (this.state_.kind_ !== Phase.LIVE || this.state_.focused_) this.recording_.annotate_(frame);
   }
 
-  private reversed(frame: Frame<"reverse">): void {
-    this.mode = { ...this.mode, watching: this.mode.reverseOnly || frame.state === "accepted" };
-    this.remember();
-    if (this.mode.watching) this.recording.stop();
-    this.recording.media(frame);
+  private reversed_(frame: Frame<"reverse">): void {
+    this.mode_ = { ...this.mode_, watching: this.mode_.reverseOnly || frame.state === "accepted" };
+    this.remember_();
+    if (this.mode_.watching) this.recording_.stop_();
+    this.recording_.media_(frame);
   }
 
-  private goWithHandoff(token: string): void {
-    const target = this.state.kind === "live" ? this.state.handoffTo : null;
-    if (this.state.kind === "live") this.state.handoffTo = null;
+  private goWithHandoff_(token: string): void {
+    const target = this.state_.kind_ === Phase.LIVE ? this.state_.handoffTo_ : null;
+    if (this.state_.kind_ === Phase.LIVE) this.state_.handoffTo_ = null;
     if (!target) return;
     let url: URL;
     try {
@@ -449,115 +467,115 @@ export class SessionClient {
 
   /** The answer names the request the visitor saw (`req`): the server applies it to that
    * request alone, not to one another agent made while the prompt was open. */
-  private rcRequested(req: number): void {
+  private rcRequested_(req: number): void {
     const answer = (frame: VisitorToServer) => () => {
-      const state = this.state;
+      const state = this.state_;
       if (!linked(state)) return false;
-      if (state.pendingRc === payload.accept) state.pendingRc = null;
-      this.send(frame);
+      if (state.pendingRc_ === payload.accept) state.pendingRc_ = null;
+      this.send_(frame);
       return true;
     };
     const payload = prompt(this.events, answer({ t: "rc", enabled: true, req }), answer({ t: "rc_decline", req }));
-    if (this.state.kind === "live") this.state.pendingRc = payload.accept;
+    if (this.state_.kind_ === Phase.LIVE) this.state_.pendingRc_ = payload.accept;
     this.events.emit("rcrequested", payload);
   }
 
   /** Tell the server (again, on a new socket or a regained focus) that the visitor paused. */
-  private sendPaused(): void {
-    if (this.mode.paused) this.send({ t: "pause", paused: true });
+  private sendPaused_(): void {
+    if (this.mode_.paused) this.send_({ t: "pause", paused: true });
   }
 
-  private setRc(enabled: boolean): void {
-    const state = this.state;
-    if (state.kind === "live") {
-      state.rc = enabled;
-      state.pendingRc = null;
-      state.info.rc = enabled;
+  private setRc_(enabled: boolean): void {
+    const state = this.state_;
+    if (state.kind_ === Phase.LIVE) {
+      state.rc_ = enabled;
+      state.pendingRc_ = null;
+      state.info_.rc = enabled;
     }
     this.events.emit("rc", { enabled });
   }
 
-  private applyInput(frame: AgentInput & { rid: string }): void {
-    if (this.state.kind !== "live" || !this.state.rc || !this.recording.recording) return;
-    const refusal = this.recording.apply(frame);
-    if (refusal) this.send({ t: "rc_refused", to: frame.rid, msg: refusal });
+  private applyInput_(frame: AgentInput & { rid: string }): void {
+    if (this.state_.kind_ !== Phase.LIVE || !this.state_.rc_ || !this.recording_.recording_) return;
+    const refusal = this.recording_.apply_(frame);
+    if (refusal) this.send_({ t: "rc_refused", to: frame.rid, msg: refusal });
   }
 
-  private record(): void {
-    if (!this.mode.watching) void this.recording.start(); // not even the recorder's code is needed
+  private record_(): void {
+    if (!this.mode_.watching) void this.recording_.start_(); // not even the recorder's code is needed
   }
 
   /** The server attached this page's socket to the session (`state`). */
-  private attach(state: Live): void {
-    this.state = state;
-    this.remember();
-    for (const name of FOCUS_EVENTS) window.addEventListener(name, this.takeFocus, true);
-    document.addEventListener("visibilitychange", this.showVisibility);
-    if (document.hidden) this.showVisibility();
+  private attach_(state: Live): void {
+    this.state_ = state;
+    this.remember_();
+    for (const name of FOCUS_EVENTS) window.addEventListener(name, this.takeFocus_, true);
+    document.addEventListener("visibilitychange", this.showVisibility_);
+    if (document.hidden) this.showVisibility_();
   }
 
-  private readonly takeFocus = () => {
-    if (linked(this.state) && !this.state.focused) this.send({ t: "focus" });
+  private readonly takeFocus_ = () => {
+    if (linked(this.state_) && !this.state_.focused_) this.send_({ t: "focus" });
   };
 
   // Agents are told when the visitor is in another tab or window (`visitor` presence).
-  private readonly showVisibility = () => this.sendLinked({ t: "visibility", hidden: document.hidden });
+  private readonly showVisibility_ = () => this.sendLinked_({ t: "visibility", hidden: document.hidden });
 
   /** The tab remembers the session and how it records, for its next page. */
-  private remember(): void {
-    const state = this.state;
-    if ((state.kind === "live" || state.kind === "continuing") && state.key) {
-      this.memory.write({ key: state.key, token: state.token, ...this.mode });
+  private remember_(): void {
+    const state = this.state_;
+    if ((state.kind_ === Phase.LIVE || state.kind_ === Phase.CONTINUING) && state.key_) {
+      this.memory_.write_({ key: state.key_, token: state.token_, ...this.mode_ });
     }
   }
 
-  private refused(code: string, msg: string): void {
+  private refused_(code: string, msg: string): void {
     console.warn(`[Tandem] ${code}: ${msg}`);
-    const state = this.state;
-    if (state.kind === "starting") {
+    const state = this.state_;
+    if (state.kind_ === Phase.STARTING) {
       // Glance's code for a key another running session has.
-      this.fail(code === ErrorCode.KEY_IN_USE && state.ownKey ? "dupkey" : "service", msg);
+      this.fail_(code === ErrorCode.KEY_IN_USE && state.ownKey_ ? "dupkey" : "service", msg);
     } else if (linked(state)) {
       return;
-    } else if (code === ErrorCode.ENDED || (state.kind === "continuing" && state.tab)) {
+    } else if (code === ErrorCode.ENDED || (state.kind_ === Phase.CONTINUING && state.tab_)) {
       // The session ended while this page loaded or was away (or, for a new tab, the
       // session the site's other tabs shared is over or its token too old).
-      this.end("error");
+      this.end_("error");
     } else {
       // The server will not take this page back (a forged or expired token).
-      this.memory.clear();
-      if (reconnecting(state)) this.giveUp(msg);
-      else this.fail("service", msg);
+      this.memory_.clear_();
+      if (reconnecting(state)) this.giveUp_(msg);
+      else this.fail_("service", msg);
     }
   }
 
-  private giveUp(msg: string): void {
-    this.memory.clear();
-    this.teardown();
+  private giveUp_(msg: string): void {
+    this.memory_.clear_();
+    this.teardown_();
     this.events.emit("error", { code: "conndrop", msg });
     this.events.emit("sessionend", { reason: "error" });
   }
 
-  private fail(code: SessionError["code"], msg: string, extra: { stopped?: boolean } = {}): void {
-    this.teardown();
+  private fail_(code: SessionError["code"], msg: string, extra: { stopped?: boolean } = {}): void {
+    this.teardown_();
     this.events.emit("error", { code, msg, ...extra });
   }
 
-  private end(reason: EndReason): void {
+  private end_(reason: EndReason): void {
     const wasInSession = this.inSession();
-    this.memory.clear();
-    this.teardown();
+    this.memory_.clear_();
+    this.teardown_();
     if (wasInSession) this.events.emit("sessionend", { reason });
   }
 
-  private teardown(): void {
-    this.state = IDLE;
-    this.mode = NO_MODE;
-    for (const name of FOCUS_EVENTS) window.removeEventListener(name, this.takeFocus, true);
-    document.removeEventListener("visibilitychange", this.showVisibility);
-    this.recording.end();
-    this.unwatchPolicy();
-    this.socket?.close();
-    this.socket = null;
+  private teardown_(): void {
+    this.state_ = IDLE;
+    this.mode_ = NO_MODE;
+    for (const name of FOCUS_EVENTS) window.removeEventListener(name, this.takeFocus_, true);
+    document.removeEventListener("visibilitychange", this.showVisibility_);
+    this.recording_.end_();
+    this.unwatchPolicy_();
+    this.socket_?.close();
+    this.socket_ = null;
   }
 }

@@ -9,9 +9,9 @@ export type Stored = { key: string; token: string } & Mode;
 
 export type TabMemory = {
   /** What this tab remembered at load, or else what the site's other tabs share (`tab`). */
-  read(): (Stored & { tab: boolean }) | null;
-  write(stored: Stored): void;
-  clear(): void;
+  read_(): (Stored & { tab: boolean }) | null;
+  write_(stored: Stored): void;
+  clear_(): void;
 };
 
 // Reading window.sessionStorage itself throws where storage is blocked.
@@ -41,13 +41,13 @@ export function tabMemory(group: number | null): TabMemory {
   const shared = `tandem.cobrowse.tabs.${group ?? 0}`;
   const places = () => [[storage("sessionStorage"), own] as const, [storage("localStorage"), shared] as const];
   return {
-    read() {
+    read_() {
       const mine = readStored(storage("sessionStorage"), own);
       if (mine) return { ...mine, tab: false };
       const theirs = readStored(storage("localStorage"), shared);
       return theirs && { ...theirs, tab: true };
     },
-    write(stored) {
+    write_(stored) {
       const text = JSON.stringify(stored);
       for (const [place, name] of places()) {
         try {
@@ -57,7 +57,7 @@ export function tabMemory(group: number | null): TabMemory {
         }
       }
     },
-    clear() {
+    clear_() {
       for (const [place, name] of places()) {
         try {
           place?.removeItem(name);
