@@ -7,13 +7,20 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const outdir = new URL("./dist/", import.meta.url).pathname;
 const analyze = process.argv.includes("--analyze");
-const build = async (options) => {
-  const result = await esbuild({ ...options, metafile: analyze });
-  if (analyze) console.log(await analyzeMetafile(result.metafile));
-};
 // A property name that ends in "_" is private to the bundle that holds it (a class's private
 // members, the socket client's options and status): esbuild shortens it. Such a name must
-// never reach the wire, storage, the page's API or another bundle.
+// never reach the wire, storage, the page's API or another bundle; and no library bundled
+// may have one of its own, which the shortening would break.
+const PRIVATE_NAME = /(?:\.|[{,]\s*)[A-Za-z$][\w$]*_\b/;
+const build = async (options) => {
+  const result = await esbuild({ ...options, metafile: true });
+  for (const input of Object.keys(result.metafile.inputs)) {
+    if (input.includes("node_modules/") && PRIVATE_NAME.test(readFileSync(input, "utf8"))) {
+      throw new Error(`${input} has a property name ending in "_", which mangleProps would shorten`);
+    }
+  }
+  if (analyze) console.log(await analyzeMetafile(result.metafile));
+};
 const common = { bundle: true, minify: true, target: ["es2020"], logLevel: "warning", legalComments: "none", mangleProps: /_$/ };
 
 await Promise.all([
