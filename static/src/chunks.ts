@@ -36,27 +36,27 @@ export function mirrorTexts(
 
 /** Joins chunked frames; returns a whole frame (with `e`) when one is complete. */
 export class ChunkAssembler {
-  private pieces: string[] = [];
-  private current: { t: string; s: number } | null = null;
+  private pieces_: string[] = [];
+  private current_: { t: string; s: number } | null = null;
 
   push(frame: MirrorFrame): MirrorFrame | null {
     if (frame.d === undefined) return frame;
     const { part = 0, parts = 1 } = frame;
-    if (part === 0 || !this.current || this.current.t !== frame.t || this.current.s !== frame.s) {
-      this.current = { t: frame.t, s: frame.s };
-      this.pieces = [];
+    if (part === 0 || !this.current_ || this.current_.t !== frame.t || this.current_.s !== frame.s) {
+      this.current_ = { t: frame.t, s: frame.s };
+      this.pieces_ = [];
       if (part !== 0) return null;
     }
-    if (this.pieces.length !== part) {
+    if (this.pieces_.length !== part) {
       // A piece went missing: drop the frame; the sequence check asks for a snapshot.
-      this.current = null;
+      this.current_ = null;
       return null;
     }
-    this.pieces.push(frame.d);
-    if (this.pieces.length < parts) return null;
-    const e = JSON.parse(this.pieces.join("")) as eventWithTime[];
-    this.current = null;
-    this.pieces = [];
+    this.pieces_.push(frame.d);
+    if (this.pieces_.length < parts) return null;
+    const e = JSON.parse(this.pieces_.join("")) as eventWithTime[];
+    this.current_ = null;
+    this.pieces_ = [];
     return { t: frame.t, s: frame.s, to: frame.to, p: frame.p, e };
   }
 }

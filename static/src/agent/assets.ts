@@ -73,19 +73,19 @@ const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 export class AssetRewriter {
-  private proxy: string | null = null;
-  private base = "about:blank";
-  private readonly tags = new Map<number, string>(); // element id -> lower-case tag name
-  private readonly styleTexts = new Set<number>(); // text nodes inside <style>
+  private proxy_: string | null = null;
+  private base_ = "about:blank";
+  private readonly tags_ = new Map<number, string>(); // element id -> lower-case tag name
+  private readonly styleTexts_ = new Set<number>(); // text nodes inside <style>
 
   /** The proxy URL for this agent and session (`joined.assets`), to append `&u=` to. */
   configure(proxy: string): void {
-    this.proxy = proxy;
+    this.proxy_ = proxy;
   }
 
   /** Rewrite `events` in place, in the order they are applied. */
   rewrite(events: eventWithTime[]): void {
-    for (const event of events) this.event(event as unknown as Json);
+    for (const event of events) this.event_(event as unknown as Json);
   }
 
   /** `url` as the replay may load it: through the proxy, data:/blob: and #ids kept. */
@@ -95,16 +95,16 @@ export class AssetRewriter {
     if (/^(data|blob):/i.test(value)) return value;
     let absolute: URL;
     try {
-      absolute = new URL(value, this.base);
+      absolute = new URL(value, this.base_);
     } catch {
       return NOTHING;
     }
-    if (!this.proxy || (absolute.protocol !== "http:" && absolute.protocol !== "https:")) {
+    if (!this.proxy_ || (absolute.protocol !== "http:" && absolute.protocol !== "https:")) {
       return NOTHING;
     }
     const fragment = absolute.hash;
     absolute.hash = "";
-    return `${this.proxy}&u=${encodeURIComponent(absolute.href)}${fragment}`;
+    return `${this.proxy_}&u=${encodeURIComponent(absolute.href)}${fragment}`;
   }
 
   /** CSS (a sheet, a rule, a declaration list or one value) with every URL it loads
@@ -145,30 +145,30 @@ export class AssetRewriter {
     return candidates.join(", ");
   }
 
-  private event(event: Json): void {
+  private event_(event: Json): void {
     const data = event.data;
     if (!isObject(data)) return;
     if (event.type === META && typeof data.href === "string") {
-      this.base = /^https?:/i.test(data.href) ? data.href : "about:blank";
+      this.base_ = /^https?:/i.test(data.href) ? data.href : "about:blank";
     } else if (event.type === FULL_SNAPSHOT) {
-      this.tags.clear();
-      this.styleTexts.clear();
-      this.node(data.node, false);
+      this.tags_.clear();
+      this.styleTexts_.clear();
+      this.node_(data.node, false);
     } else if (event.type === INCREMENTAL) {
-      this.incremental(data);
+      this.incremental_(data);
     }
   }
 
-  private incremental(data: Json): void {
+  private incremental_(data: Json): void {
     switch (data.source) {
       case MUTATION:
-        return this.mutation(data);
+        return this.mutation_(data);
       case STYLE_SHEET_RULE:
         // A constructed sheet's replace()/replaceSync() text, or rules added one by one.
         for (const whole of ["replace", "replaceSync"]) {
           if (typeof data[whole] === "string") data[whole] = this.css(data[whole] as string);
         }
-        return this.rules(data.adds);
+        return this.rules_(data.adds);
       case STYLE_DECLARATION:
         if (isObject(data.set) && typeof data.set.value === "string") {
           data.set.value = this.css(data.set.value);
@@ -176,7 +176,7 @@ export class AssetRewriter {
         return;
       case ADOPTED_STYLE_SHEET:
         if (Array.isArray(data.styles)) {
-          for (const style of data.styles) if (isObject(style)) this.rules(style.rules);
+          for (const style of data.styles) if (isObject(style)) this.rules_(style.rules);
         }
         return;
       case FONT:
@@ -186,11 +186,11 @@ export class AssetRewriter {
         }
         return;
       case CANVAS_MUTATION:
-        return this.canvasImages(data);
+        return this.canvasImages_(data);
     }
   }
 
-  private rules(list: unknown): void {
+  private rules_(list: unknown): void {
     if (!Array.isArray(list)) return;
     for (const rule of list) {
       if (isObject(rule) && typeof rule.rule === "string") rule.rule = this.css(rule.rule);
@@ -198,26 +198,26 @@ export class AssetRewriter {
   }
 
   /** Canvas commands may draw an image by its address (`{rr_type: "HTMLImageElement"}`). */
-  private canvasImages(value: unknown, depth = 0): void {
+  private canvasImages_(value: unknown, depth = 0): void {
     if (depth > 8 || (typeof value !== "object" || value === null)) return;
     if (isObject(value) && value.rr_type === "HTMLImageElement" && typeof value.src === "string") {
       value.src = this.url(value.src);
     }
-    for (const inner of Object.values(value)) this.canvasImages(inner, depth + 1);
+    for (const inner of Object.values(value)) this.canvasImages_(inner, depth + 1);
   }
 
-  private mutation(data: Json): void {
+  private mutation_(data: Json): void {
     if (Array.isArray(data.adds)) {
       for (const add of data.adds) {
         if (!isObject(add)) continue;
-        const parent = typeof add.parentId === "number" ? this.tags.get(add.parentId) : undefined;
-        this.node(add.node, parent === "style");
+        const parent = typeof add.parentId === "number" ? this.tags_.get(add.parentId) : undefined;
+        this.node_(add.node, parent === "style");
       }
     }
     if (Array.isArray(data.texts)) {
       for (const text of data.texts) {
         if (isObject(text) && typeof text.id === "number" && typeof text.value === "string") {
-          if (this.styleTexts.has(text.id) || this.tags.get(text.id) === "style") {
+          if (this.styleTexts_.has(text.id) || this.tags_.get(text.id) === "style") {
             text.value = this.css(text.value);
           }
         }
@@ -226,17 +226,17 @@ export class AssetRewriter {
     if (Array.isArray(data.attributes)) {
       for (const change of data.attributes) {
         if (!isObject(change) || !isObject(change.attributes)) continue;
-        const tag = typeof change.id === "number" ? (this.tags.get(change.id) ?? "") : "";
-        this.attributes(tag, change.attributes);
+        const tag = typeof change.id === "number" ? (this.tags_.get(change.id) ?? "") : "";
+        this.attributes_(tag, change.attributes);
       }
     }
   }
 
-  private node(node: unknown, inStyle: boolean, depth = 0): void {
+  private node_(node: unknown, inStyle: boolean, depth = 0): void {
     if (!isObject(node) || depth > 2000) return;
     if (node.type === TEXT && typeof node.textContent === "string") {
       if (inStyle || node.isStyle) {
-        if (typeof node.id === "number") this.styleTexts.add(node.id);
+        if (typeof node.id === "number") this.styleTexts_.add(node.id);
         node.textContent = this.css(node.textContent);
       }
       return;
@@ -244,16 +244,16 @@ export class AssetRewriter {
     let tag = "";
     if (node.type === ELEMENT) {
       tag = typeof node.tagName === "string" ? node.tagName.toLowerCase() : "";
-      if (typeof node.id === "number") this.tags.set(node.id, tag);
-      if (isObject(node.attributes)) this.attributes(tag, node.attributes);
+      if (typeof node.id === "number") this.tags_.set(node.id, tag);
+      if (isObject(node.attributes)) this.attributes_(tag, node.attributes);
     }
     if (Array.isArray(node.childNodes)) {
-      for (const child of node.childNodes) this.node(child, tag === "style", depth + 1);
+      for (const child of node.childNodes) this.node_(child, tag === "style", depth + 1);
     }
   }
 
   /** Rewrite one element's attributes in place (a snapshot's, or a mutation's changes). */
-  private attributes(tag: string, attributes: Json): void {
+  private attributes_(tag: string, attributes: Json): void {
     if (tag === "base") delete attributes.href; // URLs are absolute already
     if (tag === "meta") {
       delete attributes["http-equiv"]; // a refresh, a policy, cookies: none for the replay
@@ -262,7 +262,7 @@ export class AssetRewriter {
     for (const [name, value] of Object.entries(attributes)) {
       const key = name.toLowerCase();
       if (key === "style" && isObject(value)) {
-        this.styleObject(value);
+        this.styleObject_(value);
       } else if (typeof value !== "string") {
         continue;
       } else if (key.startsWith("on") || DROPPED.has(key) || key === "http-equiv") {
@@ -281,7 +281,7 @@ export class AssetRewriter {
   }
 
   /** A mutation's style changes: `{property: value | [value, priority] | false}`. */
-  private styleObject(style: Json): void {
+  private styleObject_(style: Json): void {
     for (const [property, value] of Object.entries(style)) {
       if (typeof value === "string") style[property] = this.css(value);
       else if (Array.isArray(value) && typeof value[0] === "string") {

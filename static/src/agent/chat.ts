@@ -12,7 +12,7 @@ export function messageText(data: unknown): string {
 }
 
 export class ChatPanel {
-  private readonly list: HTMLOListElement;
+  private readonly list_: HTMLOListElement;
   /** This agent's client index, known once joined: its own messages are marked. */
   index: number | null = null;
 
@@ -20,7 +20,7 @@ export class ChatPanel {
     panel: HTMLElement,
     send: (frame: AgentToServer) => void,
   ) {
-    this.list = panel.querySelector("ol.messages")!;
+    this.list_ = panel.querySelector("ol.messages")!;
     const form = panel.querySelector<HTMLFormElement>("form.chat-form")!;
     const input = form.querySelector<HTMLInputElement>("input[name=text]")!;
     form.addEventListener("submit", (event) => {
@@ -47,7 +47,7 @@ export class ChatPanel {
     text.className = "text";
     text.textContent = messageText(message.data);
     item.append(who, " ", when, " ", text);
-    this.list.append(item);
+    this.list_.append(item);
     item.scrollIntoView({ block: "nearest" });
   }
 }

@@ -13,147 +13,147 @@ const OWN_SCROLL_MS = 400;
 export class RemoteControl {
   /** The visitor page the replay shows: node ids are only meaningful on it. */
   page: string | undefined;
-  private state: ControlState = "off";
-  private replayer: Replayer | null = null;
-  private ownScrollUntil = 0;
-  private scrollQueued = new Set<Node>();
+  private state_: ControlState = "off";
+  private replayer_: Replayer | null = null;
+  private ownScrollUntil_ = 0;
+  private scrollQueued_ = new Set<Node>();
 
   constructor(
-    private readonly root: HTMLElement,
-    private readonly send: (frame: AgentToServer) => void,
+    private readonly root_: HTMLElement,
+    private readonly send_: (frame: AgentToServer) => void,
   ) {
-    this.button("request").addEventListener("click", () => {
-      this.send({ t: "rc_request" });
-      this.show("pending", "Asking the visitor for control…");
+    this.button_("request").addEventListener("click", () => {
+      this.send_({ t: "rc_request" });
+      this.show_("pending", "Asking the visitor for control…");
     });
-    this.button("end").addEventListener("click", () => this.send({ t: "rc_end" }));
-    this.show("off", "");
+    this.button_("end").addEventListener("click", () => this.send_({ t: "rc_end" }));
+    this.show_("off", "");
   }
 
   /** The replayer rebuilt its document (a first snapshot, a resync, a new page). */
   attach(replayer: Replayer): void {
-    this.replayer = replayer;
+    this.replayer_ = replayer;
     // Never a stop of the agent's Tab key: focus enters the replay only by a click in
     // control (and `inert` keeps it out altogether without control).
     replayer.iframe.setAttribute("tabindex", "-1");
-    this.listen();
-    if (this.state === "on") replayer.enableInteract();
+    this.listen_();
+    if (this.state_ === "on") replayer.enableInteract();
     else replayer.disableInteract();
   }
 
   pending(): void {
-    this.show("pending", "Waiting for the visitor to allow control…");
+    this.show_("pending", "Waiting for the visitor to allow control…");
   }
 
   declined(): void {
-    this.show("off", "The visitor declined control.");
+    this.show_("off", "The visitor declined control.");
   }
 
   /** Control moved: `enabled` when this agent holds it; `to` says who does (0: the
    * visitor). Pages embedding the viewer hear it as a `tandem:control` event. */
   changed(enabled: boolean, to = 0): void {
-    const had = this.state === "on";
+    const had = this.state_ === "on";
     if (enabled) {
-      this.show("on", "You have control of the visitor's page.");
-      this.replayer?.enableInteract();
+      this.show_("on", "You have control of the visitor's page.");
+      this.replayer_?.enableInteract();
     } else {
-      this.show("off", to > 0 ? `Agent ${to} has control of the visitor's page.` : had ? "Control has ended." : "");
-      this.replayer?.disableInteract();
+      this.show_("off", to > 0 ? `Agent ${to} has control of the visitor's page.` : had ? "Control has ended." : "");
+      this.replayer_?.disableInteract();
     }
-    this.root.dispatchEvent(new CustomEvent("tandem:control", { bubbles: true, detail: { to, gained: enabled } }));
+    this.root_.dispatchEvent(new CustomEvent("tandem:control", { bubbles: true, detail: { to, gained: enabled } }));
   }
 
   /** The session ended: nothing of the replay can be acted on any more. */
   ended(): void {
-    this.show("off", "");
-    this.replayer?.disableInteract();
+    this.show_("off", "");
+    this.replayer_?.disableInteract();
   }
 
   refused(msg: string): void {
-    this.note(msg);
+    this.note_(msg);
   }
 
   // Stable handler references: adding them again is a no-op while they are attached,
   // and restores them after rrweb rebuilt the document (which drops its listeners).
-  private readonly handlers: [string, EventListener, AddEventListenerOptions][] = [
-    ["click", (event) => this.onClick(event), { capture: true }],
-    ["input", (event) => this.onInput(event), { capture: true }],
-    ["change", (event) => this.onInput(event), { capture: true }],
+  private readonly handlers_: [string, EventListener, AddEventListenerOptions][] = [
+    ["click", (event) => this.onClick_(event), { capture: true }],
+    ["input", (event) => this.onInput_(event), { capture: true }],
+    ["change", (event) => this.onInput_(event), { capture: true }],
     ["submit", (event) => event.preventDefault(), { capture: true }],
-    ["wheel", () => this.markOwnScroll(), { capture: true, passive: true }],
-    ["keydown", () => this.markOwnScroll(), { capture: true }],
-    ["scroll", (event) => this.onScroll(event), { capture: true }],
+    ["wheel", () => this.markOwnScroll_(), { capture: true, passive: true }],
+    ["keydown", () => this.markOwnScroll_(), { capture: true }],
+    ["scroll", (event) => this.onScroll_(event), { capture: true }],
   ];
 
-  private listen(): void {
-    const doc = this.replayer?.iframe.contentDocument;
+  private listen_(): void {
+    const doc = this.replayer_?.iframe.contentDocument;
     // Capture phase: the agent acts on the visitor's page, never on the replay itself.
-    for (const [name, handler, options] of this.handlers) doc?.addEventListener(name, handler, options);
+    for (const [name, handler, options] of this.handlers_) doc?.addEventListener(name, handler, options);
   }
 
-  private idOf(target: EventTarget | null): number | null {
-    if (!this.replayer || !target) return null;
-    const id = this.replayer.getMirror().getId(target as Node);
+  private idOf_(target: EventTarget | null): number | null {
+    if (!this.replayer_ || !target) return null;
+    const id = this.replayer_.getMirror().getId(target as Node);
     return id > 0 ? id : null;
   }
 
-  private input(input: AgentInput): void {
-    if (this.state === "on") this.send({ t: "input", ...input, p: this.page });
+  private input_(input: AgentInput): void {
+    if (this.state_ === "on") this.send_({ t: "input", ...input, p: this.page });
   }
 
-  private onClick(event: Event): void {
-    if (this.state !== "on") return;
+  private onClick_(event: Event): void {
+    if (this.state_ !== "on") return;
     event.preventDefault(); // a link must open on the visitor's page, not in the replay
-    const id = this.idOf(event.target);
-    if (id !== null) this.input({ kind: "click", id });
+    const id = this.idOf_(event.target);
+    if (id !== null) this.input_({ kind: "click", id });
   }
 
-  private onInput(event: Event): void {
+  private onInput_(event: Event): void {
     // The replay's elements belong to the iframe's realm: test tag names, not classes.
     const target = event.target as HTMLInputElement;
     if (!target || !["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) return;
-    const id = this.idOf(target);
+    const id = this.idOf_(target);
     if (id === null) return;
     const toggles = target.tagName === "INPUT" && (target.type === "checkbox" || target.type === "radio");
-    this.input({ kind: "input", id, value: toggles ? target.checked : target.value });
+    this.input_({ kind: "input", id, value: toggles ? target.checked : target.value });
   }
 
-  private markOwnScroll(): void {
-    this.ownScrollUntil = Date.now() + OWN_SCROLL_MS;
+  private markOwnScroll_(): void {
+    this.ownScrollUntil_ = Date.now() + OWN_SCROLL_MS;
   }
 
-  private onScroll(event: Event): void {
-    if (this.state !== "on" || Date.now() > this.ownScrollUntil) return;
+  private onScroll_(event: Event): void {
+    if (this.state_ !== "on" || Date.now() > this.ownScrollUntil_) return;
     const target = event.target as Node;
-    if (this.scrollQueued.has(target)) return;
-    this.scrollQueued.add(target);
+    if (this.scrollQueued_.has(target)) return;
+    this.scrollQueued_.add(target);
     requestAnimationFrame(() => {
-      this.scrollQueued.delete(target);
-      const id = this.idOf(target);
+      this.scrollQueued_.delete(target);
+      const id = this.idOf_(target);
       if (id === null) return;
       const box = target.nodeType === Node.DOCUMENT_NODE ? (target as Document).scrollingElement : (target as Element);
-      if (box) this.input({ kind: "scroll", id, x: box.scrollLeft, y: box.scrollTop });
+      if (box) this.input_({ kind: "scroll", id, x: box.scrollLeft, y: box.scrollTop });
     });
   }
 
-  private button(name: string): HTMLButtonElement {
-    return this.root.querySelector<HTMLButtonElement>(`.rc-${name}`)!;
+  private button_(name: string): HTMLButtonElement {
+    return this.root_.querySelector<HTMLButtonElement>(`.rc-${name}`)!;
   }
 
-  private show(state: ControlState, text: string): void {
-    this.state = state;
-    this.root.dataset.rc = state;
+  private show_(state: ControlState, text: string): void {
+    this.state_ = state;
+    this.root_.dataset.rc = state;
     // Without control the replay is inert: no focus, no typing, no clicks reach its
     // fields, which would change only this agent's copy and never the visitor's page.
-    const stage = this.root.querySelector<HTMLElement>(".stage");
+    const stage = this.root_.querySelector<HTMLElement>(".stage");
     if (stage) stage.inert = state !== "on";
-    this.button("request").hidden = state !== "off";
-    this.button("end").hidden = state === "off";
-    this.button("end").textContent = state === "pending" ? "Cancel request" : "End control";
-    this.note(text);
+    this.button_("request").hidden = state !== "off";
+    this.button_("end").hidden = state === "off";
+    this.button_("end").textContent = state === "pending" ? "Cancel request" : "End control";
+    this.note_(text);
   }
 
-  private note(text: string): void {
-    this.root.querySelector<HTMLElement>(".rc-status")!.textContent = text;
+  private note_(text: string): void {
+    this.root_.querySelector<HTMLElement>(".rc-status")!.textContent = text;
   }
 }

@@ -57,238 +57,238 @@ const isIdent = (c: number): boolean => isIdentStart(c) || isDigit(c) || c === M
 const isNonPrintable = (c: number): boolean => c <= 0x08 || c === 0x0b || (c >= 0x0e && c <= 0x1f) || c === 0x7f;
 
 class Tokenizer {
-  private at = 0;
-  private readonly length: number;
+  private at_ = 0;
+  private readonly length_: number;
 
   constructor(private readonly text: string) {
-    this.length = text.length;
+    this.length_ = text.length;
   }
 
   /** The code unit `offset` ahead; NaN past the end. */
-  private code(offset = 0): number {
-    return this.text.charCodeAt(this.at + offset);
+  private code_(offset = 0): number {
+    return this.text.charCodeAt(this.at_ + offset);
   }
 
   /** Past a newline: CR LF is one. */
-  private skipNewline(): void {
-    this.at += this.code() === CR && this.code(1) === LF ? 2 : 1;
+  private skipNewline_(): void {
+    this.at_ += this.code_() === CR && this.code_(1) === LF ? 2 : 1;
   }
 
-  private validEscape(offset = 0): boolean {
-    const next = this.code(offset + 1);
-    return this.code(offset) === BACKSLASH && next === next && !isNewline(next);
+  private validEscape_(offset = 0): boolean {
+    const next = this.code_(offset + 1);
+    return this.code_(offset) === BACKSLASH && next === next && !isNewline(next);
   }
 
-  private startsIdent(offset = 0): boolean {
-    const first = this.code(offset);
+  private startsIdent_(offset = 0): boolean {
+    const first = this.code_(offset);
     if (first === MINUS) {
-      const second = this.code(offset + 1);
-      return isIdentStart(second) || second === MINUS || this.validEscape(offset + 1);
+      const second = this.code_(offset + 1);
+      return isIdentStart(second) || second === MINUS || this.validEscape_(offset + 1);
     }
-    return isIdentStart(first) || this.validEscape(offset);
+    return isIdentStart(first) || this.validEscape_(offset);
   }
 
-  private startsNumber(offset = 0): boolean {
-    const first = this.code(offset);
+  private startsNumber_(offset = 0): boolean {
+    const first = this.code_(offset);
     if (first === PLUS || first === MINUS) {
-      const second = this.code(offset + 1);
-      return isDigit(second) || (second === DOT && isDigit(this.code(offset + 2)));
+      const second = this.code_(offset + 1);
+      return isDigit(second) || (second === DOT && isDigit(this.code_(offset + 2)));
     }
-    if (first === DOT) return isDigit(this.code(offset + 1));
+    if (first === DOT) return isDigit(this.code_(offset + 1));
     return isDigit(first);
   }
 
   /** After the backslash of a valid escape: the code point it stands for. */
-  private escape(): string {
-    if (this.at >= this.length) return "\ufffd";
-    if (isHex(this.code())) {
-      const start = this.at;
-      while (this.at - start < 6 && isHex(this.code())) this.at += 1;
-      const value = parseInt(this.text.slice(start, this.at), 16);
-      if (isNewline(this.code())) this.skipNewline();
-      else if (isWhitespace(this.code())) this.at += 1;
+  private escape_(): string {
+    if (this.at_ >= this.length_) return "\ufffd";
+    if (isHex(this.code_())) {
+      const start = this.at_;
+      while (this.at_ - start < 6 && isHex(this.code_())) this.at_ += 1;
+      const value = parseInt(this.text.slice(start, this.at_), 16);
+      if (isNewline(this.code_())) this.skipNewline_();
+      else if (isWhitespace(this.code_())) this.at_ += 1;
       const valid = value !== 0 && value <= 0x10ffff && !(value >= 0xd800 && value <= 0xdfff);
       return valid ? String.fromCodePoint(value) : "\ufffd";
     }
-    const point = String.fromCodePoint(this.text.codePointAt(this.at) ?? 0xfffd);
-    this.at += point.length;
+    const point = String.fromCodePoint(this.text.codePointAt(this.at_) ?? 0xfffd);
+    this.at_ += point.length;
     return point;
   }
 
-  private identSequence(): string {
+  private identSequence_(): string {
     let value = "";
-    let run = this.at; // plain characters are copied a run at a time
+    let run = this.at_; // plain characters are copied a run at a time
     for (;;) {
-      const c = this.code();
+      const c = this.code_();
       if (isIdent(c)) {
-        this.at += 1;
-      } else if (this.validEscape()) {
-        value += this.text.slice(run, this.at);
-        this.at += 1;
-        value += this.escape();
-        run = this.at;
+        this.at_ += 1;
+      } else if (this.validEscape_()) {
+        value += this.text.slice(run, this.at_);
+        this.at_ += 1;
+        value += this.escape_();
+        run = this.at_;
       } else {
-        return value + this.text.slice(run, this.at);
+        return value + this.text.slice(run, this.at_);
       }
     }
   }
 
   next(): Token | null {
-    const start = this.at;
-    if (start >= this.length) return null;
-    const c = this.code();
-    const token = (kind: Kind, value = ""): Token => ({ kind, start, end: this.at, value });
-    if (c === SLASH && this.code(1) === STAR) {
+    const start = this.at_;
+    if (start >= this.length_) return null;
+    const c = this.code_();
+    const token = (kind: Kind, value = ""): Token => ({ kind, start, end: this.at_, value });
+    if (c === SLASH && this.code_(1) === STAR) {
       const close = this.text.indexOf("*/", start + 2);
-      this.at = close < 0 ? this.length : close + 2;
+      this.at_ = close < 0 ? this.length_ : close + 2;
       return token("comment");
     }
     if (isWhitespace(c)) {
-      while (isWhitespace(this.code())) this.at += 1;
+      while (isWhitespace(this.code_())) this.at_ += 1;
       return token("ws");
     }
-    if (c === QUOTE || c === APOSTROPHE) return this.string(start, c);
+    if (c === QUOTE || c === APOSTROPHE) return this.string_(start, c);
     const single = SINGLE[c];
     if (single) {
-      this.at += 1;
+      this.at_ += 1;
       return token(single);
     }
-    if (isIdentStart(c)) return this.identLike(start);
-    if (isDigit(c)) return this.numeric(start);
+    if (isIdentStart(c)) return this.identLike_(start);
+    if (isDigit(c)) return this.numeric_(start);
     if (c === HASH) {
-      if (isIdent(this.code(1)) || this.validEscape(1)) {
-        this.at += 1;
-        return token("hash", this.identSequence());
+      if (isIdent(this.code_(1)) || this.validEscape_(1)) {
+        this.at_ += 1;
+        return token("hash", this.identSequence_());
       }
     } else if (c === PLUS || c === DOT) {
-      if (this.startsNumber()) return this.numeric(start);
+      if (this.startsNumber_()) return this.numeric_(start);
     } else if (c === MINUS) {
-      if (this.startsNumber()) return this.numeric(start);
-      if (this.code(1) === MINUS && this.code(2) === GREATER) {
-        this.at += 3;
+      if (this.startsNumber_()) return this.numeric_(start);
+      if (this.code_(1) === MINUS && this.code_(2) === GREATER) {
+        this.at_ += 3;
         return token("cdc");
       }
-      if (this.startsIdent()) return this.identLike(start);
+      if (this.startsIdent_()) return this.identLike_(start);
     } else if (c === LESS) {
-      if (this.code(1) === BANG && this.code(2) === MINUS && this.code(3) === MINUS) {
-        this.at += 4;
+      if (this.code_(1) === BANG && this.code_(2) === MINUS && this.code_(3) === MINUS) {
+        this.at_ += 4;
         return token("cdo");
       }
     } else if (c === AT) {
-      if (this.startsIdent(1)) {
-        this.at += 1;
-        return token("at", this.identSequence());
+      if (this.startsIdent_(1)) {
+        this.at_ += 1;
+        return token("at", this.identSequence_());
       }
     } else if (c === BACKSLASH) {
-      if (this.validEscape()) return this.identLike(start);
+      if (this.validEscape_()) return this.identLike_(start);
     }
-    this.at += 1;
+    this.at_ += 1;
     return token("delim");
   }
 
-  private string(start: number, quote: number): Token {
-    this.at += 1;
+  private string_(start: number, quote: number): Token {
+    this.at_ += 1;
     let value = "";
-    let run = this.at;
+    let run = this.at_;
     for (;;) {
-      const c = this.code();
+      const c = this.code_();
       if (c !== c || c === quote) {
-        value += this.text.slice(run, this.at);
-        if (c === quote) this.at += 1;
-        return { kind: "string", start, end: this.at, value };
+        value += this.text.slice(run, this.at_);
+        if (c === quote) this.at_ += 1;
+        return { kind: "string", start, end: this.at_, value };
       }
-      if (isNewline(c)) return { kind: "bad-string", start, end: this.at, value }; // not consumed
+      if (isNewline(c)) return { kind: "bad-string", start, end: this.at_, value }; // not consumed
       if (c === BACKSLASH) {
-        value += this.text.slice(run, this.at);
-        this.at += 1;
-        if (this.at < this.length) {
-          if (isNewline(this.code())) this.skipNewline();
-          else value += this.escape();
+        value += this.text.slice(run, this.at_);
+        this.at_ += 1;
+        if (this.at_ < this.length_) {
+          if (isNewline(this.code_())) this.skipNewline_();
+          else value += this.escape_();
         }
-        run = this.at;
+        run = this.at_;
         continue;
       }
-      this.at += 1;
+      this.at_ += 1;
     }
   }
 
-  private numeric(start: number): Token {
-    if (this.code() === PLUS || this.code() === MINUS) this.at += 1;
-    while (isDigit(this.code())) this.at += 1;
-    if (this.code() === DOT && isDigit(this.code(1))) {
-      this.at += 1;
-      while (isDigit(this.code())) this.at += 1;
+  private numeric_(start: number): Token {
+    if (this.code_() === PLUS || this.code_() === MINUS) this.at_ += 1;
+    while (isDigit(this.code_())) this.at_ += 1;
+    if (this.code_() === DOT && isDigit(this.code_(1))) {
+      this.at_ += 1;
+      while (isDigit(this.code_())) this.at_ += 1;
     }
-    const e = this.code();
+    const e = this.code_();
     if (e === LOW_E || e === HIGH_E) {
-      const sign = this.code(1) === PLUS || this.code(1) === MINUS ? 1 : 0;
-      if (isDigit(this.code(1 + sign))) {
-        this.at += 1 + sign;
-        while (isDigit(this.code())) this.at += 1;
+      const sign = this.code_(1) === PLUS || this.code_(1) === MINUS ? 1 : 0;
+      if (isDigit(this.code_(1 + sign))) {
+        this.at_ += 1 + sign;
+        while (isDigit(this.code_())) this.at_ += 1;
       }
     }
-    if (this.startsIdent()) this.identSequence(); // a dimension's unit
-    else if (this.code() === PERCENT) this.at += 1;
-    return { kind: "number", start, end: this.at, value: "" };
+    if (this.startsIdent_()) this.identSequence_(); // a dimension's unit
+    else if (this.code_() === PERCENT) this.at_ += 1;
+    return { kind: "number", start, end: this.at_, value: "" };
   }
 
-  private identLike(start: number): Token {
-    const name = this.identSequence();
-    if (this.code() !== OPEN) return { kind: "ident", start, end: this.at, value: name };
-    this.at += 1;
-    if (name.length !== 3 || name.toLowerCase() !== "url") return { kind: "function", start, end: this.at, value: name };
-    while (isWhitespace(this.code()) && isWhitespace(this.code(1))) this.at += 1;
-    const next = isWhitespace(this.code()) ? this.code(1) : this.code();
-    if (next === QUOTE || next === APOSTROPHE) return { kind: "function", start, end: this.at, value: name };
-    return this.url(start);
+  private identLike_(start: number): Token {
+    const name = this.identSequence_();
+    if (this.code_() !== OPEN) return { kind: "ident", start, end: this.at_, value: name };
+    this.at_ += 1;
+    if (name.length !== 3 || name.toLowerCase() !== "url") return { kind: "function", start, end: this.at_, value: name };
+    while (isWhitespace(this.code_()) && isWhitespace(this.code_(1))) this.at_ += 1;
+    const next = isWhitespace(this.code_()) ? this.code_(1) : this.code_();
+    if (next === QUOTE || next === APOSTROPHE) return { kind: "function", start, end: this.at_, value: name };
+    return this.url_(start);
   }
 
-  private url(start: number): Token {
-    while (isWhitespace(this.code())) this.at += 1;
+  private url_(start: number): Token {
+    while (isWhitespace(this.code_())) this.at_ += 1;
     let value = "";
-    let run = this.at;
+    let run = this.at_;
     for (;;) {
-      const c = this.code();
+      const c = this.code_();
       if (c === CLOSE || c !== c) {
-        value += this.text.slice(run, this.at);
-        if (c === CLOSE) this.at += 1;
-        return { kind: "url", start, end: this.at, value };
+        value += this.text.slice(run, this.at_);
+        if (c === CLOSE) this.at_ += 1;
+        return { kind: "url", start, end: this.at_, value };
       }
       if (isWhitespace(c)) {
-        value += this.text.slice(run, this.at);
-        while (isWhitespace(this.code())) this.at += 1;
-        run = this.at;
-        const after = this.code();
+        value += this.text.slice(run, this.at_);
+        while (isWhitespace(this.code_())) this.at_ += 1;
+        run = this.at_;
+        const after = this.code_();
         if (after === CLOSE || after !== after) continue;
-        return this.badUrl(start);
+        return this.badUrl_(start);
       }
-      if (c === QUOTE || c === APOSTROPHE || c === OPEN || isNonPrintable(c)) return this.badUrl(start);
+      if (c === QUOTE || c === APOSTROPHE || c === OPEN || isNonPrintable(c)) return this.badUrl_(start);
       if (c === BACKSLASH) {
-        if (!this.validEscape()) return this.badUrl(start);
-        value += this.text.slice(run, this.at);
-        this.at += 1;
-        value += this.escape();
-        run = this.at;
+        if (!this.validEscape_()) return this.badUrl_(start);
+        value += this.text.slice(run, this.at_);
+        this.at_ += 1;
+        value += this.escape_();
+        run = this.at_;
         continue;
       }
-      this.at += 1;
+      this.at_ += 1;
     }
   }
 
-  private badUrl(start: number): Token {
-    while (this.at < this.length) {
-      if (this.code() === CLOSE) {
-        this.at += 1;
+  private badUrl_(start: number): Token {
+    while (this.at_ < this.length_) {
+      if (this.code_() === CLOSE) {
+        this.at_ += 1;
         break;
       }
-      if (this.validEscape()) {
-        this.at += 1;
-        this.escape();
+      if (this.validEscape_()) {
+        this.at_ += 1;
+        this.escape_();
       } else {
-        this.at += 1;
+        this.at_ += 1;
       }
     }
-    return { kind: "bad-url", start, end: this.at, value: "" };
+    return { kind: "bad-url", start, end: this.at_, value: "" };
   }
 }
 

@@ -33,13 +33,13 @@ export function pageTransform(frame: HTMLIFrameElement, into: HTMLElement): stri
 }
 
 export class AgentPointer {
-  private shown = false;
-  private next: PagePoint | null = null;
-  private queued = false;
+  private shown_ = false;
+  private next_: PagePoint | null = null;
+  private queued_ = false;
 
   constructor(
-    private readonly send: (frame: AgentToServer) => void,
-    private readonly page: () => string | undefined,
+    private readonly send_: (frame: AgentToServer) => void,
+    private readonly page_: () => string | undefined,
   ) {}
 
   /** The agent's pointer is at `point` on the page, or off it (null). */
@@ -48,30 +48,30 @@ export class AgentPointer {
       this.hide();
       return;
     }
-    this.next = point;
-    if (this.queued) return;
-    this.queued = true;
+    this.next_ = point;
+    if (this.queued_) return;
+    this.queued_ = true;
     requestAnimationFrame(() => {
-      this.queued = false;
-      const at = this.next;
+      this.queued_ = false;
+      const at = this.next_;
       if (!at) return;
-      this.next = null;
-      this.shown = true;
-      const page = this.page();
-      this.send(page ? { t: "pointer", x: at.x, y: at.y, p: page } : { t: "pointer", x: at.x, y: at.y });
+      this.next_ = null;
+      this.shown_ = true;
+      const page = this.page_();
+      this.send_(page ? { t: "pointer", x: at.x, y: at.y, p: page } : { t: "pointer", x: at.x, y: at.y });
     });
   }
 
   hide(): void {
-    this.next = null;
-    if (!this.shown) return;
-    this.shown = false;
-    this.send({ t: "pointer_hide" });
+    this.next_ = null;
+    if (!this.shown_) return;
+    this.shown_ = false;
+    this.send_({ t: "pointer_hide" });
   }
 
   /** The socket is gone (the server hid the pointer): nothing to hide any more. */
   reset(): void {
-    this.next = null;
-    this.shown = false;
+    this.next_ = null;
+    this.shown_ = false;
   }
 }

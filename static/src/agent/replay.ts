@@ -57,105 +57,105 @@ function fitFrame(stage: HTMLElement, zoom: ViewerZoom): { scale: number; viewpo
 }
 
 export class LiveReplay {
-  private replayer: Replayer | null = null;
-  private readonly stream: MirrorStream;
-  private readonly zoom: ViewerZoom;
-  private lastStamp = 0;
-  private resyncTimer: number | undefined;
-  private sinceSnapshot = 0;
-  private refreshAsked = false;
-  private titleQueued = false;
+  private replayer_: Replayer | null = null;
+  private readonly stream_: MirrorStream;
+  private readonly zoom_: ViewerZoom;
+  private lastStamp_ = 0;
+  private resyncTimer_: number | undefined;
+  private sinceSnapshot_ = 0;
+  private refreshAsked_ = false;
+  private titleQueued_ = false;
 
   constructor(
-    private readonly root: HTMLElement,
-    private readonly stage: HTMLElement,
-    private readonly hooks: ReplayHooks,
+    private readonly root_: HTMLElement,
+    private readonly stage_: HTMLElement,
+    private readonly hooks_: ReplayHooks,
     assets: AssetRewriter,
   ) {
-    this.zoom = new ViewerZoom(root, this.fit);
-    this.stream = new MirrorStream(
+    this.zoom_ = new ViewerZoom(root_, this.fit_);
+    this.stream_ = new MirrorStream(
       {
-        reset: (events, page) => this.reset(events, page),
-        apply: (events) => this.apply(events),
+        reset: (events, page) => this.reset_(events, page),
+        apply: (events) => this.apply_(events),
         resync: () => {
-          hooks.setState("syncing", "Catching up…");
-          this.requestSnapshot();
+          hooks_.setState("syncing", "Catching up…");
+          this.requestSnapshot_();
         },
       },
       assets,
     );
-    window.addEventListener("resize", this.fit);
+    window.addEventListener("resize", this.fit_);
   }
 
   /** The replayed page's iframe, while there is one. */
   get iframe(): HTMLIFrameElement | null {
-    return this.replayer?.iframe ?? null;
+    return this.replayer_?.iframe ?? null;
   }
 
   receive(frame: MirrorFrame): void {
-    this.stream.receive(frame);
+    this.stream_.receive(frame);
   }
 
   /** Joined: the server asks for a snapshot; ask again if none comes. */
   awaitSnapshot(): void {
-    this.resyncTimer = window.setTimeout(() => !this.stream.synced && this.requestSnapshot(), RESYNC_RETRY_MS);
+    this.resyncTimer_ = window.setTimeout(() => !this.stream_.synced && this.requestSnapshot_(), RESYNC_RETRY_MS);
   }
 
   /** No snapshot to ask for any more (the session ended). */
   stopWaiting(): void {
-    window.clearTimeout(this.resyncTimer);
+    window.clearTimeout(this.resyncTimer_);
   }
 
   /** The socket dropped: wait for the next snapshot, keep nothing of this stream. */
   restart(): void {
     this.stopWaiting();
-    this.stream.restart();
+    this.stream_.restart();
   }
 
   /** The visitor's page goes from the screen (the agent may no longer see it). */
   clear(): void {
-    this.replayer?.destroy();
-    this.replayer = null;
-    this.stage.replaceChildren();
+    this.replayer_?.destroy();
+    this.replayer_ = null;
+    this.stage_.replaceChildren();
   }
 
   stop(): void {
-    window.removeEventListener("resize", this.fit);
-    this.zoom.stop();
-    window.clearTimeout(this.resyncTimer);
-    this.replayer?.destroy();
+    window.removeEventListener("resize", this.fit_);
+    this.zoom_.stop();
+    window.clearTimeout(this.resyncTimer_);
+    this.replayer_?.destroy();
   }
 
-  private reset(events: eventWithTime[], page: string | undefined): void {
-    this.hooks.page(page);
-    this.replayer?.destroy();
-    const replayer = (this.replayer = this.newReplayer());
-    this.hooks.visitorPage.events(events);
-    for (const event of this.restamp(prepareEvents(events, null))) replayer.addEvent(event);
-    this.sinceSnapshot = 0;
-    this.refreshAsked = false;
-    window.clearTimeout(this.resyncTimer);
+  private reset_(events: eventWithTime[], page: string | undefined): void {
+    this.hooks_.page(page);
+    this.replayer_?.destroy();
+    const replayer = (this.replayer_ = this.newReplayer_());
+    this.hooks_.visitorPage.events(events);
+    for (const event of this.restamp_(prepareEvents(events, null))) replayer.addEvent(event);
+    this.sinceSnapshot_ = 0;
+    this.refreshAsked_ = false;
+    window.clearTimeout(this.resyncTimer_);
   }
 
-  private apply(events: eventWithTime[]): void {
-    this.hooks.visitorPage.events(events);
-    for (const event of this.restamp(prepareEvents(events, this.replayer))) this.replayer?.addEvent(event);
-    this.sinceSnapshot += events.length;
-    if (this.sinceSnapshot > MAX_EVENTS_PER_REPLAYER && !this.refreshAsked) {
-      this.refreshAsked = true;
-      this.hooks.send({ t: "resync" });
+  private apply_(events: eventWithTime[]): void {
+    this.hooks_.visitorPage.events(events);
+    for (const event of this.restamp_(prepareEvents(events, this.replayer_))) this.replayer_?.addEvent(event);
+    this.sinceSnapshot_ += events.length;
+    if (this.sinceSnapshot_ > MAX_EVENTS_PER_REPLAYER && !this.refreshAsked_) {
+      this.refreshAsked_ = true;
+      this.hooks_.send({ t: "resync" });
     }
   }
 
-  private requestSnapshot(): void {
-    window.clearTimeout(this.resyncTimer);
-    this.hooks.send({ t: "resync" });
-    this.resyncTimer = window.setTimeout(() => !this.stream.synced && this.requestSnapshot(), RESYNC_RETRY_MS);
+  private requestSnapshot_(): void {
+    window.clearTimeout(this.resyncTimer_);
+    this.hooks_.send({ t: "resync" });
+    this.resyncTimer_ = window.setTimeout(() => !this.stream_.synced && this.requestSnapshot_(), RESYNC_RETRY_MS);
   }
 
-  private newReplayer(): Replayer {
+  private newReplayer_(): Replayer {
     const created = new Replayer([], {
-      root: this.stage,
+      root: this.stage_,
       liveMode: true,
       mouseTail: false,
       insertStyleRules: REPLAY_STYLES,
@@ -165,42 +165,42 @@ export class LiveReplay {
     });
     // Screen readers name the frame (and axe's frame-title rule asks for it).
     created.iframe.title = "The visitor's page (live replay)";
-    created.on("resize", () => requestAnimationFrame(this.fit));
+    created.on("resize", () => requestAnimationFrame(this.fit_));
     // Events apply on the replayer's own clock: read the title once they did.
-    created.on("event-cast", this.readTitle);
+    created.on("event-cast", this.readTitle_);
     created.on("fullsnapshot-rebuilded", () => {
-      this.hooks.setState("live", "Live");
-      this.hooks.visitorPage.document(created.iframe.contentDocument);
-      this.hooks.rebuilt(created);
-      requestAnimationFrame(this.fit);
+      this.hooks_.setState("live", "Live");
+      this.hooks_.visitorPage.document(created.iframe.contentDocument);
+      this.hooks_.rebuilt(created);
+      requestAnimationFrame(this.fit_);
     });
     created.startLive(Date.now());
     return created;
   }
 
   /** Replay now: stamp events with the agent's clock so none waits on the visitor's. */
-  private restamp(events: eventWithTime[]): eventWithTime[] {
+  private restamp_(events: eventWithTime[]): eventWithTime[] {
     for (const event of events) {
-      this.lastStamp = Math.max(Date.now(), this.lastStamp + 1);
-      event.timestamp = this.lastStamp;
+      this.lastStamp_ = Math.max(Date.now(), this.lastStamp_ + 1);
+      event.timestamp = this.lastStamp_;
     }
     return events;
   }
 
   // The replayed document's title changes with the visitor's: read it at most once a frame.
-  private readonly readTitle = () => {
-    if (this.titleQueued) return;
-    this.titleQueued = true;
+  private readonly readTitle_ = () => {
+    if (this.titleQueued_) return;
+    this.titleQueued_ = true;
     requestAnimationFrame(() => {
-      this.titleQueued = false;
-      this.hooks.visitorPage.document(this.replayer?.iframe.contentDocument);
+      this.titleQueued_ = false;
+      this.hooks_.visitorPage.document(this.replayer_?.iframe.contentDocument);
     });
   };
 
-  private readonly fit = () => {
-    const fitted = fitFrame(this.stage, this.zoom);
+  private readonly fit_ = () => {
+    const fitted = fitFrame(this.stage_, this.zoom_);
     if (!fitted) return;
-    this.root.dataset.scale = fitted.scale.toFixed(4);
-    this.root.dataset.viewport = fitted.viewport;
+    this.root_.dataset.scale = fitted.scale.toFixed(4);
+    this.root_.dataset.viewport = fitted.viewport;
   };
 }

@@ -28,50 +28,50 @@ function iceServers(): RTCIceServer[] {
 export class ShareControls {
   /** This agent's client index in the session (from `joined`). */
   index = 0;
-  private share: ShareInfo | null = null;
-  private local: Local | null = null;
-  private starting = false;
-  private readonly peers = new Map<string, RTCPeerConnection>();
-  private readonly servers = iceServers();
-  private readonly preview: HTMLVideoElement | null;
+  private share_: ShareInfo | null = null;
+  private local_: Local | null = null;
+  private starting_ = false;
+  private readonly peers_ = new Map<string, RTCPeerConnection>();
+  private readonly servers_ = iceServers();
+  private readonly preview_: HTMLVideoElement | null;
 
   constructor(
-    private readonly root: HTMLElement,
-    private readonly send: SendFn,
+    private readonly root_: HTMLElement,
+    private readonly send_: SendFn,
   ) {
-    this.preview = root.querySelector<HTMLVideoElement>(".share-preview");
-    this.on("share-screen", () => void this.start("glance_screenshare"));
-    this.on("share-camera", () => void this.start("glance_agentvideo"));
-    this.on("share-pause", () => this.pause(true));
-    this.on("share-resume", () => this.pause(false));
-    this.on("share-stop", () => this.stop());
-    this.on("reverse-invite", () => this.send({ t: "reverse_invite" }));
-    this.on("reverse-end", () => this.send({ t: "reverse_end" }));
-    this.render();
-    this.showReverse("");
+    this.preview_ = root_.querySelector<HTMLVideoElement>(".share-preview");
+    this.on_("share-screen", () => void this.start_("glance_screenshare"));
+    this.on_("share-camera", () => void this.start_("glance_agentvideo"));
+    this.on_("share-pause", () => this.pause_(true));
+    this.on_("share-resume", () => this.pause_(false));
+    this.on_("share-stop", () => this.stop_());
+    this.on_("reverse-invite", () => this.send_({ t: "reverse_invite" }));
+    this.on_("reverse-end", () => this.send_({ t: "reverse_end" }));
+    this.render_();
+    this.showReverse_("");
   }
 
   /** The session as this agent joined it: a share or reverse session may be on already. */
   joined(index: number, share: ShareInfo | null | undefined, reverse: ReverseState | undefined): void {
     this.index = index;
-    this.share = share ?? null;
-    this.render();
-    this.showReverse(reverse ?? "");
+    this.share_ = share ?? null;
+    this.render_();
+    this.showReverse_(reverse ?? "");
   }
 
   shared(frame: { view: ShareView; state: ShareState; paused: boolean; by: number }): void {
     if (frame.state === "ended") {
-      if (this.share?.view === frame.view) this.share = null;
+      if (this.share_?.view === frame.view) this.share_ = null;
       // The server ended our share (e.g. another view replaced it, or the session ended).
-      if (frame.by === this.index && this.local?.view === frame.view) this.release();
+      if (frame.by === this.index && this.local_?.view === frame.view) this.release_();
     } else {
-      this.share = { view: frame.view, paused: frame.paused, by: frame.by };
+      this.share_ = { view: frame.view, paused: frame.paused, by: frame.by };
     }
-    this.render();
+    this.render_();
   }
 
   reversed(state: ReverseState): void {
-    this.showReverse(state);
+    this.showReverse_(state);
   }
 
   /** A view iframe's signalling, relayed by the server to this agent (the sharer). */
@@ -79,24 +79,24 @@ export class ShareControls {
     const { peer, kind, data } = frame;
     switch (kind) {
       case "ready":
-        if (this.local && data.view === this.local.view) void this.offer(peer, this.local);
+        if (this.local_ && data.view === this.local_.view) void this.offer_(peer, this.local_);
         break;
       case "answer": {
-        const pc = this.peers.get(peer);
+        const pc = this.peers_.get(peer);
         if (pc && data.type === "answer" && typeof data.sdp === "string") {
           pc.setRemoteDescription({ type: "answer", sdp: data.sdp }).catch((error: unknown) => console.warn("[Tandem] bad answer", error));
         }
         break;
       }
       case "ice": {
-        const pc = this.peers.get(peer);
+        const pc = this.peers_.get(peer);
         if (pc && typeof data.candidate === "string") {
           pc.addIceCandidate(data as RTCIceCandidateInit).catch((error: unknown) => console.warn("[Tandem] bad ICE candidate", error));
         }
         break;
       }
       case "bye":
-        this.drop(peer);
+        this.drop_(peer);
         break;
     }
   }
@@ -104,13 +104,13 @@ export class ShareControls {
   /** Errors about sharing; false when the code is not ours. */
   refused(code: string, msg: string): boolean {
     if (code === ErrorCode.SHARE_BUSY || code === ErrorCode.NOT_SHARER || code === ErrorCode.NO_SHARE) {
-      if (code === ErrorCode.SHARE_BUSY && this.local && this.share?.by !== this.index) this.release();
-      this.starting = false;
-      this.render(msg);
+      if (code === ErrorCode.SHARE_BUSY && this.local_ && this.share_?.by !== this.index) this.release_();
+      this.starting_ = false;
+      this.render_(msg);
       return true;
     }
     if (code === ErrorCode.BAD_STATE) {
-      this.status(".reverse-status", msg);
+      this.status_(".reverse-status", msg);
       return true;
     }
     return false;
@@ -118,15 +118,15 @@ export class ShareControls {
 
   /** The viewer is going away or the session ended: let the camera / screen go. */
   ended(): void {
-    this.release();
-    this.share = null;
-    this.render();
+    this.release_();
+    this.share_ = null;
+    this.render_();
   }
 
-  private async start(view: ShareView): Promise<void> {
-    if (this.starting || this.local?.view === view) return;
-    this.starting = true;
-    this.render(`Choose the ${NOUN[view]} to share…`);
+  private async start_(view: ShareView): Promise<void> {
+    if (this.starting_ || this.local_?.view === view) return;
+    this.starting_ = true;
+    this.render_(`Choose the ${NOUN[view]} to share…`);
     let stream: MediaStream;
     try {
       const video = { frameRate: { ideal: FRAME_RATE, max: 30 } };
@@ -135,92 +135,92 @@ export class ShareControls {
           ? await navigator.mediaDevices.getDisplayMedia({ video, audio: false })
           : await navigator.mediaDevices.getUserMedia({ video, audio: false });
     } catch (error) {
-      this.starting = false;
+      this.starting_ = false;
       const denied = error instanceof DOMException && error.name === "NotAllowedError";
-      this.render(denied ? `Sharing your ${NOUN[view]} was cancelled or blocked.` : `Could not share your ${NOUN[view]}.`);
+      this.render_(denied ? `Sharing your ${NOUN[view]} was cancelled or blocked.` : `Could not share your ${NOUN[view]}.`);
       return;
     }
-    this.starting = false;
-    this.release(); // switching view: the old stream and its connections go
-    this.local = { view, stream };
+    this.starting_ = false;
+    this.release_(); // switching view: the old stream and its connections go
+    this.local_ = { view, stream };
     // The browser's own "Stop sharing" ends the track: stop the share with it.
-    for (const track of stream.getTracks()) track.addEventListener("ended", () => this.local?.stream === stream && this.stop());
-    if (this.preview) {
-      this.preview.srcObject = stream;
-      this.preview.hidden = false;
-      this.preview.play().catch(() => undefined);
+    for (const track of stream.getTracks()) track.addEventListener("ended", () => this.local_?.stream === stream && this.stop_());
+    if (this.preview_) {
+      this.preview_.srcObject = stream;
+      this.preview_.hidden = false;
+      this.preview_.play().catch(() => undefined);
     }
-    this.send({ t: "share_start", view });
-    this.render();
+    this.send_({ t: "share_start", view });
+    this.render_();
   }
 
-  private pause(paused: boolean): void {
-    if (!this.local) return;
+  private pause_(paused: boolean): void {
+    if (!this.local_) return;
     // A paused track sends black frames; the visitor's view says it is paused.
-    for (const track of this.local.stream.getVideoTracks()) track.enabled = !paused;
-    this.send({ t: paused ? "share_pause" : "share_resume" });
+    for (const track of this.local_.stream.getVideoTracks()) track.enabled = !paused;
+    this.send_({ t: paused ? "share_pause" : "share_resume" });
   }
 
-  private stop(): void {
-    if (!this.local) return;
-    this.release();
-    this.send({ t: "share_stop" });
-    this.render();
+  private stop_(): void {
+    if (!this.local_) return;
+    this.release_();
+    this.send_({ t: "share_stop" });
+    this.render_();
   }
 
-  private release(): void {
-    for (const peer of [...this.peers.keys()]) this.drop(peer);
-    for (const track of this.local?.stream.getTracks() ?? []) track.stop();
-    this.local = null;
-    if (this.preview) {
-      this.preview.srcObject = null;
-      this.preview.hidden = true;
+  private release_(): void {
+    for (const peer of [...this.peers_.keys()]) this.drop_(peer);
+    for (const track of this.local_?.stream.getTracks() ?? []) track.stop();
+    this.local_ = null;
+    if (this.preview_) {
+      this.preview_.srcObject = null;
+      this.preview_.hidden = true;
     }
   }
 
-  private async offer(peer: string, local: Local): Promise<void> {
-    this.drop(peer); // a view that says ready again lost its connection: start over
-    while (this.peers.size >= MAX_PEERS) this.drop(this.peers.keys().next().value as string);
-    const pc = new RTCPeerConnection({ iceServers: this.servers });
-    this.peers.set(peer, pc);
+  private async offer_(peer: string, local: Local): Promise<void> {
+    this.drop_(peer); // a view that says ready again lost its connection: start over
+    while (this.peers_.size >= MAX_PEERS) this.drop_(this.peers_.keys().next().value as string);
+    const pc = new RTCPeerConnection({ iceServers: this.servers_ });
+    this.peers_.set(peer, pc);
     for (const track of local.stream.getTracks()) pc.addTrack(track, local.stream);
     pc.onicecandidate = (event) => {
-      if (event.candidate && this.peers.get(peer) === pc) {
-        this.send({ t: "rtc", peer, kind: "ice", data: event.candidate.toJSON() as RtcData });
+      if (event.candidate && this.peers_.get(peer) === pc) {
+        this.send_({ t: "rtc", peer, kind: "ice", data: event.candidate.toJSON() as RtcData });
       }
     };
     pc.onconnectionstatechange = () => {
-      if (this.peers.get(peer) !== pc) return;
-      if (pc.connectionState === "failed" || pc.connectionState === "closed") this.drop(peer);
-      else this.render();
+      if (this.peers_.get(peer) !== pc) return;
+      if (pc.connectionState === "failed" || pc.connectionState === "closed") this.drop_(peer);
+      else this.render_();
     };
     try {
       const offer = await pc.createOffer();
       await pc.setLocalDescription(offer);
-      if (this.peers.get(peer) !== pc) return;
+      if (this.peers_.get(peer) !== pc) return;
       const fps = local.stream.getVideoTracks()[0]?.getSettings().frameRate ?? 0;
-      this.send({ t: "rtc", peer, kind: "offer", data: { type: "offer", sdp: offer.sdp ?? "", fps: Math.round(fps) } });
+      this.send_({ t: "rtc", peer, kind: "offer", data: { type: "offer", sdp: offer.sdp ?? "", fps: Math.round(fps) } });
     } catch (error) {
       console.error("[Tandem] could not offer the share", error);
-      this.drop(peer);
+      this.drop_(peer);
     }
-    this.render();
+    this.render_();
   }
 
-  private drop(peer: string): void {
-    const pc = this.peers.get(peer);
+  private drop_(peer: string): void {
+    const pc = this.peers_.get(peer);
     if (!pc) return;
-    this.peers.delete(peer);
+    this.peers_.delete(peer);
     pc.close();
-    this.render();
+    this.render_();
   }
 
   /** The share line and buttons, from the server's view of the share and ours. */
-  private render(note = ""): void {
-    const share = this.share;
-    const mine = !!this.local && share?.by === this.index && share.view === this.local.view;
+  private render_(note = ""): void {
+    const share = this.share_;
+    const mine = !!this.local_ && share?.by === this.index && share.view === this.local_.view;
     const other = !!share && share.by !== this.index;
-    const connected = [...this.peers.values()].some((pc) => pc.connectionState === "connected");
+    const connected = [...this.peers_.values()].some((pc) => pc.connectionState === "connected");
     let state: string;
     let text: string;
     if (other) {
@@ -235,27 +235,27 @@ export class ShareControls {
     } else if (mine) {
       state = "waiting";
       text = `Sharing your ${NOUN[share.view]}: waiting for the visitor's view to connect…`;
-    } else if (this.local || this.starting) {
+    } else if (this.local_ || this.starting_) {
       state = "starting";
       text = "Starting to share…";
     } else {
       state = "off";
       text = "";
     }
-    this.root.dataset.share = state;
-    this.button("share-screen").disabled = other || this.starting || this.local?.view === "glance_screenshare";
-    this.button("share-camera").disabled = other || this.starting || this.local?.view === "glance_agentvideo";
-    this.button("share-pause").hidden = !mine || share.paused;
-    this.button("share-resume").hidden = !mine || !share.paused;
-    this.button("share-stop").hidden = !this.local;
-    this.status(".share-status", note || text);
+    this.root_.dataset.share = state;
+    this.button_("share-screen").disabled = other || this.starting_ || this.local_?.view === "glance_screenshare";
+    this.button_("share-camera").disabled = other || this.starting_ || this.local_?.view === "glance_agentvideo";
+    this.button_("share-pause").hidden = !mine || share.paused;
+    this.button_("share-resume").hidden = !mine || !share.paused;
+    this.button_("share-stop").hidden = !this.local_;
+    this.status_(".share-status", note || text);
   }
 
-  private showReverse(state: ReverseState): void {
-    this.root.dataset.reverse = state || "none";
+  private showReverse_(state: ReverseState): void {
+    this.root_.dataset.reverse = state || "none";
     const open = state === "invited" || state === "accepted";
-    this.button("reverse-invite").hidden = open;
-    const end = this.button("reverse-end");
+    this.button_("reverse-invite").hidden = open;
+    const end = this.button_("reverse-end");
     end.hidden = !open;
     end.textContent = state === "invited" ? "Withdraw invitation" : "End reverse session";
     const texts: Record<ReverseState, string> = {
@@ -265,19 +265,19 @@ export class ShareControls {
       declined: "The visitor declined the reverse session.",
       ended: "The reverse session has ended.",
     };
-    this.status(".reverse-status", texts[state]);
+    this.status_(".reverse-status", texts[state]);
   }
 
-  private status(selector: string, text: string): void {
-    const line = this.root.querySelector<HTMLElement>(selector);
+  private status_(selector: string, text: string): void {
+    const line = this.root_.querySelector<HTMLElement>(selector);
     if (line) line.textContent = text;
   }
 
-  private button(name: string): HTMLButtonElement {
-    return this.root.querySelector<HTMLButtonElement>(`.${name}`)!;
+  private button_(name: string): HTMLButtonElement {
+    return this.root_.querySelector<HTMLButtonElement>(`.${name}`)!;
   }
 
-  private on(name: string, fn: () => void): void {
-    this.root.querySelector<HTMLButtonElement>(`.${name}`)?.addEventListener("click", fn);
+  private on_(name: string, fn: () => void): void {
+    this.root_.querySelector<HTMLButtonElement>(`.${name}`)?.addEventListener("click", fn);
   }
 }

@@ -11,18 +11,18 @@ type Joined = { key: string; group: number; visitor: VisitorInfo };
 const MINE_URL = "/agent/sessions/mine/";
 
 export class SessionSwitcher {
-  private readonly list: HTMLUListElement;
-  private readonly summary: HTMLElement;
+  private readonly list_: HTMLUListElement;
+  private readonly summary_: HTMLElement;
 
   constructor(
     readonly element: HTMLDetailsElement,
-    private readonly key: string,
+    private readonly key_: string,
   ) {
-    this.summary = document.createElement("summary");
-    this.summary.textContent = "Your sessions";
-    this.list = document.createElement("ul");
+    this.summary_ = document.createElement("summary");
+    this.summary_.textContent = "Your sessions";
+    this.list_ = document.createElement("ul");
     element.className = "switcher";
-    element.append(this.summary, this.list);
+    element.append(this.summary_, this.list_);
     element.addEventListener("toggle", () => element.open && void this.refresh());
     window.addEventListener("focus", () => void this.refresh());
   }
@@ -33,19 +33,19 @@ export class SessionSwitcher {
       const response = await fetch(MINE_URL, { credentials: "same-origin", headers: { Accept: "application/json" } });
       if (!response.ok || !response.headers.get("content-type")?.includes("json")) return;
       const { sessions } = (await response.json()) as { sessions: Joined[] };
-      this.show(sessions);
+      this.show_(sessions);
     } catch {
       // Offline for a moment: the list stays as it was until the next focus or open.
     }
   }
 
-  private show(sessions: Joined[]): void {
-    const others = sessions.filter((session) => session.key !== this.key);
-    this.summary.textContent = `Your sessions (${others.length + 1})`;
-    const items = [{ key: this.key, group: 0, visitor: {} }, ...others].map((session) => {
+  private show_(sessions: Joined[]): void {
+    const others = sessions.filter((session) => session.key !== this.key_);
+    this.summary_.textContent = `Your sessions (${others.length + 1})`;
+    const items = [{ key: this.key_, group: 0, visitor: {} }, ...others].map((session) => {
       const li = document.createElement("li");
       const name = visitorText(session.visitor) || `Visitor ${session.key}`;
-      if (session.key === this.key) {
+      if (session.key === this.key_) {
         const here = document.createElement("span");
         here.setAttribute("aria-current", "page");
         here.textContent = `Session ${session.key} (this one)`;
@@ -58,7 +58,7 @@ export class SessionSwitcher {
       }
       return li;
     });
-    this.list.replaceChildren(...items);
+    this.list_.replaceChildren(...items);
     this.element.dataset.count = String(others.length);
   }
 }
@@ -66,40 +66,40 @@ export class SessionSwitcher {
 /** The "new session" notice of a viewer: a count and the newest visitor, linking to the
  * dashboard's queue; plus the title badge, tone and notification the agent chose there. */
 export class ViewerNews {
-  private readonly notice: HTMLElement;
-  private readonly text: HTMLAnchorElement;
-  private readonly badge = new TitleBadge();
-  private readonly notifier = new Notifier();
-  private count = 0;
+  private readonly notice_: HTMLElement;
+  private readonly text_: HTMLAnchorElement;
+  private readonly badge_ = new TitleBadge();
+  private readonly notifier_ = new Notifier();
+  private count_ = 0;
 
   constructor(dashboard: string) {
-    this.notice = document.createElement("span");
-    this.notice.className = "queue-news";
-    this.notice.setAttribute("role", "status");
-    this.notice.hidden = true;
-    this.text = document.createElement("a");
-    this.text.href = dashboard;
+    this.notice_ = document.createElement("span");
+    this.notice_.className = "queue-news";
+    this.notice_.setAttribute("role", "status");
+    this.notice_.hidden = true;
+    this.text_ = document.createElement("a");
+    this.text_.href = dashboard;
     const dismiss = document.createElement("button");
     dismiss.type = "button";
     dismiss.textContent = "×";
     dismiss.setAttribute("aria-label", "Dismiss the new-session notice");
     dismiss.addEventListener("click", () => this.clear());
-    this.notice.append(this.text, dismiss);
+    this.notice_.append(this.text_, dismiss);
   }
 
   get element(): HTMLElement {
-    return this.notice;
+    return this.notice_;
   }
 
   session(session: SessionSummary): void {
-    this.count += 1;
+    this.count_ += 1;
     const who = visitorLabel(session);
-    this.text.textContent =
-      this.count === 1 ? `New session waiting: ${who}` : `${this.count} new sessions waiting (latest: ${who})`;
-    this.text.title = `${this.text.textContent}. Open the dashboard's queue.`;
-    this.notice.hidden = false;
-    if (!pageSeen()) this.badge.add();
-    this.notifier.announce({
+    this.text_.textContent =
+      this.count_ === 1 ? `New session waiting: ${who}` : `${this.count_} new sessions waiting (latest: ${who})`;
+    this.text_.title = `${this.text_.textContent}. Open the dashboard's queue.`;
+    this.notice_.hidden = false;
+    if (!pageSeen()) this.badge_.add();
+    this.notifier_.announce({
       title_: `New co-browsing session: ${who}`,
       body_: session.page.title || session.page.url || `Session ${session.key}`,
       tag_: `tandem-session-${session.group}-${session.key}`,
@@ -108,9 +108,9 @@ export class ViewerNews {
   }
 
   clear(): void {
-    this.count = 0;
-    this.notice.hidden = true;
-    this.badge.clear();
+    this.count_ = 0;
+    this.notice_.hidden = true;
+    this.badge_.clear();
   }
 }
 

@@ -36,136 +36,136 @@ function newPeerId(): string {
 type Counters = { at: number; decoded: number; presented: number };
 
 class View {
-  private peer = newPeerId();
-  private pc: RTCPeerConnection | null = null;
-  private parentOrigin: string | null = null;
-  private fpslimit = 0;
-  private last: Counters | null = null;
-  private lastStats: ViewStats | null = null;
-  private retries = 0;
-  private retryTimer: number | undefined;
-  private readonly video = document.getElementById("video") as HTMLVideoElement;
-  private readonly paused = document.getElementById("paused") as HTMLElement;
+  private peer_ = newPeerId();
+  private pc_: RTCPeerConnection | null = null;
+  private parentOrigin_: string | null = null;
+  private fpslimit_ = 0;
+  private last_: Counters | null = null;
+  private lastStats_: ViewStats | null = null;
+  private retries_ = 0;
+  private retryTimer_: number | undefined;
+  private readonly video_ = document.getElementById("video") as HTMLVideoElement;
+  private readonly paused_ = document.getElementById("paused") as HTMLElement;
 
   constructor(private readonly config: ViewConfig) {
-    window.addEventListener("message", (event) => this.receive(event));
+    window.addEventListener("message", (event) => this.receive_(event));
     // The picture's size changed (the agent's resolution) or the frame's: report now.
-    this.video.addEventListener("resize", () => void this.report());
-    window.addEventListener("resize", () => void this.report());
-    window.setInterval(() => void this.report(), STATS_EVERY_MS);
-    window.addEventListener("pagehide", () => this.post({ tandem: VIEW_TAG, t: "rtc", peer: this.peer, kind: "bye", data: {} }));
-    this.announce();
+    this.video_.addEventListener("resize", () => void this.report_());
+    window.addEventListener("resize", () => void this.report_());
+    window.setInterval(() => void this.report_(), STATS_EVERY_MS);
+    window.addEventListener("pagehide", () => this.post_({ tandem: VIEW_TAG, t: "rtc", peer: this.peer_, kind: "bye", data: {} }));
+    this.announce_();
   }
 
   /** Tell the page this view is ready for an offer, under its (new) peer id. */
-  private announce(): void {
+  private announce_(): void {
     if (window.parent === window) return;
-    const ready: FromView = { tandem: VIEW_TAG, t: "ready", view: this.config.view, peer: this.peer };
+    const ready: FromView = { tandem: VIEW_TAG, t: "ready", view: this.config.view, peer: this.peer_ };
     // The page has not spoken yet, so its origin is unknown: `ready` names no secret.
-    window.parent.postMessage(ready, this.parentOrigin ?? "*");
+    window.parent.postMessage(ready, this.parentOrigin_ ?? "*");
   }
 
-  private post(message: FromView): void {
-    if (this.parentOrigin) window.parent.postMessage(message, this.parentOrigin);
+  private post_(message: FromView): void {
+    if (this.parentOrigin_) window.parent.postMessage(message, this.parentOrigin_);
   }
 
-  private receive(event: MessageEvent): void {
+  private receive_(event: MessageEvent): void {
     const message = viewMessage(event.data) as ToView | null;
     if (!message || event.source !== window.parent || window.parent === window) return;
-    if (this.parentOrigin === null ? !originTrusted(event.origin, this.config.trustedDomains) : event.origin !== this.parentOrigin) {
+    if (this.parentOrigin_ === null ? !originTrusted(event.origin, this.config.trustedDomains) : event.origin !== this.parentOrigin_) {
       console.warn(`[Tandem] view: ignored a message from ${JSON.stringify(event.origin).slice(0, 80)}`);
       return;
     }
-    this.parentOrigin = event.origin;
+    this.parentOrigin_ = event.origin;
     if (message.t === "paused") {
-      this.paused.hidden = message.paused !== true;
-    } else if (message.t === "rtc" && message.peer === this.peer) {
-      this.signal(message.kind, message.data ?? {});
+      this.paused_.hidden = message.paused !== true;
+    } else if (message.t === "rtc" && message.peer === this.peer_) {
+      this.signal_(message.kind, message.data ?? {});
     }
   }
 
-  private signal(kind: string, data: RtcData): void {
+  private signal_(kind: string, data: RtcData): void {
     switch (kind) {
       case "offer":
-        void this.answer(data);
+        void this.answer_(data);
         break;
       case "ice":
-        if (this.pc && typeof data.candidate === "string") {
-          this.pc.addIceCandidate(data as RTCIceCandidateInit).catch((error: unknown) => console.warn("[Tandem] view: bad ICE candidate", error));
+        if (this.pc_ && typeof data.candidate === "string") {
+          this.pc_.addIceCandidate(data as RTCIceCandidateInit).catch((error: unknown) => console.warn("[Tandem] view: bad ICE candidate", error));
         }
         break;
       case "bye":
         // The agent closed this connection: offer a fresh one.
-        this.close();
-        this.peer = newPeerId();
-        this.announce();
+        this.close_();
+        this.peer_ = newPeerId();
+        this.announce_();
         break;
     }
   }
 
-  private async answer(data: RtcData): Promise<void> {
+  private async answer_(data: RtcData): Promise<void> {
     if (data.type !== "offer" || typeof data.sdp !== "string") return;
     // A second offer for this peer means the agent started over (it lost the first).
-    if (this.pc?.remoteDescription) this.close();
-    this.fpslimit = Number(data.fps) || 0;
-    const pc = this.pc ?? this.connect();
+    if (this.pc_?.remoteDescription) this.close_();
+    this.fpslimit_ = Number(data.fps) || 0;
+    const pc = this.pc_ ?? this.connect_();
     try {
       await pc.setRemoteDescription({ type: "offer", sdp: data.sdp });
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
-      if (this.pc !== pc) return;
-      this.post({ tandem: VIEW_TAG, t: "rtc", peer: this.peer, kind: "answer", data: { type: "answer", sdp: answer.sdp ?? "" } });
+      if (this.pc_ !== pc) return;
+      this.post_({ tandem: VIEW_TAG, t: "rtc", peer: this.peer_, kind: "answer", data: { type: "answer", sdp: answer.sdp ?? "" } });
     } catch (error) {
       console.error("[Tandem] view: could not answer the agent's offer", error);
     }
   }
 
-  private connect(): RTCPeerConnection {
+  private connect_(): RTCPeerConnection {
     const pc = new RTCPeerConnection({ iceServers: this.config.iceServers });
-    this.pc = pc;
-    const peer = this.peer;
+    this.pc_ = pc;
+    const peer = this.peer_;
     pc.ontrack = (event) => {
       const stream = event.streams[0] ?? new MediaStream([event.track]);
-      if (this.video.srcObject !== stream) this.video.srcObject = stream;
-      this.video.play().catch(() => undefined); // muted autoplay: allowed everywhere
+      if (this.video_.srcObject !== stream) this.video_.srcObject = stream;
+      this.video_.play().catch(() => undefined); // muted autoplay: allowed everywhere
     };
     pc.onicecandidate = (event) => {
-      if (event.candidate && this.pc === pc) {
-        this.post({ tandem: VIEW_TAG, t: "rtc", peer, kind: "ice", data: event.candidate.toJSON() as RtcData });
+      if (event.candidate && this.pc_ === pc) {
+        this.post_({ tandem: VIEW_TAG, t: "rtc", peer, kind: "ice", data: event.candidate.toJSON() as RtcData });
       }
     };
     pc.onconnectionstatechange = () => {
-      if (this.pc !== pc) return;
-      if (pc.connectionState === "connected") this.retries = 0;
-      if (pc.connectionState === "failed") this.retry();
+      if (this.pc_ !== pc) return;
+      if (pc.connectionState === "connected") this.retries_ = 0;
+      if (pc.connectionState === "failed") this.retry_();
     };
     return pc;
   }
 
-  private retry(): void {
-    this.post({ tandem: VIEW_TAG, t: "rtc", peer: this.peer, kind: "bye", data: {} });
-    this.close();
-    if (this.retries >= MAX_RETRIES) return;
-    this.retries += 1;
-    window.clearTimeout(this.retryTimer);
-    this.retryTimer = window.setTimeout(() => {
-      this.peer = newPeerId();
-      this.announce();
+  private retry_(): void {
+    this.post_({ tandem: VIEW_TAG, t: "rtc", peer: this.peer_, kind: "bye", data: {} });
+    this.close_();
+    if (this.retries_ >= MAX_RETRIES) return;
+    this.retries_ += 1;
+    window.clearTimeout(this.retryTimer_);
+    this.retryTimer_ = window.setTimeout(() => {
+      this.peer_ = newPeerId();
+      this.announce_();
     }, RETRY_MS);
   }
 
-  private close(): void {
-    this.pc?.close();
-    this.pc = null;
-    this.last = null;
-    this.lastStats = null;
-    this.video.srcObject = null;
+  private close_(): void {
+    this.pc_?.close();
+    this.pc_ = null;
+    this.last_ = null;
+    this.lastStats_ = null;
+    this.video_.srcObject = null;
   }
 
   /** Post what the video looks like now; the page decides what changed. */
-  private async report(): Promise<void> {
-    const pc = this.pc;
-    if (!pc || !this.parentOrigin) return;
+  private async report_(): Promise<void> {
+    const pc = this.pc_;
+    if (!pc || !this.parentOrigin_) return;
     let inbound: Record<string, unknown> | null = null;
     try {
       (await pc.getStats()).forEach((entry: Record<string, unknown>) => {
@@ -174,41 +174,41 @@ class View {
     } catch {
       return; // closed meanwhile
     }
-    const stats = this.measure(inbound);
-    if (stats && this.pc === pc) this.post({ tandem: VIEW_TAG, t: "stats", view: this.config.view, peer: this.peer, stats });
+    const stats = this.measure_(inbound);
+    if (stats && this.pc_ === pc) this.post_({ tandem: VIEW_TAG, t: "stats", view: this.config.view, peer: this.peer_, stats });
   }
 
-  private measure(inbound: Record<string, unknown> | null): ViewStats | null {
-    const width = Number(inbound?.frameWidth) || this.video.videoWidth;
-    const height = Number(inbound?.frameHeight) || this.video.videoHeight;
+  private measure_(inbound: Record<string, unknown> | null): ViewStats | null {
+    const width = Number(inbound?.frameWidth) || this.video_.videoWidth;
+    const height = Number(inbound?.frameHeight) || this.video_.videoHeight;
     if (!width || !height) return null; // nothing shown yet
     const now = performance.now();
     const decoded = Number(inbound?.framesDecoded) || 0;
-    const presented = this.video.getVideoPlaybackQuality?.().totalVideoFrames ?? decoded;
-    const last = this.last;
+    const presented = this.video_.getVideoPlaybackQuality?.().totalVideoFrames ?? decoded;
+    const last = this.last_;
     // Rates need two readings at least ~half a tick apart: the first only starts the count.
     if (last && now - last.at < STATS_EVERY_MS / 2) {
       // Too soon for a rate (a resize between ticks): the last rates, the new sizes.
-      return this.lastStats && { ...this.lastStats, width, height, ...this.scaled(width, height) };
+      return this.lastStats_ && { ...this.lastStats_, width, height, ...this.scaled_(width, height) };
     }
-    this.last = { at: now, decoded, presented };
+    this.last_ = { at: now, decoded, presented };
     if (!last) return null;
     const seconds = (now - last.at) / 1000;
     const rate = (count: number, before: number) => Math.max(0, Math.round((count - before) / seconds));
-    this.lastStats = {
+    this.lastStats_ = {
       width,
       height,
-      ...this.scaled(width, height),
-      fpslimit: this.fpslimit,
+      ...this.scaled_(width, height),
+      fpslimit: this.fpslimit_,
       viewerfps: rate(decoded, last.decoded),
       displayfps: rate(presented, last.presented),
     };
-    return this.lastStats;
+    return this.lastStats_;
   }
 
   /** The picture as shown: letterboxed into the frame (object-fit: contain). */
-  private scaled(width: number, height: number): { scaledWidth: number; scaledHeight: number } {
-    const box = this.video.getBoundingClientRect();
+  private scaled_(width: number, height: number): { scaledWidth: number; scaledHeight: number } {
+    const box = this.video_.getBoundingClientRect();
     const scale = Math.min(box.width / width, box.height / height) || 0;
     return { scaledWidth: Math.round(width * scale), scaledHeight: Math.round(height * scale) };
   }

@@ -11,56 +11,56 @@ import type { eventWithTime } from "@rrweb/types";
  * A budget of 0 means no limit.
  */
 export class CanvasBudget {
-  private tokens: number;
-  private last = performance.now();
-  private waiting = new Map<number, eventWithTime>();
-  private timer: number | undefined;
+  private tokens_: number;
+  private last_ = performance.now();
+  private waiting_ = new Map<number, eventWithTime>();
+  private timer_: number | undefined;
 
   constructor(
-    private readonly bytesPerSecond: number,
-    private readonly release: (event: eventWithTime) => void,
+    private readonly bytesPerSecond_: number,
+    private readonly release_: (event: eventWithTime) => void,
   ) {
-    this.tokens = bytesPerSecond;
+    this.tokens_ = bytesPerSecond_;
   }
 
   /** False when `event` is a canvas picture that must wait; it is then kept for later. */
   admit(event: eventWithTime): boolean {
-    if (this.bytesPerSecond <= 0 || !isCanvasPicture(event)) return true;
+    if (this.bytesPerSecond_ <= 0 || !isCanvasPicture(event)) return true;
     const id = (event.data as { id: number }).id;
-    this.refill();
-    if (this.tokens > 0 && !this.waiting.has(id)) {
-      this.tokens -= pictureBytes(event);
+    this.refill_();
+    if (this.tokens_ > 0 && !this.waiting_.has(id)) {
+      this.tokens_ -= pictureBytes(event);
       return true;
     }
-    this.waiting.set(id, event);
-    this.wake();
+    this.waiting_.set(id, event);
+    this.wake_();
     return false;
   }
 
   stop(): void {
-    window.clearTimeout(this.timer);
-    this.waiting.clear();
+    window.clearTimeout(this.timer_);
+    this.waiting_.clear();
   }
 
-  private refill(): void {
+  private refill_(): void {
     const now = performance.now();
-    this.tokens = Math.min(this.bytesPerSecond, this.tokens + ((now - this.last) * this.bytesPerSecond) / 1000);
-    this.last = now;
+    this.tokens_ = Math.min(this.bytesPerSecond_, this.tokens_ + ((now - this.last_) * this.bytesPerSecond_) / 1000);
+    this.last_ = now;
   }
 
-  private wake(): void {
-    if (this.timer !== undefined) return;
-    const wait = this.tokens > 0 ? 0 : Math.ceil((-this.tokens * 1000) / this.bytesPerSecond) + 1;
-    this.timer = window.setTimeout(() => {
-      this.timer = undefined;
-      this.refill();
-      for (const [id, event] of this.waiting) {
-        if (this.tokens <= 0) break;
-        this.waiting.delete(id);
-        this.tokens -= pictureBytes(event);
-        this.release({ ...event, timestamp: Date.now() });
+  private wake_(): void {
+    if (this.timer_ !== undefined) return;
+    const wait = this.tokens_ > 0 ? 0 : Math.ceil((-this.tokens_ * 1000) / this.bytesPerSecond_) + 1;
+    this.timer_ = window.setTimeout(() => {
+      this.timer_ = undefined;
+      this.refill_();
+      for (const [id, event] of this.waiting_) {
+        if (this.tokens_ <= 0) break;
+        this.waiting_.delete(id);
+        this.tokens_ -= pictureBytes(event);
+        this.release_({ ...event, timestamp: Date.now() });
       }
-      if (this.waiting.size > 0) this.wake();
+      if (this.waiting_.size > 0) this.wake_();
     }, wait);
   }
 }
