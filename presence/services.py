@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from cobrowse.models import Group
-from cobrowse.selectors import agent_group_ids
 from core import groups, ids
 from core.errors import ErrorCode, TandemError
 from core.layers import broadcast_after_commit, frame_after_commit
@@ -283,8 +282,12 @@ def message_ack(*, group: Group, visitor_id: str, message_id: int, shown: bool =
 def agent_group(*, agent: AbstractBaseUser, group_public_id: int) -> Group:
     """One of the agent's groups by its public id; any other group, existing or not, is
     not found (an agent cannot probe which group ids exist)."""
-    group = Group.objects.filter(public_id=group_public_id, id__in=agent_group_ids(user=agent))
-    found = group.first()
+    # One query: the group and the agent's membership of it together.
+    found = (
+        Group.objects.filter(public_id=group_public_id, memberships__user=agent).first()
+        if agent.is_authenticated
+        else None
+    )
     if found is None:
         raise TandemError(ErrorCode.NOT_FOUND, f"No group {group_public_id} among yours.")
     return found
@@ -306,6 +309,12 @@ def visitor_signal(
     """Store a signal or invoke for a visitor of one of the agent's groups and push it to the
     visitor's focused tab if it is online. Returns {id, online}."""
     group = agent_group(agent=agent, group_public_id=group_public_id)
+    return _signal_store(agent=agent, group=group, visitor_id=visitor_id, mtype=mtype, data=data)
+
+
+def _signal_store(
+    *, agent: AbstractBaseUser, group: Group, visitor_id: str, mtype: str, data
+) -> dict:
     visitor_id_check(visitor_id)
     if mtype == "invoke":
         func = data.get("func") if isinstance(data, dict) else None
@@ -405,12 +414,10 @@ def signal_send(
     """visitor_signal, with a signal's data (default {}) and an invoke's args held to the
     rules of presence data: flat and bounded, so nothing nested or huge is ever stored."""
     # Another group's visitor is not found, whatever the data: checked first.
-    agent_group(agent=agent, group_public_id=group_public_id)
+    group = agent_group(agent=agent, group_public_id=group_public_id)
     if mtype == "signal":
         data = {} if data is None else data
         _check_flat(data, "A signal's data")
     elif mtype == "invoke" and isinstance(data, dict) and data.get("args") is not None:
         _check_args(data["args"])
-    return visitor_signal(
-        agent=agent, group_public_id=group_public_id, visitor_id=visitor_id, mtype=mtype, data=data
-    )
+    return _signal_store(agent=agent, group=group, visitor_id=visitor_id, mtype=mtype, data=data)
