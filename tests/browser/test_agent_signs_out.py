@@ -44,3 +44,51 @@ def test_logging_out_in_another_tab_stops_the_viewer_and_the_dashboard(
     expect(visitor.page.get_by_role("region", name="Co-browsing")).not_to_contain_text(
         "agent is viewing"
     )
+
+
+def test_a_signed_out_page_stays_out_when_the_close_after_it_is_lost(
+    server, open_visitor, new_context
+):
+    """The server says "signed out" and closes with 4401, but the network drops before that
+    close arrives (the browser sees 1006): the viewer and the dashboard still take the
+    error frame as the end and never try again."""
+    visitor = open_visitor(f"{server.url}/demo/")
+    key = visitor.start()
+    context = new_context(viewport={"width": 1200, "height": 800})
+    cut: list[str] = []
+
+    def drop_the_close(ws):
+        upstream = ws.connect_to_server()
+
+        def from_server(message):
+            ws.send(message)
+            if '"code":"unauthenticated"' in str(message):
+                cut.append(ws.url)
+                ws.close(code=1006, reason="network down")
+
+        upstream.on_message(from_server)
+        ws.on_message(upstream.send)
+
+    viewer = context.new_page()
+    viewer.add_init_script(f"({RECORD_STATES})()")
+    log_in(viewer, server)
+    viewer.route_web_socket("**/ws/agent/**", drop_the_close)
+    dashboard = context.new_page()
+    dashboard.add_init_script(f"({RECORD_STATES})()")
+    dashboard.route_web_socket("**/ws/agent/**", drop_the_close)
+    dashboard.goto(f"{server.url}/agent/")
+    expect(dashboard.locator(f"#sessions tr[data-key='{key}']")).to_be_visible()
+    viewer.goto(f"{server.url}/agent/session/{key}/")
+    expect(viewer.locator("#viewer")).to_have_attribute("data-state", "live")
+
+    other_tab = context.new_page()
+    other_tab.goto(f"{server.url}/agent/")
+    other_tab.get_by_role("button", name="Log out").click()
+
+    expect(viewer.locator("#viewer")).to_have_attribute("data-state", "signed-out")
+    expect(dashboard.locator("#sessions")).to_have_attribute("data-connection", "closed")
+    expect(dashboard.locator("#connection")).to_contain_text("signed out")
+    assert len(cut) == 2
+    assert "reconnecting" not in viewer.evaluate("window.states")
+    assert "reconnecting" not in dashboard.evaluate("window.states")
+    expect(viewer.locator("#viewer")).to_have_attribute("data-state", "signed-out")

@@ -1,7 +1,7 @@
 // The agent dashboard: the live queue of sessions in the agent's groups, the visitors
 // online, and the notices of new sessions (title badge, optional tone and notification).
-import { CloseCode, type DashboardToServer, type ServerToDashboard, type SessionSummary } from "../protocol";
-import { PERMANENT_CLOSE, openSocket, sameOrigin, type Socket, type SocketStatus, type StatusDetail } from "../socket";
+import { ErrorCode, type DashboardToServer, type ServerToDashboard, type SessionSummary } from "../protocol";
+import { PERMANENT_CLOSE, openSocket, sameOrigin, type Socket, type SocketStatus } from "../socket";
 import { Notifier, TitleBadge, pageSeen, type Announcement } from "./notify";
 import { SessionQueue, visitorLabel, watchHref } from "./queue";
 import { VisitorsTable } from "./visitors";
@@ -90,7 +90,6 @@ type Parts = ReturnType<typeof dashboardParts>;
 function dashboardFrame(parts: Parts, frame: ServerToDashboard): void {
   const { queue_: queue } = parts;
   parts.visitors_?.handle(frame);
-  if (frame.t === "error") document.getElementById("signal-status")!.textContent = frame.msg;
   switch (frame.t) {
     case "sessions": // in parts: the first replaces the list, the others extend it
       queue.replace(frame.sessions, Boolean(frame.part));
@@ -112,7 +111,7 @@ function dashboardFrame(parts: Parts, frame: ServerToDashboard): void {
       parts.availability_?.show_(frame.available);
       break;
     case "error":
-      parts.table_.dataset.error = frame.msg;
+      document.getElementById("signal-status")!.textContent = parts.table_.dataset.error = frame.msg;
       break;
   }
   parts.refreshEmpty_();
@@ -120,7 +119,9 @@ function dashboardFrame(parts: Parts, frame: ServerToDashboard): void {
 }
 
 /** While the socket is down the lists are stale: they are sent whole again on reconnect. */
-function connectionChanged(parts: Parts, status: SocketStatus, detail: StatusDetail): void {
+/** `signedOut`: the server refused the agent (not signed in, signed out, deactivated), which
+ * it always says in an error frame before its 4401 close. */
+function connectionChanged(parts: Parts, status: SocketStatus, signedOut: boolean): void {
   const { connection_: connection } = parts;
   parts.table_.dataset.connection = status;
   if (status === "open" || status === "connecting") {
@@ -130,7 +131,7 @@ function connectionChanged(parts: Parts, status: SocketStatus, detail: StatusDet
   const text =
     status === "reconnecting"
       ? "Connection lost. Reconnecting…"
-      : detail.code_ === CloseCode.UNAUTHENTICATED
+      : signedOut
         ? "You are signed out. Sign in again to see sessions."
         : "Disconnected: reload the page.";
   if (status === "closed") {
@@ -148,10 +149,13 @@ function connectionChanged(parts: Parts, status: SocketStatus, detail: StatusDet
 function startDashboard(table: HTMLTableElement): () => void {
   let socket: Socket<DashboardToServer> | null = null;
   const parts = dashboardParts(table, (frame) => socket?.send(frame) ?? false);
+  let signedOut = false;
   socket = openSocket<ServerToDashboard, DashboardToServer>({
     url_: sameOrigin("/ws/agent/dashboard/"),
     onFrame_: (frame) => dashboardFrame(parts, frame),
-    onStatus_: (status, detail) => connectionChanged(parts, status, detail),
+    onStatus_: (status) => connectionChanged(parts, status, signedOut),
+    // Signed out is the end even when the server's 4401 close after it is lost on the way.
+    isFinal_: (frame) => (signedOut ||= frame.t === "error" && frame.code === ErrorCode.UNAUTHENTICATED),
     permanent_: PERMANENT_CLOSE,
   });
   return () => socket?.close();

@@ -2,6 +2,7 @@
 // control, share, marks, chat, accessibility) and its socket, which comes back by itself.
 import "@rrweb/replay/dist/style.css";
 import { CloseCode, ErrorCode, type AgentToServer, type ServerToAgent } from "../protocol";
+import { agentFinal } from "./final";
 import { PERMANENT_CLOSE, openSocket, sameOrigin, type Socket, type SocketStatus, type StatusDetail } from "../socket";
 import { MarkTools } from "./annotate";
 import { AssetRewriter } from "./assets";
@@ -174,7 +175,7 @@ function startViewer(root: HTMLElement): () => void {
         connectionChanged(parts, waiting, status, detail, opened);
         if (status === "open") opened = true;
       },
-      isFinal_: (frame) => frame.t === "ended",
+      isFinal_: agentFinal,
       permanent_: PERMANENT_CLOSE,
     });
   };
