@@ -165,3 +165,23 @@ def test_tandems_own_frame_and_field_names_are_snake_case():
         for name in _names(getattr(shape, "fields", {}) or {})
     }
     assert sorted(entry for entry in names if not snake.match(entry[2])) == []
+
+
+def _ts_members(path: Path, name: str, enum: str) -> set[str]:
+    """The `Enum.MEMBER` names listed in the TypeScript set constant `name`."""
+    text = (ROOT / path).read_text()
+    body = re.search(rf"const {name}\b[^\[]*\[(.*?)\]", text, re.S)
+    assert body, f"{name} not found in {path}"
+    return set(re.findall(rf"{enum}\.(\w+)", body.group(1)))
+
+
+def test_agent_pages_know_which_refusals_and_closes_are_for_good():
+    """The agent pages' sockets stop on the close codes after which another attempt cannot
+    help, and on the error frames the server closes with one of them (CLOSE_FOR_ERROR)."""
+    permanent = _ts_members(Path("static/src/socket.ts"), "PERMANENT_CLOSE", "CloseCode")
+    assert permanent == {"ENDED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}
+    closes_for_good = {
+        error.name for error, close in protocol.CLOSE_FOR_ERROR.items() if close.name in permanent
+    }
+    final = _ts_members(Path("static/src/agent/final.ts"), "PERMANENT_ERRORS", "ErrorCode")
+    assert final == closes_for_good
