@@ -2,6 +2,7 @@
 // the key, who is viewing, remote control and taking it back, connection warnings,
 // errors) and its parts. ui.ts moves the state; this module only draws it.
 import type { Layout } from "./ui-layout";
+import { button, element } from "./ui-modal";
 import { agentsText, type Texts } from "./texts";
 
 /** The session as the panel shows it. `key` stays in a failed state so that closing the
@@ -44,19 +45,6 @@ function keyGroups(key: string): string[] {
     groups[groups.length - 2] += groups.pop();
   }
   return groups;
-}
-
-export function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ""): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text) node.textContent = text;
-  return node;
-}
-
-function button(className: string, text = ""): HTMLButtonElement {
-  const made = element("button", className, text);
-  made.type = "button";
-  return made;
 }
 
 export type Panel = ReturnType<typeof buildPanel>;

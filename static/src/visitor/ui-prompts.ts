@@ -3,19 +3,16 @@
 // and continuing the session on another domain. Each is a modal (ui-modal.ts); a prompt
 // the page's own handler answers first closes by itself (ANSWERED_EVENT).
 import type { Prompt } from "./events";
-import { openModal, type Modal } from "./ui-modal";
+import { openModal, type Choice, type Modal, type ModalLabels, type Role } from "./ui-modal";
 import { fill, type Texts } from "./texts";
 
-type Choice = { accept(): void; decline(): void };
-type Labels = { title: string; body: string; no: string; yes: string; link?: { href: string; label: string } };
-
 /** Opens a two-choice dialog in the UI (put in the page first). */
-export type Ask = (role: "dialog" | "alertdialog", labels: Labels, choice: Choice) => Modal;
+export type Ask = (role: Role, labels: ModalLabels, choice: Choice) => Modal;
 
 export function asker(root: ShadowRoot, mount: () => void): Ask {
-  return (role, { title, body, no, yes, link }, choice) => {
+  return (role, labels, choice) => {
     mount();
-    return openModal({ root, role, title, body, link, decline: { label: no, run: choice.decline }, accept: { label: yes, run: choice.accept } });
+    return openModal(root, role, labels, choice);
   };
 }
 
@@ -26,7 +23,7 @@ export function answers() {
     /** `modal` asks `payload`; `forget` when it closes because the page answered. */
     wait(payload: Prompt, modal: Modal, forget: () => void = () => undefined): void {
       open.set(payload, () => {
-        modal.dismiss();
+        modal.dismiss_();
         forget();
       });
     },
@@ -55,7 +52,7 @@ export function consent(ask: Ask, text: Texts, termsUrl: string | null, waiting:
     showTerms: (start: () => void) => void show({ accept: start, decline: () => undefined }),
     confirm(payload: Prompt): void {
       if (payload.answered) return; // the page answered first
-      terms?.dismiss();
+      terms?.dismiss_();
       const modal = show(payload);
       waiting.wait(payload, modal, () => terms === modal && (terms = null));
     },
@@ -68,7 +65,7 @@ export function agentPrompts(ask: Ask, text: Texts, waiting: Answers) {
   let reverse: Modal | null = null;
   return {
     requestControl(payload: Prompt): void {
-      control?.dismiss();
+      control?.dismiss_();
       if (payload.answered) return; // the page answered first
       const settle = (run: () => void) => () => ((control = null), run());
       const labels = { title: text.rcTitle, body: text.rcBody, no: text.deny, yes: text.allow };
@@ -76,7 +73,7 @@ export function agentPrompts(ask: Ask, text: Texts, waiting: Answers) {
       waiting.wait(payload, modal, () => control === modal && (control = null));
     },
     inviteToReverse(payload: Prompt): void {
-      reverse?.dismiss();
+      reverse?.dismiss_();
       const settle = (run: () => void) => () => ((reverse = null), run());
       const labels = { title: text.reverseTitle, body: text.reverseBody, no: text.noThanks, yes: text.watch };
       reverse = ask("alertdialog", labels, { decline: settle(payload.decline), accept: settle(payload.accept) });
@@ -85,13 +82,13 @@ export function agentPrompts(ask: Ask, text: Texts, waiting: Answers) {
      * whether one was open. */
     reverseSettled(): boolean {
       const pending = reverse !== null;
-      reverse?.dismiss();
+      reverse?.dismiss_();
       reverse = null;
       return pending;
     },
     /** Control is no longer asked for (the session failed or ended). */
     dropControl(): void {
-      control?.dismiss();
+      control?.dismiss_();
       control = null;
     },
   };

@@ -2,7 +2,10 @@
 // because, across a shadow boundary, an important rule from inside beats the page's own:
 // no page stylesheet can hide, move or restyle the UI. Sizes are in px so a page that
 // changes the root font size does not shrink the UI. Colours meet WCAG AA contrast.
-export const UI_CSS = `
+// Comments live outside the CSS text (the build joins the parts into one string), so that none of
+// them ships in the bundle.
+export const UI_CSS =
+  `
 :host {
   all: initial !important;
   display: block !important;
@@ -38,9 +41,10 @@ export const UI_CSS = `
   box-shadow: 0 8px 28px rgb(0 0 0 / 0.22);
   animation: tandem-in 160ms ease-out;
 }
-/* The visitor's corner (ui-layout.ts); bottom left unless moved: chat launchers sit
-   bottom right. The drawer follows the panel. */
-.panel, .drawer { left: 16px; bottom: 16px; }
+` +
+  // The visitor's corner (ui-layout.ts); bottom left unless moved: chat launchers sit
+  // bottom right. The drawer follows the panel.
+  `.panel, .drawer { left: 16px; bottom: 16px; }
 [data-corner="br"] { left: auto; right: 16px; }
 [data-corner="tl"] { bottom: auto; top: 16px; }
 [data-corner="tr"] { left: auto; right: 16px; bottom: auto; top: 16px; }
@@ -136,8 +140,9 @@ button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 .modal-link:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 .actions { display: flex; justify-content: flex-end; gap: 12px; flex-wrap: wrap; }
 .actions button { max-width: 100%; overflow-wrap: anywhere; }
-/* Phones: smaller padding, and the two choices share the width, so both are in view. */
-@media (max-width: 480px) {
+` +
+  // Phones: smaller padding, and the two choices share the width, so both are in view.
+  `@media (max-width: 480px) {
   .modal { padding: 16px; }
   .modal-title { font-size: 18px; }
   .actions button { flex: 1 1 0; min-width: 0; padding: 8px; }

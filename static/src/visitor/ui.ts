@@ -16,7 +16,7 @@ import {
   type Handler,
 } from "./events";
 import { UI_HOST_ATTRIBUTE } from "./mask";
-import { createChat, type Chat } from "./ui-chat";
+import { createChat } from "./ui-chat";
 import type { TandemApi, UiEvent, UiSettings, VisitorApi, VisitorUi } from "./ui-entry";
 import {
   defaultCorner,
@@ -28,7 +28,8 @@ import {
   type Corner,
   type Layout,
 } from "./ui-layout";
-import { active, buildPanel, element, keyOf, renderPanel, type Active, type PanelState } from "./ui-panel";
+import { button, element } from "./ui-modal";
+import { active, buildPanel, keyOf, renderPanel, type Active, type PanelState } from "./ui-panel";
 import { agentPrompts, answers, asker, consent, continueHere, continueThere, type AgentPrompts } from "./ui-prompts";
 import { UI_CSS } from "./ui-styles";
 import { agentsText, fill, pickLocale, resolveTexts, type Texts } from "./texts";
@@ -98,32 +99,12 @@ function createNotice(text: Texts) {
   notice.setAttribute("aria-label", text.noticeTitle);
   notice.hidden = true;
   const said = element("p", "notice-text");
-  const dismiss = element("button", "secondary", text.dismiss);
-  dismiss.type = "button";
+  const dismiss = button("secondary", text.dismiss);
   dismiss.addEventListener("click", () => {
     notice.hidden = true;
   });
   notice.append(element("p", "title", text.noticeTitle), said, dismiss);
   return { notice, said };
-}
-
-function chatFor(text: Texts, tandem: TandemApi | undefined, announce: (said: string) => void): Chat {
-  return createChat({
-    text: {
-      openChat: text.chatOpen,
-      unread: (count) => (count === 1 ? text.chatUnreadOne : fill(text.chatUnreadMany, { count })),
-      title: text.chatTitle,
-      close: text.chatClose,
-      reply: text.chatReply,
-      send: text.chatSend,
-      you: text.chatYou,
-      agent: text.chatAgent,
-      from: (name, said) => fill(text.chatFrom, { name, text: said }),
-      empty: text.chatEmpty,
-    },
-    send: (data) => tandem?.sendMessage(data) ?? false,
-    announce,
-  });
 }
 
 /** Everything the UI shows, in one host element; `mount` puts it in the page. */
@@ -134,11 +115,11 @@ function createView(text: Texts, locale: string, tandem: TandemApi | undefined) 
     // A new node each time, so the same words said twice are read twice.
     (urgent ? shell.assertive : shell.polite).replaceChildren(element("p", "", said));
   };
-  const chat = chatFor(text, tandem, (said) => announce(said));
-  chat.launcher.hidden = true;
-  parts.body.insertBefore(chat.launcher, parts.stop);
+  const chat = createChat(text, (data) => tandem?.sendMessage(data) ?? false, (said) => announce(said));
+  chat.launcher_.hidden = true;
+  parts.body.insertBefore(chat.launcher_, parts.stop);
   const notes = createNotice(text);
-  shell.root.append(parts.panel, chat.drawer, notes.notice);
+  shell.root.append(parts.panel, chat.drawer_, notes.notice);
   const mount = () => {
     // A page that rewrites its body removes the host with it: put it back on next use.
     if (!shell.host.isConnected) (document.body ?? document.documentElement).append(shell.host);
@@ -194,8 +175,8 @@ function panelState(view: View, visitor: VisitorApi, corner: Corner, prompts: Ag
   const render = () => {
     if (state.phase !== "idle") view.mount();
     renderPanel(view.parts, state, view.text, view.locale, layout.get());
-    view.chat.drawer.dataset.corner = layout.get().corner;
-    view.chat.launcher.hidden = state.phase !== "active" || !view.tandem;
+    view.chat.drawer_.dataset.corner = layout.get().corner;
+    view.chat.launcher_.hidden = state.phase !== "active" || !view.tandem;
   };
   const layout = panelLayout(view, corner, () => keyOf(state), render);
   const update = (next: PanelState) => {
@@ -206,8 +187,8 @@ function panelState(view: View, visitor: VisitorApi, corner: Corner, prompts: Ag
     prompts.dropControl();
     prompts.reverseSettled();
     const focused = view.root.activeElement;
-    const hadFocus = focused !== null && (view.parts.panel.contains(focused) || view.chat.drawer.contains(focused));
-    view.chat.reset();
+    const hadFocus = focused !== null && (view.parts.panel.contains(focused) || view.chat.drawer_.contains(focused));
+    view.chat.reset_();
     layout.forget();
     for (const forget of onReset) forget();
     update({ phase: "idle" });
@@ -245,7 +226,7 @@ function lifecycle(panel: Panel, view: View, visitor: VisitorApi, prompts: Agent
   const { text } = view;
   const started = (continued: boolean) => {
     const key = visitor.getKey();
-    view.chat.start(key);
+    view.chat.start_(key);
     panel.layout.load(key);
     const before = panel.get();
     panel.update(before.phase === "active" ? { ...before, key, error: null } : active(key));
@@ -273,7 +254,7 @@ function lifecycle(panel: Panel, view: View, visitor: VisitorApi, prompts: Agent
     // A session carried over from another domain learns its key only now.
     statereceived: () => {
       const key = visitor.getKey();
-      view.chat.start(key);
+      view.chat.start_(key);
       if (key !== keyOf(panel.get())) panel.layout.load(key, panel.layout.get());
       panel.change({ key });
     },
@@ -343,7 +324,7 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
   const handlers: { [K in UiEvent]: Handler<K> } = {
     ...lifecycle(panel, view, visitor, agent),
     ...duringSession(panel, view, visitor),
-    [MESSAGE_EVENT]: (payload) => panel.get().phase === "active" && view.chat.receive(payload),
+    [MESSAGE_EVENT]: (payload) => panel.get().phase === "active" && view.chat.receive_(payload),
     accessibility: ({ enabled }) => enabled && view.announce(text.a11yOn),
     rcrequested: agent.requestControl,
     reverseconfirm: agent.inviteToReverse,
