@@ -61,7 +61,8 @@ function buildChat(text: Texts) {
   input.placeholder = text.chatReply;
   form.append(label, input, button("primary", text.chatSend, "submit"));
   drawer.append(head, list, empty, form);
-  return { launcher, badge, drawer, close, list, empty, form, input };
+  // Names ending in "_" are private to the UI bundle: the build shortens them.
+  return { launcher_: launcher, badge_: badge, drawer_: drawer, close_: close, list_: list, empty_: empty, form_: form, input_: input };
 }
 
 function showLine(list: HTMLElement, text: Texts, line: Line): void {
@@ -99,30 +100,30 @@ function keepConversation(key: string | null, state: Stored | null): void {
 
 type ChatParts = ReturnType<typeof buildChat>;
 
-/** The drawer's controls: the launcher opens it (`opened`), its close button and Escape
- * close it, and a reply that `send` took is cleared from the box and handed to `sent`. */
+/** The drawer's controls: the launcher opens it (`opened_`), its close button and Escape
+ * close it, and a reply that `send_` took is cleared from the box and handed to `sent_`. */
 function wireDrawer(
   parts: ChatParts,
-  on: { opened(): void; send(reply: string): boolean; sent(reply: string): void },
+  on: { opened_(): void; send_(reply: string): boolean; sent_(reply: string): void },
 ): void {
-  const { launcher, drawer, input } = parts;
+  const { launcher_: launcher, drawer_: drawer, input_: input } = parts;
   const hide = () => {
     drawer.hidden = true;
     launcher.focus();
   };
   launcher.addEventListener("click", () => {
     drawer.hidden = false;
-    on.opened();
+    on.opened_();
     input.focus();
   });
-  parts.close.addEventListener("click", hide);
+  parts.close_.addEventListener("click", hide);
   drawer.addEventListener("keydown", (event) => event.key === "Escape" && hide());
-  parts.form.addEventListener("submit", (event) => {
+  parts.form_.addEventListener("submit", (event) => {
     event.preventDefault();
     const reply = input.value.trim();
-    if (!reply || !on.send(reply)) return;
+    if (!reply || !on.send_(reply)) return;
     input.value = "";
-    on.sent(reply);
+    on.sent_(reply);
   });
 }
 
@@ -130,7 +131,7 @@ function wireDrawer(
  * `announce` reads an agent's message aloud while the drawer is closed. */
 export function createChat(text: Texts, send: (data: unknown) => boolean, announce: (said: string) => void): Chat {
   const parts = buildChat(text);
-  const { launcher, badge, drawer, list, empty } = parts;
+  const { launcher_: launcher, badge_: badge, drawer_: drawer, list_: list, empty_: empty } = parts;
   let key: string | null = null;
   let state: Stored = { lines: [], unread: 0 };
 
@@ -150,13 +151,13 @@ export function createChat(text: Texts, send: (data: unknown) => boolean, announ
     keepConversation(key, state);
   };
   wireDrawer(parts, {
-    opened() {
+    opened_() {
       state.unread = 0;
       renderBadge();
       keepConversation(key, state);
     },
-    send,
-    sent: (reply) => add({ mine: true, name: "", text: reply, at: Date.now() }),
+    send_: send,
+    sent_: (reply) => add({ mine: true, name: "", text: reply, at: Date.now() }),
   });
   const show = (started: string | null) => {
     key = started;

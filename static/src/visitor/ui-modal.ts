@@ -1,6 +1,8 @@
 // A two-choice modal dialog for the visitor UI (the terms, the remote control prompt): a
 // native <dialog> opened with showModal(), so the rest of the page is inert without any
 // change to the page's own DOM, with focus kept inside it and given back when it closes.
+// Also the UI's two DOM helpers (element, button), which the panel and the chat use too:
+// this is the module all of them import.
 
 export type Role = "dialog" | "alertdialog";
 
@@ -16,6 +18,8 @@ export type Modal = {
   /** Close without running either choice (the session it asked about is gone). The "_":
    * private to the UI bundle, so the build shortens it. */
   dismiss_(): void;
+  /** Not yet answered nor dismissed. */
+  open_(): boolean;
 };
 
 let counter = 0;
@@ -107,7 +111,7 @@ export function openModal(root: ShadowRoot, role: Role, labels: ModalLabels, cho
   root.append(dialog);
   dialog.showModal();
   decline.focus();
-  return { dismiss_: () => close(null) };
+  return { dismiss_: () => close(null), open_: () => !settled };
 }
 
 /** Tab and Shift+Tab cycle through the dialog's buttons and never leave it. */

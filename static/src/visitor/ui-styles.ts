@@ -29,17 +29,19 @@ export const UI_CSS =
   background: #ffffff;
   text-align: start;
   letter-spacing: normal;
+  border: 1px solid #c4c6d0;
+  border-radius: 12px;
 }
-.panel {
+.panel, .drawer, .notice {
   position: fixed;
   width: min(320px, calc(100vw - 32px));
+  box-shadow: 0 8px 28px rgb(0 0 0 / 0.22);
+}
+.panel, .modal, .notice { animation: tandem-in 160ms ease-out; }
+.panel {
   max-height: calc(100vh - 32px);
   overflow-y: auto;
   padding: 12px 16px 16px;
-  border: 1px solid #c4c6d0;
-  border-radius: 12px;
-  box-shadow: 0 8px 28px rgb(0 0 0 / 0.22);
-  animation: tandem-in 160ms ease-out;
 }
 ` +
   // The visitor's corner (ui-layout.ts); bottom left unless moved: chat launchers sit
@@ -128,10 +130,7 @@ button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
   overflow-y: auto;
   margin: auto;
   padding: 24px;
-  border: 1px solid #c4c6d0;
-  border-radius: 12px;
   box-shadow: 0 12px 40px rgb(0 0 0 / 0.3);
-  animation: tandem-in 160ms ease-out;
 }
 .modal::backdrop { background: rgb(0 0 0 / 0.45); }
 .modal-title { margin: 0 0 12px; font-size: 20px; font-weight: 700; line-height: 1.3; }
@@ -158,15 +157,10 @@ button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
   line-height: 20px;
 }
 .drawer {
-  position: fixed;
-  width: min(320px, calc(100vw - 32px));
   max-height: min(480px, calc(100vh - 32px));
   display: flex;
   flex-direction: column;
   padding: 12px;
-  border: 1px solid #c4c6d0;
-  border-radius: 12px;
-  box-shadow: 0 8px 28px rgb(0 0 0 / 0.22);
 }
 .drawer-head { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin: 0 0 8px; }
 .drawer-title { margin: 0; font-size: 16px; font-weight: 700; }
@@ -193,15 +187,9 @@ button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 }
 .reply-text:focus-visible { outline: 3px solid #0b57d0; outline-offset: 1px; }
 .notice {
-  position: fixed;
   top: 16px;
   right: 16px;
-  width: min(320px, calc(100vw - 32px));
   padding: 12px 16px;
-  border: 1px solid #c4c6d0;
-  border-radius: 12px;
-  box-shadow: 0 8px 28px rgb(0 0 0 / 0.22);
-  animation: tandem-in 160ms ease-out;
 }
 .notice-text { margin: 0 0 12px; overflow-wrap: anywhere; white-space: pre-wrap; }
 @keyframes tandem-in { from { opacity: 0; transform: translateY(8px); } }
