@@ -9,20 +9,8 @@
 // survives the visitor moving to another page.
 
 import { messageText, type ChatMessage } from "./events";
-
-export type ChatText = {
-  openChat: string;
-  unread: (count: number) => string;
-  title: string;
-  close: string;
-  reply: string;
-  send: string;
-  you: string;
-  /** The sender's name when a message comes without one. */
-  agent: string;
-  from: (name: string, text: string) => string;
-  empty: string;
-};
+import { button, element } from "./ui-modal";
+import { fill, type Texts } from "./texts";
 
 type Line = { mine: boolean; name: string; text: string; at: number };
 type Stored = { lines: Line[]; unread: number };
@@ -31,15 +19,16 @@ const KEEP_LINES = 100;
 const STORE_PREFIX = "tandem:chat:";
 const MAX_REPLY = 2000;
 
+// Members ending in "_" are private to the UI bundle (the build shortens them).
 export type Chat = {
-  launcher: HTMLButtonElement;
-  drawer: HTMLElement;
+  launcher_: HTMLButtonElement;
+  drawer_: HTMLElement;
   /** A session (re)started or continued with `key`: its conversation so far comes back. */
-  start(key: string | null): void;
+  start_(key: string | null): void;
   /** A `message` from an agent, as the visitor's `tandem:message` event gives it. */
-  receive(message: ChatMessage): void;
+  receive_(message: ChatMessage): void;
   /** The session ended: the conversation goes, from the screen and from storage. */
-  reset(): void;
+  reset_(): void;
 };
 
 
@@ -47,52 +36,42 @@ function clock(at: number): string {
   return new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
-function node<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ""): HTMLElementTagNameMap[K] {
-  const made = document.createElement(tag);
-  made.className = className;
-  if (text) made.textContent = text;
-  return made;
-}
-
 /** The chat's elements: the panel's launcher (with its unread badge) and the drawer. */
-function buildChat(text: ChatText) {
-  const launcher = node("button", "secondary chat-open");
-  launcher.type = "button";
-  const badge = node("span", "badge");
+function buildChat(text: Texts) {
+  const launcher = button("secondary chat-open");
+  const badge = element("span", "badge");
   badge.setAttribute("aria-hidden", "true");
-  launcher.append(node("span", "", text.openChat), badge);
-  const drawer = node("section", "drawer");
-  drawer.setAttribute("aria-label", text.title);
+  launcher.append(element("span", "", text.chatOpen), badge);
+  const drawer = element("section", "drawer");
+  drawer.setAttribute("aria-label", text.chatTitle);
   drawer.hidden = true;
-  const head = node("div", "drawer-head");
-  const close = node("button", "secondary drawer-close", text.close);
-  close.type = "button";
-  head.append(node("h2", "drawer-title", text.title), close);
-  const list = node("ol", "messages");
+  const head = element("div", "drawer-head");
+  const close = button("secondary drawer-close", text.chatClose);
+  head.append(element("h2", "drawer-title", text.chatTitle), close);
+  const list = element("ol", "messages");
   list.setAttribute("role", "log");
-  const empty = node("p", "empty", text.empty);
-  const form = node("form", "reply");
-  const label = node("label", "sr-only", text.reply);
-  const input = node("input", "reply-text");
+  const empty = element("p", "empty", text.chatEmpty);
+  const form = element("form", "reply");
+  const label = element("label", "sr-only", text.chatReply);
+  const input = element("input", "reply-text");
   input.id = "tandem-chat-reply";
   label.htmlFor = input.id;
   input.maxLength = MAX_REPLY;
   input.autocomplete = "off";
-  input.placeholder = text.reply;
-  const submit = node("button", "primary", text.send);
-  submit.type = "submit";
-  form.append(label, input, submit);
+  input.placeholder = text.chatReply;
+  form.append(label, input, button("primary", text.chatSend, "submit"));
   drawer.append(head, list, empty, form);
-  return { launcher, badge, drawer, close, list, empty, form, input };
+  // Names ending in "_" are private to the UI bundle: the build shortens them.
+  return { launcher_: launcher, badge_: badge, drawer_: drawer, close_: close, list_: list, empty_: empty, form_: form, input_: input };
 }
 
-function showLine(list: HTMLElement, text: ChatText, line: Line): void {
-  const item = node("li", line.mine ? "mine" : "agent");
-  const meta = node("p", "meta");
-  const when = node("time", "when", clock(line.at));
+function showLine(list: HTMLElement, text: Texts, line: Line): void {
+  const item = element("li", line.mine ? "mine" : "agent");
+  const meta = element("p", "meta");
+  const when = element("time", "when", clock(line.at));
   when.dateTime = new Date(line.at).toISOString();
-  meta.append(node("span", "who", line.mine ? text.you : line.name), " · ", when);
-  item.append(meta, node("p", "body", line.text));
+  meta.append(element("span", "who", line.mine ? text.chatYou : line.name), " · ", when);
+  item.append(meta, element("p", "body", line.text));
   list.append(item);
   item.scrollIntoView?.({ block: "nearest" });
 }
@@ -121,48 +100,46 @@ function keepConversation(key: string | null, state: Stored | null): void {
 
 type ChatParts = ReturnType<typeof buildChat>;
 
-/** The drawer's controls: the launcher opens it (`opened`), its close button and Escape
- * close it, and a reply that `send` took is cleared from the box and handed to `sent`. */
+/** The drawer's controls: the launcher opens it (`opened_`), its close button and Escape
+ * close it, and a reply that `send_` took is cleared from the box and handed to `sent_`. */
 function wireDrawer(
   parts: ChatParts,
-  on: { opened(): void; send(reply: string): boolean; sent(reply: string): void },
+  on: { opened_(): void; send_(reply: string): boolean; sent_(reply: string): void },
 ): void {
-  const { launcher, drawer, input } = parts;
+  const { launcher_: launcher, drawer_: drawer, input_: input } = parts;
   const hide = () => {
     drawer.hidden = true;
     launcher.focus();
   };
   launcher.addEventListener("click", () => {
     drawer.hidden = false;
-    on.opened();
+    on.opened_();
     input.focus();
   });
-  parts.close.addEventListener("click", hide);
+  parts.close_.addEventListener("click", hide);
   drawer.addEventListener("keydown", (event) => event.key === "Escape" && hide());
-  parts.form.addEventListener("submit", (event) => {
+  parts.form_.addEventListener("submit", (event) => {
     event.preventDefault();
     const reply = input.value.trim();
-    if (!reply || !on.send(reply)) return;
+    if (!reply || !on.send_(reply)) return;
     input.value = "";
-    on.sent(reply);
+    on.sent_(reply);
   });
 }
 
-export function createChat(options: {
-  text: ChatText;
-  send: (data: unknown) => boolean;
-  announce: (text: string) => void;
-}): Chat {
-  const { text, send, announce } = options;
+/** The chat in `text`'s words; `send` hands a reply to the session (false: not sent),
+ * `announce` reads an agent's message aloud while the drawer is closed. */
+export function createChat(text: Texts, send: (data: unknown) => boolean, announce: (said: string) => void): Chat {
   const parts = buildChat(text);
-  const { launcher, badge, drawer, list, empty } = parts;
+  const { launcher_: launcher, badge_: badge, drawer_: drawer, list_: list, empty_: empty } = parts;
   let key: string | null = null;
   let state: Stored = { lines: [], unread: 0 };
 
   const renderBadge = () => {
     badge.hidden = state.unread === 0;
     badge.textContent = String(state.unread);
-    launcher.setAttribute("aria-label", state.unread ? `${text.openChat}, ${text.unread(state.unread)}` : text.openChat);
+    const unread = state.unread === 1 ? text.chatUnreadOne : fill(text.chatUnreadMany, { count: state.unread });
+    launcher.setAttribute("aria-label", state.unread ? `${text.chatOpen}, ${unread}` : text.chatOpen);
     empty.hidden = state.lines.length > 0;
   };
   const add = (line: Line) => {
@@ -174,13 +151,13 @@ export function createChat(options: {
     keepConversation(key, state);
   };
   wireDrawer(parts, {
-    opened() {
+    opened_() {
       state.unread = 0;
       renderBadge();
       keepConversation(key, state);
     },
-    send,
-    sent: (reply) => add({ mine: true, name: "", text: reply, at: Date.now() }),
+    send_: send,
+    sent_: (reply) => add({ mine: true, name: "", text: reply, at: Date.now() }),
   });
   const show = (started: string | null) => {
     key = started;
@@ -191,17 +168,17 @@ export function createChat(options: {
   };
   renderBadge();
   return {
-    launcher,
-    drawer,
-    start: (started) => started !== key && show(started),
-    receive({ data, name, at }) {
+    launcher_: launcher,
+    drawer_: drawer,
+    start_: (started) => started !== key && show(started),
+    receive_({ data, name, at }) {
       const said = messageText(data);
       if (said === null) return;
-      const who = typeof name === "string" && name ? name : text.agent;
+      const who = typeof name === "string" && name ? name : text.chatAgent;
       add({ mine: false, name: who, text: said, at: typeof at === "number" ? at : Date.now() });
-      if (drawer.hidden) announce(text.from(who, said));
+      if (drawer.hidden) announce(fill(text.chatFrom, { name: who, text: said }));
     },
-    reset() {
+    reset_() {
       keepConversation(key, null);
       show(null);
       drawer.hidden = true;

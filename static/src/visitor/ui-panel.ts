@@ -2,6 +2,7 @@
 // the key, who is viewing, remote control and taking it back, connection warnings,
 // errors) and its parts. ui.ts moves the state; this module only draws it.
 import type { Layout } from "./ui-layout";
+import { button, element } from "./ui-modal";
 import { agentsText, type Texts } from "./texts";
 
 /** The session as the panel shows it. `key` stays in a failed state so that closing the
@@ -46,19 +47,6 @@ function keyGroups(key: string): string[] {
   return groups;
 }
 
-export function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ""): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text) node.textContent = text;
-  return node;
-}
-
-function button(className: string, text = ""): HTMLButtonElement {
-  const made = element("button", className, text);
-  made.type = "button";
-  return made;
-}
-
 export type Panel = ReturnType<typeof buildPanel>;
 
 export function buildPanel(text: Texts) {
@@ -90,7 +78,24 @@ export function buildPanel(text: Texts) {
   const stop = button("stop");
   body.append(keyBox, agents, rc, watching, warning, error, stop);
   panel.append(head, body);
-  return { panel, title, grip, minimise, body, keyBox, digits, spokenKey, agents, rc, takeBack, watching, warning, error, stop };
+  // Names ending in "_" are private to the UI bundle: the build shortens them.
+  return {
+    panel_: panel,
+    title_: title,
+    grip_: grip,
+    minimise_: minimise,
+    body_: body,
+    keyBox_: keyBox,
+    digits_: digits,
+    spokenKey_: spokenKey,
+    agents_: agents,
+    rc_: rc,
+    takeBack_: takeBack,
+    watching_: watching,
+    warning_: warning,
+    error_: error,
+    stop_: stop,
+  };
 }
 
 function titleOf(text: Texts, state: PanelState): string {
@@ -101,35 +106,35 @@ function titleOf(text: Texts, state: PanelState): string {
 }
 
 function renderLayout(parts: Panel, text: Texts, layout: Layout): void {
-  parts.panel.dataset.corner = layout.corner;
-  parts.panel.classList.toggle("min", layout.minimised);
-  parts.body.hidden = layout.minimised;
-  parts.minimise.textContent = layout.minimised ? "▢" : "–";
-  parts.minimise.setAttribute("aria-label", layout.minimised ? text.restore : text.minimise);
-  parts.minimise.title = layout.minimised ? text.restore : text.minimise;
-  parts.minimise.setAttribute("aria-expanded", String(!layout.minimised));
+  parts.panel_.dataset.corner = layout.corner;
+  parts.panel_.classList.toggle("min", layout.minimised);
+  parts.body_.hidden = layout.minimised;
+  parts.minimise_.textContent = layout.minimised ? "▢" : "–";
+  parts.minimise_.setAttribute("aria-label", layout.minimised ? text.restore : text.minimise);
+  parts.minimise_.title = layout.minimised ? text.restore : text.minimise;
+  parts.minimise_.setAttribute("aria-expanded", String(!layout.minimised));
 }
 
 export function renderPanel(parts: Panel, state: PanelState, text: Texts, locale: string, layout: Layout): void {
   const { phase } = state;
-  parts.panel.hidden = phase === "idle";
+  parts.panel_.hidden = phase === "idle";
   if (phase === "idle") return;
   renderLayout(parts, text, layout);
-  parts.title.textContent = titleOf(text, state);
+  parts.title_.textContent = titleOf(text, state);
   const live = phase === "active" ? state : null;
   const key = keyOf(state);
-  parts.keyBox.hidden = !live || !key;
+  parts.keyBox_.hidden = !live || !key;
   if (key) {
-    parts.digits.replaceChildren(...keyGroups(key).map((group) => element("span", "", group)));
-    parts.spokenKey.textContent = key.split("").join(" ");
+    parts.digits_.replaceChildren(...keyGroups(key).map((group) => element("span", "", group)));
+    parts.spokenKey_.textContent = key.split("").join(" ");
   }
-  parts.agents.hidden = !live;
-  parts.agents.textContent = agentsText(text, locale, live?.agents ?? 0, live?.names ?? []);
-  parts.rc.hidden = !live?.rc;
-  parts.watching.hidden = !live?.watching;
-  parts.warning.hidden = !live?.reconnecting;
+  parts.agents_.hidden = !live;
+  parts.agents_.textContent = agentsText(text, locale, live?.agents ?? 0, live?.names ?? []);
+  parts.rc_.hidden = !live?.rc;
+  parts.watching_.hidden = !live?.watching;
+  parts.warning_.hidden = !live?.reconnecting;
   const error = phase === "failed" ? state.error : (live?.error ?? null);
-  parts.error.hidden = !error;
-  parts.error.textContent = error ?? "";
-  parts.stop.textContent = phase === "starting" ? text.cancel : live ? text.stop : text.close;
+  parts.error_.hidden = !error;
+  parts.error_.textContent = error ?? "";
+  parts.stop_.textContent = phase === "starting" ? text.cancel : live ? text.stop : text.close;
 }

@@ -2,7 +2,10 @@
 // because, across a shadow boundary, an important rule from inside beats the page's own:
 // no page stylesheet can hide, move or restyle the UI. Sizes are in px so a page that
 // changes the root font size does not shrink the UI. Colours meet WCAG AA contrast.
-export const UI_CSS = `
+// Comments live outside the CSS text (the build joins the parts into one string), so that none of
+// them ships in the bundle.
+export const UI_CSS =
+  `
 :host {
   all: initial !important;
   display: block !important;
@@ -26,21 +29,24 @@ export const UI_CSS = `
   background: #ffffff;
   text-align: start;
   letter-spacing: normal;
+  border: 1px solid #c4c6d0;
+  border-radius: 12px;
 }
-.panel {
+.panel, .drawer, .notice {
   position: fixed;
   width: min(320px, calc(100vw - 32px));
+  box-shadow: 0 8px 28px rgb(0 0 0 / 0.22);
+}
+.panel, .modal, .notice { animation: tandem-in 160ms ease-out; }
+.panel {
   max-height: calc(100vh - 32px);
   overflow-y: auto;
   padding: 12px 16px 16px;
-  border: 1px solid #c4c6d0;
-  border-radius: 12px;
-  box-shadow: 0 8px 28px rgb(0 0 0 / 0.22);
-  animation: tandem-in 160ms ease-out;
 }
-/* The visitor's corner (ui-layout.ts); bottom left unless moved: chat launchers sit
-   bottom right. The drawer follows the panel. */
-.panel, .drawer { left: 16px; bottom: 16px; }
+` +
+  // The visitor's corner (ui-layout.ts); bottom left unless moved: chat launchers sit
+  // bottom right. The drawer follows the panel.
+  `.panel, .drawer { left: 16px; bottom: 16px; }
 [data-corner="br"] { left: auto; right: 16px; }
 [data-corner="tl"] { bottom: auto; top: 16px; }
 [data-corner="tr"] { left: auto; right: 16px; bottom: auto; top: 16px; }
@@ -124,10 +130,7 @@ button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
   overflow-y: auto;
   margin: auto;
   padding: 24px;
-  border: 1px solid #c4c6d0;
-  border-radius: 12px;
   box-shadow: 0 12px 40px rgb(0 0 0 / 0.3);
-  animation: tandem-in 160ms ease-out;
 }
 .modal::backdrop { background: rgb(0 0 0 / 0.45); }
 .modal-title { margin: 0 0 12px; font-size: 20px; font-weight: 700; line-height: 1.3; }
@@ -136,8 +139,9 @@ button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 .modal-link:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 .actions { display: flex; justify-content: flex-end; gap: 12px; flex-wrap: wrap; }
 .actions button { max-width: 100%; overflow-wrap: anywhere; }
-/* Phones: smaller padding, and the two choices share the width, so both are in view. */
-@media (max-width: 480px) {
+` +
+  // Phones: smaller padding, and the two choices share the width, so both are in view.
+  `@media (max-width: 480px) {
   .modal { padding: 16px; }
   .modal-title { font-size: 18px; }
   .actions button { flex: 1 1 0; min-width: 0; padding: 8px; }
@@ -153,15 +157,10 @@ button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
   line-height: 20px;
 }
 .drawer {
-  position: fixed;
-  width: min(320px, calc(100vw - 32px));
   max-height: min(480px, calc(100vh - 32px));
   display: flex;
   flex-direction: column;
   padding: 12px;
-  border: 1px solid #c4c6d0;
-  border-radius: 12px;
-  box-shadow: 0 8px 28px rgb(0 0 0 / 0.22);
 }
 .drawer-head { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin: 0 0 8px; }
 .drawer-title { margin: 0; font-size: 16px; font-weight: 700; }
@@ -188,15 +187,9 @@ button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 }
 .reply-text:focus-visible { outline: 3px solid #0b57d0; outline-offset: 1px; }
 .notice {
-  position: fixed;
   top: 16px;
   right: 16px;
-  width: min(320px, calc(100vw - 32px));
   padding: 12px 16px;
-  border: 1px solid #c4c6d0;
-  border-radius: 12px;
-  box-shadow: 0 8px 28px rgb(0 0 0 / 0.22);
-  animation: tandem-in 160ms ease-out;
 }
 .notice-text { margin: 0 0 12px; overflow-wrap: anywhere; white-space: pre-wrap; }
 @keyframes tandem-in { from { opacity: 0; transform: translateY(8px); } }

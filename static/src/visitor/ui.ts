@@ -8,6 +8,11 @@
 // Everything lives in one fixed, zero-size host element marked with UI_HOST_ATTRIBUTE: the
 // recorder blocks it (mask.ts), so nothing of the UI reaches an agent. Its open shadow
 // root keeps the page's CSS and ours apart.
+//
+// The members of the objects these modules hand each other (the view, the panel's parts
+// and state, the prompts, the chat) end in "_": they never leave this bundle, so the build
+// shortens them (mangleProps in build.mjs). Only VisitorUi, the Glance API, the texts and
+// what is stored keep their names.
 import {
   ANSWERED_EVENT,
   MESSAGE_EVENT,
@@ -16,7 +21,7 @@ import {
   type Handler,
 } from "./events";
 import { UI_HOST_ATTRIBUTE } from "./mask";
-import { createChat, type Chat } from "./ui-chat";
+import { createChat } from "./ui-chat";
 import type { TandemApi, UiEvent, UiSettings, VisitorApi, VisitorUi } from "./ui-entry";
 import {
   defaultCorner,
@@ -28,7 +33,8 @@ import {
   type Corner,
   type Layout,
 } from "./ui-layout";
-import { active, buildPanel, element, keyOf, renderPanel, type Active, type PanelState } from "./ui-panel";
+import { button, element } from "./ui-modal";
+import { active, buildPanel, keyOf, renderPanel, type Active, type PanelState } from "./ui-panel";
 import { agentPrompts, answers, asker, consent, continueHere, continueThere, type AgentPrompts } from "./ui-prompts";
 import { UI_CSS } from "./ui-styles";
 import { agentsText, fill, pickLocale, resolveTexts, type Texts } from "./texts";
@@ -59,10 +65,10 @@ function resolveSettings(settings: UiSettings) {
     ...(navigator.languages ?? [navigator.language]),
   ]);
   return {
-    locale,
-    texts: resolveTexts(locale, page.texts),
-    termsUrl: safeUrl(settings.attrs.termsurl ?? (typeof page.termsUrl === "string" ? page.termsUrl : undefined) ?? settings.config.termsUrl),
-    corner: defaultCorner(settings.attrs.uiposition),
+    locale_: locale,
+    texts_: resolveTexts(locale, page.texts),
+    termsUrl_: safeUrl(settings.attrs.termsurl ?? (typeof page.termsUrl === "string" ? page.termsUrl : undefined) ?? settings.config.termsUrl),
+    corner_: defaultCorner(settings.attrs.uiposition),
   };
 }
 
@@ -89,7 +95,7 @@ function createShell(locale: string) {
   const assertive = element("div", "sr-only");
   assertive.setAttribute("aria-live", "assertive");
   root.append(style, polite, assertive);
-  return { host, root, polite, assertive };
+  return { host_: host, root_: root, polite_: polite, assertive_: assertive };
 }
 
 /** A presence signal's text, shown until dismissed. */
@@ -98,58 +104,38 @@ function createNotice(text: Texts) {
   notice.setAttribute("aria-label", text.noticeTitle);
   notice.hidden = true;
   const said = element("p", "notice-text");
-  const dismiss = element("button", "secondary", text.dismiss);
-  dismiss.type = "button";
+  const dismiss = button("secondary", text.dismiss);
   dismiss.addEventListener("click", () => {
     notice.hidden = true;
   });
   notice.append(element("p", "title", text.noticeTitle), said, dismiss);
-  return { notice, said };
+  return { notice_: notice, said_: said };
 }
 
-function chatFor(text: Texts, tandem: TandemApi | undefined, announce: (said: string) => void): Chat {
-  return createChat({
-    text: {
-      openChat: text.chatOpen,
-      unread: (count) => (count === 1 ? text.chatUnreadOne : fill(text.chatUnreadMany, { count })),
-      title: text.chatTitle,
-      close: text.chatClose,
-      reply: text.chatReply,
-      send: text.chatSend,
-      you: text.chatYou,
-      agent: text.chatAgent,
-      from: (name, said) => fill(text.chatFrom, { name, text: said }),
-      empty: text.chatEmpty,
-    },
-    send: (data) => tandem?.sendMessage(data) ?? false,
-    announce,
-  });
-}
-
-/** Everything the UI shows, in one host element; `mount` puts it in the page. */
+/** Everything the UI shows, in one host element; `mount_` puts it in the page. */
 function createView(text: Texts, locale: string, tandem: TandemApi | undefined) {
   const shell = createShell(locale);
   const parts = buildPanel(text);
   const announce = (said: string, urgent = false) => {
     // A new node each time, so the same words said twice are read twice.
-    (urgent ? shell.assertive : shell.polite).replaceChildren(element("p", "", said));
+    (urgent ? shell.assertive_ : shell.polite_).replaceChildren(element("p", "", said));
   };
-  const chat = chatFor(text, tandem, (said) => announce(said));
-  chat.launcher.hidden = true;
-  parts.body.insertBefore(chat.launcher, parts.stop);
+  const chat = createChat(text, (data) => tandem?.sendMessage(data) ?? false, (said) => announce(said));
+  chat.launcher_.hidden = true;
+  parts.body_.insertBefore(chat.launcher_, parts.stop_);
   const notes = createNotice(text);
-  shell.root.append(parts.panel, chat.drawer, notes.notice);
+  shell.root_.append(parts.panel_, chat.drawer_, notes.notice_);
   const mount = () => {
     // A page that rewrites its body removes the host with it: put it back on next use.
-    if (!shell.host.isConnected) (document.body ?? document.documentElement).append(shell.host);
+    if (!shell.host_.isConnected) (document.body ?? document.documentElement).append(shell.host_);
   };
   const notice = (said: string) => {
     mount();
-    notes.said.textContent = said;
-    notes.notice.hidden = false;
+    notes.said_.textContent = said;
+    notes.notice_.hidden = false;
     announce(`${text.noticeTitle}: ${said}`);
   };
-  return { ...shell, parts, chat, announce, mount, notice, text, locale, tandem };
+  return { ...shell, parts_: parts, chat_: chat, announce_: announce, mount_: mount, notice_: notice, text_: text, locale_: locale, tandem_: tandem };
 }
 type View = ReturnType<typeof createView>;
 
@@ -158,27 +144,27 @@ type View = ReturnType<typeof createView>;
 function panelLayout(view: View, firstCorner: Corner, key: () => string | null, render: () => void) {
   const first: Layout = { corner: firstCorner, minimised: false };
   let layout: Layout = { ...first };
-  const { parts, text } = view;
+  const { parts_: parts, text_: text } = view;
   const set = (change: Partial<Layout>) => {
     layout = { ...layout, ...change };
     saveLayout(key(), layout);
     render();
   };
-  parts.minimise.addEventListener("click", () => {
+  parts.minimise_.addEventListener("click", () => {
     set({ minimised: !layout.minimised });
-    parts.minimise.focus();
+    parts.minimise_.focus();
   });
   const settle = (corner: Corner) => {
     set({ corner });
-    view.announce(fill(text.moved, { corner: text[CORNER_TEXT[corner]] }));
+    view.announce_(fill(text.moved, { corner: text[CORNER_TEXT[corner]] }));
   };
-  parts.grip.addEventListener("click", () => settle(nextCorner(layout.corner)));
-  makeDraggable(parts.panel, parts.grip, settle);
+  parts.grip_.addEventListener("click", () => settle(nextCorner(layout.corner)));
+  makeDraggable(parts.panel_, parts.grip_, settle);
   return {
-    get: () => layout,
+    get_: () => layout,
     /** The layout saved for `forKey` (or `fallback`'s, the first one's by default). */
-    load: (forKey: string | null, fallback = first) => (layout = loadLayout(forKey, fallback)),
-    forget: () => {
+    load_: (forKey: string | null, fallback = first) => (layout = loadLayout(forKey, fallback)),
+    forget_: () => {
       forgetLayout(key());
       layout = { ...first };
     },
@@ -192,10 +178,10 @@ function panelState(view: View, visitor: VisitorApi, corner: Corner, prompts: Ag
   let returnFocus: HTMLElement | null = null;
   const onReset: (() => void)[] = [];
   const render = () => {
-    if (state.phase !== "idle") view.mount();
-    renderPanel(view.parts, state, view.text, view.locale, layout.get());
-    view.chat.drawer.dataset.corner = layout.get().corner;
-    view.chat.launcher.hidden = state.phase !== "active" || !view.tandem;
+    if (state.phase !== "idle") view.mount_();
+    renderPanel(view.parts_, state, view.text_, view.locale_, layout.get_());
+    view.chat_.drawer_.dataset.corner = layout.get_().corner;
+    view.chat_.launcher_.hidden = state.phase !== "active" || !view.tandem_;
   };
   const layout = panelLayout(view, corner, () => keyOf(state), render);
   const update = (next: PanelState) => {
@@ -203,92 +189,92 @@ function panelState(view: View, visitor: VisitorApi, corner: Corner, prompts: Ag
     render();
   };
   const reset = (message: string) => {
-    prompts.dropControl();
-    prompts.reverseSettled();
-    const focused = view.root.activeElement;
-    const hadFocus = focused !== null && (view.parts.panel.contains(focused) || view.chat.drawer.contains(focused));
-    view.chat.reset();
-    layout.forget();
+    prompts.dropControl_();
+    prompts.reverseSettled_();
+    const focused = view.root_.activeElement;
+    const hadFocus = focused !== null && (view.parts_.panel_.contains(focused) || view.chat_.drawer_.contains(focused));
+    view.chat_.reset_();
+    layout.forget_();
     for (const forget of onReset) forget();
     update({ phase: "idle" });
-    if (message) view.announce(message);
+    if (message) view.announce_(message);
     if (hadFocus && returnFocus?.isConnected) returnFocus.focus();
     returnFocus = null;
   };
-  view.parts.panel.addEventListener("focusin", (event) => {
+  view.parts_.panel_.addEventListener("focusin", (event) => {
     const from = event.relatedTarget;
-    if (from instanceof HTMLElement && from !== view.host && !view.root.contains(from)) returnFocus = from;
+    if (from instanceof HTMLElement && from !== view.host_ && !view.root_.contains(from)) returnFocus = from;
   });
-  view.parts.stop.addEventListener("click", () => {
+  view.parts_.stop_.addEventListener("click", () => {
     if (state.phase === "failed") return reset("");
     visitor.stopSession();
     // Stopping while still connecting fires no sessionend: the panel closes here instead.
-    if (state.phase !== "idle" && !visitor.inSession()) reset(view.text.cancelled);
+    if (state.phase !== "idle" && !visitor.inSession()) reset(view.text_.cancelled);
   });
   return {
-    get: () => state,
-    update,
+    get_: () => state,
+    update_: update,
     /** Change the session's state, if there is one. */
-    change: (change: Partial<Active>) => state.phase === "active" && update({ ...state, ...change }),
-    reset,
+    change_: (change: Partial<Active>) => state.phase === "active" && update({ ...state, ...change }),
+    reset_: reset,
     /** `forget` what a session left, when the panel closes. */
-    onReset: (forget: () => void) => onReset.push(forget),
-    layout,
+    onReset_: (forget: () => void) => onReset.push(forget),
+    layout_: layout,
     /** A session is starting or running: no terms to ask. */
-    busy: () => state.phase === "starting" || state.phase === "active",
+    busy_: () => state.phase === "starting" || state.phase === "active",
   };
 }
 type Panel = ReturnType<typeof panelState>;
 
 /** The session's lifecycle: the panel opens, shows the key, fails, closes. */
 function lifecycle(panel: Panel, view: View, visitor: VisitorApi, prompts: AgentPrompts) {
-  const { text } = view;
+  const { text_: text } = view;
   const started = (continued: boolean) => {
     const key = visitor.getKey();
-    view.chat.start(key);
-    panel.layout.load(key);
-    const before = panel.get();
-    panel.update(before.phase === "active" ? { ...before, key, error: null } : active(key));
+    view.chat_.start_(key);
+    panel.layout_.load_(key);
+    const before = panel.get_();
+    panel.update_(before.phase === "active" ? { ...before, key, error: null } : active(key));
     const spoken = key ? " " + fill(text.spokenKey, { key: key.split("").join(" ") }) : "";
-    view.announce((continued ? text.continued : text.started) + spoken);
+    view.announce_((continued ? text.continued : text.started) + spoken);
   };
   const failed = (msg: string) => {
     const message = msg || text.fallbackError;
-    const state = panel.get();
+    const state = panel.get_();
     if (visitor.inSession()) {
-      panel.change({ error: message });
+      panel.change_({ error: message });
     } else {
-      prompts.dropControl();
-      panel.update({ phase: "failed", key: keyOf(state), error: message, whileStarting: state.phase !== "active" });
+      prompts.dropControl_();
+      panel.update_({ phase: "failed", key: keyOf(state), error: message, whileStarting: state.phase !== "active" });
     }
-    view.announce(message, true);
+    view.announce_(message, true);
   };
   return {
     sessionstarting: () => {
-      panel.update({ phase: "starting" });
-      view.announce(text.connecting);
+      panel.update_({ phase: "starting" });
+      view.announce_(text.connecting);
     },
     sessionstart: () => started(false),
     sessioncontinue: () => started(true),
     // A session carried over from another domain learns its key only now.
     statereceived: () => {
       const key = visitor.getKey();
-      view.chat.start(key);
-      if (key !== keyOf(panel.get())) panel.layout.load(key, panel.layout.get());
-      panel.change({ key });
+      view.chat_.start_(key);
+      if (key !== keyOf(panel.get_())) panel.layout_.load_(key, panel.layout_.get_());
+      panel.change_({ key });
     },
     error: ({ msg }: { msg: string }) => failed(msg),
-    sessionend: () => panel.reset(text.ended),
+    sessionend: () => panel.reset_(text.ended),
   };
 }
 
 /** What changes during a session: agents, the connection, control, the agent's screen. */
 function duringSession(panel: Panel, view: View, visitor: VisitorApi) {
-  const { text } = view;
+  const { text_: text } = view;
   // Set when the visitor pressed "Take back control", to say so when control ends.
   let takingBack = false;
-  panel.onReset(() => (takingBack = false));
-  view.parts.takeBack.addEventListener("click", () => {
+  panel.onReset_(() => (takingBack = false));
+  view.parts_.takeBack_.addEventListener("click", () => {
     takingBack = true;
     // Control ends, the session goes on: the agent keeps watching (Glance's endRemoteControl).
     visitor.endRemoteControl?.();
@@ -296,36 +282,36 @@ function duringSession(panel: Panel, view: View, visitor: VisitorApi) {
   const handlers: { [K in "agents" | "connection" | "rc" | "screenshare"]: Handler<K> } = {
     agents: ({ count, names: given }) => {
       const names = given.filter((name) => name !== "");
-      const state = panel.get();
+      const state = panel.get_();
       if (state.phase !== "active" || (count === state.agents && names.join("\n") === state.names.join("\n"))) return;
-      panel.update({ ...state, agents: count, names });
-      view.announce(agentsText(text, view.locale, count, names));
+      panel.update_({ ...state, agents: count, names });
+      view.announce_(agentsText(text, view.locale_, count, names));
     },
     connection: ({ status }) => {
-      const state = panel.get();
+      const state = panel.get_();
       const reconnecting = status === "reconnecting";
       if (state.phase !== "active" || reconnecting === state.reconnecting) return;
-      panel.change({ reconnecting });
-      view.announce(reconnecting ? text.reconnecting : text.reconnected, reconnecting);
+      panel.change_({ reconnecting });
+      view.announce_(reconnecting ? text.reconnecting : text.reconnected, reconnecting);
     },
     rc: ({ enabled }) => {
-      const state = panel.get();
+      const state = panel.get_();
       if (state.phase !== "active" || enabled === state.rc) return;
       const tookBack = takingBack && !enabled;
       takingBack = false;
-      const focusWasOnTakeBack = view.root.activeElement === view.parts.takeBack;
-      panel.change({ rc: enabled });
-      view.announce(enabled ? text.rcOn : tookBack ? text.tookBack : text.rcOff);
+      const focusWasOnTakeBack = view.root_.activeElement === view.parts_.takeBack_;
+      panel.change_({ rc: enabled });
+      view.announce_(enabled ? text.rcOn : tookBack ? text.tookBack : text.rcOff);
       // The button goes with control: focus stays in the panel rather than drop to the page.
-      if (focusWasOnTakeBack) view.parts.stop.focus();
+      if (focusWasOnTakeBack) view.parts_.stop_.focus();
     },
     screenshare: ({ screenshareView, state }) => {
       if (state === "new") {
-        panel.change({ sharing: true });
-        view.announce(screenshareView === "glance_agentvideo" ? text.videoStarted : text.shareStarted);
+        panel.change_({ sharing: true });
+        view.announce_(screenshareView === "glance_agentvideo" ? text.videoStarted : text.shareStarted);
       } else if (state === "ended") {
-        panel.change({ sharing: false });
-        if (visitor.inSession()) view.announce(text.shareEnded);
+        panel.change_({ sharing: false });
+        if (visitor.inSession()) view.announce_(text.shareEnded);
       }
     },
   };
@@ -333,9 +319,9 @@ function duringSession(panel: Panel, view: View, visitor: VisitorApi) {
 }
 
 export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, settings?: UiSettings): VisitorUi {
-  const { locale, texts: text, termsUrl, corner } = resolveSettings(settings ?? { config: {}, attrs: {} });
+  const { locale_: locale, texts_: text, termsUrl_: termsUrl, corner_: corner } = resolveSettings(settings ?? { config: {}, attrs: {} });
   const view = createView(text, locale, tandem);
-  const ask = asker(view.root, view.mount);
+  const ask = asker(view.root_, view.mount_);
   const waiting = answers();
   const terms = consent(ask, text, termsUrl, waiting);
   const agent = agentPrompts(ask, text, waiting);
@@ -343,34 +329,34 @@ export function createVisitorUi(visitor: VisitorApi, tandem?: TandemApi, setting
   const handlers: { [K in UiEvent]: Handler<K> } = {
     ...lifecycle(panel, view, visitor, agent),
     ...duringSession(panel, view, visitor),
-    [MESSAGE_EVENT]: (payload) => panel.get().phase === "active" && view.chat.receive(payload),
-    accessibility: ({ enabled }) => enabled && view.announce(text.a11yOn),
-    rcrequested: agent.requestControl,
-    reverseconfirm: agent.inviteToReverse,
+    [MESSAGE_EVENT]: (payload) => panel.get_().phase === "active" && view.chat_.receive_(payload),
+    accessibility: ({ enabled }) => enabled && view.announce_(text.a11yOn),
+    rcrequested: agent.requestControl_,
+    reverseconfirm: agent.inviteToReverse_,
     urlstartwarning: (payload) => continueHere(ask, text, waiting, payload),
-    [SESSION_CONFIRM_EVENT]: (payload) => panel.busy() || terms.confirm(payload),
-    [ANSWERED_EVENT]: waiting.answered,
+    [SESSION_CONFIRM_EVENT]: (payload) => panel.busy_() || terms.confirm_(payload),
+    [ANSWERED_EVENT]: waiting.answered_,
     // Answered in another tab of the session: this tab's dialog has nothing left to ask.
     [REVERSE_ANSWERED_EVENT]: ({ accepted }) => {
-      agent.reverseSettled();
-      if (accepted) panel.change({ watching: true });
+      agent.reverseSettled_();
+      if (accepted) panel.change_({ watching: true });
     },
     reverseended: () => {
       // The agent withdrew the invitation (or ended the session it led to).
-      const pending = agent.reverseSettled();
-      panel.change({ watching: false, sharing: false });
-      if (pending) view.announce(text.reverseEnded);
+      const pending = agent.reverseSettled_();
+      panel.change_({ watching: false, sharing: false });
+      if (pending) view.announce_(text.reverseEnded);
     },
   };
-  view.mount();
-  panel.update({ phase: "idle" });
+  view.mount_();
+  panel.update_({ phase: "idle" });
   return {
     handle: (name, payload) => handlers[name](payload),
-    notice: view.notice,
+    notice: view.notice_,
     promptCrossDomain: (url) => continueThere(ask, text, url),
     showTerms({ sessionKey }) {
-      if (terms.asking() || panel.busy()) return;
-      terms.showTerms(() => visitor.startSession(sessionKey === undefined ? undefined : { sessionKey }));
+      if (terms.asking_() || panel.busy_()) return;
+      terms.showTerms_(() => visitor.startSession(sessionKey === undefined ? undefined : { sessionKey }));
     },
   };
 }
