@@ -31,19 +31,23 @@ const PASSWORD_TOKENS = ["current-password", "new-password", "one-time-code"];
 const FIELDS = ["input", "select", "textarea"];
 
 /** Always masked, whatever the group configures. The autocomplete selectors catch the
- * common spellings early (rrweb's blockSelector); `isSensitiveField` is the full rule. */
-export const BUILTIN_MASKS = [
-  `[${UI_HOST_ATTRIBUTE}]`,
-  VIEW_FRAMES,
-  'input[type="password" i]',
-  ...FIELDS.flatMap((field) => [
-    `${field}[autocomplete^="cc-" i]`,
-    `${field}[autocomplete*=" cc-" i]`,
-    ...PASSWORD_TOKENS.map((token) => `${field}[autocomplete~="${token}" i]`),
-  ]),
-  "[data-tandem-mask]",
-  "[data-rr-is-password]",
-];
+ * common spellings early (rrweb's blockSelector); `isSensitiveField` is the full rule.
+ * Built by a call, not held in a constant: the bundles that only mark Tandem's UI
+ * (UI_HOST_ATTRIBUTE) then leave the list out. */
+function builtinMasks(): string[] {
+  return [
+    `[${UI_HOST_ATTRIBUTE}]`,
+    VIEW_FRAMES,
+    'input[type="password" i]',
+    ...FIELDS.flatMap((field) => [
+      `${field}[autocomplete^="cc-" i]`,
+      `${field}[autocomplete*=" cc-" i]`,
+      ...PASSWORD_TOKENS.map((token) => `${field}[autocomplete~="${token}" i]`),
+    ]),
+    "[data-tandem-mask]",
+    "[data-rr-is-password]",
+  ];
+}
 
 /** A card or password field by its autocomplete tokens: any `cc-*` token (after a
  * section, billing or shipping hint too) or a password token, on input, select, textarea. */
@@ -65,7 +69,7 @@ export function maskSelector(groupSelectors: string[]): string {
       return false;
     }
   });
-  return [...BUILTIN_MASKS, ...valid].join(", ");
+  return [...builtinMasks(), ...valid].join(", ");
 }
 
 type NodeLookup = { getNode(id: number): Node | null };
