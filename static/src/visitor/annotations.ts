@@ -64,6 +64,7 @@ function arrow(): SVGSVGElement {
   return svg;
 }
 
+// Names ending in "_" never leave the recorder bundle, which shortens them (static/build.mjs).
 export type AnnotationsOptions = {
   /** The visitor dismissed the drawings: tell the agents. */
   dismissed_: () => void;
@@ -189,7 +190,8 @@ function pointerLayer(root: ShadowRoot) {
 }
 
 export function startAnnotations(options: AnnotationsOptions): Annotations {
-  const { host_: host, root_: root, layer_: layer, dismiss_: dismiss } = buildMarks(options.dismissText_ ?? "Hide the agent's drawings ✕");
+  const dismissText = options.dismissText_ ?? "Hide the agent's drawings ✕";
+  const { host_: host, root_: root, layer_: layer, dismiss_: dismiss } = buildMarks(dismissText);
   const pointers = pointerLayer(root);
   let queued = false;
   // Document coordinates to the viewport's: everything moves with the page's scroll.

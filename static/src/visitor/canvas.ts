@@ -123,6 +123,7 @@ const DRAWS_WEBGL = [
   "clearBufferfi",
 ];
 
+// Members ending in "_" never leave the recorder bundle, which shortens them (static/build.mjs).
 export type CanvasRecorderOptions = {
   /** Pictures of one canvas per second at most. */
   fps_: number;

@@ -47,6 +47,9 @@ const LIVE_SAMPLING = { mousemove: 0, mousemoveCallback: 16, scroll: 16, media: 
 /** Canvas pictures in snapshots, and changed ones too big for PNG (canvas.ts). */
 const CANVAS_PICTURE = { type: "image/webp", quality: 0.7 };
 
+// The parts below talk through members whose names end in "_": they never leave this
+// bundle, which shortens them (static/build.mjs).
+
 /** Numbers and sends the recorded events: incremental ones as one `ev` frame per task;
  * a snapshot in one `snap` frame once every event recorded before it is out. */
 function mirrorOutbox(options: RecorderOptions, page: string) {
