@@ -64,19 +64,20 @@ function arrow(): SVGSVGElement {
   return svg;
 }
 
+// Names ending in "_" never leave the recorder bundle, which shortens them (static/build.mjs).
 export type AnnotationsOptions = {
   /** The visitor dismissed the drawings: tell the agents. */
-  dismissed: () => void;
+  dismissed_: () => void;
   /** The dismiss button's text. */
-  dismissText?: string;
+  dismissText_?: string;
 };
 
 export type Annotations = {
-  receive(frame: AgentMark): void;
-  stop(): void;
+  receive_(frame: AgentMark): void;
+  stop_(): void;
 };
 
-type Stroke = { path: SVGPathElement; d: string; fade: number | undefined };
+type Stroke = { path_: SVGPathElement; d_: string; fade_: number | undefined };
 
 /** The marks' host (blocked by the recorder), its closed shadow root, the layer strokes
  * are drawn in, and the visitor's button that hides them. */
@@ -100,7 +101,7 @@ function buildMarks(dismissText: string) {
   dismiss.hidden = true;
   root.append(style, svg, dismiss);
   (document.body ?? document.documentElement).append(host);
-  return { host, root, layer, dismiss };
+  return { host_: host, root_: root, layer_: layer, dismiss_: dismiss };
 }
 
 /** The agents' strokes, by `from:id`: a pen line fades on its own, a highlight stays.
@@ -110,8 +111,8 @@ function strokeLayer(layer: SVGGElement, changed: (count: number) => void) {
   const remove = (key: string) => {
     const stroke = strokes.get(key);
     if (!stroke) return;
-    window.clearTimeout(stroke.fade);
-    stroke.path.remove();
+    window.clearTimeout(stroke.fade_);
+    stroke.path_.remove();
     strokes.delete(key);
     changed(strokes.size);
   };
@@ -120,33 +121,33 @@ function strokeLayer(layer: SVGGElement, changed: (count: number) => void) {
     path.setAttribute("class", kind);
     path.setAttribute("data-from", String(from));
     layer.append(path);
-    const stroke = { path, d: "", fade: undefined };
+    const stroke: Stroke = { path_: path, d_: "", fade_: undefined };
     strokes.set(key, stroke);
     changed(strokes.size);
     return stroke;
   };
   return {
-    draw(from: number, id: number, kind: StrokeKind, pts: number[]) {
+    draw_(from: number, id: number, kind: StrokeKind, pts: number[]) {
       const key = `${from}:${id}`;
       const stroke = strokes.get(key) ?? start(key, from, kind);
       for (let i = 0; i + 1 < pts.length; i += 2) {
-        stroke.d += `${stroke.d ? "L" : "M"}${pts[i]} ${pts[i + 1]}`;
+        stroke.d_ += `${stroke.d_ ? "L" : "M"}${pts[i]} ${pts[i + 1]}`;
       }
       // A single point is a dot: a zero-length line with round caps.
-      stroke.path.setAttribute("d", /L/.test(stroke.d) ? stroke.d : `${stroke.d}l0 0.01`);
+      stroke.path_.setAttribute("d", /L/.test(stroke.d_) ? stroke.d_ : `${stroke.d_}l0 0.01`);
       if (kind !== "pen") return;
-      window.clearTimeout(stroke.fade);
-      stroke.fade = window.setTimeout(() => {
-        stroke.path.classList.add("fading");
-        stroke.fade = window.setTimeout(() => remove(key), FADE_OUT_MS);
+      window.clearTimeout(stroke.fade_);
+      stroke.fade_ = window.setTimeout(() => {
+        stroke.path_.classList.add("fading");
+        stroke.fade_ = window.setTimeout(() => remove(key), FADE_OUT_MS);
       }, PEN_FADE_MS);
     },
     /** Clear agent `from`'s strokes, or everyone's (null). */
-    clear(from: number | null) {
+    clear_(from: number | null) {
       for (const key of [...strokes.keys()]) if (from === null || key.startsWith(`${from}:`)) remove(key);
     },
-    stop() {
-      for (const stroke of strokes.values()) window.clearTimeout(stroke.fade);
+    stop_() {
+      for (const stroke of strokes.values()) window.clearTimeout(stroke.fade_);
       strokes.clear();
     },
   };
@@ -154,49 +155,50 @@ function strokeLayer(layer: SVGGElement, changed: (count: number) => void) {
 
 /** The agents' pointers, by client index, named, at document coordinates. */
 function pointerLayer(root: ShadowRoot) {
-  const pointers = new Map<number, { element: HTMLElement; x: number; y: number }>();
+  const pointers = new Map<number, { element_: HTMLElement; x: number; y: number }>();
   const create = (from: number, x: number, y: number) => {
     const element = document.createElement("div");
     element.className = "pointer";
     element.dataset.from = String(from);
     element.append(arrow(), document.createElement("span"));
     root.append(element);
-    const pointer = { element, x, y };
+    const pointer = { element_: element, x, y };
     pointers.set(from, pointer);
     return pointer;
   };
   return {
-    point(from: number, name: string, x: number, y: number) {
+    point_(from: number, name: string, x: number, y: number) {
       const pointer = pointers.get(from) ?? create(from, x, y);
-      pointer.element.querySelector("span")!.textContent = name;
+      pointer.element_.querySelector("span")!.textContent = name;
       pointer.x = x;
       pointer.y = y;
       // At once, not on the next frame: the pointer is as live as the mirror.
-      pointer.element.style.transform = `translate(${x - window.scrollX}px, ${y - window.scrollY}px)`;
+      pointer.element_.style.transform = `translate(${x - window.scrollX}px, ${y - window.scrollY}px)`;
     },
-    unpoint(from: number) {
-      pointers.get(from)?.element.remove();
+    unpoint_(from: number) {
+      pointers.get(from)?.element_.remove();
       pointers.delete(from);
     },
     /** Follow the page's scroll (`sx`, `sy`). */
-    place(sx: number, sy: number) {
+    place_(sx: number, sy: number) {
       for (const pointer of pointers.values()) {
-        pointer.element.style.transform = `translate(${pointer.x - sx}px, ${pointer.y - sy}px)`;
+        pointer.element_.style.transform = `translate(${pointer.x - sx}px, ${pointer.y - sy}px)`;
       }
     },
-    stop: () => pointers.clear(),
+    stop_: () => pointers.clear(),
   };
 }
 
 export function startAnnotations(options: AnnotationsOptions): Annotations {
-  const { host, root, layer, dismiss } = buildMarks(options.dismissText ?? "Hide the agent's drawings ✕");
+  const dismissText = options.dismissText_ ?? "Hide the agent's drawings ✕";
+  const { host_: host, root_: root, layer_: layer, dismiss_: dismiss } = buildMarks(dismissText);
   const pointers = pointerLayer(root);
   let queued = false;
   // Document coordinates to the viewport's: everything moves with the page's scroll.
   const place = () => {
     queued = false;
     layer.setAttribute("transform", `translate(${-window.scrollX} ${-window.scrollY})`);
-    pointers.place(window.scrollX, window.scrollY);
+    pointers.place_(window.scrollX, window.scrollY);
   };
   const schedule = () => {
     if (queued) return;
@@ -207,24 +209,24 @@ export function startAnnotations(options: AnnotationsOptions): Annotations {
   window.addEventListener("scroll", schedule, { passive: true });
   window.addEventListener("resize", schedule, { passive: true });
   dismiss.addEventListener("click", () => {
-    strokes.clear(null);
-    options.dismissed();
+    strokes.clear_(null);
+    options.dismissed_();
   });
   place();
   return {
-    receive(frame: AgentMark) {
-      if (frame.t === "pointer") pointers.point(frame.from, frame.name, frame.x, frame.y);
-      else if (frame.t === "pointer_hide") pointers.unpoint(frame.from);
+    receive_(frame: AgentMark) {
+      if (frame.t === "pointer") pointers.point_(frame.from, frame.name, frame.x, frame.y);
+      else if (frame.t === "pointer_hide") pointers.unpoint_(frame.from);
       else if (frame.t === "draw") {
-        strokes.draw(frame.from, frame.id, frame.kind, frame.pts);
+        strokes.draw_(frame.from, frame.id, frame.kind, frame.pts);
         schedule();
-      } else if (frame.t === "draw_clear") strokes.clear(frame.from);
+      } else if (frame.t === "draw_clear") strokes.clear_(frame.from);
     },
-    stop() {
+    stop_() {
       window.removeEventListener("scroll", schedule);
       window.removeEventListener("resize", schedule);
-      strokes.stop();
-      pointers.stop();
+      strokes.stop_();
+      pointers.stop_();
       host.remove();
     },
   };

@@ -1,5 +1,5 @@
 // Holding canvas pictures to the group's byte budget (Group.canvas_bytes_per_second).
-import { EventType, IncrementalSource } from "@rrweb/types";
+import { EVENT_INCREMENTAL_SNAPSHOT, SOURCE_CANVAS_MUTATION } from "./rrweb-codes";
 import type { eventWithTime } from "@rrweb/types";
 
 /**
@@ -24,7 +24,7 @@ export class CanvasBudget {
   }
 
   /** False when `event` is a canvas picture that must wait; it is then kept for later. */
-  admit(event: eventWithTime): boolean {
+  admit_(event: eventWithTime): boolean {
     if (this.bytesPerSecond_ <= 0 || !isCanvasPicture(event)) return true;
     const id = (event.data as { id: number }).id;
     this.refill_();
@@ -37,7 +37,7 @@ export class CanvasBudget {
     return false;
   }
 
-  stop(): void {
+  stop_(): void {
     window.clearTimeout(this.timer_);
     this.waiting_.clear();
   }
@@ -67,7 +67,7 @@ export class CanvasBudget {
 
 function isCanvasPicture(event: eventWithTime): boolean {
   return (
-    event.type === EventType.IncrementalSnapshot && event.data.source === IncrementalSource.CanvasMutation
+    event.type === EVENT_INCREMENTAL_SNAPSHOT && event.data.source === SOURCE_CANVAS_MUTATION
   );
 }
 
@@ -123,20 +123,21 @@ const DRAWS_WEBGL = [
   "clearBufferfi",
 ];
 
+// Members ending in "_" never leave the recorder bundle, which shortens them (static/build.mjs).
 export type CanvasRecorderOptions = {
   /** Pictures of one canvas per second at most. */
-  fps: number;
+  fps_: number;
   /** The canvas's rrweb id, or null when it must not be sent (masked, not recorded). */
-  idOf(canvas: HTMLCanvasElement): number | null;
-  emit(event: eventWithTime): void;
+  idOf_(canvas: HTMLCanvasElement): number | null;
+  emit_(event: eventWithTime): void;
   /** The lossy format for pictures PNG would make big (photos, maps, 3D scenes). */
-  lossy: { type: string; quality: number };
+  lossy_: { type: string; quality: number };
 };
 
 export type CanvasRecorder = {
   /** Send every canvas's picture again (after a full snapshot: exact where it was lossy). */
-  resend(): void;
-  stop(): void;
+  resend_(): void;
+  stop_(): void;
 };
 
 /**
@@ -197,12 +198,12 @@ function pictureQueue(interval: number, take: (canvas: HTMLCanvasElement) => Pro
   }
 
   return {
-    mark(canvas: unknown) {
+    mark_(canvas: unknown) {
       if (stopped || !(canvas instanceof HTMLCanvasElement) || dirty.has(canvas)) return;
       dirty.add(canvas);
       schedule();
     },
-    stop() {
+    stop_() {
       stopped = true;
       window.clearTimeout(timer);
       dirty.clear();
@@ -228,11 +229,11 @@ function sweepUnmarked(drawn: WeakSet<HTMLCanvasElement>, look: (canvas: HTMLCan
     }
   }, SWEEP_MS);
   return {
-    taken(canvas: HTMLCanvasElement, changed: boolean) {
+    taken_(canvas: HTMLCanvasElement, changed: boolean) {
       const next = swept.get(canvas);
       if (next) next.every = changed ? SWEEP_MS : Math.min(next.every * 2, MAX_SWEEP_MS);
     },
-    stop: () => window.clearInterval(sweep),
+    stop_: () => window.clearInterval(sweep),
   };
 }
 
@@ -298,43 +299,43 @@ export function recordCanvases(options: CanvasRecorderOptions): CanvasRecorder {
   let stopped = false;
 
   function picture(canvas: HTMLCanvasElement): Promise<void> | null {
-    const id = options.idOf(canvas);
+    const id = options.idOf_(canvas);
     if (id === null || canvas.width === 0 || canvas.height === 0) return null;
     const { width, height } = canvas;
     return (async () => {
       try {
-        const blob = await encode(canvas, options.lossy);
+        const blob = await encode(canvas, options.lossy_);
         if (!blob || stopped) return;
         const base64 = await base64Of(blob);
         const changed = sent.get(canvas) !== base64;
-        sweeper.taken(canvas, changed);
+        sweeper.taken_(canvas, changed);
         if (!changed) return; // drawn again the same
         sent.set(canvas, base64);
-        options.emit(pictureEvent(id, blob.type, base64, width, height));
+        options.emit_(pictureEvent(id, blob.type, base64, width, height));
       } catch {
         // A canvas tainted by another origin's image, or a lost context: nothing to send.
       }
     })();
   }
 
-  const queue = pictureQueue(1000 / Math.max(1, options.fps), picture);
-  const sweeper = sweepUnmarked(drawn, queue.mark);
+  const queue = pictureQueue(1000 / Math.max(1, options.fps_), picture);
+  const sweeper = sweepUnmarked(drawn, queue.mark_);
   const unwatch = watchDrawing((canvas) => {
     drawn.add(canvas);
-    queue.mark(canvas);
-  }, queue.mark);
+    queue.mark_(canvas);
+  }, queue.mark_);
 
   return {
-    resend() {
+    resend_() {
       for (const canvas of canvasesIn(document)) {
         sent.delete(canvas);
-        queue.mark(canvas);
+        queue.mark_(canvas);
       }
     },
-    stop() {
+    stop_() {
       stopped = true;
-      queue.stop();
-      sweeper.stop();
+      queue.stop_();
+      sweeper.stop_();
       unwatch();
     },
   };
@@ -373,9 +374,9 @@ function base64Of(blob: Blob): Promise<string> {
 /** A canvas picture as rrweb's FPS mode sends it: clear, then draw the encoded image. */
 function pictureEvent(id: number, type: string, base64: string, width: number, height: number): eventWithTime {
   return {
-    type: EventType.IncrementalSnapshot,
+    type: EVENT_INCREMENTAL_SNAPSHOT,
     data: {
-      source: IncrementalSource.CanvasMutation,
+      source: SOURCE_CANVAS_MUTATION,
       id,
       type: 0, // CanvasContext["2D"]: the replay draws the picture with a 2D context
       commands: [

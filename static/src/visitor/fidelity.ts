@@ -3,7 +3,7 @@
 // (fill: forwards). Sent as rrweb custom events tagged FIDELITY_TAG; the agent's replay
 // applies them (static/src/agent/fidelity.ts). Nothing here carries page content: ids of
 // nodes rrweb already numbered, booleans, and computed values of animated properties.
-import { EventType, IncrementalSource } from "@rrweb/types";
+import { EVENT_INCREMENTAL_SNAPSHOT, EVENT_CUSTOM, SOURCE_MUTATION } from "./rrweb-codes";
 import type { eventWithTime } from "@rrweb/types";
 
 export const FIDELITY_TAG = "tandem";
@@ -20,8 +20,8 @@ type Ids = { getId(node: Node): number };
 
 export type FidelityRecorder = {
   /** Every current state, as one custom event to follow a full snapshot. */
-  state(): eventWithTime;
-  stop(): void;
+  state_(): eventWithTime;
+  stop_(): void;
 };
 
 type Known = (node: Node | null) => number | null;
@@ -79,7 +79,7 @@ function watchIndeterminate(known: Known, emit: Emit): () => void {
   return () => Object.defineProperty(proto, "indeterminate", descriptor);
 }
 
-/** Animations started from now on report where they end (`watch` adds older ones, read
+/** Animations started from now on report where they end (`watch_` adds older ones, read
  * at each snapshot); masked elements' are not reported. */
 function watchAnimations(known: Known, isMasked: (node: Node) => boolean, emit: Emit) {
   const watched = new WeakSet<Animation>();
@@ -103,8 +103,8 @@ function watchAnimations(known: Known, isMasked: (node: Node) => boolean, emit: 
     return animation;
   };
   return {
-    watch,
-    stop() {
+    watch_: watch,
+    stop_() {
       Element.prototype.animate = originalAnimate;
     },
   };
@@ -146,18 +146,18 @@ export function recordFidelity(ids: Ids, emit: Emit, isMasked: (node: Node) => b
   const unwrapIndeterminate = watchIndeterminate(known, emit);
   const animations = watchAnimations(known, isMasked, emit);
   return {
-    state(): eventWithTime {
-      const changes = stateNow(known, isMasked, animations.watch);
+    state_(): eventWithTime {
+      const changes = stateNow(known, isMasked, animations.watch_);
       return {
-        type: EventType.Custom,
+        type: EVENT_CUSTOM,
         data: { tag: FIDELITY_TAG, payload: { k: "state", changes } },
         timestamp: Date.now(),
       } as eventWithTime;
     },
-    stop() {
+    stop_() {
       stopEvents();
       unwrapIndeterminate();
-      animations.stop();
+      animations.stop_();
     },
   };
 }
@@ -169,7 +169,7 @@ export function recordFidelity(ids: Ids, emit: Emit, isMasked: (node: Node) => b
  * seeing that id already built, would keep the empty one. So the early one never goes out.
  */
 export function isUnloadedFrameDocument(event: eventWithTime, ids: { getNode(id: number): Node | null }): boolean {
-  if (event.type !== EventType.IncrementalSnapshot || event.data.source !== IncrementalSource.Mutation) return false;
+  if (event.type !== EVENT_INCREMENTAL_SNAPSHOT || event.data.source !== SOURCE_MUTATION) return false;
   const data = event.data as { isAttachIframe?: boolean; adds: { parentId: number; node: { id: number } }[] };
   if (!data.isAttachIframe || data.adds.length !== 1) return false;
   const frame = ids.getNode(data.adds[0].parentId);

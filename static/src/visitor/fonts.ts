@@ -3,8 +3,8 @@
 // each FontFace's source from the start; the recorder sends every such font the page
 // added to document.fonts with each full snapshot, and each one added later, as rrweb
 // font events (the replay adds them to the replayed document).
-import { EventType, IncrementalSource } from "@rrweb/types";
 import type { eventWithTime } from "@rrweb/types";
+import { SOURCE_FONT, EVENT_INCREMENTAL_SNAPSHOT } from "./rrweb-codes";
 
 type FontSource = string | ArrayBuffer | ArrayBufferView;
 type FontRecord = { family: string; source: FontSource; descriptors?: FontFaceDescriptors };
@@ -59,9 +59,9 @@ function fontEvent(record: FontRecord): eventWithTime | null {
     buffer = true;
   }
   return {
-    type: EventType.IncrementalSnapshot,
+    type: EVENT_INCREMENTAL_SNAPSHOT,
     data: {
-      source: IncrementalSource.Font,
+      source: SOURCE_FONT,
       family: record.family,
       fontSource,
       buffer,

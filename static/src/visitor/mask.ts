@@ -5,7 +5,14 @@
 // node, attribute change, text change and input event, and drops or blanks anything
 // inside a masked element, whatever path produced it (controlled-input value
 // attributes, a password field switched to text, shadow roots, srcdoc iframes...).
-import { EventType, IncrementalSource, NodeType } from "@rrweb/types";
+import {
+  EVENT_FULL_SNAPSHOT,
+  EVENT_INCREMENTAL_SNAPSHOT,
+  NODE_ELEMENT,
+  SOURCE_CANVAS_MUTATION,
+  SOURCE_INPUT,
+  SOURCE_MUTATION,
+} from "./rrweb-codes";
 import type {
   attributeMutation,
   eventWithTime,
@@ -24,19 +31,23 @@ const PASSWORD_TOKENS = ["current-password", "new-password", "one-time-code"];
 const FIELDS = ["input", "select", "textarea"];
 
 /** Always masked, whatever the group configures. The autocomplete selectors catch the
- * common spellings early (rrweb's blockSelector); `isSensitiveField` is the full rule. */
-export const BUILTIN_MASKS = [
-  `[${UI_HOST_ATTRIBUTE}]`,
-  VIEW_FRAMES,
-  'input[type="password" i]',
-  ...FIELDS.flatMap((field) => [
-    `${field}[autocomplete^="cc-" i]`,
-    `${field}[autocomplete*=" cc-" i]`,
-    ...PASSWORD_TOKENS.map((token) => `${field}[autocomplete~="${token}" i]`),
-  ]),
-  "[data-tandem-mask]",
-  "[data-rr-is-password]",
-];
+ * common spellings early (rrweb's blockSelector); `isSensitiveField` is the full rule.
+ * Built by a call, not held in a constant: the bundles that only mark Tandem's UI
+ * (UI_HOST_ATTRIBUTE) then leave the list out. */
+function builtinMasks(): string[] {
+  return [
+    `[${UI_HOST_ATTRIBUTE}]`,
+    VIEW_FRAMES,
+    'input[type="password" i]',
+    ...FIELDS.flatMap((field) => [
+      `${field}[autocomplete^="cc-" i]`,
+      `${field}[autocomplete*=" cc-" i]`,
+      ...PASSWORD_TOKENS.map((token) => `${field}[autocomplete~="${token}" i]`),
+    ]),
+    "[data-tandem-mask]",
+    "[data-rr-is-password]",
+  ];
+}
 
 /** A card or password field by its autocomplete tokens: any `cc-*` token (after a
  * section, billing or shipping hint too) or a password token, on input, select, textarea. */
@@ -58,7 +69,7 @@ export function maskSelector(groupSelectors: string[]): string {
       return false;
     }
   });
-  return [...BUILTIN_MASKS, ...valid].join(", ");
+  return [...builtinMasks(), ...valid].join(", ");
 }
 
 type NodeLookup = { getNode(id: number): Node | null };
@@ -78,7 +89,7 @@ function frameOf(doc: Document): Element | null {
 
 /** Blank a masked element's serialized node: an empty box of its size, no children. */
 function blank(sn: serializedNodeWithId, live: Node): void {
-  if (sn.type !== NodeType.Element) return;
+  if (sn.type !== NODE_ELEMENT) return;
   const rect = (live as Element).getBoundingClientRect();
   const attrs: Record<string, string> = {
     rr_width: String(sn.attributes.rr_width ?? `${rect.width}px`),
@@ -146,7 +157,7 @@ function serializedCleaner(mirror: NodeLookup, { isMaskRoot, where }: ReturnType
   function cleanTree(sn: serializedNodeWithId): boolean {
     const live = mirror.getNode(sn.id);
     if (!live) return false;
-    if (sn.type === NodeType.Element) {
+    if (sn.type === NODE_ELEMENT) {
       if (isMaskRoot(live)) {
         blank(sn, live);
         return true;
@@ -201,11 +212,11 @@ export function createMaskFilter(
 
   /** The event to send, cleaned in place, or null when nothing of it may leave. */
   function filter(event: eventWithTime): eventWithTime | null {
-    if (event.type === EventType.FullSnapshot) return cleanTree(event.data.node) ? event : null;
-    if (event.type !== EventType.IncrementalSnapshot) return event;
+    if (event.type === EVENT_FULL_SNAPSHOT) return cleanTree(event.data.node) ? event : null;
+    if (event.type !== EVENT_INCREMENTAL_SNAPSHOT) return event;
     const data = event.data;
-    if (data.source === IncrementalSource.Mutation) cleanMutation(data, outside);
-    else if (data.source === IncrementalSource.Input || data.source === IncrementalSource.CanvasMutation) {
+    if (data.source === SOURCE_MUTATION) cleanMutation(data, outside);
+    else if (data.source === SOURCE_INPUT || data.source === SOURCE_CANVAS_MUTATION) {
       return outside(data.id) ? event : null;
     }
     return event;

@@ -10,18 +10,19 @@ const TITLES: Record<ShareView, string> = {
   glance_agentvideo: "Agent's video",
 };
 
+// Panel and Dock never leave this bundle: their members end in "_", which it shortens.
 export type Panel = {
-  frame: HTMLIFrameElement;
-  paused(paused: boolean): void;
+  frame_: HTMLIFrameElement;
+  paused_(paused: boolean): void;
   /** Give the frame the agent's picture's proportions. */
-  fit(width: number, height: number): void;
-  remove(): void;
+  fit_(width: number, height: number): void;
+  remove_(): void;
 };
 
-export type Dock = { add(view: ShareView): Panel; remove(): void };
+export type Dock = { add_(view: ShareView): Panel; remove_(): void };
 
-/** One view's panel: a heading, a minimize toggle, the iframe. */
-function buildPanel(view: ShareView) {
+/** One view's panel, at the end of `column`: a heading, a minimize toggle, the iframe. */
+function addPanel(column: HTMLElement, view: ShareView): Panel {
   const title = TITLES[view];
   const panel = document.createElement("section");
   panel.className = "view";
@@ -49,7 +50,19 @@ function buildPanel(view: ShareView) {
   };
   setOpen(true);
   toggle.addEventListener("click", () => setOpen(screen.hidden));
-  return { title, panel, heading, screen, frame };
+  column.append(panel);
+  return {
+    frame_: frame,
+    paused_(paused) {
+      heading.textContent = paused ? `${title} (paused)` : title;
+    },
+    fit_(width, height) {
+      if (width > 0 && height > 0) screen.style.aspectRatio = `${width} / ${height}`;
+    },
+    remove_() {
+      panel.remove();
+    },
+  };
 }
 
 export function createDock(): Dock {
@@ -65,24 +78,12 @@ export function createDock(): Dock {
   const place = () => (document.body ?? document.documentElement).append(hostElement);
   place();
   return {
-    add(view: ShareView): Panel {
-      const { title, panel, heading, screen, frame } = buildPanel(view);
-      column.append(panel);
+    add_(view: ShareView): Panel {
+      const panel = addPanel(column, view);
       if (!hostElement.isConnected) place();
-      return {
-        frame,
-        paused(paused) {
-          heading.textContent = paused ? `${title} (paused)` : title;
-        },
-        fit(width, height) {
-          if (width > 0 && height > 0) screen.style.aspectRatio = `${width} / ${height}`;
-        },
-        remove() {
-          panel.remove();
-        },
-      };
+      return panel;
     },
-    remove() {
+    remove_() {
       hostElement.remove();
     },
   };

@@ -38,37 +38,32 @@ type Info = {
   stats: { fpslimit: number; viewerfps: number; displayfps: number };
 };
 
-/** A view iframe's connection: loading, `ready` (its RTCPeerConnection named `peer`
- * waits for the agent's offer), or `playing` (it has shown video since). */
-type Link = { kind: "loading" } | { kind: "ready" | "playing"; peer: string };
-
 type Slot = {
-  view: ShareView;
-  frame: HTMLIFrameElement;
+  view_: ShareView;
+  frame_: HTMLIFrameElement;
   /** The default UI's panel around the frame; null for a custom UI's own iframe. */
-  panel: Panel | null;
-  link: Link;
-  info: Info | null;
+  panel_: Panel | null;
+  /** The view's current RTCPeerConnection, named by the view once it says ready. */
+  peer_: string | null;
+  /** Whether the view has shown any video since it said ready. */
+  playing_: boolean;
+  info_: Info | null;
 };
 
-/** Everything of the page's share side; `invitation` numbers reverse invitations, so
- * each one's callbacks answer only it, once. */
-type Views = {
-  host: MediaHost;
-  origin: string;
-  slots: Map<ShareView, Slot>;
-  share: { view: ShareView; paused: boolean } | null;
-  dock: Dock | null;
-  invitation: number;
+/** Everything of the page's share side; `invitation_` numbers reverse invitations, so
+ * each one's callbacks answer only it, once. Names ending in "_" here, in Slot and in
+ * media-dock.ts never leave this bundle, which shortens them (static/build.mjs). */
+type Views = MediaHost & {
+  origin_: string;
+  slots_: Map<ShareView, Slot>;
+  share_: { view_: ShareView; paused_: boolean } | null;
+  dock_: Dock | null;
+  invitation_: number;
 };
 
 function customUi(): boolean {
   const script = document.querySelector<HTMLScriptElement>("script#glance-cobrowse, script#cobrowsescript");
   return script?.dataset.ui === "custom";
-}
-
-function peerOf(slot: Slot): string | null {
-  return slot.link.kind === "loading" ? null : slot.link.peer;
 }
 
 function viewUrl(config: LoaderConfig, view: ShareView): string {
@@ -79,12 +74,12 @@ function viewUrl(config: LoaderConfig, view: ShareView): string {
 }
 
 function toView(views: Views, slot: Slot, message: ToView): void {
-  slot.frame.contentWindow?.postMessage(message, views.origin);
+  slot.frame_.contentWindow?.postMessage(message, views.origin_);
 }
 
 /** The view's slot, its iframe loading: the page's own (custom UI) or a panel's. */
 function open(views: Views, view: ShareView): Slot | null {
-  const existing = views.slots.get(view);
+  const existing = views.slots_.get(view);
   if (existing) return existing;
   let frame: HTMLIFrameElement;
   let panel: Panel | null = null;
@@ -95,67 +90,66 @@ function open(views: Views, view: ShareView): Slot | null {
     console.warn(`[Tandem] the page has no iframe#${view} to show the agent's ${view === "glance_agentvideo" ? "video" : "screen"} in`);
     return null;
   } else {
-    views.dock ??= createDock();
-    panel = views.dock.add(view);
-    frame = panel.frame;
+    if (!views.dock_) views.dock_ = createDock();
+    panel = views.dock_.add_(view);
+    frame = panel.frame_;
   }
-  const slot: Slot = { view, frame, panel, link: { kind: "loading" }, info: null };
-  views.slots.set(view, slot);
-  frame.src = viewUrl(views.host.config, view);
+  const slot: Slot = { view_: view, frame_: frame, panel_: panel, peer_: null, playing_: false, info_: null };
+  views.slots_.set(view, slot);
+  frame.src = viewUrl(views.config, view);
   return slot;
 }
 
 function close(views: Views, slot: Slot): void {
-  views.slots.delete(slot.view);
-  if (slot.panel) slot.panel.remove();
+  views.slots_.delete(slot.view_);
+  if (slot.panel_) slot.panel_.remove_();
   // A custom UI's iframe stays where the page put it, emptied: its connection closes.
-  else slot.frame.src = "about:blank";
+  else slot.frame_.src = "about:blank";
 }
 
 function shared(views: Views, view: ShareView, state: ShareState, paused: boolean): void {
   if (state === "ended") {
-    if (views.share?.view === view) views.share = null;
-    const slot = views.slots.get(view);
+    if (views.share_?.view_ === view) views.share_ = null;
+    const slot = views.slots_.get(view);
     if (slot) close(views, slot);
   } else {
-    views.share = { view, paused };
+    views.share_ = { view_: view, paused_: paused };
     const slot = open(views, view);
     if (slot) {
-      if (state === "new") slot.info = null;
+      if (state === "new") slot.info_ = null;
       setPaused(views, slot, paused);
       // A view that said ready while the socket was down was never offered a connection.
-      if (slot.link.kind === "ready") announce(views, slot);
+      if (slot.peer_ && !slot.playing_) announce(views, slot);
     }
   }
-  views.host.events.emit("screenshare", { screenshareView: view, state, paused });
+  views.events.emit("screenshare", { screenshareView: view, state, paused });
 }
 
 function setPaused(views: Views, slot: Slot, paused: boolean): void {
   toView(views, slot, { tandem: VIEW_TAG, t: "paused", paused });
-  slot.panel?.paused(paused);
+  slot.panel_?.paused_(paused);
 }
 
 function pausedChanged(views: Views, view: ShareView, paused: boolean): void {
-  if (views.share?.view === view) views.share.paused = paused;
-  const slot = views.slots.get(view);
+  if (views.share_?.view_ === view) views.share_.paused_ = paused;
+  const slot = views.slots_.get(view);
   if (slot) setPaused(views, slot, paused);
-  views.host.events.emit(paused ? "screensharepause" : "screenshareresume", { screenshareView: view });
+  views.events.emit(paused ? "screensharepause" : "screenshareresume", { screenshareView: view });
 }
 
 /** Tell the sharing agent this view is ready for its offer. */
 function announce(views: Views, slot: Slot): void {
-  const peer = peerOf(slot);
-  if (peer) views.host.send({ t: "rtc", peer, kind: "ready", data: { view: slot.view } });
+  if (slot.peer_) views.send({ t: "rtc", peer: slot.peer_, kind: "ready", data: { view: slot.view_ } });
 }
 
 function reverse(views: Views, state: ReverseState): void {
-  const { events, send } = views.host;
-  views.invitation += 1;
+  const { events, send } = views;
+  views.invitation_ += 1;
   if (state === "invited") {
-    const mine = views.invitation;
+    const mine = views.invitation_;
     const answer = (accept: boolean) => () => {
-      if (mine !== views.invitation) return;
-      views.invitation += 1;
+      if (mine !== views.invitation_) return;
+      views.invitation_ += 1;
       send({ t: "reverse", accept });
     };
     events.emit("reverseconfirm", { accept: answer(true), decline: answer(false) });
@@ -170,27 +164,30 @@ function reverse(views: Views, state: ReverseState): void {
 /** A message from one of the view iframes. */
 function fromView(views: Views, event: MessageEvent): void {
   const message = viewMessage(event.data) as FromView | null;
-  if (!message || event.origin !== views.origin) return;
-  const slot = [...views.slots.values()].find((candidate) => candidate.frame.contentWindow === event.source);
+  if (!message || event.origin !== views.origin_) return;
+  const slot = [...views.slots_.values()].find((candidate) => candidate.frame_.contentWindow === event.source);
   if (!slot) return;
-  const { share } = views;
+  const share = views.share_;
+  // Whether this view is the one the agent shares now.
+  const shown = share?.view_ === slot.view_;
   switch (message.t) {
     case "ready":
       if (typeof message.peer !== "string" || !message.peer || message.peer.length > 40) return;
-      slot.link = { kind: "ready", peer: message.peer };
+      slot.peer_ = message.peer;
+      slot.playing_ = false;
       // Also the page's first word to the view: from now on it talks to this origin only.
-      setPaused(views, slot, share?.view === slot.view && share.paused);
-      if (share?.view === slot.view) announce(views, slot);
+      setPaused(views, slot, shown && share.paused_);
+      if (shown) announce(views, slot);
       break;
     case "rtc":
-      if (message.peer !== peerOf(slot) || !["answer", "ice", "bye"].includes(message.kind)) return;
-      views.host.send({ t: "rtc", peer: message.peer, kind: message.kind, data: message.data ?? {} });
+      if (message.peer !== slot.peer_ || !["answer", "ice", "bye"].includes(message.kind)) return;
+      views.send({ t: "rtc", peer: message.peer, kind: message.kind, data: message.data ?? {} });
       break;
     case "stats":
-      if (message.peer !== peerOf(slot) || share?.view !== slot.view) return;
-      slot.link = { kind: "playing", peer: message.peer };
+      if (message.peer !== slot.peer_ || !shown) return;
+      slot.playing_ = true;
       viewerInfo(views, slot, message.stats);
-      slot.panel?.fit(message.stats.width, message.stats.height);
+      slot.panel_?.fit_(message.stats.width, message.stats.height);
       break;
   }
 }
@@ -201,9 +198,9 @@ function viewerInfo(views: Views, slot: Slot, stats: ViewStats): void {
     scaledview: { width: stats.scaledWidth, height: stats.scaledHeight },
     stats: { fpslimit: stats.fpslimit, viewerfps: stats.viewerfps, displayfps: stats.displayfps },
   };
-  const payload = infoChanges(slot.info, now);
-  slot.info = now;
-  if (payload) views.host.events.emit("viewerinfo", { screenshareView: slot.view, ...payload });
+  const payload = infoChanges(slot.info_, now);
+  slot.info_ = now;
+  if (payload) views.events.emit("viewerinfo", { screenshareView: slot.view_, ...payload });
 }
 
 function receive(views: Views, frame: MediaFrame): void {
@@ -216,7 +213,7 @@ function receive(views: Views, frame: MediaFrame): void {
       pausedChanged(views, frame.view, frame.t === "share_paused");
       break;
     case "rtc": {
-      const slot = [...views.slots.values()].find((candidate) => peerOf(candidate) === frame.peer);
+      const slot = [...views.slots_.values()].find((candidate) => candidate.peer_ === frame.peer);
       if (slot && ["offer", "ice", "bye"].includes(frame.kind)) {
         toView(views, slot, { tandem: VIEW_TAG, t: "rtc", peer: frame.peer, kind: frame.kind as "offer" | "ice" | "bye", data: frame.data });
       }
@@ -229,20 +226,20 @@ function receive(views: Views, frame: MediaFrame): void {
 }
 
 export function startMedia(host: MediaHost): Media {
-  const views: Views = { host, origin: new URL(host.config.server).origin, slots: new Map(), share: null, dock: null, invitation: 0 };
+  const views: Views = { ...host, origin_: new URL(host.config.server).origin, slots_: new Map(), share_: null, dock_: null, invitation_: 0 };
   const listener = (event: MessageEvent) => fromView(views, event);
   window.addEventListener("message", listener);
   return {
     receive: (frame) => receive(views, frame),
     stop() {
       window.removeEventListener("message", listener);
-      views.invitation += 1;
-      const running = views.share;
-      views.share = null;
-      for (const slot of [...views.slots.values()]) close(views, slot);
-      views.dock?.remove();
-      views.dock = null;
-      if (running) host.events.emit("screenshare", { screenshareView: running.view, state: "ended", paused: false });
+      views.invitation_ += 1;
+      const running = views.share_;
+      views.share_ = null;
+      for (const slot of [...views.slots_.values()]) close(views, slot);
+      views.dock_?.remove_();
+      views.dock_ = null;
+      if (running) host.events.emit("screenshare", { screenshareView: running.view_, state: "ended", paused: false });
     },
   };
 }

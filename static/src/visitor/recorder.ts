@@ -1,7 +1,7 @@
 // The recorder bundle, loaded only when a session starts: rrweb record tuned for live
 // use, masking, sequence numbers, batching and chunking of mirror frames.
 import { record } from "@rrweb/record";
-import { EventType } from "@rrweb/types";
+import { EVENT_FULL_SNAPSHOT, EVENT_META } from "./rrweb-codes";
 import type { eventWithTime } from "@rrweb/types";
 import { mirrorTexts } from "../chunks";
 import type { AgentInput, MirrorFrame } from "../protocol";
@@ -47,6 +47,9 @@ const LIVE_SAMPLING = { mousemove: 0, mousemoveCallback: 16, scroll: 16, media: 
 /** Canvas pictures in snapshots, and changed ones too big for PNG (canvas.ts). */
 const CANVAS_PICTURE = { type: "image/webp", quality: 0.7 };
 
+// The parts below talk through members whose names end in "_": they never leave this
+// bundle, which shortens them (static/build.mjs).
+
 /** Numbers and sends the recorded events: incremental ones as one `ev` frame per task;
  * a snapshot in one `snap` frame once every event recorded before it is out. */
 function mirrorOutbox(options: RecorderOptions, page: string) {
@@ -65,15 +68,15 @@ function mirrorOutbox(options: RecorderOptions, page: string) {
     send({ t: "ev", s: seq }, events);
   };
   return {
-    push(event: eventWithTime) {
+    push_(event: eventWithTime) {
       queue.push(event);
       if (flushScheduled) return;
       flushScheduled = true;
       queueMicrotask(flush);
     },
-    flush,
+    flush_: flush,
     /** A snapshot for the agents' requests `to`, or for every agent (null). */
-    snapshot(events: eventWithTime[], to: string[] | null) {
+    snapshot_(events: eventWithTime[], to: string[] | null) {
       flush(); // the snapshot's base is every event sent before it
       send(to ? { t: "snap", s: seq, to, p: page } : { t: "snap", s: seq, p: page }, events);
     },
@@ -103,13 +106,13 @@ function recordOptions(selector: string, canvasFps: number, emit: (event: eventW
 function recordChangedCanvases(fps: number, isMasked: (node: Node) => boolean, emit: (event: eventWithTime) => void) {
   if (fps <= 0) return null;
   return recordCanvases({
-    fps,
-    idOf: (element) => {
+    fps_: fps,
+    idOf_: (element) => {
       const id = record.mirror.getId(element);
       return id > 0 && !isMasked(element) ? id : null;
     },
-    emit,
-    lossy: CANVAS_PICTURE,
+    emit_: emit,
+    lossy_: CANVAS_PICTURE,
   });
 }
 
@@ -141,11 +144,11 @@ function snapshotRequests() {
     }
   };
   return {
-    get to() {
+    get to_() {
       return to;
     },
     /** A fresh full snapshot for the requests `to`, or for every agent (null). */
-    take(requests: string[] | null) {
+    take_(requests: string[] | null) {
       if (requests === null) return record.takeFullSnapshot(true);
       // Agents joining together get one snapshot between them.
       if (pending.length === 0) queueMicrotask(answer);
@@ -158,13 +161,13 @@ function snapshotRequests() {
 function agentMarks(page: string, dismissed: () => void) {
   let annotations: Annotations | null = null;
   return {
-    show(mark: AgentMark) {
+    show_(mark: AgentMark) {
       if ("p" in mark && mark.p !== undefined && mark.p !== page) return;
-      annotations ??= startAnnotations({ dismissed });
-      annotations.receive(mark);
+      annotations ??= startAnnotations({ dismissed_: dismissed });
+      annotations.receive_(mark);
     },
-    stop() {
-      annotations?.stop();
+    stop_() {
+      annotations?.stop_();
       annotations = null;
     },
   };
@@ -178,47 +181,47 @@ export function startRecorder(options: RecorderOptions): Recorder {
   const outbox = mirrorOutbox(options, page);
   const requests = snapshotRequests();
   let snapshotEvents: eventWithTime[] = [];
-  const canvas = new CanvasBudget(options.canvasBytesPerSecond ?? 0, outbox.push);
+  const canvas = new CanvasBudget(options.canvasBytesPerSecond ?? 0, outbox.push_);
   const fidelity = recordFidelity(record.mirror, (payload) => record.addCustomEvent(FIDELITY_TAG, payload), filter.isMasked);
   // Sends canvas changes once recording started (set after record() below).
   let canvases: CanvasRecorder | null = null;
   const marks = agentMarks(page, () => options.dismissMarks?.());
-  const stopFonts = watchAddedFonts(outbox.push);
+  const stopFonts = watchAddedFonts(outbox.push_);
 
   function emit(raw: eventWithTime) {
     if (isUnloadedFrameDocument(raw, record.mirror)) return;
     const event = filter(raw);
     if (!event) return;
-    if (event.type !== EventType.Meta && event.type !== EventType.FullSnapshot) {
-      if (canvas.admit(event)) outbox.push(event); // or sent later, when the budget allows
+    if (event.type !== EVENT_META && event.type !== EVENT_FULL_SNAPSHOT) {
+      if (canvas.admit_(event)) outbox.push_(event); // or sent later, when the budget allows
       return;
     }
     snapshotEvents.push(event);
-    if (event.type !== EventType.FullSnapshot) return;
+    if (event.type !== EVENT_FULL_SNAPSHOT) return;
     // After the tree: what rrweb does not record (focus, popovers, animations...).
-    snapshotEvents.push(fidelity.state(), ...currentFontEvents());
-    outbox.snapshot(snapshotEvents, requests.to);
+    snapshotEvents.push(fidelity.state_(), ...currentFontEvents());
+    outbox.snapshot_(snapshotEvents, requests.to_);
     snapshotEvents = [];
-    canvases?.resend(); // the snapshot's pictures are lossy: exact ones follow
+    canvases?.resend_(); // the snapshot's pictures are lossy: exact ones follow
   }
 
   const canvasFps = Math.max(0, Math.min(options.canvasFps ?? 0, 30));
   const stopRecording = record(recordOptions(selector, canvasFps, emit));
   canvases = recordChangedCanvases(canvasFps, filter.isMasked, emit);
-  canvases?.resend(); // after the first snapshot, taken as recording started
+  canvases?.resend_(); // after the first snapshot, taken as recording started
 
   return {
     apply: (input) => applyAgentInput(page, filter.isMasked, input),
-    snapshot: requests.take,
-    annotate: marks.show,
+    snapshot: requests.take_,
+    annotate: marks.show_,
     stop() {
-      outbox.flush();
+      outbox.flush_();
       stopRecording?.();
-      canvases?.stop();
-      fidelity.stop();
-      canvas.stop();
+      canvases?.stop_();
+      fidelity.stop_();
+      canvas.stop_();
       stopFonts();
-      marks.stop();
+      marks.stop_();
     },
   };
 }
