@@ -3,7 +3,7 @@
 // page's own :focus styles, open popovers, indeterminate checkboxes, animation end states,
 // and no media controls the visitor does not have.
 import type { Replayer } from "@rrweb/replay";
-import { EventType, IncrementalSource, NodeType } from "@rrweb/types";
+import { EVENT_CUSTOM, EVENT_FULL_SNAPSHOT, EVENT_INCREMENTAL_SNAPSHOT, NODE_DOCUMENT, NODE_ELEMENT, NODE_TEXT, SOURCE_ADOPTED_STYLESHEET, SOURCE_CANVAS_MUTATION, SOURCE_MUTATION, SOURCE_STYLESHEET_RULE } from "../rrweb-codes";
 import type { eventWithTime, serializedNodeWithId } from "@rrweb/types";
 
 const FIDELITY_TAG = "tandem";
@@ -45,13 +45,13 @@ export function rewriteFocusSelectors(css: string): string {
 }
 
 function rewriteTree(node: serializedNodeWithId): void {
-  if (node.type === NodeType.Element) {
+  if (node.type === NODE_ELEMENT) {
     const css = node.attributes._cssText;
     if (typeof css === "string") node.attributes._cssText = rewriteFocusSelectors(css);
     for (const child of node.childNodes) rewriteTree(child);
-  } else if (node.type === NodeType.Text && node.isStyle) {
+  } else if (node.type === NODE_TEXT && node.isStyle) {
     node.textContent = rewriteFocusSelectors(node.textContent);
-  } else if (node.type === NodeType.Document) {
+  } else if (node.type === NODE_DOCUMENT) {
     for (const child of node.childNodes) rewriteTree(child);
   }
 }
@@ -59,14 +59,14 @@ function rewriteTree(node: serializedNodeWithId): void {
 /** Rewrites the focus selectors of every stylesheet the events carry, in place. */
 export function prepareEvents(events: eventWithTime[], replayer: Replayer | null): eventWithTime[] {
   for (const event of events) {
-    if (event.type === EventType.FullSnapshot) {
+    if (event.type === EVENT_FULL_SNAPSHOT) {
       rewriteTree(event.data.node);
       continue;
     }
-    if (event.type !== EventType.IncrementalSnapshot) continue;
+    if (event.type !== EVENT_INCREMENTAL_SNAPSHOT) continue;
     const data = event.data;
     switch (data.source) {
-      case IncrementalSource.Mutation:
+      case SOURCE_MUTATION:
         for (const add of data.adds) rewriteTree(add.node);
         for (const change of data.attributes) {
           const css = change.attributes._cssText;
@@ -77,10 +77,10 @@ export function prepareEvents(events: eventWithTime[], replayer: Replayer | null
           if (text.value && parent?.nodeName === "STYLE") text.value = rewriteFocusSelectors(text.value);
         }
         break;
-      case IncrementalSource.StyleSheetRule:
+      case SOURCE_STYLESHEET_RULE:
         for (const add of data.adds ?? []) add.rule = rewriteFocusSelectors(add.rule);
         break;
-      case IncrementalSource.AdoptedStyleSheet:
+      case SOURCE_ADOPTED_STYLESHEET:
         for (const style of data.styles ?? []) {
           for (const rule of style.rules) rule.rule = rewriteFocusSelectors(rule.rule);
         }
@@ -145,7 +145,7 @@ function canvasPictures(rules: Rules) {
 
   /** Pictures a snapshot or added nodes carry (rr_dataURL), once they are built. */
   function showTree(doc: Document, node: serializedNodeWithId, replayer: Replayer) {
-    if (node.type === NodeType.Element && node.tagName === "canvas") {
+    if (node.type === NODE_ELEMENT && node.tagName === "canvas") {
       const url = node.attributes.rr_dataURL;
       const built = replayer.getMirror().getNode(node.id);
       if (typeof url === "string" && url.startsWith("data:image/") && built?.nodeType === Node.ELEMENT_NODE) {
@@ -157,12 +157,12 @@ function canvasPictures(rules: Rules) {
 
   /** The pictures `event` brings: in a snapshot, in added nodes, or a canvas change. */
   function receive(doc: Document, event: eventWithTime, replayer: Replayer) {
-    if (event.type === EventType.FullSnapshot) return showTree(doc, event.data.node, replayer);
-    if (event.type !== EventType.IncrementalSnapshot) return;
+    if (event.type === EVENT_FULL_SNAPSHOT) return showTree(doc, event.data.node, replayer);
+    if (event.type !== EVENT_INCREMENTAL_SNAPSHOT) return;
     const data = event.data;
-    if (data.source === IncrementalSource.Mutation) {
+    if (data.source === SOURCE_MUTATION) {
       for (const add of data.adds) showTree(doc, add.node, replayer);
-    } else if (data.source === IncrementalSource.CanvasMutation) {
+    } else if (data.source === SOURCE_CANVAS_MUTATION) {
       const canvas = replayer.getMirror().getNode(data.id);
       const picture = pictureOf(data);
       if (picture && canvas?.nodeName === "CANVAS") {
@@ -283,7 +283,7 @@ export function fidelityPlugin() {
         focusMarked.clear();
         pictures.clear();
       }
-      if (event.type === EventType.Custom && event.data.tag === FIDELITY_TAG) {
+      if (event.type === EVENT_CUSTOM && event.data.tag === FIDELITY_TAG) {
         apply(event.data.payload as Change, replayer);
       } else {
         pictures.receive(doc, event, replayer);

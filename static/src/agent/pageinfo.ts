@@ -2,7 +2,8 @@
 // and the URL from the mirror's Meta events. Both come from the mirror, which carries
 // nothing masked; the URL is shown without its query string and fragment, which may hold
 // secrets (tokens, e-mail addresses, search terms).
-import { EventType, type eventWithTime } from "@rrweb/types";
+import type { eventWithTime } from "@rrweb/types";
+import { EVENT_META } from "../rrweb-codes";
 
 /** `href` without its query string and fragment (or as given, when it is not a URL). */
 export function displayUrl(href: string): string {
@@ -26,7 +27,7 @@ export class VisitorPage {
   /** Mirror events: a Meta event says which page (a snapshot, a new page). */
   events(events: eventWithTime[]): void {
     for (const event of events) {
-      if (event.type === EventType.Meta && typeof event.data.href === "string") {
+      if (event.type === EVENT_META && typeof event.data.href === "string") {
         this.url_ = displayUrl(event.data.href);
       }
     }

@@ -1,5 +1,5 @@
 // Holding canvas pictures to the group's byte budget (Group.canvas_bytes_per_second).
-import { EVENT_INCREMENTAL_SNAPSHOT, SOURCE_CANVAS_MUTATION } from "./rrweb-codes";
+import { EVENT_INCREMENTAL_SNAPSHOT, SOURCE_CANVAS_MUTATION } from "../rrweb-codes";
 import type { eventWithTime } from "@rrweb/types";
 
 /**

@@ -3,7 +3,7 @@
 // (fill: forwards). Sent as rrweb custom events tagged FIDELITY_TAG; the agent's replay
 // applies them (static/src/agent/fidelity.ts). Nothing here carries page content: ids of
 // nodes rrweb already numbered, booleans, and computed values of animated properties.
-import { EVENT_INCREMENTAL_SNAPSHOT, EVENT_CUSTOM, SOURCE_MUTATION } from "./rrweb-codes";
+import { EVENT_INCREMENTAL_SNAPSHOT, EVENT_CUSTOM, SOURCE_MUTATION } from "../rrweb-codes";
 import type { eventWithTime } from "@rrweb/types";
 
 export const FIDELITY_TAG = "tandem";

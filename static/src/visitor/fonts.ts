@@ -4,7 +4,7 @@
 // added to document.fonts with each full snapshot, and each one added later, as rrweb
 // font events (the replay adds them to the replayed document).
 import type { eventWithTime } from "@rrweb/types";
-import { SOURCE_FONT, EVENT_INCREMENTAL_SNAPSHOT } from "./rrweb-codes";
+import { SOURCE_FONT, EVENT_INCREMENTAL_SNAPSHOT } from "../rrweb-codes";
 
 type FontSource = string | ArrayBuffer | ArrayBufferView;
 type FontRecord = { family: string; source: FontSource; descriptors?: FontFaceDescriptors };

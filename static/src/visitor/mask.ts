@@ -12,7 +12,7 @@ import {
   SOURCE_CANVAS_MUTATION,
   SOURCE_INPUT,
   SOURCE_MUTATION,
-} from "./rrweb-codes";
+} from "../rrweb-codes";
 import type {
   attributeMutation,
   eventWithTime,

@@ -1,7 +1,7 @@
 // The recorder bundle, loaded only when a session starts: rrweb record tuned for live
 // use, masking, sequence numbers, batching and chunking of mirror frames.
 import { record } from "@rrweb/record";
-import { EVENT_FULL_SNAPSHOT, EVENT_META } from "./rrweb-codes";
+import { EVENT_FULL_SNAPSHOT, EVENT_META } from "../rrweb-codes";
 import type { eventWithTime } from "@rrweb/types";
 import { mirrorTexts } from "../chunks";
 import type { AgentInput, MirrorFrame } from "../protocol";
