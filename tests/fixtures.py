@@ -22,7 +22,12 @@ from cobrowse.models import CobrowseSession, Group, SessionEvent, Site, TrustedD
 from tandem.asgi import application
 
 ORIGIN = "http://127.0.0.1:5000"
-TIMEOUT = 2
+# How long a test waits for a frame (or a connect, a close) before it fails, in seconds. A
+# passing test never waits it out, so it is generous: on a shared two-core machine a
+# dashboard listing 5,000 visitors has taken over 2 s to send its first part.
+TIMEOUT = 10
+# How long a socket closed at a test's end gets to finish its consumer before it is cancelled.
+CLOSE_TIMEOUT = 2
 MASKS = ".demo-private\n#card-number"
 
 Socket = WebsocketCommunicator
@@ -112,7 +117,7 @@ async def open_socket() -> AsyncIterator[Callable[..., Awaitable[Socket]]]:
     yield open_
     for socket in reversed(opened):
         if not socket.future.done():
-            await socket.disconnect(timeout=TIMEOUT)
+            await socket.disconnect(timeout=CLOSE_TIMEOUT)
         elif not socket.future.cancelled():  # cancelled: a receive timed out, already failed
             socket.future.result()
 

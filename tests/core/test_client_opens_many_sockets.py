@@ -12,6 +12,7 @@ from core import limits
 from core.protocol import CloseCode
 from tandem.asgi import application
 from tests.fixtures import (
+    CLOSE_TIMEOUT,
     ORIGIN,
     TIMEOUT,
     close_code,
@@ -44,7 +45,7 @@ async def page_socket():
     yield open_
     for socket in opened:
         if not socket.future.done():
-            await socket.disconnect(timeout=TIMEOUT)
+            await socket.disconnect(timeout=CLOSE_TIMEOUT)
 
 
 async def refused_as_too_many(socket) -> bool:
