@@ -9,8 +9,9 @@ const outdir = new URL("./dist/", import.meta.url).pathname;
 const analyze = process.argv.includes("--analyze");
 // A property name that ends in "_" is private to the bundle that holds it (a class's private
 // members, the socket client's options and status): esbuild shortens it. Such a name must
-// never reach the wire, storage, the page's API or another bundle; and no library bundled
-// may have one of its own, which the shortening would break.
+// never reach the wire, storage, the page's API or another bundle (static/src/boundaries.ts
+// has tsc check the types that cross); and no library bundled may have one of its own,
+// which the shortening would break.
 const PRIVATE_NAME = /(?:\.|[{,]\s*)[A-Za-z$][\w$]*_\b/;
 const build = async (options) => {
   const result = await esbuild({ ...options, metafile: true });

@@ -11,8 +11,8 @@ import type { Media, MediaFrame, startMedia } from "./media";
 import type { PastPasswords } from "./passwords";
 import type { Recorder, startRecorder } from "./recorder";
 
-type RecorderModule = { startRecorder: typeof startRecorder };
-type MediaModule = { startMedia: typeof startMedia };
+export type RecorderModule = { startRecorder: typeof startRecorder };
+export type MediaModule = { startMedia: typeof startMedia };
 
 export type RecordingHost = {
   config_: LoaderConfig;

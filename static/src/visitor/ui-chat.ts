@@ -13,7 +13,7 @@ import { button, element } from "./ui-modal";
 import { fill, type Texts } from "./texts";
 
 type Line = { mine: boolean; name: string; text: string; at: number };
-type Stored = { lines: Line[]; unread: number };
+export type Stored = { lines: Line[]; unread: number };
 
 const KEEP_LINES = 100;
 const STORE_PREFIX = "tandem:chat:";
