@@ -256,9 +256,14 @@ def pending_messages(*, group: Group, visitor_id: str, channel: str) -> list[dic
     only knows the id) gets none until the first has gone."""
     if registry.visitor_first(group_id=group.id, visitor_id=visitor_id) != channel:
         return []
-    mine = PendingMessage.objects.filter(group=group, visitor_id=visitor_id)
-    mine.filter(expires_at__lte=timezone.now()).delete()
-    return [_frame(message) for message in mine]
+    # One read; a write only when something expired (every page of a site connects, and
+    # this runs on the database thread every socket shares).
+    now = timezone.now()
+    waiting = list(PendingMessage.objects.filter(group=group, visitor_id=visitor_id))
+    expired = [message.id for message in waiting if message.expires_at <= now]
+    if expired:
+        PendingMessage.objects.filter(id__in=expired).delete()
+    return [_frame(message) for message in waiting if message.expires_at > now]
 
 
 def message_ack(*, group: Group, visitor_id: str, message_id: int, shown: bool = True) -> None:
