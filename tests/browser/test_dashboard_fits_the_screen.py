@@ -51,9 +51,12 @@ def test_dashboard_fits_a_phone_without_sideways_scrolling(
     expect(agent.locator("#visitors tbody tr").first).to_be_visible()
 
     assert agent.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    # Each session is a card that says what each line is.
-    label = agent.locator(f"#sessions tr[data-key='{key}'] td").first
-    assert (
-        agent.evaluate("(td) => getComputedStyle(td, '::before').content", label.element_handle())
-        == '"Visitor"'
+    # Each session is a card that says what each line is. The queue redraws its rows as
+    # sessions change, so the cell is found and read in one task: a handle held across
+    # tasks may point at a row already taken out (whose computed style is empty).
+    label = agent.evaluate(
+        "(key) => getComputedStyle("
+        "document.querySelector(`#sessions tr[data-key='${key}'] td`), '::before').content",
+        key,
     )
+    assert label == '"Visitor"'

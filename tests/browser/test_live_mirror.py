@@ -95,10 +95,13 @@ def test_viewer_renders_the_pages_own_styles_and_images(server, open_visitor, op
 
     logo = mirror.locator(".shop-header img")
     expect(logo).to_be_visible()
-    # Loaded, not broken: wait for the image itself, never for an event that may have passed.
-    viewer.wait_for_function(
-        "(img) => img.complete && img.naturalWidth > 0", arg=logo.element_handle()
-    )
+    # Loaded, not broken: the mirror's image reaches the width the visitor's has. The locator
+    # is found again on each try, so a snapshot that rebuilds the mirror does not strand it.
+    shop_logo = visitor.page.locator(".shop-header img")
+    expect(shop_logo).to_have_js_property("complete", True)
+    width = shop_logo.evaluate("(img) => img.naturalWidth")
+    assert width > 0
+    expect(logo).to_have_js_property("naturalWidth", width)
     page_bg = visitor.page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert mirror.locator("body").evaluate("b => getComputedStyle(b).backgroundColor") == page_bg
     assert page_bg == "rgb(251, 248, 241)"
