@@ -3,6 +3,7 @@
 // (longest waiting or newest) and a filter (text, "unjoined only").
 import type { SessionSummary } from "../protocol";
 import { displayUrl } from "./pageinfo";
+import { cell, replaceRows } from "./redraw";
 import { readableUserAgent } from "./useragent";
 import { visitorText } from "./visitor-info";
 
@@ -31,13 +32,6 @@ function span(text: string, className: string): HTMLSpanElement {
   out.className = className;
   out.textContent = text;
   return out;
-}
-
-function labelled(label: string, ...content: Node[]): HTMLTableCellElement {
-  const td = document.createElement("td");
-  td.dataset.label = label; // shown before the content when the table is a stack of cards
-  td.append(...content);
-  return td;
 }
 
 export class SessionQueue {
@@ -140,7 +134,7 @@ export class SessionQueue {
 
   private render_(): void {
     const rows = this.sorted_().map(({ session, started }) => this.row_(session, started));
-    this.body_.replaceChildren(...rows);
+    replaceRows(this.body_, rows, "key");
     this.body_.closest("table")?.setAttribute("data-shown", String(rows.length));
     this.onChange_();
   }
@@ -185,16 +179,14 @@ export class SessionQueue {
     link.addEventListener("click", () => this.fresh_.delete(session.key));
 
     tr.append(
-      labelled("Visitor", who),
-      labelled("Page", page),
-      labelled("Waiting", span(this.waitingText_(session.agents, started), "waiting")),
-      labelled("Key", span(session.key, "key")),
-      labelled("Where", span(`${session.group_name} (${session.group}) · ${session.site}`, "where")),
-      labelled("Agents", span(String(session.agents), "agents")),
-      labelled("Action", link),
+      cell("Visitor", "who", who),
+      cell("Page", "page", page),
+      cell("Waiting", "", span(this.waitingText_(session.agents, started), "waiting")),
+      cell("Key", "", span(session.key, "key")),
+      cell("Where", "", span(`${session.group_name} (${session.group}) · ${session.site}`, "where")),
+      cell("Agents", "", span(String(session.agents), "agents")),
+      cell("Action", "", link),
     );
-    tr.cells[0].classList.add("who");
-    tr.cells[1].classList.add("page");
     return tr;
   }
 }

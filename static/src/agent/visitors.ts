@@ -2,19 +2,12 @@
 // co-browse button and a "Show my screen" button per visitor (signalVisitor /
 // invokeVisitor startSession; with `reverse: true` for a reverse session).
 import type { DashboardToServer, ServerToDashboard, VisitorSummary } from "../protocol";
+import { cell, replaceRow, replaceRows } from "./redraw";
 import { readableUserAgent } from "./useragent";
 
 type Send = (frame: DashboardToServer) => unknown;
 
 const rowId = (group: number, visitorid: string) => `${group}:${visitorid}`;
-
-function cell(text: string, className: string, label: string): HTMLTableCellElement {
-  const td = document.createElement("td");
-  td.textContent = text;
-  if (className) td.className = className;
-  td.dataset.label = label; // shown before the content when the table is a stack of cards
-  return td;
-}
 
 export class VisitorsTable {
   private readonly body_: HTMLTableSectionElement;
@@ -63,7 +56,7 @@ export class VisitorsTable {
     const text = document.getElementById("find-status");
     if (text) text.textContent = visitor ? "" : `${visitorid} is not online.`;
     if (!this.found_) return;
-    this.found_.tBodies[0].replaceChildren(...(visitor ? [this.row_(visitor)] : []));
+    replaceRows(this.found_.tBodies[0], visitor ? [this.row_(visitor)] : [], "visitor");
     this.found_.hidden = !visitor;
   }
 
@@ -73,7 +66,7 @@ export class VisitorsTable {
         // In parts: the first replaces the list, the others extend it.
         const rows = frame.visitors.map((visitor) => this.row_(visitor));
         if (frame.part) this.body_.append(...rows);
-        else this.body_.replaceChildren(...rows);
+        else replaceRows(this.body_, rows, "visitor");
         break;
       }
       case "visitor":
@@ -106,9 +99,10 @@ export class VisitorsTable {
   private changed_(visitor: VisitorSummary): void {
     const fresh = this.row_(visitor);
     const old = this.find_(visitor.group, visitor.visitorid);
-    if (old) old.replaceWith(fresh);
+    if (old) replaceRow(old, fresh);
     else this.body_.append(fresh);
-    this.foundRow_(visitor.group, visitor.visitorid)?.replaceWith(this.row_(visitor));
+    const found = this.foundRow_(visitor.group, visitor.visitorid);
+    if (found) replaceRow(found, this.row_(visitor));
   }
 
   /** Sent is not delivered: the page's ack (`delivered`) says when it took it. */
@@ -169,11 +163,11 @@ export class VisitorsTable {
       .map(([name, value]) => `${name}=${value}`)
       .join(", ");
     tr.append(
-      cell(visitor.visitorid, "visitorid", "Visitor"),
-      cell(visitor.title || visitor.url, "page", "Page"),
-      cell(readableUserAgent(visitor.browser), "browser", "Browser"),
-      cell(data, "data", "Data"),
-      cell(new Date(visitor.since * 1000).toLocaleTimeString(), "since", "Online since"),
+      cell("Visitor", "visitorid", visitor.visitorid),
+      cell("Page", "page", visitor.title || visitor.url),
+      cell("Browser", "browser", readableUserAgent(visitor.browser)),
+      cell("Data", "data", data),
+      cell("Online since", "since", new Date(visitor.since * 1000).toLocaleTimeString()),
     );
     if (visitor.url) tr.cells[1].title = visitor.url;
     if (visitor.browser) tr.cells[2].title = visitor.browser;
@@ -192,11 +186,11 @@ export class VisitorsTable {
       this.send_({ t: "signal", group: visitor.group, visitorid: visitor.visitorid, mtype: "signal", data: { text: input.value } });
       input.value = "";
     });
-    const message = cell("", "message", "Message");
-    message.append(form);
+    const message = cell("Message", "message", form);
 
-    const action = cell("", "actions", "Actions");
-    action.append(
+    const action = cell(
+      "Actions",
+      "actions",
       this.startButton_(visitor, "cobrowse", "Co-browse", `Co-browse with ${visitor.visitorid}`, false),
       this.startButton_(visitor, "show-screen", "Show my screen", `Show my screen to ${visitor.visitorid}`, true),
     );
