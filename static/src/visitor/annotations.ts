@@ -8,28 +8,15 @@
 // dismiss button, shown while there are drawings.
 import type { StrokeKind } from "../protocol";
 import { PEN_FADE_MS, type AgentMark } from "../marks";
+import { hostCSS } from "./host-css";
 import { UI_HOST_ATTRIBUTE } from "./mask";
 
 const FADE_OUT_MS = 600;
 const SVG = "http://www.w3.org/2000/svg";
 
-const CSS = `
-:host {
-  all: initial !important;
-  display: block !important;
-  position: fixed !important;
-  top: 0 !important;
-  left: 0 !important;
-  width: 0 !important;
-  height: 0 !important;
-  overflow: visible !important;
-  z-index: 2147483645 !important;
-  visibility: visible !important;
-  opacity: 1 !important;
-  transform: none !important;
-  pointer-events: none !important;
-}
-[hidden] { display: none !important; }
+const CSS =
+  hostCSS(2147483645, "none") +
+  `
 svg.marks { position: fixed; left: 0; top: 0; width: 100vw; height: 100vh; overflow: visible; pointer-events: none; }
 path.arrow { fill: #3b3fd8; stroke: #fff; stroke-width: 1.5px; stroke-linejoin: round; transition: none; }
 g path { fill: none; stroke-linecap: round; stroke-linejoin: round; transition: opacity ${FADE_OUT_MS}ms ease-out; }

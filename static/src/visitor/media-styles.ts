@@ -1,23 +1,11 @@
-// The default UI's view panels (media.ts), scoped to their shadow root. As in ui-styles.ts,
-// the :host rules are !important so no page stylesheet can hide or move them.
-export const MEDIA_CSS = `
-:host {
-  all: initial !important;
-  display: block !important;
-  position: fixed !important;
-  top: 0 !important;
-  left: 0 !important;
-  width: 0 !important;
-  height: 0 !important;
-  overflow: visible !important;
-  z-index: 2147483646 !important;
-  visibility: visible !important;
-  opacity: 1 !important;
-  transform: none !important;
-  pointer-events: auto !important;
-}
+// The default UI's view panels (media.ts), scoped to their shadow root (host-css.ts says
+// why its :host rules are !important).
+import { hostCSS } from "./host-css";
+
+export const MEDIA_CSS =
+  hostCSS(2147483646, "auto") +
+  `
 * { box-sizing: border-box; }
-[hidden] { display: none !important; }
 .views {
   position: fixed;
   left: 16px;

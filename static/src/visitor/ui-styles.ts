@@ -1,28 +1,14 @@
-// The visitor UI's stylesheet, scoped to its shadow root. The :host rules are !important
-// because, across a shadow boundary, an important rule from inside beats the page's own:
-// no page stylesheet can hide, move or restyle the UI. Sizes are in px so a page that
-// changes the root font size does not shrink the UI. Colours meet WCAG AA contrast.
+// The visitor UI's stylesheet, scoped to its shadow root (host-css.ts says why its :host
+// rules are !important). Sizes are in px so a page that changes the root font size does not
+// shrink the UI. Colours meet WCAG AA contrast.
 // Comments live outside the CSS text (the build joins the parts into one string), so that none of
 // them ships in the bundle.
+import { hostCSS } from "./host-css";
+
 export const UI_CSS =
+  hostCSS(2147483647, "auto") +
   `
-:host {
-  all: initial !important;
-  display: block !important;
-  position: fixed !important;
-  top: 0 !important;
-  left: 0 !important;
-  width: 0 !important;
-  height: 0 !important;
-  overflow: visible !important;
-  z-index: 2147483647 !important;
-  visibility: visible !important;
-  opacity: 1 !important;
-  transform: none !important;
-  pointer-events: auto !important;
-}
 * { box-sizing: border-box; }
-[hidden] { display: none !important; }
 .panel, .modal, .drawer, .notice {
   font: 400 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   color: #1b1b1f;
