@@ -118,8 +118,8 @@ function dashboardFrame(parts: Parts, frame: ServerToDashboard): void {
   parts.table_.dataset.ready = "true";
 }
 
-/** While the socket is down the lists are stale: they are sent whole again on reconnect. */
-/** `signedOut`: the server refused the agent (not signed in, signed out, deactivated), which
+/** While the socket is down the lists are stale: they are sent whole again on reconnect.
+ * `signedOut`: the server refused the agent (not signed in, signed out, deactivated), which
  * it always says in an error frame before its 4401 close. */
 function connectionChanged(parts: Parts, status: SocketStatus, signedOut: boolean): void {
   const { connection_: connection } = parts;
