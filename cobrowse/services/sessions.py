@@ -15,7 +15,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from cobrowse.models import CobrowseSession, Group, SessionEvent, SessionSocket
-from cobrowse.pages import page_set
+from cobrowse.pages import page_set, pages_get
 from cobrowse.selectors import (
     session_agent_names,
     session_locked,
@@ -318,7 +318,11 @@ def accessibility_set(*, session_id: int, enabled: bool, agent: AbstractBaseUser
 
 
 def session_page_moved(*, session: CobrowseSession, page: dict[str, str]) -> None:
-    """The visitor continued the session on another page: the dashboards show it."""
+    """The visitor continued the session on another page: the dashboards show it. A page
+    that names the page already known (a reload, or a reconnect after a dropped socket,
+    which names it again in case the server lost it in a restart) changes nothing."""
+    if pages_get(session_ids=[session.id]).get(session.id) == page:
+        return
     page_set(session_id=session.id, page=page)
     fresh = CobrowseSession.objects.select_related("group", "site").get(id=session.id)
     summary = session_summary(session=fresh, agents=fresh.agents_watching, page=page)

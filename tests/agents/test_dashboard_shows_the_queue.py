@@ -4,6 +4,7 @@ hears of new sessions in its group; the agent's own sessions are listed for its 
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.core.cache import cache
 
 from tests.fixtures import join, nothing, receive, send
 
@@ -59,6 +60,35 @@ async def test_dashboard_follows_the_visitor_to_its_next_page(
 
     session = (await next_frame(dashboard, "session"))["session"]
     assert (session["key"], session["page"]) == (started["key"], page)
+
+
+async def test_a_page_that_reconnects_names_its_page_and_the_dashboard_hears_only_news(
+    demo_group, agent, visitor_socket, dashboard_socket
+):
+    """A dropped socket comes back naming the page again (the server may have lost it in a
+    restart): the dashboard hears of it only when the server did not know it already."""
+    first = await visitor_socket()
+    started = await start_on(first, CHECKOUT)
+    dashboard = await dashboard_socket(agent)
+    assert (await receive(dashboard))["t"] == "sessions"
+    assert (await receive(dashboard))["t"] == "visitors"
+    reconnect = {"t": "resume", "token": started["resume"], "why": "reconnect", **CHECKOUT}
+
+    await first.disconnect()
+    second = await visitor_socket()
+    await send(second, reconnect)
+    assert (await receive(second))["t"] == "resumed"
+    assert await nothing(dashboard)
+
+    await sync_to_async(cache.clear)()  # what a restart of a process without Redis loses
+    await second.disconnect()
+    third = await visitor_socket()
+    await send(third, reconnect)
+
+    session = (await next_frame(dashboard, "session"))["session"]
+    assert (session["key"], session["page"]) == (started["key"], CHECKOUT)
+    [listed] = (await receive(await dashboard_socket(agent)))["sessions"]
+    assert listed["page"] == CHECKOUT
 
 
 async def test_a_page_that_names_no_page_shows_none(

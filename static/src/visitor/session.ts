@@ -279,7 +279,7 @@ export class SessionClient {
       onFrame_: (frame) => (this.frames_[frame.t] as (frame: ServerToVisitor) => void)(frame),
       onStatus_: (status) => {
         const token = this.state_.kind_ === Phase.LIVE || this.state_.kind_ === Phase.CONTINUING ? this.state_.token_ : null;
-        if (status === "open") this.send_(retried && token ? { t: "resume", token, why: "reconnect" } : hello);
+        if (status === "open") this.send_(retried && token ? { t: "resume", token, why: "reconnect", ...currentPage() } : hello);
         else if (status === "reconnecting") {
           retried = true;
           timedOut = false; // of the next attempt
