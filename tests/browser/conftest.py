@@ -21,6 +21,7 @@ START_SESSION = """(key) => new Promise((resolve, reject) => {
 class Visitor:
     page: Page
     sent: list[str] = field(default_factory=list)
+    received: list[str] = field(default_factory=list)
 
     def start(self, key: str | None = None) -> str:
         return self.page.evaluate(START_SESSION, key)
@@ -45,15 +46,18 @@ def new_context(browser) -> Iterator[Callable[..., BrowserContext]]:
 
 @pytest.fixture
 def open_visitor(new_context) -> Callable[..., Visitor]:
-    """A visitor tab whose every WebSocket frame sent is recorded, as the server saw it."""
+    """A visitor tab whose every WebSocket frame sent (as the server saw it) and received
+    is recorded, from its first socket on."""
 
     def open_(url: str, viewport: dict | None = None) -> Visitor:
         page = new_context(viewport=viewport or {"width": 1024, "height": 700}).new_page()
         visitor = Visitor(page=page)
-        page.on(
-            "websocket",
-            lambda ws: ws.on("framesent", lambda payload: visitor.sent.append(str(payload))),
-        )
+
+        def tap(ws) -> None:
+            ws.on("framesent", lambda payload: visitor.sent.append(str(payload)))
+            ws.on("framereceived", lambda payload: visitor.received.append(str(payload)))
+
+        page.on("websocket", tap)
         page.goto(url)
         return visitor
 

@@ -41,14 +41,14 @@ def open_marked_visitor(new_context, url: str) -> Visitor:
     return Visitor(page=page)
 
 
-def marks(page: Page) -> dict:
-    return page.evaluate(MARKS)
-
-
 def wait_for_marks(page: Page, condition: str, arg=None) -> dict:
-    """Wait until `condition` (a JS function of the marks state and `arg`) holds."""
-    page.wait_for_function(f"(arg) => ({condition})(({MARKS})(), arg)", arg=arg)
-    return marks(page)
+    """Wait until `condition` (a JS function of the marks state and `arg`) holds; the marks
+    as they were when it held (a second look might find them changed since)."""
+    held = page.wait_for_function(
+        f"(arg) => {{ const marks = ({MARKS})(); return ({condition})(marks, arg) && marks; }}",
+        arg=arg,
+    )
+    return held.json_value()
 
 
 def centre_in_viewer(viewer: Page, selector: str) -> tuple[float, float]:

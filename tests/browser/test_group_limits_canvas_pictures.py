@@ -53,11 +53,18 @@ def test_a_canvas_redrawn_every_frame_reaches_the_agent_at_the_groups_rate(
     wait_for_replay_pixel(viewer, "live", "0,0,0,255")
     before = len(pictures_of(visitor, "live"))
 
-    visitor.page.evaluate(f"animate({FRAMES})")
+    seconds = visitor.page.evaluate(
+        "async (frames) => { const at = performance.now(); await animate(frames);"
+        " return (performance.now() - at) / 1000; }",
+        FRAMES,
+    )
     # The agent ends up with the last frame, though it never got most of the others.
     wait_for_replay_pixel(viewer, "live", "0,200,100,255")
     sent = len(pictures_of(visitor, "live")) - before
-    assert 1 <= sent < FRAMES / 4
+    # The rate is per second, and how long the frames took depends on the machine (a loaded
+    # one draws fewer a second): at 2 a second, pictures 0.5 s apart at least, from the
+    # first change to half a second after the last, are at most 2 * seconds + 2.
+    assert 1 <= sent <= 2 * seconds + 2, (sent, seconds)
 
 
 def test_a_group_without_canvas_pictures_sends_none(

@@ -103,5 +103,5 @@ def test_viewer_renders_the_pages_own_styles_and_images(server, open_visitor, op
     assert width > 0
     expect(logo).to_have_js_property("naturalWidth", width)
     page_bg = visitor.page.evaluate("getComputedStyle(document.body).backgroundColor")
-    assert mirror.locator("body").evaluate("b => getComputedStyle(b).backgroundColor") == page_bg
     assert page_bg == "rgb(251, 248, 241)"
+    expect(mirror.locator("body")).to_have_css("background-color", page_bg)

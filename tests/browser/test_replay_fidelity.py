@@ -92,12 +92,18 @@ def test_the_layout_around_a_canvas_is_the_visitors(pages_url, open_visitor, ope
       return [r.x, r.y, r.width, r.height];
     }"""
     in_replay = """(id) => {
-      const doc = document.querySelector("#viewer .stage iframe").contentDocument;
-      const r = doc.getElementById(id).getBoundingClientRect();
+      const frame = document.querySelector("#viewer .stage iframe");
+      const element = frame?.contentDocument?.getElementById(id);
+      if (!element) return null;
+      const r = element.getBoundingClientRect();
       return [r.x, r.y, r.width, r.height];
     }"""
+    # The replay lays the page out as its frames arrive: wait for each box, not one look.
     for element in ("chart", "below", "gl"):
-        assert viewer.evaluate(in_replay, element) == visitor.page.evaluate(box, element)
+        viewer.wait_for_function(
+            f"(want) => JSON.stringify(({in_replay})(want[0])) === JSON.stringify(want[1])",
+            arg=[element, visitor.page.evaluate(box, element)],
+        )
 
 
 def sent_events(visitor) -> list[dict]:

@@ -40,10 +40,21 @@ BOX = """(id) => {
   return [r.x, r.y, r.width, r.height];
 }"""
 REPLAY_BOX = """(id) => {
-  const doc = document.querySelector("#viewer .stage iframe").contentDocument;
-  const r = doc.getElementById(id).getBoundingClientRect();
+  const frame = document.querySelector("#viewer .stage iframe");
+  const element = frame?.contentDocument?.getElementById(id);
+  if (!element) return null;
+  const r = element.getBoundingClientRect();
   return [r.x, r.y, r.width, r.height];
 }"""
+
+
+def wait_for_same_box(visitor, viewer, element: str) -> None:
+    """Wait until element `element` has the same box in the replay as on the visitor's page:
+    the replay lays the page out as its frames arrive, so one look may come too early."""
+    viewer.wait_for_function(
+        f"(want) => JSON.stringify(({REPLAY_BOX})({element!r})) === JSON.stringify(want)",
+        arg=visitor.page.evaluate(BOX, element),
+    )
 
 
 def wait_for_same_canvas(visitor, viewer, canvas: str) -> None:
@@ -60,7 +71,7 @@ def test_a_chart_js_chart_shows_for_the_agent_and_follows_its_updates(
     viewer = open_viewer(visitor.start())
 
     wait_for_same_canvas(visitor, viewer, "sales")
-    assert viewer.evaluate(REPLAY_BOX, "after") == visitor.page.evaluate(BOX, "after")
+    wait_for_same_box(visitor, viewer, "after")
     visitor.page.evaluate("update()")
     wait_for_same_canvas(visitor, viewer, "sales")
 
@@ -164,7 +175,7 @@ def test_focus_styles_made_by_emotion_show_for_the_agent(pages_url, open_visitor
     wait_for_same_style(visitor, viewer, ["#note"], "background-color")
     card = visitor.page.evaluate("document.getElementById('email').parentElement.className")
     wait_for_same_style(visitor, viewer, [f".{card}"], "outline-color")
-    assert viewer.evaluate(REPLAY_BOX, "note") == visitor.page.evaluate(BOX, "note")
+    wait_for_same_box(visitor, viewer, "note")
 
 
 def test_a_leaflet_map_drawn_on_a_canvas_follows_the_visitor(pages_url, open_visitor, open_viewer):
@@ -181,7 +192,7 @@ def test_a_leaflet_map_drawn_on_a_canvas_follows_the_visitor(pages_url, open_vis
     wait_for_same_canvas(visitor, viewer, "routes")
     visitor.page.evaluate("pan()")
     wait_for_same_canvas(visitor, viewer, "routes")
-    assert viewer.evaluate(REPLAY_BOX, "after") == visitor.page.evaluate(BOX, "after")
+    wait_for_same_box(visitor, viewer, "after")
     viewer.wait_for_function(
         """() => {
           const doc = document.querySelector("#viewer .stage iframe").contentDocument;
@@ -208,7 +219,4 @@ def test_a_fontsource_font_loads_in_the_replay(pages_url, open_visitor, open_vie
         }"""
     )
     for element in ("story", "after-title"):
-        viewer.wait_for_function(
-            f"(want) => JSON.stringify(({REPLAY_BOX})({element!r})) === JSON.stringify(want)",
-            arg=visitor.page.evaluate(BOX, element),
-        )
+        wait_for_same_box(visitor, viewer, element)

@@ -1,6 +1,8 @@
 """Several agents watch one session; a late joiner converges to the same page."""
 
-from playwright.sync_api import expect
+import time
+
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import replay
 
@@ -48,7 +50,21 @@ def test_second_agent_joining_mid_session_converges_to_the_same_dom(
             ["first question", "after both joined"]
         )
         expect(replay(viewer).locator("#question")).to_have_value("after both joined")
-    assert first.evaluate(MIRROR_HTML) == second.evaluate(MIRROR_HTML)
+    # Each viewer applies the frames as they reach it: the two copies are compared until
+    # both have caught up (or the time is up), never at one instant that may fall between
+    # two frames of one of them.
+    mirrors = same_mirrors(first, second)
+    assert mirrors[0] == mirrors[1]
+
+
+def same_mirrors(first: Page, second: Page, timeout: float = 10) -> tuple[str, str]:
+    """Both viewers' mirrors, once they are the same or `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        mirrors = (first.evaluate(MIRROR_HTML), second.evaluate(MIRROR_HTML))
+        if mirrors[0] == mirrors[1] or time.monotonic() > deadline:
+            return mirrors
+        first.wait_for_timeout(100)  # the next look, not a wait for something
 
 
 def test_agent_that_misses_a_frame_asks_for_a_snapshot_and_catches_up(
@@ -92,5 +108,7 @@ def test_agent_that_misses_a_frame_asks_for_a_snapshot_and_catches_up(
     visitor.page.click("#add-note")
     expect(replay(page).locator("#wishlist li")).to_have_text(["lost in transit"])
     assert dropped and resyncs
-    assert len(snapshots) == 2  # the one on joining, and the one it asked for
+    # The one on joining, and the one it asked for. A viewer that waits over 3 s for a
+    # snapshot (a loaded machine) asks again, and the answer to that may still be on its way.
+    assert 2 <= len(snapshots) <= 1 + len(resyncs)
     expect(replay(page).locator("#question")).to_have_value("lost in transit")

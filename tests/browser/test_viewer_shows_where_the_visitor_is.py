@@ -86,15 +86,21 @@ def test_viewer_is_live_again_when_the_visitor_comes_back_on_its_next_page(
     visitor = open_visitor(f"{pages_url}/shop.html")
     viewer = open_viewer(visitor.start())
     expect(viewer.locator("#viewer")).to_have_attribute("data-line", "live")
-    seen: list[str] = []
-    viewer.expose_function("lineSeen", lambda line: seen.append(line))
+    # Every value the line had, recorded in the page as it changes: each record's old value
+    # (a callback reading the attribute could miss one that came and went between two).
     viewer.evaluate(
-        """() => new MutationObserver(() => window.lineSeen(viewer.dataset.line))
-          .observe(viewer, { attributes: true, attributeFilter: ["data-line"] })"""
+        """() => {
+          window.linesWere = [];
+          new MutationObserver((records) => {
+            for (const record of records) window.linesWere.push(record.oldValue);
+          }).observe(viewer, {
+            attributes: true, attributeFilter: ["data-line"], attributeOldValue: true,
+          });
+        }"""
     )
 
     visitor.page.click("#next")
 
     expect(viewer.locator(".page-title")).to_have_text("Basket")
     expect(viewer.locator("#viewer")).to_have_attribute("data-line", "live")
-    assert "navigating" in seen
+    assert "navigating" in viewer.evaluate("window.linesWere")

@@ -25,7 +25,7 @@ def _chat(viewer, text: str) -> None:
 def test_agent_and_visitor_chat_in_the_default_ui(server, pages_url, open_visitor, open_viewer):
     visitor = open_visitor(f"{pages_url}/ui.html")
     page = visitor.page
-    key = page.evaluate(START_AS, ["482913", "Grace Hopper"])
+    key = page.evaluate(START_AS, ["482915", "Grace Hopper"])
     viewer = open_viewer(key)
     status = page.get_by_role("region", name="Co-browsing")
     expect(status).to_contain_text("agent is viewing")

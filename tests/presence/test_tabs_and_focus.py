@@ -186,6 +186,11 @@ async def test_blurred_tabs_heartbeat_keeps_the_visitor_online(
     for _ in range(3):
         clock.advance(60)
         await send(older, {"t": "ping"})  # the focused tab is silent
+        # Answered after the ping: the server took it before the clock moves on. Else the
+        # open dashboard's sweep (every 0.05 s) could look at 120 s of silence from a tab
+        # whose pings are still on their way, and rightly say the visitor left.
+        await send(older, {"t": "hello", "visitorid": "v-1"})
+        assert await receive_error(older) == "already_started"
 
     assert await nothing(dashboard)
     later = await dashboard_of(dashboard_socket, agent, "v-1")
