@@ -4,6 +4,7 @@ database thread every socket shares). The origin is still checked on every conne
 changes reach the next one (test_admin_changes_a_group_for_the_next_connection.py)."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -46,3 +47,18 @@ def test_an_unknown_group_is_looked_up_every_time(demo_group):
             page_opens(group=99)
         assert refused.value.code == "unknown_group"
         assert len(queries.captured_queries) == 1
+
+
+def test_what_a_server_with_other_group_fields_kept_is_read_afresh(demo_group):
+    # During an upgrade, a process of the old code may have kept the group with the
+    # fields it knows.
+    page_opens()
+    generation, db, values, _ = cache.get("tandem.group.72")
+    old = {"id": values["id"], "public_id": 72, "a_field_now_gone": 1}
+    cache.set("tandem.group.72", (generation, db, old, ["evil.example"]))
+
+    group = page_opens()
+
+    assert group.mask_selectors == demo_group.mask_selectors
+    with pytest.raises(TandemError):
+        page_opens("https://evil.example")
