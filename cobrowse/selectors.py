@@ -69,6 +69,7 @@ def group_trusted_patterns(*, group: Group) -> list[str]:
 # bounds what a change the signals do not see (a queryset update, SQL by hand) leaves.
 _GROUPS_GENERATION = "tandem.groups.generation"
 GROUP_CACHE_SECONDS = 60
+_NOT_CACHED = {"visitor_id_secret"}
 
 
 def _group_key(public_id: int) -> str:
@@ -89,10 +90,12 @@ def group_for_sockets(*, public_id: int) -> tuple[Group, list[str]]:
     if generation is None:
         cache.add(_GROUPS_GENERATION, secrets.token_hex(8), timeout=None)
         generation = cache.get(_GROUPS_GENERATION)
-    names = [field.attname for field in Group._meta.concrete_fields]
+    # The row's values but its secret, not a pickled instance: the group is made as a query
+    # makes it (`only()` the cached fields: reading the secret, for groups that sign visitor
+    # ids, is one query of its own, so it is never written to Redis); values a server with
+    # other fields stored (during an upgrade) are not used.
+    names = [f.attname for f in Group._meta.concrete_fields if f.attname not in _NOT_CACHED]
     entry = found.get(key)
-    # The row's values, not a pickled instance: the group is made as a query makes it, and
-    # values a server with other fields stored (during an upgrade) are not used.
     if entry is not None and entry[0] == generation and list(entry[2]) == names:
         _, db, values, patterns = entry
         return Group.from_db(db, names, list(values.values())), patterns

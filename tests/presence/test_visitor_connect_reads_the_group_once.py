@@ -62,3 +62,15 @@ def test_what_a_server_with_other_group_fields_kept_is_read_afresh(demo_group):
     assert group.mask_selectors == demo_group.mask_selectors
     with pytest.raises(TandemError):
         page_opens("https://evil.example")
+
+
+def test_the_visitor_id_secret_stays_in_the_database(demo_group):
+    """The cache may be Redis, shared by every process: the key a site signs visitor ids
+    with is not written there. A group that signs ids reads it with one query of its own."""
+    page_opens()
+    assert demo_group.visitor_id_secret not in repr(cache.get("tandem.group.72"))
+
+    with CaptureQueriesContext(connection) as queries:
+        group = page_opens()
+        assert group.visitor_id_secret == demo_group.visitor_id_secret
+    assert len(queries.captured_queries) == 1
