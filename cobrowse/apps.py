@@ -6,7 +6,10 @@ class CobrowseConfig(AppConfig):
     verbose_name = "Co-browsing"
 
     def ready(self) -> None:
-        from cobrowse import sweeps
+        from cobrowse import (
+            receivers,  # noqa: F401  (connects the group signals)
+            sweeps,
+        )
         from core import leases
 
         leases.sweep_register(sweeps.sweep_if_leased)

@@ -1,11 +1,13 @@
 """Reads of groups, sites and sessions, with the permission checks that guard them."""
 
+import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,10 +60,56 @@ def group_trusted_patterns(*, group: Group) -> list[str]:
     return list(group.trusted_domains.values_list("pattern", flat=True))
 
 
+# Every page of a site opens a socket, each naming its group and needing the group's
+# trusted domains: two queries on the database thread all sockets share. Both are kept in
+# Django's cache (every process sees it: Redis with REDIS_URL), under a generation any
+# change to a group or a trusted domain replaces (cobrowse/receivers.py), so the next
+# socket reads the change, in every process. An entry read before a change can only be
+# stored under the generation it was read in, never under the new one. The time limit
+# bounds what a change the signals do not see (a queryset update, SQL by hand) leaves.
+_GROUPS_GENERATION = "tandem.groups.generation"
+GROUP_CACHE_SECONDS = 60
+_NOT_CACHED = {"visitor_id_secret"}
+
+
+def _group_key(public_id: int) -> str:
+    return f"tandem.group.{public_id}"
+
+
+def groups_changed() -> None:
+    """A group or a trusted domain changed: no socket uses what was read before."""
+    cache.set(_GROUPS_GENERATION, secrets.token_hex(8), timeout=None)
+
+
+def group_for_sockets(*, public_id: int) -> tuple[Group, list[str]]:
+    """The group a socket names and its trusted domain patterns, as `group_get` and
+    `group_trusted_patterns` read them; from the cache when no change came since."""
+    key = _group_key(public_id)
+    found = cache.get_many([_GROUPS_GENERATION, key])
+    generation = found.get(_GROUPS_GENERATION)
+    if generation is None:
+        cache.add(_GROUPS_GENERATION, secrets.token_hex(8), timeout=None)
+        generation = cache.get(_GROUPS_GENERATION)
+    # The row's values but its secret, not a pickled instance: the group is made as a query
+    # makes it (`only()` the cached fields: reading the secret, for groups that sign visitor
+    # ids, is one query of its own, so it is never written to Redis); values a server with
+    # other fields stored (during an upgrade) are not used.
+    names = [f.attname for f in Group._meta.concrete_fields if f.attname not in _NOT_CACHED]
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation and list(entry[2]) == names:
+        _, db, values, patterns = entry
+        return Group.from_db(db, names, list(values.values())), patterns
+    group = group_get(public_id=public_id)
+    patterns = group_trusted_patterns(group=group)
+    values = {name: getattr(group, name) for name in names}
+    cache.set(key, (generation, group._state.db, values, patterns), timeout=GROUP_CACHE_SECONDS)
+    return group, patterns
+
+
 def group_for_page(public_id: int, origin: str) -> Group:
     """The group a visitor page's socket names, if the page's Origin is one it trusts."""
-    group = group_get(public_id=public_id)
-    if not origin_trusted(origin, group_trusted_patterns(group=group)):
+    group, patterns = group_for_sockets(public_id=public_id)
+    if not origin_trusted(origin, patterns):
         host = urlsplit(origin[:200]).hostname or "the page's host"
         raise TandemError(
             ErrorCode.ORIGIN,
@@ -77,7 +125,7 @@ def group_for_socket(*, public_id: int, origin: str, host: str) -> Group:
     that embeds it: the frame itself is embeddable only by trusted domains).
     Raises TandemError(ORIGIN) or (NOT_FOUND) as `group_for_page`."""
     if origin and origin_is_own(origin, host, settings.CSRF_TRUSTED_ORIGINS):
-        return group_get(public_id=public_id)
+        return group_for_sockets(public_id=public_id)[0]
     return group_for_page(public_id, origin)
 
 
