@@ -4,9 +4,7 @@ Thin edges: validate (in `FrameConsumer`), call one service, reply. Channel-laye
 messages are handled by one method per type (`session.ended` -> `session_ended`).
 """
 
-import asyncio
 import logging
-from datetime import datetime
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -20,6 +18,7 @@ from cobrowse.relays.input import input_refused, input_relay
 from cobrowse.services import remote_control, reverse, sessions, share, tabs
 from core import groups, ids
 from core.errors import ErrorCode, TandemError
+from core.later import call_later
 from core.protocol import AGENT, INPUT_KINDS, VISITOR
 from core.sockets import CLOSE_ENDED, AgentSocket, FrameConsumer
 
@@ -29,28 +28,6 @@ log = logging.getLogger("tandem.session")
 
 
 _visitor_group = database_sync_to_async(selectors.group_for_page)
-
-
-_pending_ends: set[asyncio.Task] = set()
-
-
-def _end_if_not_back(session_id: int, left_at: datetime, delay: float) -> None:
-    """After `delay` seconds, end the session unless a visitor page came back to it. The
-    prompt path only: if this process dies first, another process's sweep ends it
-    (cobrowse/sweeps.py), and the row lock lets only one of them do so."""
-
-    async def run() -> None:
-        await asyncio.sleep(delay)
-        try:
-            await database_sync_to_async(sessions.session_end_if_abandoned)(
-                session_id=session_id, left_at=left_at
-            )
-        except Exception:
-            log.exception("ending abandoned session failed session=%s", session_id)
-
-    task = asyncio.get_running_loop().create_task(run())
-    _pending_ends.add(task)
-    task.add_done_callback(_pending_ends.discard)
 
 
 class VisitorConsumer(FrameConsumer):
@@ -92,7 +69,11 @@ class VisitorConsumer(FrameConsumer):
                 session_id=session_id, left_at=left_at
             )
         else:
-            _end_if_not_back(session_id, left_at, grace)
+            # If this process dies first, another process's sweep ends it (cobrowse/sweeps.py),
+            # and the row lock lets only one of them do so.
+            call_later(
+                grace, sessions.session_end_if_abandoned, session_id=session_id, left_at=left_at
+            )
 
     def who(self) -> str:
         group = self.group.public_id if self.group else "-"

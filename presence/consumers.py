@@ -4,10 +4,12 @@ signals and invokes for them."""
 import asyncio
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 
 from cobrowse.selectors import group_for_socket
 from core.errors import ErrorCode, TandemError
-from core.protocol import PRESENCE
+from core.later import call_later
+from core.protocol import PRESENCE, CloseCode
 from core.sockets import FrameConsumer
 from presence import registry, services
 
@@ -37,19 +39,35 @@ class PresenceConsumer(FrameConsumer):
     async def disconnect(self, code) -> None:
         if self.expiry is not None:
             self.expiry.cancel()
-        await self.leave()
+        # A page that closes its socket itself (disconnect(), a new visitor id) leaves now.
+        # One that went away (1001: it went to another page or was closed) or lost the
+        # connection stays online a little, for its next page to connect. A unique id is
+        # the connection's own: no page comes back to it.
+        away = code != CloseCode.NORMAL and self.deadline is None
+        await self.leave(settings.TANDEM_PRESENCE_LEAVE_GRACE_SECONDS if away else 0)
 
-    async def leave(self) -> None:
-        """Go offline now: the visitor's entry and a unique id are freed at once."""
+    async def leave(self, grace: float = 0) -> None:
+        """Go offline: the visitor's entry (after `grace` seconds unless a page of it comes
+        back) and a unique id (at once) are freed."""
         if self.visitor_id is None:
             return
         visitor_id, self.visitor_id = self.visitor_id, None
         await self.channel_layer.group_discard(
             services.visitor_group(self.group.id, visitor_id), self.channel_name
         )
-        await database_sync_to_async(services.visitor_disconnect)(
-            group=self.group, visitor_id=visitor_id, channel=self.channel_name
+        away_until = await database_sync_to_async(services.visitor_disconnect)(
+            group=self.group, visitor_id=visitor_id, channel=self.channel_name, grace=grace
         )
+        if away_until is not None:
+            # If this process dies first, the dashboards' sweep drops the visitor
+            # (TANDEM_PRESENCE_SWEEP_SECONDS): past its grace it no longer counts as online.
+            call_later(
+                grace,
+                services.visitor_gone_if_not_back,
+                group=self.group,
+                visitor_id=visitor_id,
+                away_until=away_until,
+            )
 
     async def fail(self, error: TandemError) -> None:
         if error.code == ErrorCode.EXPIRED:

@@ -53,7 +53,13 @@ def _lock(key: str) -> Iterator[None]:
 
 
 def _alive(entry: dict | None, at: float) -> bool:
-    return entry is not None and at - entry["seen"] <= settings.TANDEM_PRESENCE_TIMEOUT_SECONDS
+    """Heard from lately, and not a visitor whose last page closed longer ago than the grace
+    (`away_until`: see visitor_offline)."""
+    return (
+        entry is not None
+        and at - entry["seen"] <= settings.TANDEM_PRESENCE_TIMEOUT_SECONDS
+        and at <= entry.get("away_until", at)
+    )
 
 
 class Leave(NamedTuple):
@@ -61,6 +67,7 @@ class Leave(NamedTuple):
 
     gone: bool  # it was the last: the visitor is offline now
     focus: str | None  # the connection that took the focus over from it, if any
+    away_until: float | None = None  # it was the last: online until then, unless back
 
 
 def _tab(entry: dict | None, channel: str) -> dict | None:
@@ -85,6 +92,7 @@ def visitor_online(*, group_id: int, visitor_id: str, channel: str, info: dict) 
         if not _alive(previous, at):
             previous = None
         tabs = _live_tabs(previous, at) if previous else {}
+        had_tabs = bool(tabs)  # none: the visitor is back from another page within the grace
         tabs[channel] = {"opened": tabs.get(channel, {}).get("opened", at), "seen": at}
         cache.set(
             key,
@@ -103,7 +111,7 @@ def visitor_online(*, group_id: int, visitor_id: str, channel: str, info: dict) 
         with _lock(index):
             cache.set(index, (cache.get(index) or set()) | {visitor_id}, timeout=None)
         return None
-    return previous["channel"] if previous["channel"] != channel else None
+    return previous["channel"] if had_tabs and previous["channel"] != channel else None
 
 
 def visitor_update(*, group_id: int, visitor_id: str, channel: str, info: dict) -> dict | None:
@@ -134,9 +142,12 @@ def visitor_seen(*, group_id: int, visitor_id: str, channel: str) -> None:
             cache.set(key, entry, timeout=_entry_timeout())
 
 
-def visitor_offline(*, group_id: int, visitor_id: str, channel: str) -> Leave:
+def visitor_offline(*, group_id: int, visitor_id: str, channel: str, grace: float = 0) -> Leave:
     """Forget `channel`. The visitor stays online while another of its connections is alive;
-    when `channel` had the focus, the most recently opened of them takes it over."""
+    when `channel` had the focus, the most recently opened of them takes it over. When it
+    was the last, the visitor stays online `grace` seconds more (`away_until`), so that a
+    page that goes to the next page of the site (which connects again) is one visitor
+    online all along; `visitor_forget` ends that unless it came back."""
     key = _visitor_key(group_id, visitor_id)
     at = now()
     with _lock(key):
@@ -154,11 +165,36 @@ def visitor_offline(*, group_id: int, visitor_id: str, channel: str) -> Leave:
             entry["seen"] = max(tab["seen"] for tab in tabs.values())
             cache.set(key, entry, timeout=_entry_timeout())
             return Leave(gone=False, focus=focus)
+        if grace > 0:
+            entry["tabs"] = {}
+            entry["away_until"] = at + grace
+            cache.set(key, entry, timeout=_entry_timeout())
+            return Leave(gone=False, focus=None, away_until=entry["away_until"])
         cache.delete(key)
+    _unindex(group_id, visitor_id)
+    return Leave(gone=True, focus=None)
+
+
+def visitor_forget(*, group_id: int, visitor_id: str, away_until: float) -> bool:
+    """The grace `visitor_offline` gave has passed: forget the visitor unless one of its
+    pages connected since. True when it is gone now."""
+    key = _visitor_key(group_id, visitor_id)
+    with _lock(key):
+        entry = cache.get(key)
+        if entry is None or entry.get("away_until") != away_until:
+            return False
+        cache.delete(key)
+    _unindex(group_id, visitor_id)
+    return True
+
+
+def _unindex(group_id: int, visitor_id: str) -> None:
+    """Take a visitor whose entry was deleted out of the group's index, unless a page of it
+    connected again in between (and put it back in)."""
     index = _index_key(group_id)
     with _lock(index):
-        cache.set(index, (cache.get(index) or set()) - {visitor_id}, timeout=None)
-    return Leave(gone=True, focus=None)
+        if cache.get(_visitor_key(group_id, visitor_id)) is None:
+            cache.set(index, (cache.get(index) or set()) - {visitor_id}, timeout=None)
 
 
 def visitor_focused(*, group_id: int, visitor_id: str) -> str | None:

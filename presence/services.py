@@ -207,26 +207,46 @@ def visitor_presence(*, group: Group, visitor_id: str, channel: str, info: dict)
         )
 
 
-def visitor_disconnect(*, group: Group, visitor_id: str, channel: str) -> None:
+def visitor_disconnect(
+    *, group: Group, visitor_id: str, channel: str, grace: float = 0
+) -> float | None:
     """A tab closed. The visitor is gone when it was the last; when it had the focus, the
-    most recently opened tab left takes it over (and with it the waiting messages)."""
+    most recently opened tab left takes it over (and with it the waiting messages).
+
+    `grace` (seconds): a last tab that did not close on purpose (the page went to another
+    page of the site, or was closed) leaves the visitor online that long, for its next page
+    to connect. Returns when that ends (registry.now() time) for `visitor_gone_if_not_back`,
+    or None when the visitor is gone already or still has other tabs."""
     registry.unique_release(group_id=group.id, code=visitor_id, channel=channel)
-    left = registry.visitor_offline(group_id=group.id, visitor_id=visitor_id, channel=channel)
+    left = registry.visitor_offline(
+        group_id=group.id, visitor_id=visitor_id, channel=channel, grace=grace
+    )
+    if left.away_until is not None:
+        return left.away_until
     with transaction.atomic():
-        if not left.gone:
+        if left.gone:
+            _gone(group=group, visitor_id=visitor_id)
+        else:
             # The focus may have moved, and the visitor's first connection may have
             # changed (it gets the stored messages): the others check.
             _focus_moved(group=group, visitor_id=visitor_id)
-        if left.gone:
-            broadcast_after_commit(
-                groups.dashboard(group.id),
-                {
-                    "type": "dashboard.visitor_gone",
-                    "group": group.public_id,
-                    "visitorid": visitor_id,
-                },
-            )
-            log.info("visitor offline group=%s", group.public_id)
+    return None
+
+
+def visitor_gone_if_not_back(*, group: Group, visitor_id: str, away_until: float) -> None:
+    """The grace `visitor_disconnect` gave is over: the dashboards hear the visitor left,
+    unless a page of it connected since."""
+    if registry.visitor_forget(group_id=group.id, visitor_id=visitor_id, away_until=away_until):
+        with transaction.atomic():
+            _gone(group=group, visitor_id=visitor_id)
+
+
+def _gone(*, group: Group, visitor_id: str) -> None:
+    broadcast_after_commit(
+        groups.dashboard(group.id),
+        {"type": "dashboard.visitor_gone", "group": group.public_id, "visitorid": visitor_id},
+    )
+    log.info("visitor offline group=%s", group.public_id)
 
 
 def visitor_terms(*, group: Group, visitor_id: str, status: str, key: str | None) -> None:

@@ -246,6 +246,9 @@ TANDEM_VISITOR_GRACE_SECONDS = env_int("TANDEM_VISITOR_GRACE_SECONDS", 75, minim
 # Presence: a visitor whose page sent nothing (it pings every 30 s) for this long is gone;
 # an agent's message for an offline visitor waits this long for it to come back.
 TANDEM_PRESENCE_TIMEOUT_SECONDS = env_int("TANDEM_PRESENCE_TIMEOUT_SECONDS", 90, minimum=10)
+# A visitor whose last page went away (to the next page of the site, or closed) stays
+# online this long, so that browsing a site is one visit, not a leave and a return per click.
+TANDEM_PRESENCE_LEAVE_GRACE_SECONDS = env_int("TANDEM_PRESENCE_LEAVE_GRACE_SECONDS", 10, minimum=0)
 # How often an open dashboard drops visitors whose heartbeat stopped without a goodbye.
 TANDEM_PRESENCE_SWEEP_SECONDS = env_int("TANDEM_PRESENCE_SWEEP_SECONDS", 30, minimum=1)
 # An open dashboard refreshes its agent's availability every TANDEM_PRESENCE_SWEEP_SECONDS;

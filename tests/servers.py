@@ -122,6 +122,10 @@ def server_env(tmp: Path, **extra: str) -> dict:
         "TANDEM_CLIENT_SESSION_STARTS_PER_MINUTE": "0",
         # The asset proxy fetches from the test sites on 127.0.0.1 (loopback).
         "TANDEM_ASSET_ALLOW_PRIVATE": "1",
+        # A presence page that goes away stays online this long for its next page: long
+        # enough for a page of the test sites to load, short enough that a closed one
+        # leaves within an expect's wait.
+        "TANDEM_PRESENCE_LEAVE_GRACE_SECONDS": "3",
         **extra,
     }
     return env

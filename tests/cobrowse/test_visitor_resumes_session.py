@@ -1,12 +1,12 @@
 """A visitor page navigates, or loses its connection, and comes back with its resume token:
 the session carries on. Two tabs of one session: only the focused one streams."""
 
-import asyncio
 import json
 import time
 from unittest import mock
 
 import pytest
+from channels.db import database_sync_to_async
 from django.core import signing
 
 from cobrowse import consumers
@@ -196,12 +196,9 @@ async def test_page_coming_back_within_the_grace_period_keeps_the_session(
 ):
     # The grace period runs out when the test says, not on the wall clock: a short real one
     # could run out before a slow machine has the page back, and end the session rightly.
-    pending: list[tuple[int, object]] = []
-    end_if_not_back = consumers._end_if_not_back
+    pending: list[tuple] = []
     monkeypatch.setattr(
-        consumers,
-        "_end_if_not_back",
-        lambda session_id, left_at, delay: pending.append((session_id, left_at)),
+        consumers, "call_later", lambda delay, service, **kwargs: pending.append((service, kwargs))
     )
     page = await visitor_socket()
     started = await start(page)
@@ -213,10 +210,8 @@ async def test_page_coming_back_within_the_grace_period_keeps_the_session(
     assert await receive(viewer) == {"t": "visitor", "state": "here"}
 
     # Past the grace period: the pending end must see the page came back.
-    [(session_id, left_at)] = pending
-    earlier = set(consumers._pending_ends)  # other tests' ends, on their own loops
-    end_if_not_back(session_id, left_at, 0)
-    await asyncio.gather(*(consumers._pending_ends - earlier))
+    [(service, kwargs)] = pending
+    await database_sync_to_async(service)(**kwargs)
     assert await nothing(viewer)
 
     assert (await latest_session(started["key"])).state == CobrowseSession.State.ACTIVE
