@@ -77,7 +77,10 @@ def test_rest_lookupvisitor_gives_glances_timestamps_and_signal_server(
     assert found["direct"] == found["ds"] == found["directserver"]
     assert found["direct"].endswith("/presence")
     page.close()
-    expect(agent.locator("#visitors tr[data-visitor='72:sample-2']")).to_have_count(0)
+    # Gone once the grace for a next page is over (3 s in the tests' server).
+    expect(agent.locator("#visitors tr[data-visitor='72:sample-2']")).to_have_count(
+        0, timeout=10_000
+    )
     gone = agent.request.get(
         f"{server.url}/presence/lookupvisitor?groupid=72&visitorid=sample-2"
     ).json()
