@@ -513,6 +513,12 @@ SHAPES: dict[str, Shape] = {
             "browser": Field(str),
             "data": Field(dict, ts="Record<string, string | number>"),
             "since": Field(_NUM),
+            "cobrowse": Field(
+                bool,
+                doc="Whether the page of the visitor's focused tab can start a co-browse "
+                "session (its presence `hello` said `cobrowse: true`). A dashboard treats a "
+                "summary without it as `false`.",
+            ),
         },
         doc="A visitor online (presence), as the dashboard lists it.",
     ),
@@ -1248,6 +1254,15 @@ PRESENCE = Socket(
                     False,
                     doc="`true`: a unique connection; the server picks the id. Not together "
                     "with `visitorid` (`bad_frame`).",
+                ),
+                "cobrowse": Field(
+                    bool,
+                    False,
+                    doc="`true`: this page can start a co-browse session when an agent invokes "
+                    "`startSession` (the full loader sends it). Absent or `false`: presence "
+                    "only (`script=PresenceVisitor`); the dashboard offers no Co-browse or "
+                    "Show my screen for the visitor while this connection has its focus. "
+                    "Anything but a boolean: `bad_frame`.",
                 ),
             },
             doc="The first frame. Answered with `connected`.",

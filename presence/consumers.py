@@ -101,6 +101,7 @@ class PresenceConsumer(FrameConsumer):
             visitor_id=visitor_id,
             channel=self.channel_name,
             signature=frame.get("visitorsig"),
+            cobrowse=frame.get("cobrowse", False),
         )
         await self.listen_as(visitor_id)
         await self.hand(pending)
@@ -109,7 +110,7 @@ class PresenceConsumer(FrameConsumer):
         if "visitorid" in frame:
             raise TandemError(ErrorCode.BAD_FRAME, "A unique connection is given its id.")
         code, self.deadline = await database_sync_to_async(services.unique_connect)(
-            group=self.group, channel=self.channel_name
+            group=self.group, channel=self.channel_name, cobrowse=frame.get("cobrowse", False)
         )
         await self.listen_as(code)
         await self.send_frame(PRESENCE.frame("unique", visitorid=code, seconds=self.remaining()))

@@ -82,9 +82,13 @@ def _live_tabs(entry: dict, at: float) -> dict[str, dict]:
     return {channel: tab for channel, tab in tabs.items() if at - tab["seen"] <= timeout}
 
 
-def visitor_online(*, group_id: int, visitor_id: str, channel: str, info: dict) -> str | None:
+def visitor_online(
+    *, group_id: int, visitor_id: str, channel: str, info: dict, cobrowse: bool | None = None
+) -> str | None:
     """Record `channel` as the visitor's focused connection: a new tab, or an open one that
-    takes the focus back. Returns the connection that had the focus, if another."""
+    takes the focus back. Returns the connection that had the focus, if another.
+    `cobrowse`: whether the tab's page can start a co-browse session (its hello said);
+    None keeps what it said before."""
     key = _visitor_key(group_id, visitor_id)
     at = now()
     with _lock(key):
@@ -93,7 +97,10 @@ def visitor_online(*, group_id: int, visitor_id: str, channel: str, info: dict) 
             previous = None
         tabs = _live_tabs(previous, at) if previous else {}
         had_tabs = bool(tabs)  # none: the visitor is back from another page within the grace
-        tabs[channel] = {"opened": tabs.get(channel, {}).get("opened", at), "seen": at}
+        tab = tabs.get(channel, {})
+        tabs[channel] = {**tab, "opened": tab.get("opened", at), "seen": at}
+        if cobrowse is not None:
+            tabs[channel]["cobrowse"] = cobrowse
         cache.set(
             key,
             {

@@ -89,6 +89,8 @@ def summary(*, group: Group, entry: dict) -> dict:
         "browser": info.get("browser", ""),
         "data": info.get("data", {}),
         "since": entry["since"],
+        # What the focused tab's page can do: an entry from before tabs said so, none.
+        "cobrowse": bool(entry.get("tabs", {}).get(entry["channel"], {}).get("cobrowse")),
     }
 
 
@@ -117,20 +119,28 @@ def visitor_signature_check(*, group: Group, visitor_id: str, signature: object)
 
 
 def visitor_connect(
-    *, group: Group, visitor_id: str, channel: str, signature: object = None
+    *,
+    group: Group,
+    visitor_id: str,
+    channel: str,
+    signature: object = None,
+    cobrowse: bool = False,
 ) -> list[dict]:
     """A visitor tab connects and takes the focus; returns the messages waiting for it
-    (none when another connection of the visitor is live: see pending_messages)."""
+    (none when another connection of the visitor is live: see pending_messages).
+    `cobrowse`: its page can start a co-browse session (the full loader, not presence alone)."""
     visitor_id_check(visitor_id)
     visitor_signature_check(group=group, visitor_id=visitor_id, signature=signature)
-    return _visitor_online(group=group, visitor_id=visitor_id, channel=channel)
+    return _visitor_online(group=group, visitor_id=visitor_id, channel=channel, cobrowse=cobrowse)
 
 
-def _visitor_online(*, group: Group, visitor_id: str, channel: str) -> list[dict]:
+def _visitor_online(*, group: Group, visitor_id: str, channel: str, cobrowse: bool) -> list[dict]:
     """A connection under `visitor_id` (checked, or given by the server) takes the focus."""
     if registry.unique_holder(group_id=group.id, code=visitor_id) not in (None, channel):
         raise TandemError(ErrorCode.KEY_IN_USE, "That visitor id is held by a unique connection.")
-    registry.visitor_online(group_id=group.id, visitor_id=visitor_id, channel=channel, info={})
+    registry.visitor_online(
+        group_id=group.id, visitor_id=visitor_id, channel=channel, info={}, cobrowse=cobrowse
+    )
     entry = registry.visitor_get(group_id=group.id, visitor_id=visitor_id)
     with transaction.atomic():
         _focus_moved(group=group, visitor_id=visitor_id)
@@ -160,14 +170,15 @@ def _focus_moved(*, group: Group, visitor_id: str) -> None:
     broadcast_after_commit(visitor_group(group.id, visitor_id), {"type": "presence.focus"})
 
 
-def unique_connect(*, group: Group, channel: str) -> tuple[str, float]:
+def unique_connect(*, group: Group, channel: str, cobrowse: bool = False) -> tuple[str, float]:
     """A visitor connects with no id of its own (connectUnique): it is given a 6-digit id no
     other live connection holds; returns (id, deadline). Messages left for an earlier holder
     of the same id are not this visitor's and are dropped."""
     seconds = settings.TANDEM_PRESENCE_UNIQUE_SECONDS
     code = registry.unique_reserve(group_id=group.id, channel=channel, seconds=seconds)
     PendingMessage.objects.filter(group=group, visitor_id=code).delete()
-    _visitor_online(group=group, visitor_id=code, channel=channel)  # the server's id: unsigned
+    # The server's id: unsigned.
+    _visitor_online(group=group, visitor_id=code, channel=channel, cobrowse=cobrowse)
     return code, registry.now() + seconds
 
 

@@ -187,6 +187,11 @@ export type VisitorSummary = {
   browser: string;
   data: Record<string, string | number>;
   since: number;
+  /**
+   * Whether the page of the visitor's focused tab can start a co-browse session (its presence
+   * `hello` said `cobrowse: true`). A dashboard treats a summary without it as `false`.
+   */
+  cobrowse: boolean;
 };
 
 /** `ws/visitor/<group>/` (cobrowse.consumers.VisitorConsumer): what the client sends. */
@@ -467,7 +472,7 @@ export type ServerToDashboard =
 /** `ws/presence/<group>/` (presence.consumers.PresenceConsumer): what the client sends. */
 export type PresenceClientFrame =
   /** `hello`: The first frame. Answered with `connected`. */
-  | { t: "hello"; visitorid?: string; visitorsig?: string; unique?: boolean }
+  | { t: "hello"; visitorid?: string; visitorsig?: string; unique?: boolean; cobrowse?: boolean }
   /** `presence`: What the visitor looks at. */
   | { t: "presence"; url?: string; title?: string; browser?: string; data?: Record<string, string | number> }
   /** `ping`: Heartbeat. No reply. */

@@ -1,6 +1,7 @@
 // The dashboard's "Visitors online" table: presence, live, with a message box, a
 // co-browse button and a "Show my screen" button per visitor (signalVisitor /
-// invokeVisitor startSession; with `reverse: true` for a reverse session).
+// invokeVisitor startSession; with `reverse: true` for a reverse session) whose focused
+// page can start a session (the full loader; not the presence-only script).
 import type { DashboardToServer, ServerToDashboard, VisitorSummary } from "../protocol";
 import { cell, replaceRow, replaceRows } from "./redraw";
 import { readableUserAgent } from "./useragent";
@@ -188,12 +189,17 @@ export class VisitorsTable {
     });
     const message = cell("Message", "message", form);
 
-    const action = cell(
-      "Actions",
-      "actions",
-      this.startButton_(visitor, "cobrowse", "Co-browse", `Co-browse with ${visitor.visitorid}`, false),
-      this.startButton_(visitor, "show-screen", "Show my screen", `Show my screen to ${visitor.visitorid}`, true),
-    );
+    // A page with presence alone ignores startSession: offer only what it can do, and say
+    // why in words every agent sees (not a disabled button's tooltip). A summary without
+    // `cobrowse` (an older server) counts as presence alone.
+    const action = visitor.cobrowse
+      ? cell(
+          "Actions",
+          "actions",
+          this.startButton_(visitor, "cobrowse", "Co-browse", `Co-browse with ${visitor.visitorid}`, false),
+          this.startButton_(visitor, "show-screen", "Show my screen", `Show my screen to ${visitor.visitorid}`, true),
+        )
+      : cell("Actions", "actions", "No co-browsing on this page (presence only): send a message instead.");
     tr.append(message, action);
     return tr;
   }

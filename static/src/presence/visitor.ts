@@ -230,10 +230,13 @@ class PresenceVisitor {
   }
 
   private opened_(): void {
+    // `cobrowse`: this page can start a session when an agent invokes startSession (the
+    // full loader); the presence-only script cannot, and the dashboard offers it nothing.
+    const cobrowse = !!this.env_.cobrowseVisitor_();
     const hello: PresenceClientFrame =
       this.unique_
-        ? { t: "hello", unique: true }
-        : { t: "hello", visitorid: this.visitorid ?? "", visitorsig: this.visitorsig || undefined }; // none: left out
+        ? { t: "hello", unique: true, cobrowse }
+        : { t: "hello", visitorid: this.visitorid ?? "", visitorsig: this.visitorsig || undefined, cobrowse }; // none: left out
     this.send_(hello);
     // A new connection takes the focus, and starts with the whole picture: the server
     // forgets a visitor that leaves (a new id, a dropped connection, a restart).
