@@ -27,3 +27,10 @@ def test_the_agent_pages_and_the_demo_shop_have_an_icon(server, new_context):
     assert (status, failed) == (200, [])
     status, failed = icon_and_failures(page, f"{server.url}/demo/")
     assert (status, failed) == (200, [])
+
+
+def test_the_admin_pages_have_an_icon(server, new_context):
+    page = new_context().new_page()
+    status, failed = icon_and_failures(page, f"{server.url}/admin/login/")
+    assert (status, failed) == (200, [])
+    assert page.get_by_role("button", name="Log in").is_visible()  # still Django's admin page
