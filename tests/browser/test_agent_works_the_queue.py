@@ -70,6 +70,13 @@ def test_agent_filters_by_visitor_page_or_key_and_shows_unjoined_only(
     agent.get_by_label("Filter").fill("Checkout · Tandem")
     expect(agent.locator(f"#sessions tr[data-key='{ada}']")).to_be_visible()
     expect(agent.locator(f"#sessions tr[data-key='{bob}']")).to_have_count(0)
+    # A filter that matches nothing says so, rather than showing an empty table.
+    no_match = agent.get_by_text("No session matches the filter.")
+    expect(no_match).to_be_hidden()
+    agent.get_by_label("Filter").fill(f"nobody-{tag}")
+    expect(agent.locator("#sessions tbody tr")).to_have_count(0)
+    expect(no_match).to_be_visible()
+    expect(agent.get_by_text("No active sessions right now.")).to_be_hidden()
 
     agent.get_by_label("Filter").fill(tag)
     open_viewer(bob, username="agent2")

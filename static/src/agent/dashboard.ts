@@ -65,9 +65,11 @@ function dashboardParts(table: HTMLTableElement, send: Send) {
   const body = table.tBodies[0];
   const empty = document.getElementById("no-sessions");
   const count = document.getElementById("session-count");
+  const noMatch = document.getElementById("no-match");
   const refreshEmpty = () => {
     empty?.toggleAttribute("hidden", queue.size > 0);
     const shown = body.rows.length;
+    noMatch?.toggleAttribute("hidden", shown > 0 || !queue.size);
     if (count) count.textContent = shown === queue.size ? `${queue.size}` : `${shown} of ${queue.size}`;
   };
   const queue = new SessionQueue(body, () => refreshEmpty());
