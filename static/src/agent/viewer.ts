@@ -39,6 +39,7 @@ function viewerParts(root: HTMLElement, send: (frame: AgentToServer) => void) {
       marks.page(page);
     },
     rebuilt: (replayer) => control.attach(replayer),
+    replayed: (events) => control.unsent(events),
   }, assets);
   const marks = new MarkTools(root, stage, send, () => replay.iframe);
   const chatPanel = root.querySelector<HTMLElement>(".chat");
