@@ -24,6 +24,8 @@ export class RemoteControl {
   private ownScrollUntil_ = 0;
   private scrollQueued_ = new Set<Node>();
   private typing_ = new Map<number, Typing>();
+  /** Another agent holding control (its client index), or 0. */
+  private holder_ = 0;
 
   constructor(
     private readonly root_: HTMLElement,
@@ -61,6 +63,7 @@ export class RemoteControl {
    * visitor). Pages embedding the viewer hear it as a `tandem:control` event. */
   changed(enabled: boolean, to = 0): void {
     const had = this.state_ === "on";
+    this.holder_ = enabled ? 0 : to;
     if (enabled) {
       this.show_("on", "You have control of the visitor's page.");
       this.replayer_?.enableInteract();
@@ -77,7 +80,9 @@ export class RemoteControl {
     this.replayer_?.disableInteract();
   }
 
+  /** An input or a request of this agent's was refused: a request no longer waits. */
   refused(msg: string): void {
+    if (this.state_ === "pending") return this.show_("off", msg);
     this.release_();
     this.note_(msg);
   }
@@ -196,6 +201,8 @@ export class RemoteControl {
     const stage = this.root_.querySelector<HTMLElement>(".stage");
     if (stage) stage.inert = state !== "on";
     this.button_("request").hidden = state !== "off";
+    // Another agent's control is given back (`rc` to 0) before anyone else can ask.
+    this.button_("request").disabled = this.holder_ > 0;
     this.button_("end").hidden = state === "off";
     this.button_("end").textContent = state === "pending" ? "Cancel request" : "End control";
     this.note_(text);
