@@ -82,7 +82,8 @@ def test_a_request_sent_just_before_the_first_agent_got_control_is_refused_in_th
     request.evaluate("button => { button.disabled = false; }")
     request.click()
 
-    expect(second.locator(".rc-status")).to_have_text("Another agent has control of the visitor's page.")
+    refusal = "Another agent has control of the visitor's page."
+    expect(second.locator(".rc-status")).to_have_text(refusal)
     expect(second.locator("#viewer")).to_have_attribute("data-state", "live")
     expect(request).to_be_visible()
     visitor.page.locator("#name").fill("still mirrored")
