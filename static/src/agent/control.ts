@@ -111,8 +111,9 @@ export class RemoteControl {
   // and restores them after rrweb rebuilt the document (which drops its listeners).
   private readonly handlers_: [string, EventListener, AddEventListenerOptions][] = [
     ["click", (event) => this.onClick_(event), { capture: true }],
+    // Not `change` too: it repeats the value an `input` sent (a list fires both), which
+    // the page would report back once only.
     ["input", (event) => this.onInput_(event), { capture: true }],
-    ["change", (event) => this.onInput_(event), { capture: true }],
     ["focusout", (event) => this.release_(this.idOf_(event.target)), { capture: true }],
     ["submit", (event) => event.preventDefault(), { capture: true }],
     ["wheel", () => this.markOwnScroll_(), { capture: true, passive: true }],
