@@ -22,6 +22,7 @@ class ErrorCode(StrEnum):
     ENDED = "ended"
     BAD_TOKEN = "bad_token"
     RC_OFF = "rc_off"
+    RC_BUSY = "rc_busy"
     MASKED = "masked"
     EXPIRED = "expired"
     # Screen share and reverse sessions (cobrowse/services/share.py, reverse.py).

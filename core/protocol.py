@@ -117,7 +117,7 @@ ERROR_DOCS: dict[ErrorCode, str] = {
         "field of the wrong type or too long; a negative `s`; both or neither of `e`/`d`; "
         "bad `part`/`parts`; a `start` key that is not 1-50 ASCII letters/digits/`-`/`_`; an "
         "`rc`/`rc_decline` without a pending request or whose `req` is not the pending one; "
-        "`rc_request` while control is on; `rc_give` to an unknown index; an unknown input "
+        "`rc_give` to an unknown index; an unknown input "
         "`kind`; a `share_start` `view` or `rtc` `kind` not allowed on that socket; an `rtc` "
         "`data` that is not an object; a `message` over 16 KiB; a bad visitor id, presence "
         "data, `hello`, `extend`, `mtype` or invoke."
@@ -187,6 +187,10 @@ ERROR_DOCS: dict[ErrorCode, str] = {
         "token past its short lifetime."
     ),
     ErrorCode.RC_OFF: "An agent sent `input` without holding remote control.",
+    ErrorCode.RC_BUSY: (
+        "`rc_request` while remote control is on (an agent holds it); the asking agent "
+        "may ask again once the holder's `rc` frame gives it back."
+    ),
     ErrorCode.SHARE_BUSY: "`share_start` while another agent of the session shares.",
     ErrorCode.NOT_SHARER: (
         "`share_pause`, `share_resume`, `share_stop` or `rtc` from an agent that is not sharing."

@@ -40,7 +40,8 @@ def rc_request(*, session_id: int, agent: AbstractBaseUser, index: int | None = 
         if session is None:
             raise TandemError(ErrorCode.ENDED, "The session has ended.")
         if session.rc_state == _RC.ON:
-            raise TandemError(ErrorCode.BAD_FRAME, "Remote control is already on.")
+            held = "You have" if session.rc_holder == index else "Another agent has"
+            raise TandemError(ErrorCode.RC_BUSY, f"{held} control of the visitor's page.")
         CobrowseSession.objects.filter(id=session_id).update(
             rc_state=_RC.REQUESTED, rc_holder=index
         )

@@ -23,6 +23,7 @@ export enum ErrorCode {
   ENDED = "ended",
   BAD_TOKEN = "bad_token",
   RC_OFF = "rc_off",
+  RC_BUSY = "rc_busy",
   MASKED = "masked",
   EXPIRED = "expired",
   SHARE_BUSY = "share_busy",

@@ -274,3 +274,22 @@ async def test_control_cannot_go_to_a_viewer_that_does_not_exist(
     assert await receive_error(visitor) == "bad_frame"
     assert await nothing(viewer)
     assert (await latest_session(key)).rc_state == "off"
+
+
+async def test_a_second_agent_asking_while_the_first_has_control_is_told_it_is_busy(
+    demo_group, agent, agent2, visitor_socket, agent_socket
+):
+    visitor, first, key = await watching(visitor_socket, agent_socket, agent)
+    await grant(visitor, first)
+    second, _ = await join(agent_socket, visitor, key, agent2)
+    assert await agents_count(first) == 2
+
+    await send(second, {"t": "rc_request"})
+
+    assert await receive(second) == {
+        "t": "error",
+        "code": "rc_busy",
+        "msg": "Another agent has control of the visitor's page.",
+    }
+    assert await nothing(visitor) and await nothing(first)
+    assert (await latest_session(key)).rc_state == "on"

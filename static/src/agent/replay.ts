@@ -30,6 +30,8 @@ export type ReplayHooks = {
   page(page: string | undefined): void;
   /** The snapshot is rebuilt in `replayer`'s iframe. */
   rebuilt(replayer: Replayer): void;
+  /** The events to replay of those that came (RemoteControl.unsent). */
+  replayed(events: eventWithTime[]): eventWithTime[];
 };
 
 /** Scale and centre the replay's frame in `stage` (at `zoom`); the scale, or null when the
@@ -139,7 +141,7 @@ export class LiveReplay {
 
   private apply_(events: eventWithTime[]): void {
     this.hooks_.visitorPage.events(events);
-    for (const event of this.restamp_(prepareEvents(events, this.replayer_))) this.replayer_?.addEvent(event);
+    for (const event of this.restamp_(prepareEvents(this.hooks_.replayed(events), this.replayer_))) this.replayer_?.addEvent(event);
     this.sinceSnapshot_ += events.length;
     if (this.sinceSnapshot_ > MAX_EVENTS_PER_REPLAYER && !this.refreshAsked_) {
       this.refreshAsked_ = true;

@@ -39,6 +39,7 @@ function viewerParts(root: HTMLElement, send: (frame: AgentToServer) => void) {
       marks.page(page);
     },
     rebuilt: (replayer) => control.attach(replayer),
+    replayed: (events) => control.unsent(events),
   }, assets);
   const marks = new MarkTools(root, stage, send, () => replay.iframe);
   const chatPanel = root.querySelector<HTMLElement>(".chat");
@@ -121,7 +122,7 @@ function viewerFrames(parts: Parts, showA11y: (enabled: boolean) => void, waitin
 
 /** An error frame: refused inputs leave the session as it was; anything else ends this view. */
 function refused(parts: Parts, waiting: WaitForSession, code: string, msg: string): void {
-  if (code === ErrorCode.MASKED || code === ErrorCode.RC_OFF) parts.control.refused(msg);
+  if (code === ErrorCode.MASKED || code === ErrorCode.RC_OFF || code === ErrorCode.RC_BUSY) parts.control.refused(msg);
   else if (code === ErrorCode.UNAUTHENTICATED) shutOut(parts, "signed-out", `${msg} ${SIGNED_OUT}`);
   else if (code === ErrorCode.FORBIDDEN) shutOut(parts, "error", msg);
   else if (code === ErrorCode.NOT_FOUND && waiting.notLive(msg)) return;
