@@ -80,7 +80,8 @@ export class ContactCode {
       onFrame_: (frame) => this.receive_(frame),
       onStatus_: (status, detail) => {
         if (status === "open") {
-          this.send_({ t: "hello", unique: true });
+          // `cobrowse`: an agent who finds this code may start a session (invoke startSession).
+          this.send_({ t: "hello", unique: true, cobrowse: true });
           this.send_({ t: "presence", url: this.page_.url, title: this.page_.title, browser: navigator.userAgent, data: this.page_.data });
         } else if (status === "reconnecting") {
           this.clearTimers_();
