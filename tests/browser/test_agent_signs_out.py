@@ -64,7 +64,10 @@ def test_a_signed_out_page_stays_out_when_the_close_after_it_is_lost(
             ws.send(message)
             if '"code":"unauthenticated"' in str(message):
                 cut.append(ws.url)
+                # The network is down both ways: the server's side goes too, so that no
+                # routed connection is left open for the context to wait on as it closes.
                 ws.close(code=1006, reason="network down")
+                upstream.close()
 
         upstream.on_message(from_server)
         ws.on_message(upstream.send)
