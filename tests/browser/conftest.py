@@ -97,6 +97,15 @@ def wait_for_event(page: Page, name: str, payload=None) -> None:
     )
 
 
+def ask_for_control(viewer: Page, visitor_page: Page) -> None:
+    """The agent of `viewer` asks for control and the visitor accepts in the page's own
+    consent prompt (the test pages keep it as `window.consent`)."""
+    visitor_page.evaluate("window.consent = null")
+    viewer.get_by_role("button", name="Request control").click()
+    visitor_page.wait_for_function("() => window.consent !== null")
+    visitor_page.evaluate("window.consent.accept()")
+
+
 def replay(viewer: Page) -> FrameLocator:
     """The mirrored page inside the agent's viewer."""
     return viewer.frame_locator("#viewer .stage iframe")

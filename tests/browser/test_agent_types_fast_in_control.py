@@ -5,7 +5,7 @@ page, in order. Keystrokes sent back to back lost characters ("hello world 12345
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import replay, wait_for_event
+from tests.browser.conftest import ask_for_control, replay, wait_for_event
 
 
 def test_every_character_of_a_fast_burst_reaches_the_visitors_field(
@@ -15,9 +15,7 @@ def test_every_character_of_a_fast_burst_reaches_the_visitors_field(
     viewer = open_viewer(visitor.start())
     mirror = replay(viewer)
     expect(mirror.locator("#heading")).to_have_text("Control")
-    viewer.get_by_role("button", name="Request control").click()
-    visitor.page.wait_for_function("() => window.consent !== null")
-    visitor.page.evaluate("window.consent.accept()")
+    ask_for_control(viewer, visitor.page)
     wait_for_event(visitor.page, "rc", {"enabled": True})
 
     mirror.locator("#name").click()
@@ -32,9 +30,7 @@ def in_control_of_fields(pages_url, open_visitor, open_viewer):
     viewer = open_viewer(visitor.start())
     mirror = replay(viewer)
     expect(mirror.locator("#heading")).to_have_text("Fields")
-    viewer.get_by_role("button", name="Request control").click()
-    visitor.page.wait_for_function("() => window.consent !== null")
-    visitor.page.evaluate("window.consent.accept()")
+    ask_for_control(viewer, visitor.page)
     expect(viewer.locator(".rc-status")).to_have_text("You have control of the visitor's page.")
     return visitor.page, viewer, mirror
 

@@ -1,11 +1,11 @@
 """Two agents watch one session and the first has control of the visitor's page. The
-second still finds Request control enabled; pressing it must not leave its viewer in an
-error with "Asking the visitor for control…" shown for good (the server refuses: "Remote
-control is already on.")."""
+second cannot ask for it (Request control is disabled until the first gives it back), and
+a request that crossed the first agent's in flight is refused in its control status line
+(`rc_busy`) while its viewer goes on co-browsing."""
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import replay, wait_for_event
+from tests.browser.conftest import ask_for_control, replay, wait_for_event
 
 
 def test_a_second_agent_asking_for_control_while_the_first_has_it_keeps_a_working_viewer(
@@ -16,9 +16,7 @@ def test_a_second_agent_asking_for_control_while_the_first_has_it_keeps_a_workin
     first = open_viewer(key)
     second = open_viewer(key, username="agent2")
     expect(replay(first).locator("#heading")).to_have_text("Control")
-    first.get_by_role("button", name="Request control").click()
-    visitor.page.wait_for_function("() => window.consent !== null")
-    visitor.page.evaluate("window.consent.accept()")
+    ask_for_control(first, visitor.page)
     wait_for_event(visitor.page, "rc", {"enabled": True})
     expect(first.locator(".rc-status")).to_have_text("You have control of the visitor's page.")
     expect(second.locator(".rc-status")).to_contain_text("has control of the visitor's page.")
@@ -44,9 +42,7 @@ def test_the_second_agent_can_ask_once_the_first_gives_control_back(
     first = open_viewer(key)
     second = open_viewer(key, username="agent2")
     expect(replay(first).locator("#heading")).to_have_text("Control")
-    first.get_by_role("button", name="Request control").click()
-    visitor.page.wait_for_function("() => window.consent !== null")
-    visitor.page.evaluate("window.consent.accept()")
+    ask_for_control(first, visitor.page)
     request = second.get_by_role("button", name="Request control")
     expect(second.locator(".rc-status")).to_have_text("Agent 1 has control of the visitor's page.")
     expect(request).to_be_disabled()
@@ -72,9 +68,7 @@ def test_a_request_sent_just_before_the_first_agent_got_control_is_refused_in_th
     first = open_viewer(key)
     second = open_viewer(key, username="agent2")
     expect(replay(second).locator("#heading")).to_have_text("Control")
-    first.get_by_role("button", name="Request control").click()
-    visitor.page.wait_for_function("() => window.consent !== null")
-    visitor.page.evaluate("window.consent.accept()")
+    ask_for_control(first, visitor.page)
     request = second.get_by_role("button", name="Request control")
     expect(request).to_be_disabled()
 
