@@ -383,6 +383,11 @@ async def open_dashboard(target: Target) -> tuple[ClientConnection, int]:
     return ws, len(ours)
 
 
+# What the dashboard hears in a run besides signal replies and departures: the listing,
+# visitors' reports, its availability, and each page's ack of a signal (`delivered`).
+EXPECTED_AT_DASHBOARD = ("visitor", "availability", "sessions", "session", "delivered")
+
+
 async def watch_dashboard(ws: ClientConnection, tally: Tally) -> None:
     """The agent's side: replies to signals, and anything unexpected."""
     try:
@@ -392,7 +397,7 @@ async def watch_dashboard(ws: ClientConnection, tally: Tally) -> None:
                 tally.not_online += not frame["online"]
             elif frame.get("t") == "visitor_gone":
                 tally.note(f"dashboard: {frame['visitorid']} went offline")
-            elif frame.get("t") not in ("visitor", "availability", "sessions", "session"):
+            elif frame.get("t") not in EXPECTED_AT_DASHBOARD:
                 tally.note(f"dashboard got {frame}")
     except ConnectionClosed as closed:
         tally.note(f"dashboard socket closed: {closed}")
